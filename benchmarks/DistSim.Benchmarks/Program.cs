@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(DistSim.Benchmarks.KernelBenchmarks).Assembly).Run(args);

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using DistSim.Samples.Cli;
+
+namespace DistSim.Samples.Bench;
+
+/// <summary>The <c>bench</c> scenario: kernel throughput and allocation per event, next to a bare priority-queue loop.</summary>
+public sealed class BenchScenario : IScenario
+{
+    /// <inheritdoc />
+    public string Name => "bench";
+
+    /// <inheritdoc />
+    public string Summary => "kernel throughput: K nodes re-arming exponential timers, E events; events/s and bytes/event";
+
+    /// <inheritdoc />
+    public IReadOnlyList<OptionSpec> Options { get; } =
+    [
+        new("nodes", "K", "number of nodes", "1000"),
+        new("events", "E", "events in all", "5000000"),
+    ];
+
+    /// <inheritdoc />
+    public int Run(ScenarioArgs args, TextWriter output)
+    {
+        if (args.Sweep > 0)
+        {
+            throw new UsageException("--sweep: bench runs one seed");
+        }
+
+        if (args.TraceFile is not null)
+        {
+            throw new UsageException("--trace: bench runs with trace recording off");
+        }
+
+        int nodes = args.GetInt("nodes", 1000, min: 1, max: 1_000_000);
+        long events = args.GetLong("events", 5_000_000, min: 1, max: 10_000_000_000);
+
+        // Warm up both loops so that the JIT's tiers settle before anything is measured.
+        TimerWorkload.Build(nodes, Math.Min(events, 200_000), args.Seed).Run();
+        TimerWorkload.BareLoop(nodes, Math.Min(events, 200_000), args.Seed);
+
+        Simulation simulation = TimerWorkload.Build(nodes, events, args.Seed);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp(); // determinism-ok: measures the host, outside the simulation
+        RunResult result = simulation.Run();
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start); // determinism-ok: measures the host
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        long bareStart = Stopwatch.GetTimestamp(); // determinism-ok: measures the host
+        long bareEnd = TimerWorkload.BareLoop(nodes, events, args.Seed);
+        TimeSpan bareElapsed = Stopwatch.GetElapsedTime(bareStart); // determinism-ok: measures the host
+
+        double eventsPerSecond = result.Events / elapsed.TotalSeconds;
+        double bytesPerEvent = (double)allocated / result.Events;
+        double bareEventsPerSecond = events / bareElapsed.TotalSeconds;
+        double ratio = eventsPerSecond / bareEventsPerSecond;
+        if (args.Json)
+        {
+            output.WriteLine(Report.Json(json =>
+            {
+                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(result.Outcome), result.Fingerprint,
+                    result.Time.TotalSeconds, result.Events, RunTotals.Of(simulation));
+                json.WriteNumber("nodes", nodes);
+                json.WriteNumber("eventsPerSecond", Math.Round(eventsPerSecond));
+                json.WriteNumber("allocatedBytesPerEvent", Math.Round(bytesPerEvent, 4));
+                json.WriteNumber("allocatedBytes", allocated);
+                json.WriteNumber("bareQueueEventsPerSecond", Math.Round(bareEventsPerSecond));
+                json.WriteNumber("ratioToBareQueue", Math.Round(ratio, 3));
+                json.WriteNumber("bareQueueVirtualTime", bareEnd / 1e7);
+            }));
+            return 0;
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {nodes} nodes, {result.Events} events ({Report.OutcomeName(result.Outcome)}), seed {args.Seed}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  DistSim:      {eventsPerSecond,14:N0} events/s   {bytesPerEvent:F4} bytes/event ({allocated} bytes)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  bare queue:   {bareEventsPerSecond,14:N0} events/s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio:        {ratio:F3} of the bare loop; virtual time {result.Time}, fingerprint {result.Fingerprint:x16}"));
+        return 0;
+    }
+}

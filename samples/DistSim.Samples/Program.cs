@@ -1,0 +1,3 @@
+using DistSim.Samples.Cli;
+
+return Runner.Execute(args, Console.Out, Console.Error);

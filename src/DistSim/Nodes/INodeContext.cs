@@ -1,0 +1,50 @@
+using DistSim.Random;
+using DistSim.Time;
+using Microsoft.Extensions.Logging;
+
+namespace DistSim.Nodes;
+
+/// <summary>
+/// Everything a node may use to act on the world. A node must reach time, randomness, the network
+/// and logging only through its context, never through statics, so that a run is a pure function of
+/// its seed (see <c>docs/concepts/nodes.md</c>).
+/// </summary>
+/// <remarks>Not thread-safe: a context is used only from its node's handlers, on the simulation's thread.</remarks>
+public interface INodeContext
+{
+    /// <summary>This node's id.</summary>
+    NodeId Id { get; }
+
+    /// <summary>This node's name, its stable identity (e.g. <c>A1</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Ids of every node in the simulation, in id order (including this one).</summary>
+    IReadOnlyList<NodeId> Nodes { get; }
+
+    /// <summary>
+    /// The node's local clock. Under the default timing it equals the simulation's true time; later
+    /// timing models give it skew and drift, so it is named differently from <c>Simulation.Now</c>.
+    /// </summary>
+    SimTime LocalNow { get; }
+
+    /// <summary>This node's own random stream (named <c>node:&lt;name&gt;</c>).</summary>
+    RandomStream Random { get; }
+
+    /// <summary>A logger whose entries carry the virtual time and this node's name.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="to"/> over the link configured for that pair.</summary>
+    /// <param name="to">The receiver; must be a node of this simulation.</param>
+    /// <param name="message">The payload, usually a record; never null.</param>
+    /// <returns>The id of the message in the trace.</returns>
+    long Send(NodeId to, object message);
+
+    /// <summary>Sets a timer that fires after <paramref name="delay"/> of local time.</summary>
+    /// <param name="delay">At least zero.</param>
+    /// <param name="state">An optional value handed back to <see cref="Node.OnTimer"/>.</param>
+    TimerId SetTimer(TimeSpan delay, object? state = null);
+
+    /// <summary>Cancels a pending timer; returns false if it already fired or was cancelled.</summary>
+    /// <param name="timer">The timer to cancel.</param>
+    bool CancelTimer(TimerId timer);
+}

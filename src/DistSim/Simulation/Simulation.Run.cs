@@ -1,0 +1,242 @@
+using System.Globalization;
+using DistSim.Diagnostics;
+using DistSim.Nodes;
+using DistSim.Time;
+using DistSim.Tracing;
+
+namespace DistSim;
+
+/// <summary>The event loop: stepping, running and the limits.</summary>
+public sealed partial class Simulation
+{
+    /// <summary>Runs one event. Returns false when none could run (nothing pending, a limit, or a fault).</summary>
+    /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
+    public bool Step()
+    {
+        EnsureRunnable();
+        bool stepped = TryStep(long.MaxValue, out _);
+        ThrowIfFaulted();
+        return stepped;
+    }
+
+    /// <summary>Runs until nothing is pending or a limit stops the run.</summary>
+    /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
+    public RunResult Run() => RunCore(long.MaxValue, null);
+
+    /// <summary>
+    /// Runs every event up to and including <paramref name="time"/>, then advances <see cref="Now"/> to it.
+    /// Returns <see cref="RunOutcome.TimeReached"/> (events remain) or <see cref="RunOutcome.Quiescent"/>
+    /// (none remain), unless a limit or fault stopped the run first.
+    /// </summary>
+    /// <param name="time">The instant to run to; not before <see cref="Now"/>.</param>
+    public RunResult RunUntil(SimTime time)
+    {
+        if (time.Ticks < _now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+        }
+
+        RunResult result = RunCore(time.Ticks, null);
+        if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
+        {
+            _now = Math.Min(time.Ticks, checked(Options.TimeLimit.Ticks));
+            result = result with { Time = Now };
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs until <paramref name="condition"/> holds (checked before the first and after every event).</summary>
+    /// <param name="condition">Evaluated between events; must not change the simulation.</param>
+    public RunResult RunUntil(Func<bool> condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return RunCore(long.MaxValue, condition);
+    }
+
+    private RunResult RunCore(long bound, Func<bool>? condition)
+    {
+        EnsureRunnable();
+        RunOutcome outcome;
+        if (condition is not null && condition())
+        {
+            outcome = RunOutcome.ConditionMet;
+        }
+        else
+        {
+            while (true)
+            {
+                if (!TryStep(bound, out outcome))
+                {
+                    break;
+                }
+
+                if (condition is not null && condition())
+                {
+                    outcome = RunOutcome.ConditionMet;
+                    break;
+                }
+            }
+        }
+
+        ThrowIfFaulted();
+        return new RunResult(outcome, Now, EventsExecuted, Trace.Fingerprint, _failure);
+    }
+
+    /// <summary>Runs the next event if one may run; otherwise says why not.</summary>
+    private bool TryStep(long bound, out RunOutcome stopped)
+    {
+        if (_failure is not null)
+        {
+            stopped = RunOutcome.NodeFaulted;
+            return false;
+        }
+
+        if (_queueLimitHit)
+        {
+            stopped = RunOutcome.QueueLimit;
+            return false;
+        }
+
+        if (EventsExecuted >= Options.EventLimit)
+        {
+            stopped = RunOutcome.EventLimit;
+            return false;
+        }
+
+        ScheduledEvent e;
+        long time;
+        while (true)
+        {
+            if (!_queue.TryPeekNext(out e, out time))
+            {
+                stopped = RunOutcome.Quiescent;
+                return false;
+            }
+
+            if (e.Kind != EventKind.Timer || IsTimerPending(e.Slot, e.Id))
+            {
+                break;
+            }
+
+            _queue.RemoveNext(); // a cancelled timer: discard without counting it as an event
+        }
+
+        if (time > Options.TimeLimit.Ticks)
+        {
+            stopped = RunOutcome.TimeLimit;
+            return false;
+        }
+
+        if (time > bound)
+        {
+            stopped = RunOutcome.TimeReached;
+            return false;
+        }
+
+        _queue.RemoveNext();
+        _now = time;
+        EventsExecuted++;
+        Execute(e);
+        stopped = _failure is not null ? RunOutcome.NodeFaulted : _queueLimitHit ? RunOutcome.QueueLimit : default;
+        return _failure is null && !_queueLimitHit;
+    }
+
+    private void Execute(in ScheduledEvent e)
+    {
+        NodeRecord node = _nodes[e.Node];
+        switch (e.Kind)
+        {
+            case EventKind.Start:
+                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, null);
+                break;
+            case EventKind.Deliver:
+                if (node.Instance is null)
+                {
+                    Messages.Dropped++;
+                    Messages.DroppedInFlight++;
+                    RecordEvent(TraceEventKind.Drop, e.Node, e.Peer, e.Id, e.Packet, 0, DropCause.ReceiverNotStarted, e.Payload);
+                    return;
+                }
+
+                Messages.Delivered++;
+                RecordEvent(TraceEventKind.Deliver, e.Node, e.Peer, e.Id, e.Packet, 0, DropCause.None, e.Payload);
+                break;
+            case EventKind.Timer:
+                ReleaseTimer(e.Slot);
+                RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload);
+                break;
+        }
+
+        long index = Trace.Count - 1;
+        _inHandler = true;
+        try
+        {
+            switch (e.Kind)
+            {
+                case EventKind.Start:
+                    Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
+                    instance.Attach(node.Context);
+                    node.Instance = instance;
+                    instance.OnStart();
+                    break;
+                case EventKind.Deliver:
+                    node.Instance!.OnMessage(new NodeId(e.Peer), e.Payload!);
+                    break;
+                case EventKind.Timer:
+                    node.Instance!.OnTimer(new TimerId(e.Id, e.Slot), e.Payload);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            Fault(e, index, ex);
+        }
+        finally
+        {
+            _inHandler = false;
+        }
+    }
+
+    private void Fault(in ScheduledEvent e, long index, Exception ex)
+    {
+        string description = e.Kind switch
+        {
+            EventKind.Start => "start",
+            EventKind.Deliver => string.Create(
+                CultureInfo.InvariantCulture,
+                $"deliver message {e.Id} (packet {e.Packet}) of type {e.Payload?.GetType().Name} from {_nodes[e.Peer].Name}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"timer {e.Id} fired"),
+        };
+        RecordEvent(TraceEventKind.NodeFaulted, e.Node, -1, e.Kind == EventKind.Deliver ? e.Id : 0, 0, 0, DropCause.None, ex);
+        _failure = new SimulationFailureException(Seed, Now, new NodeId(e.Node), _nodes[e.Node].Name, index, description, Trace, ex);
+    }
+
+    private void RecordEvent(TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload) =>
+        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload);
+
+    private void EnsureRunnable()
+    {
+        if (_inHandler)
+        {
+            throw new InvalidOperationException("Step and Run cannot be called from inside a node handler.");
+        }
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_failure is not null && Options.ThrowOnNodeFault)
+        {
+            throw _failure;
+        }
+    }
+
+    private void Schedule(long time, in ScheduledEvent e)
+    {
+        _queue.Schedule(time, e);
+        if (_queue.Count > Options.QueueLimit)
+        {
+            _queueLimitHit = true;
+        }
+    }
+}

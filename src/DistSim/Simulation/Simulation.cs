@@ -1,0 +1,165 @@
+using DistSim.Diagnostics;
+using DistSim.Network;
+using DistSim.Nodes;
+using DistSim.Random;
+using DistSim.Time;
+using DistSim.Tracing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DistSim;
+
+/// <summary>
+/// A deterministic discrete-event simulation: one event queue ordered by (virtual time, insertion
+/// sequence), user-written nodes, and a simulated network between them. A run is a pure function of
+/// the seed: the same seed gives the same trace and fingerprint.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: one simulation belongs to one thread; run many seeds side by side with one
+/// simulation each. Nothing runs outside the event loop: no threads, no wall clock, no I/O.
+/// See <c>docs/concepts/simulation.md</c>.
+/// </remarks>
+public sealed partial class Simulation
+{
+    private readonly EventQueue _queue = new();
+    private readonly List<NodeRecord> _nodes = [];
+    private readonly List<NodeId> _nodeIds = [];
+    private readonly Dictionary<string, int> _nodesByName = new(StringComparer.Ordinal);
+    private readonly ILoggerFactory _loggerFactory;
+    private long _now;
+    private long _messageIds;
+    private long _packetIds;
+    private bool _inHandler;
+    private bool _queueLimitHit;
+    private SimulationFailureException? _failure;
+
+    /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
+    /// <param name="options">The run's configuration, including the required seed.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the exception names it and its value.</exception>
+    public Simulation(SimulationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => _nodes[i].Name);
+        Network = new SimNetwork(this, options.Network);
+    }
+
+    /// <summary>The options the simulation was built with.</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>The master seed.</summary>
+    public ulong Seed => Options.Seed;
+
+    /// <summary>True virtual time: the time of the event that ran last (or the time a run was advanced to).</summary>
+    public SimTime Now => new(_now);
+
+    /// <summary>Events executed so far (node starts, deliveries, timer firings).</summary>
+    public long EventsExecuted { get; private set; }
+
+    /// <summary>Events waiting in the queue (including cancelled timers not yet discarded).</summary>
+    public int PendingEvents => _queue.Count;
+
+    /// <summary>The trace of the run so far.</summary>
+    public Trace Trace { get; }
+
+    /// <summary>Message counts so far.</summary>
+    public MessageCounters Messages { get; } = new();
+
+    /// <summary>The network: per-pair link configuration.</summary>
+    public SimNetwork Network { get; }
+
+    /// <summary>Ids of all nodes, in the order they were added.</summary>
+    public IReadOnlyList<NodeId> Nodes => _nodeIds;
+
+    /// <summary>The failure that stopped the run, if node code threw.</summary>
+    public SimulationFailureException? Failure => _failure;
+
+    /// <summary>
+    /// Adds a node. Its object is created from <paramref name="factory"/> when it starts: at the current
+    /// virtual time, after events already scheduled for that time.
+    /// </summary>
+    /// <param name="name">A unique, non-empty name: the node's stable identity (it names its random stream).</param>
+    /// <param name="factory">Creates the node object.</param>
+    /// <returns>The new node's id.</returns>
+    public NodeId AddNode(string name, Func<Node> factory)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"name must be a non-empty node name, got \"{name}\"", nameof(name));
+        }
+
+        if (_nodesByName.ContainsKey(name))
+        {
+            throw new ArgumentException($"name \"{name}\" is already used by another node", nameof(name));
+        }
+
+        ArgumentNullException.ThrowIfNull(factory);
+        var id = new NodeId(_nodes.Count);
+        ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
+        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name));
+        record.Context = new NodeContext(this, id, record, new NodeLogger(inner, name, () => Now));
+        _nodes.Add(record);
+        _nodeIds.Add(id);
+        _nodesByName.Add(name, id.Value);
+        _queue.Schedule(_now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
+        return id;
+    }
+
+    /// <summary>The name of a node.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public string NodeName(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Name;
+    }
+
+    /// <summary>The id of the node called <paramref name="name"/>.</summary>
+    /// <param name="name">A node name.</param>
+    /// <exception cref="ArgumentException">No node has that name.</exception>
+    public NodeId FindNode(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _nodesByName.TryGetValue(name, out int i)
+            ? new NodeId(i)
+            : throw new ArgumentException($"name \"{name}\" is not a node of this simulation", nameof(name));
+    }
+
+    /// <summary>The live object of a node (null before it started), for inspection by tests.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public Node? GetNode(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Instance;
+    }
+
+    /// <summary>The live object of a node, cast to its type.</summary>
+    /// <typeparam name="T">The node's class.</typeparam>
+    /// <param name="node">A node of this simulation that has started.</param>
+    public T GetNode<T>(NodeId node)
+        where T : Node => GetNode(node) as T
+        ?? throw new InvalidOperationException($"node {NodeName(node)} has not started or is not a {typeof(T).Name}");
+
+    internal void RequireNode(NodeId node, string parameter)
+    {
+        if (node.Value >= _nodes.Count)
+        {
+            throw new ArgumentOutOfRangeException(parameter, node, $"is not a node of this simulation ({_nodes.Count} nodes)");
+        }
+    }
+
+    /// <summary>Everything the simulation keeps about one node.</summary>
+    internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream random)
+    {
+        public string Name { get; } = name;
+
+        public Func<Node> Factory { get; } = factory;
+
+        public RandomStream Random { get; } = random;
+
+        public NodeContext Context { get; set; } = null!;
+
+        public Node? Instance { get; set; }
+    }
+}

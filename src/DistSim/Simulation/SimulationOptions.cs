@@ -1,0 +1,77 @@
+using DistSim.Links;
+using Microsoft.Extensions.Logging;
+
+namespace DistSim;
+
+/// <summary>
+/// Everything that configures a run besides its nodes. The seed is required: a run is a pure function
+/// of (scenario, seed). Validated once, when the <see cref="Simulation"/> is built.
+/// </summary>
+/// <remarks>See <c>docs/concepts/simulation.md</c>.</remarks>
+public sealed record SimulationOptions
+{
+    /// <summary>The master seed from which every random stream is derived.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>The run stops with <see cref="RunOutcome.EventLimit"/> after this many events. Default 10,000,000.</summary>
+    public long EventLimit { get; init; } = 10_000_000;
+
+    /// <summary>
+    /// The run stops with <see cref="RunOutcome.TimeLimit"/> rather than execute an event later than this
+    /// virtual time after the start. Default one day.
+    /// </summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The run stops with <see cref="RunOutcome.QueueLimit"/> when more events than this are pending. Default 10,000,000.</summary>
+    public int QueueLimit { get; init; } = 10_000_000;
+
+    /// <summary>The default fair-loss link of every ordered pair of nodes.</summary>
+    public FairLossLinkOptions Network { get; init; } = FairLossLinkOptions.Default;
+
+    /// <summary>Whether the trace keeps its events (the fingerprint is computed either way). Default true.</summary>
+    public bool RecordTrace { get; init; } = true;
+
+    /// <summary>At most this many events are kept in the trace; later ones only update the fingerprint. Default 1,000,000.</summary>
+    public int TraceLimit { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// When true (the default) an exception in node code makes <see cref="Simulation.Run"/> throw a
+    /// <see cref="Diagnostics.SimulationFailureException"/>; when false the run returns
+    /// <see cref="RunOutcome.NodeFaulted"/> with the exception in <see cref="RunResult.Failure"/>.
+    /// </summary>
+    public bool ThrowOnNodeFault { get; init; } = true;
+
+    /// <summary>Where node loggers write. Default: nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option and its value.</summary>
+    public void Validate()
+    {
+        if (EventLimit <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(EventLimit), EventLimit, "must be > 0");
+        }
+
+        if (TimeLimit <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), TimeLimit, "must be > 0");
+        }
+
+        if (QueueLimit <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(QueueLimit), QueueLimit, "must be > 0");
+        }
+
+        if (TraceLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TraceLimit), TraceLimit, "must be >= 0");
+        }
+
+        if (Network is null)
+        {
+            throw new ArgumentNullException(nameof(Network), "must be fair-loss link options");
+        }
+
+        Network.Validate();
+    }
+}

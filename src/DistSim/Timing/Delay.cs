@@ -1,0 +1,216 @@
+using System.Globalization;
+using DistSim.Random;
+
+namespace DistSim.Timing;
+
+/// <summary>
+/// A distribution of message delays. Each sample uses exactly one draw from the caller's stream
+/// (inverse CDF, never a rejection loop) and is rounded to whole ticks at once.
+/// </summary>
+/// <remarks>
+/// The continuous distributions are MathNet.Numerics' (<see cref="MathNet.Numerics.Distributions.Exponential"/>,
+/// <see cref="MathNet.Numerics.Distributions.LogNormal"/>, <see cref="MathNet.Numerics.Distributions.Pareto"/>),
+/// sampled through their inverse CDF. Samples are capped at <see cref="MaxSample"/> so that a heavy tail
+/// cannot overflow virtual time. Immutable and thread-safe. See <c>docs/concepts/network.md</c>.
+/// </remarks>
+public abstract class Delay
+{
+    /// <summary>The largest delay any distribution returns (about 100 years of virtual time).</summary>
+    public static readonly TimeSpan MaxSample = TimeSpan.FromDays(36_500);
+
+    private protected Delay()
+    {
+    }
+
+    /// <summary>The smallest delay this distribution can return.</summary>
+    public abstract TimeSpan Minimum { get; }
+
+    /// <summary>The largest delay this distribution can return (<see cref="MaxSample"/> if unbounded).</summary>
+    public abstract TimeSpan Maximum { get; }
+
+    /// <summary>The mean delay (of the uncapped distribution; infinite means are reported as <see cref="MaxSample"/>).</summary>
+    public abstract TimeSpan Mean { get; }
+
+    /// <summary>Always exactly <paramref name="value"/>.</summary>
+    /// <param name="value">A non-negative delay.</param>
+    public static Delay Constant(TimeSpan value)
+    {
+        RequireNonNegative(value, nameof(value));
+        return new ConstantDelay(value.Ticks);
+    }
+
+    /// <summary>Uniform over whole ticks in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <param name="min">Smallest delay, at least zero.</param>
+    /// <param name="max">Largest delay, at least <paramref name="min"/>.</param>
+    public static Delay Uniform(TimeSpan min, TimeSpan max)
+    {
+        RequireNonNegative(min, nameof(min));
+        if (max < min)
+        {
+            throw new ArgumentOutOfRangeException(nameof(max), max, $"must be >= min ({min})");
+        }
+
+        return new UniformDelay(min.Ticks, max.Ticks);
+    }
+
+    /// <summary>Exponential with the given mean, shifted by <paramref name="min"/> (a propagation floor).</summary>
+    /// <param name="mean">Mean of the exponential part, greater than zero.</param>
+    /// <param name="min">A constant added to every sample, at least zero.</param>
+    public static Delay Exponential(TimeSpan mean, TimeSpan min = default)
+    {
+        RequirePositive(mean, nameof(mean));
+        RequireNonNegative(min, nameof(min));
+        return new InverseCdfDelay(
+            "exponential",
+            min,
+            mean + min,
+            p => MathNet.Numerics.Distributions.Exponential.InvCDF(1.0 / mean.TotalSeconds, p),
+            string.Create(CultureInfo.InvariantCulture, $"mean={mean.TotalSeconds}s"));
+    }
+
+    /// <summary>
+    /// Log-normal: the logarithm of the delay in seconds is normal with mean <paramref name="mu"/> and
+    /// standard deviation <paramref name="sigma"/>; shifted by <paramref name="min"/>.
+    /// </summary>
+    /// <param name="mu">Mean of ln(delay in seconds).</param>
+    /// <param name="sigma">Standard deviation of ln(delay in seconds), greater than zero.</param>
+    /// <param name="min">A constant added to every sample, at least zero.</param>
+    public static Delay LogNormal(double mu, double sigma, TimeSpan min = default)
+    {
+        if (!double.IsFinite(mu))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mu), mu, "must be finite");
+        }
+
+        if (!(sigma > 0) || !double.IsFinite(sigma))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "must be a finite number > 0");
+        }
+
+        RequireNonNegative(min, nameof(min));
+        double meanSeconds = Math.Exp(mu + (sigma * sigma / 2));
+        return new InverseCdfDelay(
+            "lognormal",
+            min,
+            Cap(meanSeconds) + min,
+            p => MathNet.Numerics.Distributions.LogNormal.InvCDF(mu, sigma, p),
+            string.Create(CultureInfo.InvariantCulture, $"mu={mu}, sigma={sigma}"));
+    }
+
+    /// <summary>
+    /// Pareto (heavy tail): delay ≥ <paramref name="scale"/>, with tail index <paramref name="shape"/>;
+    /// the mean is infinite when shape ≤ 1.
+    /// </summary>
+    /// <param name="scale">The minimum delay, greater than zero.</param>
+    /// <param name="shape">The tail index α, greater than zero.</param>
+    public static Delay Pareto(TimeSpan scale, double shape)
+    {
+        RequirePositive(scale, nameof(scale));
+        if (!(shape > 0) || !double.IsFinite(shape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "must be a finite number > 0");
+        }
+
+        double meanSeconds = shape <= 1 ? double.PositiveInfinity : shape * scale.TotalSeconds / (shape - 1);
+        return new InverseCdfDelay(
+            "pareto",
+            scale,
+            Cap(meanSeconds),
+            p => MathNet.Numerics.Distributions.Pareto.InvCDF(scale.TotalSeconds, shape, p),
+            string.Create(CultureInfo.InvariantCulture, $"scale={scale.TotalSeconds}s, shape={shape}"),
+            offsetMin: false);
+    }
+
+    /// <summary>Draws one delay, in ticks, using exactly one draw from <paramref name="stream"/>.</summary>
+    /// <param name="stream">The caller's random stream.</param>
+    public abstract long SampleTicks(RandomStream stream);
+
+    /// <summary>Draws one delay using exactly one draw from <paramref name="stream"/>.</summary>
+    /// <param name="stream">The caller's random stream.</param>
+    public TimeSpan Sample(RandomStream stream) => TimeSpan.FromTicks(SampleTicks(stream));
+
+    internal static long SecondsToTicks(double seconds)
+    {
+        if (double.IsNaN(seconds) || seconds <= 0)
+        {
+            return 0;
+        }
+
+        double ticks = Math.Round(seconds * TimeSpan.TicksPerSecond);
+        return ticks >= MaxSample.Ticks ? MaxSample.Ticks : (long)ticks;
+    }
+
+    private static TimeSpan Cap(double seconds) => TimeSpan.FromTicks(SecondsToTicks(seconds));
+
+    private static void RequireNonNegative(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero || value > MaxSample)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"must be in [0, {MaxSample.TotalDays} days]");
+        }
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero || value > MaxSample)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"must be in (0, {MaxSample.TotalDays} days]");
+        }
+    }
+
+    private sealed class ConstantDelay(long ticks) : Delay
+    {
+        public override TimeSpan Minimum => TimeSpan.FromTicks(ticks);
+
+        public override TimeSpan Maximum => Minimum;
+
+        public override TimeSpan Mean => Minimum;
+
+        public override long SampleTicks(RandomStream stream)
+        {
+            stream.NextUInt64(); // one draw, always: the stream's position must not depend on the distribution chosen
+            return ticks;
+        }
+
+        public override string ToString() => $"constant({Minimum.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s)";
+    }
+
+    private sealed class UniformDelay(long min, long max) : Delay
+    {
+        public override TimeSpan Minimum => TimeSpan.FromTicks(min);
+
+        public override TimeSpan Maximum => TimeSpan.FromTicks(max);
+
+        public override TimeSpan Mean => TimeSpan.FromTicks(min + ((max - min) / 2));
+
+        public override long SampleTicks(RandomStream stream) => min + (long)stream.NextBelow((ulong)(max - min) + 1);
+
+        public override string ToString() => string.Create(
+            CultureInfo.InvariantCulture, $"uniform({Minimum.TotalSeconds}s, {Maximum.TotalSeconds}s)");
+    }
+
+    private sealed class InverseCdfDelay(
+        string name, TimeSpan min, TimeSpan mean, Func<double, double> inverseCdfSeconds, string parameters, bool offsetMin = true) : Delay
+    {
+        public override TimeSpan Minimum => min;
+
+        public override TimeSpan Maximum => MaxSample;
+
+        public override TimeSpan Mean => mean;
+
+        public override long SampleTicks(RandomStream stream)
+        {
+            long ticks = SecondsToTicks(inverseCdfSeconds(stream.NextOpenUnitDouble()));
+            if (offsetMin)
+            {
+                ticks = Math.Min(ticks + min.Ticks, MaxSample.Ticks);
+            }
+
+            return ticks;
+        }
+
+        public override string ToString() => offsetMin && min > TimeSpan.Zero
+            ? string.Create(CultureInfo.InvariantCulture, $"{name}({parameters}, min={min.TotalSeconds}s)")
+            : $"{name}({parameters})";
+    }
+}

@@ -1,0 +1,14 @@
+namespace DistSim.Tracing;
+
+/// <summary>Why a packet was dropped. The numeric values are part of the fingerprint: never renumber.</summary>
+public enum DropCause : byte
+{
+    /// <summary>Not a drop.</summary>
+    None = 0,
+
+    /// <summary>The fair-loss network lost it (its loss probability).</summary>
+    Loss = 1,
+
+    /// <summary>The receiver had not started yet when the packet arrived.</summary>
+    ReceiverNotStarted = 2,
+}

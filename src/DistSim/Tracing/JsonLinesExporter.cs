@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+
+namespace DistSim.Tracing;
+
+/// <summary>Writes a <see cref="Trace"/> as JSON Lines (one object per line, UTF-8, invariant formatting).</summary>
+internal static class JsonLinesExporter
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = false };
+
+    public static void Write(Trace trace, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", "run");
+            json.WriteNumber("seed", trace.Seed);
+            json.WriteString("fingerprintAlgorithm", "distsim-fingerprint-v1");
+            json.WriteNumber("recorded", trace.Events.Count);
+            json.WriteBoolean("truncated", trace.IsTruncated);
+            json.WriteEndObject();
+        }
+
+        writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        writer.Write('\n');
+        foreach (TraceEvent e in trace.Events)
+        {
+            buffer.SetLength(0);
+            using (var json = new Utf8JsonWriter(buffer, Options))
+            {
+                WriteEvent(json, trace, e);
+            }
+
+            writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            writer.Write('\n');
+        }
+    }
+
+    /// <summary>The kind as it appears in exports: lower-case words joined by hyphens.</summary>
+    public static string KindName(TraceEventKind kind) => kind switch
+    {
+        TraceEventKind.NodeStarted => "node-started",
+        TraceEventKind.Send => "send",
+        TraceEventKind.Drop => "drop",
+        TraceEventKind.Duplicate => "duplicate",
+        TraceEventKind.Deliver => "deliver",
+        TraceEventKind.TimerSet => "timer-set",
+        TraceEventKind.TimerFired => "timer-fired",
+        TraceEventKind.TimerCancelled => "timer-cancelled",
+        TraceEventKind.NodeFaulted => "node-faulted",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
+    };
+
+    public static string CauseName(DropCause cause) => cause switch
+    {
+        DropCause.Loss => "loss",
+        DropCause.ReceiverNotStarted => "receiver-not-started",
+        _ => "none",
+    };
+
+    private static void WriteEvent(Utf8JsonWriter json, Trace trace, TraceEvent e)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("i", e.Index);
+        json.WriteNumber("t", e.Time.Ticks);
+        json.WriteString("kind", KindName(e.Kind));
+        json.WriteString("node", trace.NodeName(e.Node));
+        if (e.Peer is { } peer)
+        {
+            json.WriteString("peer", trace.NodeName(peer));
+        }
+
+        if (e.MessageId != 0)
+        {
+            json.WriteNumber("msg", e.MessageId);
+        }
+
+        if (e.PacketId != 0)
+        {
+            json.WriteNumber("packet", e.PacketId);
+        }
+
+        if (e.TimerNumber != 0)
+        {
+            json.WriteNumber("timer", e.TimerNumber);
+        }
+
+        if (e.Cause != DropCause.None)
+        {
+            json.WriteString("cause", CauseName(e.Cause));
+        }
+
+        if (e.Payload is Exception ex)
+        {
+            json.WriteString("type", ex.GetType().FullName);
+            json.WriteString("error", ex.Message);
+        }
+        else if (e.Payload is { } payload)
+        {
+            json.WriteString("type", payload.GetType().Name);
+            json.WriteString("payload", payload.ToString());
+        }
+
+        json.WriteEndObject();
+    }
+}

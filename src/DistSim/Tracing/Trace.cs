@@ -1,0 +1,86 @@
+using DistSim.Nodes;
+using DistSim.Time;
+
+namespace DistSim.Tracing;
+
+/// <summary>
+/// The record of a run: every event in order, and a 64-bit <see cref="Fingerprint"/> over all of them.
+/// Recording can be switched off (<see cref="SimulationOptions.RecordTrace"/>) or capped
+/// (<see cref="SimulationOptions.TraceLimit"/>); the fingerprint always covers every event.
+/// </summary>
+/// <remarks>Not thread-safe; owned by one simulation. See <c>docs/concepts/trace.md</c>.</remarks>
+public sealed class Trace
+{
+    private readonly List<TraceEvent> _events = [];
+    private readonly Fingerprint _fingerprint = new();
+    private readonly Func<int, string> _nodeName;
+    private readonly int _limit;
+
+    internal Trace(ulong seed, bool record, int limit, Func<int, string> nodeName)
+    {
+        Seed = seed;
+        IsRecording = record;
+        _limit = limit;
+        _nodeName = nodeName;
+    }
+
+    /// <summary>The master seed of the run that produced this trace.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>Whether events are kept in <see cref="Events"/> (the fingerprint is computed either way).</summary>
+    public bool IsRecording { get; }
+
+    /// <summary>True when recording stopped at <see cref="SimulationOptions.TraceLimit"/> events.</summary>
+    public bool IsTruncated { get; private set; }
+
+    /// <summary>The recorded events, in order.</summary>
+    public IReadOnlyList<TraceEvent> Events => _events;
+
+    /// <summary>Number of events that happened, recorded or not.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>
+    /// A 64-bit hash over every event so far ("fingerprint v1": xxHash64 rounds over six words per event, see <c>docs/concepts/trace.md</c>):
+    /// equal seeds give equal fingerprints.
+    /// </summary>
+    public ulong Fingerprint => _fingerprint.Current;
+
+    /// <summary>The fingerprint as 16 lower-case hex digits.</summary>
+    public string FingerprintHex => Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The name of a node, as used in exports.</summary>
+    /// <param name="node">The node.</param>
+    public string NodeName(NodeId node) => _nodeName(node.Value);
+
+    /// <summary>Writes the trace as JSON Lines: a header line, then one line per recorded event.</summary>
+    /// <param name="writer">Where to write; not closed.</param>
+    public void WriteJsonLines(TextWriter writer) => JsonLinesExporter.Write(this, writer);
+
+    /// <summary>The trace as a JSON Lines string.</summary>
+    public string ToJsonLines()
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        WriteJsonLines(writer);
+        return writer.ToString();
+    }
+
+    internal void Record(
+        SimTime time, TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload)
+    {
+        _fingerprint.Append(kind, time.Ticks, node, peer, message, packet, timer, cause, payload);
+        long index = Count++;
+        if (!IsRecording)
+        {
+            return;
+        }
+
+        if (_events.Count >= _limit)
+        {
+            IsTruncated = true;
+            return;
+        }
+
+        _events.Add(new TraceEvent(
+            index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload));
+    }
+}

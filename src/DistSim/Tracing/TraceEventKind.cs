@@ -1,0 +1,32 @@
+namespace DistSim.Tracing;
+
+/// <summary>What happened in one trace event. The numeric values are part of the fingerprint: never renumber.</summary>
+public enum TraceEventKind : byte
+{
+    /// <summary>A node was created from its factory and its start handler ran.</summary>
+    NodeStarted = 1,
+
+    /// <summary>A node sent a message (before the network decided its fate).</summary>
+    Send = 2,
+
+    /// <summary>A packet was dropped; <see cref="TraceEvent.Cause"/> says why.</summary>
+    Drop = 3,
+
+    /// <summary>The network duplicated a message: one more packet of it is in flight.</summary>
+    Duplicate = 4,
+
+    /// <summary>A packet was delivered to its receiver's message handler.</summary>
+    Deliver = 5,
+
+    /// <summary>A node set a timer.</summary>
+    TimerSet = 6,
+
+    /// <summary>A timer fired and its node's timer handler ran.</summary>
+    TimerFired = 7,
+
+    /// <summary>A node cancelled a pending timer.</summary>
+    TimerCancelled = 8,
+
+    /// <summary>A node's handler threw; the run stopped.</summary>
+    NodeFaulted = 9,
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using DistSim.Samples.Cli;
+
+namespace DistSim.Tests.Samples;
+
+public class RunnerTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Runner.Execute(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TwoGenerals_Json_IsOneObjectWithTheRequiredFields_AndRepeatable()
+    {
+        (int code, string first, _) = Run("two-generals", "--seed", "7", "--json");
+        (_, string second, _) = Run("two-generals", "--seed", "7", "--json");
+        (_, string other, _) = Run("two-generals", "--seed", "8", "--json");
+
+        Assert.Equal(0, code);
+        Assert.Equal(first, second);
+        using JsonDocument doc = JsonDocument.Parse(first);
+        JsonElement root = doc.RootElement;
+        foreach (string field in new[] { "scenario", "seed", "outcome", "fingerprint", "virtualTime", "events", "messages", "result" })
+        {
+            Assert.True(root.TryGetProperty(field, out _), field);
+        }
+
+        foreach (string field in new[] { "sent", "delivered", "dropped", "duplicated" })
+        {
+            Assert.True(root.GetProperty("messages").TryGetProperty(field, out _), field);
+        }
+
+        using JsonDocument doc8 = JsonDocument.Parse(other);
+        Assert.NotEqual(root.GetProperty("fingerprint").GetString(), doc8.RootElement.GetProperty("fingerprint").GetString());
+    }
+
+    [Theory]
+    [InlineData("loss", "two-generals", "--loss", "1.5")]
+    [InlineData("loss", "two-generals", "--loss", "abc")]
+    [InlineData("strategy", "two-generals", "--strategy", "shout")]
+    [InlineData("rounds", "two-generals", "--strategy", "acks", "--rounds", "0")]
+    [InlineData("delay", "two-generals", "--delay", "uniform:3h,1h")]
+    [InlineData("--bogus", "two-generals", "--bogus", "1")]
+    [InlineData("seed", "two-generals", "--seed", "-1")]
+    [InlineData("unknown scenario", "three-generals")]
+    [InlineData("nodes", "bench", "--nodes", "0")]
+    public void BadInput_ExitsWith2_NamingTheProblem(string named, params string[] args)
+    {
+        (int code, string output, string error) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.Contains("usage:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_PrintsEveryScenarioOnOneLine()
+    {
+        (int code, string output, _) = Run("list");
+        Assert.Equal(0, code);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Runner.Scenarios.Count, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("two-generals", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("bench", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TraceOption_WritesJsonLines()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"distsim-trace-{Environment.ProcessId}.jsonl");
+        try
+        {
+            (int code, _, _) = Run("two-generals", "--strategy", "acks", "--seed", "4", "--trace", path);
+            Assert.Equal(0, code);
+            string[] lines = File.ReadAllLines(path);
+            Assert.True(lines.Length > 3);
+            Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Sweep_Redundant_ReportsRateNextToTheory()
+    {
+        (int code, string output, _) = Run("two-generals", "--strategy", "redundant", "--messengers", "7", "--loss", "0.5", "--sweep", "2000", "--json");
+
+        Assert.Equal(0, code);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(2000, root.GetProperty("outcomes").EnumerateObject().Sum(p => p.Value.GetInt32()));
+        Assert.Equal(1 - Math.Pow(0.5, 7), root.GetProperty("theoreticalDeliveryRate").GetDouble(), 12);
+        Assert.True(root.GetProperty("theoryWithinInterval").GetBoolean());
+    }
+
+    [Fact]
+    public void Bench_Json_ReportsThroughputAndAllocation()
+    {
+        (int code, string output, _) = Run("bench", "--nodes", "10", "--events", "20000", "--json");
+
+        Assert.Equal(0, code);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.Equal("event-limit", doc.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(20000, doc.RootElement.GetProperty("events").GetInt64());
+        Assert.True(doc.RootElement.GetProperty("eventsPerSecond").GetDouble() > 0);
+        Assert.True(doc.RootElement.GetProperty("allocatedBytesPerEvent").GetDouble() >= 0);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using DistSim.Links;
+using DistSim.Tests.Support;
+
+namespace DistSim.Tests.Tracing;
+
+public class TraceTests
+{
+    [Fact]
+    public void JsonLines_HasAHeaderThenOneParsableObjectPerEvent()
+    {
+        (DistSim.Simulation sim, _) = Sims.PingRun(5, 20, new FairLossLinkOptions { LossProbability = 0.3, DuplicateProbability = 0.2 });
+
+        string[] lines = sim.Trace.ToJsonLines().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(sim.Trace.Events.Count + 1, lines.Length);
+        using JsonDocument header = JsonDocument.Parse(lines[0]);
+        Assert.Equal("run", header.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(5UL, header.RootElement.GetProperty("seed").GetUInt64());
+        var kinds = lines.Skip(1).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "node-started", "send", "deliver", "drop", "duplicate" }, kinds);
+        using JsonDocument drop = JsonDocument.Parse(lines.Skip(1).First(l => l.Contains("\"drop\"", StringComparison.Ordinal)));
+        Assert.Equal("loss", drop.RootElement.GetProperty("cause").GetString());
+        Assert.Equal("A", drop.RootElement.GetProperty("node").GetString());
+        Assert.Equal("B", drop.RootElement.GetProperty("peer").GetString());
+        Assert.Equal("Ping", drop.RootElement.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void TraceLimit_TruncatesRecording_ButNotTheFingerprint()
+    {
+        var small = new DistSim.Simulation(new SimulationOptions { Seed = 2, TraceLimit = 10 });
+        var full = new DistSim.Simulation(new SimulationOptions { Seed = 2 });
+        foreach (DistSim.Simulation s in new[] { small, full })
+        {
+            s.AddNode("A", () => new Sender(new DistSim.Nodes.NodeId(1), 50));
+            s.AddNode("B", () => new Receiver());
+            s.Run();
+        }
+
+        Assert.Equal(10, small.Trace.Events.Count);
+        Assert.True(small.Trace.IsTruncated);
+        Assert.Equal(full.Trace.Count, small.Trace.Count);
+        Assert.Equal(full.Trace.Fingerprint, small.Trace.Fingerprint);
+    }
+
+    [Fact]
+    public void Fingerprint_ChangesWithEveryEvent()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 2 });
+        sim.AddNode("A", () => new Forever(TimeSpan.FromSeconds(1)));
+        var seen = new HashSet<ulong> { sim.Trace.Fingerprint };
+        for (int i = 0; i < 100; i++)
+        {
+            sim.Step();
+            Assert.True(seen.Add(sim.Trace.Fingerprint));
+        }
+    }
+
+    [Fact]
+    public void EventIndices_AreConsecutive()
+    {
+        (DistSim.Simulation sim, _) = Sims.PingRun(5, 20, new FairLossLinkOptions { LossProbability = 0.3 });
+        Assert.Equal(Enumerable.Range(0, sim.Trace.Events.Count).Select(i => (long)i), sim.Trace.Events.Select(e => e.Index));
+    }
+}
