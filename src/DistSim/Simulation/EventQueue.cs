@@ -5,29 +5,68 @@ namespace DistSim;
 /// (time, sequence); exploration strategies (seeded tie-breaking, PCT) will replace
 /// <see cref="TryPeekNext"/>/<see cref="RemoveNext"/> and nothing else.
 /// </summary>
-/// <remarks>Backed by <see cref="PriorityQueue{TElement, TPriority}"/> over structs: no allocation once its array has grown.</remarks>
+/// <remarks>
+/// The heap orders small entries (a slab index and an <see cref="EventKey"/>, 24 bytes) so that a
+/// sift moves as little memory as a bare priority queue of keys would; the events themselves stay put
+/// in a slab array with a free list. Neither allocates once the arrays have grown.
+/// </remarks>
 internal sealed class EventQueue
 {
-    private readonly PriorityQueue<ScheduledEvent, EventKey> _heap = new(initialCapacity: 1024);
+    private readonly PriorityQueue<int, EventKey> _heap = new(initialCapacity: 1024);
+    private ScheduledEvent[] _slab = new ScheduledEvent[1024];
+    private int[] _free = new int[1024];
+    private int _freeCount;
+    private int _slabUsed;
     private long _sequence;
 
     public int Count => _heap.Count;
 
-    public void Schedule(long time, in ScheduledEvent e) => _heap.Enqueue(e, new EventKey(time, _sequence++));
+    public void Schedule(long time, in ScheduledEvent e)
+    {
+        int slot;
+        if (_freeCount > 0)
+        {
+            slot = _free[--_freeCount];
+        }
+        else
+        {
+            if (_slabUsed == _slab.Length)
+            {
+                Array.Resize(ref _slab, _slab.Length * 2);
+            }
+
+            slot = _slabUsed++;
+        }
+
+        _slab[slot] = e;
+        _heap.Enqueue(slot, new EventKey(time, _sequence++));
+    }
 
     /// <summary>The event that runs next and its time, without removing it.</summary>
     public bool TryPeekNext(out ScheduledEvent e, out long time)
     {
-        if (_heap.TryPeek(out e, out EventKey key))
+        if (_heap.TryPeek(out int slot, out EventKey key))
         {
+            e = _slab[slot];
             time = key.Time;
             return true;
         }
 
+        e = default;
         time = 0;
         return false;
     }
 
     /// <summary>Removes the event <see cref="TryPeekNext"/> returned.</summary>
-    public void RemoveNext() => _heap.Dequeue();
+    public void RemoveNext()
+    {
+        int slot = _heap.Dequeue();
+        _slab[slot] = default; // drop the payload reference so the message can be collected
+        if (_freeCount == _free.Length)
+        {
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+
+        _free[_freeCount++] = slot;
+    }
 }
