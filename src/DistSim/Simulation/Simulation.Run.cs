@@ -39,7 +39,7 @@ public sealed partial class Simulation
         RunResult result = RunCore(time.Ticks, null);
         if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
         {
-            _now = Math.Min(time.Ticks, checked(Options.TimeLimit.Ticks));
+            _now = Math.Min(time.Ticks, _timeLimitTicks);
             result = result with { Time = Now };
         }
 
@@ -98,7 +98,7 @@ public sealed partial class Simulation
             return false;
         }
 
-        if (EventsExecuted >= Options.EventLimit)
+        if (EventsExecuted >= _eventLimit)
         {
             stopped = RunOutcome.EventLimit;
             return false;
@@ -122,7 +122,7 @@ public sealed partial class Simulation
             _queue.RemoveNext(); // a cancelled timer: discard without counting it as an event
         }
 
-        if (time > Options.TimeLimit.Ticks)
+        if (time > _timeLimitTicks)
         {
             stopped = RunOutcome.TimeLimit;
             return false;
@@ -234,7 +234,7 @@ public sealed partial class Simulation
     private void Schedule(long time, in ScheduledEvent e)
     {
         _queue.Schedule(time, e);
-        if (_queue.Count > Options.QueueLimit)
+        if (_queue.Count > _queueLimit)
         {
             _queueLimitHit = true;
         }

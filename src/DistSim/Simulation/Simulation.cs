@@ -26,6 +26,9 @@ public sealed partial class Simulation
     private readonly List<NodeId> _nodeIds = [];
     private readonly Dictionary<string, int> _nodesByName = new(StringComparer.Ordinal);
     private readonly ILoggerFactory _loggerFactory;
+    private readonly long _eventLimit;
+    private readonly long _timeLimitTicks;
+    private readonly int _queueLimit;
     private long _now;
     private long _messageIds;
     private long _packetIds;
@@ -41,6 +44,9 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _eventLimit = options.EventLimit;
+        _timeLimitTicks = options.TimeLimit.Ticks;
+        _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => _nodes[i].Name);
         Network = new SimNetwork(this, options.Network);
