@@ -83,7 +83,20 @@ public sealed class TwoGeneralsScenario : IScenario
     public int Run(ScenarioArgs args, TextWriter output)
     {
         Game game = GameFrom(args);
-        game.MakePlan(); // validates the timing before any run
+        try
+        {
+            game.MakePlan(); // validates the timing before any run
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == nameof(Game.AttackAfter))
+        {
+            throw new UsageException($"--attack-after: {args.GetString("attack-after", "?")} leaves no time for confirmations before the attack");
+        }
+
+        if (args.Sweep > 0 && args.TraceFile is not null)
+        {
+            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+        }
+
         return args.Sweep > 0 ? RunSweep(game, args, output) : RunOne(game, args, output);
     }
 

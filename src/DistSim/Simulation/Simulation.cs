@@ -24,6 +24,7 @@ public sealed partial class Simulation
     private readonly EventQueue _queue = new();
     private readonly List<NodeRecord> _nodes = [];
     private readonly List<NodeId> _nodeIds = [];
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<NodeId> _nodeIdsView;
     private readonly Dictionary<string, int> _nodesByName = new(StringComparer.Ordinal);
     private readonly ILoggerFactory _loggerFactory;
     private readonly long _eventLimit;
@@ -44,6 +45,7 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _nodeIdsView = _nodeIds.AsReadOnly();
         _eventLimit = options.EventLimit;
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
@@ -77,7 +79,7 @@ public sealed partial class Simulation
     public SimNetwork Network { get; }
 
     /// <summary>Ids of all nodes, in the order they were added.</summary>
-    public IReadOnlyList<NodeId> Nodes => _nodeIds;
+    public IReadOnlyList<NodeId> Nodes => _nodeIdsView;
 
     /// <summary>The failure that stopped the run, if node code threw.</summary>
     public SimulationFailureException? Failure => _failure;

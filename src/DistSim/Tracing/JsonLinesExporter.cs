@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -11,6 +12,23 @@ internal static class JsonLinesExporter
     public static void Write(Trace trace, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
+
+        // Payloads are rendered with ToString(); records format their numbers with the current culture,
+        // so the export runs under the invariant culture: the same trace gives the same bytes on every machine.
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            WriteAll(trace, writer);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    private static void WriteAll(Trace trace, TextWriter writer)
+    {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))
         {

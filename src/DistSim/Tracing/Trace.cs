@@ -12,6 +12,7 @@ namespace DistSim.Tracing;
 public sealed class Trace
 {
     private readonly List<TraceEvent> _events = [];
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<TraceEvent> _eventsView;
     private readonly Fingerprint _fingerprint = new();
     private readonly Func<int, string> _nodeName;
     private readonly int _limit;
@@ -22,6 +23,7 @@ public sealed class Trace
         IsRecording = record;
         _limit = limit;
         _nodeName = nodeName;
+        _eventsView = _events.AsReadOnly();
     }
 
     /// <summary>The master seed of the run that produced this trace.</summary>
@@ -34,7 +36,7 @@ public sealed class Trace
     public bool IsTruncated { get; private set; }
 
     /// <summary>The recorded events, in order.</summary>
-    public IReadOnlyList<TraceEvent> Events => _events;
+    public IReadOnlyList<TraceEvent> Events => _eventsView;
 
     /// <summary>Number of events that happened, recorded or not.</summary>
     public long Count { get; private set; }

@@ -48,13 +48,17 @@ public class RunnerTests
     [InlineData("seed", "two-generals", "--seed", "-1")]
     [InlineData("unknown scenario", "three-generals")]
     [InlineData("nodes", "bench", "--nodes", "0")]
+    [InlineData("--trace", "two-generals", "--sweep", "3", "--trace", "x.jsonl")]
+    [InlineData("attack-after", "two-generals", "--strategy", "timeout-fallback", "--attack-after", "1h")]
     public void BadInput_ExitsWith2_NamingTheProblem(string named, params string[] args)
     {
         (int code, string output, string error) = Run(args);
 
         Assert.Equal(2, code);
         Assert.Empty(output);
-        Assert.Contains(named, error, StringComparison.Ordinal);
+        string[] lines = error.Split('\n');
+        Assert.StartsWith("error: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(named, lines[0], StringComparison.Ordinal); // the error line itself, not the usage below it
         Assert.Contains("usage:", error, StringComparison.Ordinal);
     }
 

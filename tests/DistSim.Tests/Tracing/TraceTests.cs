@@ -63,4 +63,37 @@ public class TraceTests
         (DistSim.Simulation sim, _) = Sims.PingRun(5, 20, new FairLossLinkOptions { LossProbability = 0.3 });
         Assert.Equal(Enumerable.Range(0, sim.Trace.Events.Count).Select(i => (long)i), sim.Trace.Events.Select(e => e.Index));
     }
+
+    private sealed record Reading(double Value, DistSim.Time.SimTime At);
+
+    [Fact]
+    public void JsonLines_AreTheSameBytesUnderAnyCulture()
+    {
+        static string Export()
+        {
+            var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1 });
+            var b = new DistSim.Nodes.NodeId(1);
+            sim.AddNode("A", () => new Scripted(onStart: c => c.Send(b, new Reading(0.5, c.LocalNow))));
+            sim.AddNode("B", () => new Receiver());
+            sim.Run();
+            return sim.Trace.ToJsonLines();
+        }
+
+        System.Globalization.CultureInfo saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            string invariant = Export();
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            string german = Export();
+
+            Assert.Equal(invariant, german);
+            Assert.Contains("Value = 0.5", german, StringComparison.Ordinal);
+            Assert.Equal("de-DE", System.Globalization.CultureInfo.CurrentCulture.Name); // restored after the export
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
 }
