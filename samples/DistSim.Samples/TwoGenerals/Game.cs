@@ -2,6 +2,7 @@ using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Time;
 using DistSim.Timing;
+using Microsoft.Extensions.Logging;
 
 namespace DistSim.Samples.TwoGenerals;
 
@@ -39,7 +40,10 @@ public sealed record Game(
     }
 
     /// <summary>Plays one game with <paramref name="seed"/>.</summary>
-    public GameResult Play(ulong seed, bool recordTrace = true)
+    /// <param name="seed">The master seed.</param>
+    /// <param name="recordTrace">Keep the trace's events (sweeps switch it off; the fingerprint stays).</param>
+    /// <param name="loggerFactory">Where the generals' log entries go (none by default).</param>
+    public GameResult Play(ulong seed, bool recordTrace = true, ILoggerFactory? loggerFactory = null)
     {
         Plan plan = MakePlan();
         var simulation = new Simulation(new SimulationOptions
@@ -49,6 +53,7 @@ public sealed record Game(
             Network = new FairLossLinkOptions { LossProbability = Loss, DuplicateProbability = Duplicate, Delay = Delay },
             EventLimit = 100_000,
             TimeLimit = TimeSpan.FromDays(10_000),
+            LoggerFactory = loggerFactory,
         });
         NodeId a1 = simulation.AddNode("A1", () => new General(plan, isA1: true));
         NodeId a2 = simulation.AddNode("A2", () => new General(plan, isA1: false));

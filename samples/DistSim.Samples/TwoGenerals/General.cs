@@ -1,4 +1,5 @@
 using DistSim.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace DistSim.Samples.TwoGenerals;
 
@@ -64,6 +65,7 @@ public sealed class General(Plan plan, bool isA1) : Node
         switch (message)
         {
             case Messenger m when m.Index > HighestReceived:
+                Logger.LogInformation("messenger {Index} arrived from {From}", m.Index, isA1 ? "A2" : "A1");
                 if (!isA1 && HighestReceived < 0)
                 {
                     SetTimer(plan.AttackAt - LocalNow, Decide); // A2 learns T from the first messenger
@@ -100,9 +102,11 @@ public sealed class General(Plan plan, bool isA1) : Node
         {
             case Decide:
                 Attacks = Rule();
+                Logger.LogInformation("decides at T: {Decision}", Attacks == true ? "attack" : "stay home");
                 break;
             case Deadline when !Confirmed:
                 CallingOff = true;
+                Logger.LogInformation("no confirmation by the deadline: calling the attack off");
                 Send(_peer, new CallOff(plan.AttackAt));
                 break;
             case Retry when CallingOff && LocalNow < plan.AttackAt:

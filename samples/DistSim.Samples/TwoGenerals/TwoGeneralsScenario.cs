@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using System.Text.Json;
 using DistSim.Samples.Cli;
 using DistSim.Timing;
+using Microsoft.Extensions.Logging;
 
 namespace DistSim.Samples.TwoGenerals;
 
@@ -28,6 +29,7 @@ public sealed class TwoGeneralsScenario : IScenario
         new("messengers", "N", "messengers sent at once (redundant)", "3"),
         new("delay", "DIST", "crossing time: " + DelaySpec.Forms, "uniform:1h,3h"),
         new("attack-after", "D", "attack time T after the start (default: derived from the delay)"),
+        new("log", null, "print the generals' log entries (virtual time, node) to stderr"),
     ];
 
     /// <summary>Outcome names as printed and in JSON.</summary>
@@ -102,7 +104,12 @@ public sealed class TwoGeneralsScenario : IScenario
 
     private int RunOne(Game game, ScenarioArgs args, TextWriter output)
     {
-        GameResult r = game.Play(args.Seed);
+        GameResult r;
+        using (ILoggerFactory? logs = args.Has("log") ? ConsoleLogs() : null)
+        {
+            r = game.Play(args.Seed, loggerFactory: logs);
+        }
+
         if (args.TraceFile is { } path)
         {
             Report.WriteTrace(r.Simulation, path);
@@ -270,6 +277,10 @@ public sealed class TwoGeneralsScenario : IScenario
         (Strategy.TimeoutFallback, true) => g.Confirmed ? " (confirmed in time)" : " (no confirmation by the deadline: called off)",
         _ => g.CalledOff ? " (the attack was called off)" : g.HighestReceived >= 0 ? " (order received, no call-off)" : " (no order arrived)",
     };
+
+    private static ILoggerFactory ConsoleLogs() => LoggerFactory.Create(b => b
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
     private static string Hours(TimeSpan t) => Inv($"{t.TotalHours:0.###}h");
 

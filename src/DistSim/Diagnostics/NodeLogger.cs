@@ -1,4 +1,5 @@
 using System.Collections;
+using DistSim.Nodes;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
 
@@ -6,9 +7,9 @@ namespace DistSim.Diagnostics;
 
 /// <summary>
 /// A node's logger: forwards to the user's logger and adds the virtual time and the node's name, both
-/// to the structured state (<c>VirtualTime</c>, <c>Node</c>) and as a prefix of the formatted message.
+/// to the structured state (<c>VirtualTime</c>, <c>Node</c>, <c>NodeId</c>) and as a prefix of the formatted message.
 /// </summary>
-internal sealed class NodeLogger(ILogger inner, string nodeName, Func<SimTime> now) : ILogger
+internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Func<SimTime> now) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => inner.BeginScope(state);
@@ -22,17 +23,19 @@ internal sealed class NodeLogger(ILogger inner, string nodeName, Func<SimTime> n
             return;
         }
 
-        var entry = new Entry<TState>(now(), nodeName, state, formatter);
+        var entry = new Entry<TState>(now(), node, nodeName, state, formatter);
         inner.Log(logLevel, eventId, entry, exception, Entry<TState>.Format);
     }
 
     /// <summary>The structured state of one entry: the user's key/value pairs plus time and node.</summary>
-    internal sealed class Entry<TState>(SimTime time, string node, TState state, Func<TState, Exception?, string> formatter)
+    internal sealed class Entry<TState>(SimTime time, NodeId nodeId, string node, TState state, Func<TState, Exception?, string> formatter)
         : IReadOnlyList<KeyValuePair<string, object?>>
     {
         public static readonly Func<Entry<TState>, Exception?, string> Format = (e, ex) => $"[{e.Time} {e.Node}] {e.Formatter(e.State, ex)}";
 
         public SimTime Time { get; } = time;
+
+        public NodeId NodeId { get; } = nodeId;
 
         public string Node { get; } = node;
 
@@ -40,7 +43,7 @@ internal sealed class NodeLogger(ILogger inner, string nodeName, Func<SimTime> n
 
         public Func<TState, Exception?, string> Formatter { get; } = formatter;
 
-        public int Count => 2 + Inner.Count;
+        public int Count => 3 + Inner.Count;
 
         private IReadOnlyList<KeyValuePair<string, object?>> Inner =>
             State as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
@@ -49,7 +52,8 @@ internal sealed class NodeLogger(ILogger inner, string nodeName, Func<SimTime> n
         {
             0 => new("VirtualTime", Time),
             1 => new("Node", Node),
-            _ => Inner[index - 2],
+            2 => new("NodeId", NodeId.Value),
+            _ => Inner[index - 3],
         };
 
         public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()

@@ -107,7 +107,7 @@ public sealed partial class Simulation
         var id = new NodeId(_nodes.Count);
         ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
         var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name));
-        record.Context = new NodeContext(this, id, record, new NodeLogger(inner, name, () => Now));
+        record.Context = new NodeContext(this, id, record, new NodeLogger(inner, id, name, () => Now));
         _nodes.Add(record);
         _nodeIds.Add(id);
         _nodesByName.Add(name, id.Value);

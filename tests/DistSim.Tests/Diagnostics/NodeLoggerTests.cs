@@ -40,6 +40,7 @@ public class NodeLoggerTests
         Assert.Equal("[2.5000000s alice] tick 7", entry.Text);
         Assert.Contains(entry.State, kv => kv.Key == "Node" && (string?)kv.Value == "alice");
         Assert.Contains(entry.State, kv => kv.Key == "VirtualTime" && kv.Value is DistSim.Time.SimTime t && t.TotalSeconds == 2.5);
+        Assert.Contains(entry.State, kv => kv.Key == "NodeId" && (int?)kv.Value == 0);
         Assert.Contains(entry.State, kv => kv.Key == "Count" && (int?)kv.Value == 7);
     }
 }
