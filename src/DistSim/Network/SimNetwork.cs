@@ -5,79 +5,156 @@ using DistSim.Random;
 namespace DistSim.Network;
 
 /// <summary>
-/// The simulated network: a fair-loss link for every ordered pair of nodes, configured for the whole
-/// network by <see cref="SimulationOptions.Network"/> and overridden per pair with <see cref="SetLink"/>.
+/// The simulated network. For every ordered pair of nodes: a fair-loss channel (loss, duplication, delay;
+/// <see cref="SimulationOptions.Network"/>, overridden with <see cref="SetFairLoss"/>) and a link protocol
+/// on top of it (<see cref="SimulationOptions.Link"/>, overridden with <see cref="SetLink"/>).
 /// </summary>
 /// <remarks>
-/// Each ordered pair draws from its own stream (<c>link:A-&gt;B</c>), created when the pair first
-/// carries a message, so adding nodes or links never shifts the draws of the others. Not thread-safe.
-/// See <c>docs/concepts/network.md</c>.
+/// Each ordered pair draws from its own streams (<c>link:A-&gt;B</c> for the channel,
+/// <c>linkproto:A-&gt;B</c> for the protocol), created when the pair first carries a packet, so adding
+/// nodes or links never shifts the draws of the others. Not thread-safe. See <c>docs/concepts/network.md</c>.
 /// </remarks>
 public sealed class SimNetwork
 {
     private readonly Simulation _simulation;
-    private readonly Dictionary<long, FairLossChannel> _channels = [];
-    private readonly Dictionary<long, FairLossLinkOptions> _overrides = [];
+    private readonly List<LinkPair> _pairs = [];
+    private readonly Dictionary<long, int> _pairIndex = [];
+    private readonly Dictionary<long, FairLossLinkOptions> _fairLoss = [];
+    private readonly Dictionary<long, ILink> _links = [];
 
-    internal SimNetwork(Simulation simulation, FairLossLinkOptions defaults)
+    internal SimNetwork(Simulation simulation, FairLossLinkOptions defaults, ILink link)
     {
         _simulation = simulation;
         Defaults = defaults;
+        DefaultLink = link;
     }
 
-    /// <summary>The link of every pair without an override.</summary>
+    /// <summary>The fair-loss behaviour of every pair without an override.</summary>
     public FairLossLinkOptions Defaults { get; }
 
-    /// <summary>Overrides the fair-loss link from <paramref name="from"/> to <paramref name="to"/> (one direction).</summary>
+    /// <summary>The link protocol of every pair without an override.</summary>
+    public ILink DefaultLink { get; }
+
+    /// <summary>Overrides the fair-loss behaviour from <paramref name="from"/> to <paramref name="to"/> (one direction).</summary>
     /// <param name="from">The sending node.</param>
     /// <param name="to">The receiving node.</param>
-    /// <param name="options">The link's behaviour; validated now.</param>
-    public void SetLink(NodeId from, NodeId to, FairLossLinkOptions options)
+    /// <param name="options">Loss, duplication and delay; validated now.</param>
+    public void SetFairLoss(NodeId from, NodeId to, FairLossLinkOptions options)
     {
-        _simulation.RequireNode(from, nameof(from));
-        _simulation.RequireNode(to, nameof(to));
+        RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         long key = Key(from.Value, to.Value);
-        _overrides[key] = options;
-        if (_channels.TryGetValue(key, out FairLossChannel? channel))
+        _fairLoss[key] = options;
+        if (_pairIndex.TryGetValue(key, out int index))
         {
-            channel.Reconfigure(options);
+            _pairs[index].Channel.Reconfigure(options);
         }
     }
 
-    /// <summary>Overrides the link in both directions between two nodes.</summary>
+    /// <summary>Overrides the fair-loss behaviour in both directions between two nodes.</summary>
     /// <param name="a">One node.</param>
     /// <param name="b">The other node.</param>
-    /// <param name="options">The links' behaviour.</param>
-    public void SetLinks(NodeId a, NodeId b, FairLossLinkOptions options)
+    /// <param name="options">Loss, duplication and delay.</param>
+    public void SetFairLossBoth(NodeId a, NodeId b, FairLossLinkOptions options)
     {
-        SetLink(a, b, options);
-        SetLink(b, a, options);
+        SetFairLoss(a, b, options);
+        SetFairLoss(b, a, options);
     }
 
-    /// <summary>The link options in force from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <summary>The fair-loss behaviour in force from <paramref name="from"/> to <paramref name="to"/>.</summary>
     /// <param name="from">The sending node.</param>
     /// <param name="to">The receiving node.</param>
-    public FairLossLinkOptions GetLink(NodeId from, NodeId to)
+    public FairLossLinkOptions GetFairLoss(NodeId from, NodeId to)
+    {
+        RequirePair(from, to);
+        return _fairLoss.TryGetValue(Key(from.Value, to.Value), out FairLossLinkOptions? o) ? o : Defaults;
+    }
+
+    /// <summary>
+    /// Chooses the link protocol for messages from <paramref name="from"/> to <paramref name="to"/>.
+    /// Must be done before that pair carries its first message.
+    /// </summary>
+    /// <param name="from">The sending node.</param>
+    /// <param name="to">The receiving node.</param>
+    /// <param name="link">The protocol, e.g. <see cref="Links.Links.Reliable"/>.</param>
+    /// <exception cref="InvalidOperationException">The pair already carried traffic under another link.</exception>
+    public void SetLink(NodeId from, NodeId to, ILink link)
+    {
+        RequirePair(from, to);
+        ArgumentNullException.ThrowIfNull(link);
+        long key = Key(from.Value, to.Value);
+        if (_pairIndex.TryGetValue(key, out int index) && _pairs[index].HasSession)
+        {
+            throw new InvalidOperationException(
+                $"the link {_pairs[index].Name} already carried messages; choose its protocol before the first send");
+        }
+
+        _links[key] = link;
+        if (_pairIndex.TryGetValue(key, out int existing))
+        {
+            _pairs[existing].Link = link; // the pair exists (its channel carried acknowledgements) but has no session yet
+        }
+    }
+
+    /// <summary>Chooses the link protocol in both directions between two nodes.</summary>
+    /// <param name="a">One node.</param>
+    /// <param name="b">The other node.</param>
+    /// <param name="link">The protocol.</param>
+    public void SetLinkBoth(NodeId a, NodeId b, ILink link)
+    {
+        SetLink(a, b, link);
+        SetLink(b, a, link);
+    }
+
+    /// <summary>The link protocol of messages from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <param name="from">The sending node.</param>
+    /// <param name="to">The receiving node.</param>
+    public ILink GetLink(NodeId from, NodeId to)
+    {
+        RequirePair(from, to);
+        return _links.TryGetValue(Key(from.Value, to.Value), out ILink? l) ? l : DefaultLink;
+    }
+
+    /// <summary>The session of the link from <paramref name="from"/> to <paramref name="to"/> (created if needed), for its counters and state.</summary>
+    /// <param name="from">The sending node.</param>
+    /// <param name="to">The receiving node.</param>
+    public ILinkSession Session(NodeId from, NodeId to)
+    {
+        RequirePair(from, to);
+        return Pair(from.Value, to.Value).Session;
+    }
+
+    internal LinkPair Pair(int from, int to)
+    {
+        long key = Key(from, to);
+        if (!_pairIndex.TryGetValue(key, out int index))
+        {
+            index = _pairs.Count;
+            _pairs.Add(NewPair(index, from, to));
+            _pairIndex.Add(key, index);
+        }
+
+        return _pairs[index];
+    }
+
+    internal LinkPair PairAt(int index) => _pairs[index];
+
+    private LinkPair NewPair(int index, int from, int to)
+    {
+        long key = Key(from, to);
+        var f = new NodeId(from);
+        var t = new NodeId(to);
+        FairLossLinkOptions options = _fairLoss.TryGetValue(key, out FairLossLinkOptions? o) ? o : Defaults;
+        ILink link = _links.TryGetValue(key, out ILink? l) ? l : DefaultLink;
+        string name = "link:" + _simulation.NodeName(f) + "->" + _simulation.NodeName(t);
+        return new LinkPair(_simulation, index, f, t, new FairLossChannel(StreamSeed.Create(_simulation.Seed, name), options), link);
+    }
+
+    private void RequirePair(NodeId from, NodeId to)
     {
         _simulation.RequireNode(from, nameof(from));
         _simulation.RequireNode(to, nameof(to));
-        return _overrides.TryGetValue(Key(from.Value, to.Value), out FairLossLinkOptions? o) ? o : Defaults;
-    }
-
-    internal FairLossChannel Channel(int from, int to)
-    {
-        long key = Key(from, to);
-        if (!_channels.TryGetValue(key, out FairLossChannel? channel))
-        {
-            FairLossLinkOptions options = _overrides.TryGetValue(key, out FairLossLinkOptions? o) ? o : Defaults;
-            string name = "link:" + _simulation.NodeName(new NodeId(from)) + "->" + _simulation.NodeName(new NodeId(to));
-            channel = new FairLossChannel(StreamSeed.Create(_simulation.Seed, name), options);
-            _channels.Add(key, channel);
-        }
-
-        return channel;
     }
 
     private static long Key(int from, int to) => ((long)from << 32) | (uint)to;

@@ -1,25 +1,28 @@
 namespace DistSim;
 
-/// <summary>Message counts of a run so far (each also visible event by event in the trace).</summary>
-/// <remarks>Not thread-safe; read it between steps.</remarks>
+/// <summary>Message and packet counts of a run so far (each also visible event by event in the trace).</summary>
+/// <remarks>
+/// A <em>message</em> is what a node sends; a <em>packet</em> is one copy on the wire (first transmissions,
+/// retransmissions, acknowledgements and duplicates). Per-link counts are in
+/// <see cref="Links.ILinkSession.Counters"/>. Not thread-safe; read it between steps.
+/// </remarks>
 public sealed class MessageCounters
 {
     /// <summary>Messages handed to <c>Send</c>.</summary>
     public long Sent { get; internal set; }
 
-    /// <summary>Packets delivered to a node's message handler (duplicates count).</summary>
+    /// <summary>Messages handed to a node's message handler (a duplicate the link lets through counts again).</summary>
     public long Delivered { get; internal set; }
 
     /// <summary>Packets dropped, for any cause.</summary>
     public long Dropped { get; internal set; }
 
-    /// <summary>Extra packets created by duplication.</summary>
+    /// <summary>Extra packets created by network duplication.</summary>
     public long Duplicated { get; internal set; }
 
-    /// <summary>Packets still in flight (scheduled for delivery, not yet delivered or dropped).</summary>
-    public long InFlight => Sent - DroppedAtSend + Duplicated - Delivered - DroppedInFlight;
+    /// <summary>Packets put on the wire, duplicates included.</summary>
+    public long Packets { get; internal set; }
 
-    internal long DroppedAtSend { get; set; }
-
-    internal long DroppedInFlight { get; set; }
+    /// <summary>Packets in flight now (scheduled to arrive, not yet arrived).</summary>
+    public long InFlight { get; internal set; }
 }

@@ -1,34 +1,40 @@
+using DistSim.Network;
+
 namespace DistSim;
 
 /// <summary>What a pending event does when it runs.</summary>
 internal enum EventKind : byte
 {
     Start = 1,
-    Deliver = 2,
+    Packet = 2,
     Timer = 3,
+    LinkTimer = 4,
 }
 
 /// <summary>
 /// A pending event: a small struct with no allocation of its own. <see cref="Payload"/> is the user's
 /// message or timer state (already allocated by the user).
 /// </summary>
-internal readonly struct ScheduledEvent(EventKind kind, int node, int peer, int slot, long id, long packet, object? payload)
+internal readonly struct ScheduledEvent(EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None)
 {
     public EventKind Kind { get; } = kind;
 
-    /// <summary>The node that handles the event (the receiver of a delivery).</summary>
+    /// <summary>What the adversary did to a packet (ground truth, for the trace).</summary>
+    public PacketMark Mark { get; } = mark;
+
+    /// <summary>The node that handles the event (the receiver of a packet).</summary>
     public int Node { get; } = node;
 
-    /// <summary>The sender of a delivery; -1 otherwise.</summary>
+    /// <summary>The sender of a packet; -1 otherwise.</summary>
     public int Peer { get; } = peer;
 
-    /// <summary>The timer slot of a timer event.</summary>
+    /// <summary>The timer slot of a timer event; the link pair (session) index of a packet or link timer.</summary>
     public int Slot { get; } = slot;
 
-    /// <summary>The message id of a delivery, or the timer number of a timer event.</summary>
+    /// <summary>The message id of a packet, the timer number of a timer event, the token of a link timer.</summary>
     public long Id { get; } = id;
 
-    /// <summary>The packet id of a delivery.</summary>
+    /// <summary>The packet id of a packet.</summary>
     public long Packet { get; } = packet;
 
     public object? Payload { get; } = payload;

@@ -1,3 +1,4 @@
+using DistSim.Links;
 using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Tracing;
@@ -23,41 +24,122 @@ public sealed partial class Simulation
         Messages.Sent++;
         RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message);
 
-        // Link layer: the fair-loss link adds no protocol of its own (reliable and authenticated links
-        // wrap the message here). Failure model, sender side: a correct node sends what it sends.
-        FairLossChannel channel = Network.Channel(from, to.Value);
+        // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
+        // behaviour act here). Then the link protocol of the pair takes the message.
+        Network.Pair(from, to.Value).Session.Send(id, message);
+        return id;
+    }
+
+    /// <summary>A link session puts one packet on the wire; the fair-loss channel of its direction decides its fate.</summary>
+    internal void TransmitPacket(LinkPair pair, bool reverse, long messageId, object frame, TransmitKind kind)
+    {
+        int from = reverse ? pair.To.Value : pair.From.Value;
+        int to = reverse ? pair.From.Value : pair.To.Value;
+        long packet = ++_packetIds;
+        Messages.Packets++;
+        if (kind == TransmitKind.Retransmit)
+        {
+            RecordEvent(TraceEventKind.Retransmit, from, to, messageId, packet, 0, DropCause.None, frame);
+        }
+        else if (kind == TransmitKind.Ack)
+        {
+            RecordEvent(TraceEventKind.AckSent, from, to, messageId, packet, 0, DropCause.None, frame);
+        }
+
+        FairLossChannel channel = reverse ? Network.Pair(from, to).Channel : pair.Channel;
         switch (channel.Decide())
         {
             case PacketFate.Lost:
                 Messages.Dropped++;
-                Messages.DroppedAtSend++;
-                RecordEvent(TraceEventKind.Drop, from, to.Value, id, ++_packetIds, 0, DropCause.Loss, message);
+                RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, frame);
                 break;
             case PacketFate.Once:
-                Transmit(channel, from, to.Value, id, message);
+                SchedulePacket(channel, pair.Index, from, to, messageId, packet, frame, PacketMark.None);
                 break;
             case PacketFate.Twice:
-                Transmit(channel, from, to.Value, id, message);
+                SchedulePacket(channel, pair.Index, from, to, messageId, packet, frame, PacketMark.None);
+                long copy = ++_packetIds;
+                Messages.Packets++;
                 Messages.Duplicated++;
-                RecordEvent(TraceEventKind.Duplicate, from, to.Value, id, _packetIds + 1, 0, DropCause.None, message);
-                Transmit(channel, from, to.Value, id, message);
+                RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, frame);
+                SchedulePacket(channel, pair.Index, from, to, messageId, copy, frame, PacketMark.None);
                 break;
         }
-
-        return id;
     }
 
-    /// <summary>Puts one packet on the wire: its delay comes from the link (the timing model composes here).</summary>
-    private void Transmit(FairLossChannel channel, int from, int to, long message, object payload)
+    /// <summary>A link session hands a message to its receiving node.</summary>
+    internal void DeliverToNode(LinkPair pair, in LinkPacket packet, object message)
     {
-        long packet = ++_packetIds;
-        long delay = channel.SampleDelayTicks();
-        long at = _now + delay;
-        if (at < _now)
+        _ = pair;
+        int node = packet.To.Value;
+        Messages.Delivered++;
+        RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark);
+        Invoke(node, EventKind.Packet, packet.From.Value, packet.MessageId, 0, packet.PacketId, message);
+    }
+
+    /// <summary>A link session reports what it did with a packet or message.</summary>
+    internal void RecordLinkVerdict(LinkPair pair, LinkVerdict verdict, long messageId, in LinkPacket packet)
+    {
+        switch (verdict)
         {
-            at = long.MaxValue; // saturate: such a packet simply never arrives within the time limit
+            case LinkVerdict.Acknowledged:
+                RecordEvent(TraceEventKind.Acknowledged, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                break;
+            case LinkVerdict.Abandoned:
+                RecordEvent(TraceEventKind.Abandoned, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                break;
+            case LinkVerdict.DuplicateSuppressed:
+                RecordEvent(TraceEventKind.DuplicateSuppressed, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
+                    DropCause.None, packet.Frame, packet.Mark);
+                break;
+            case LinkVerdict.Rejected:
+                RecordEvent(TraceEventKind.Rejected, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
+                    DropCause.None, packet.Frame, packet.Mark);
+                break;
+            case LinkVerdict.OutOfWindow:
+                Messages.Dropped++;
+                RecordEvent(TraceEventKind.Drop, packet.From.Value, packet.To.Value, messageId, packet.PacketId, 0,
+                    DropCause.OutOfWindow, packet.Frame, packet.Mark);
+                break;
+        }
+    }
+
+    internal void SetLinkTimer(int pairIndex, TimeSpan delay, long token)
+    {
+        if (delay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0");
         }
 
-        Schedule(at, new ScheduledEvent(EventKind.Deliver, to, from, 0, message, packet, payload));
+        LinkPair pair = Network.PairAt(pairIndex);
+        Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, pair.From.Value, -1, pairIndex, token, 0, null));
+    }
+
+    /// <summary>Puts one packet in flight: its delay comes from its channel (the timing model composes here).</summary>
+    private void SchedulePacket(FairLossChannel channel, int pairIndex, int from, int to, long message, long packet, object frame, PacketMark mark)
+    {
+        long at = SaturatingAdd(_now, channel.SampleDelayTicks());
+        Messages.InFlight++;
+        Schedule(at, new ScheduledEvent(EventKind.Packet, to, from, pairIndex, message, packet, frame, mark));
+    }
+
+    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link session.</summary>
+    private void ArrivePacket(in ScheduledEvent e)
+    {
+        Messages.InFlight--;
+        if (_nodes[e.Node].Instance is null)
+        {
+            Messages.Dropped++;
+            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.ReceiverNotStarted, e.Payload, e.Mark);
+            return;
+        }
+
+        Network.PairAt(e.Slot).Session.OnPacket(new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark));
+    }
+
+    private static long SaturatingAdd(long now, long ticks)
+    {
+        long at = now + ticks;
+        return at < now ? long.MaxValue : at; // such an event simply never happens within the time limit
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DistSim.Diagnostics;
+using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Time;
 using DistSim.Tracing;
@@ -144,35 +145,38 @@ public sealed partial class Simulation
 
     private void Execute(in ScheduledEvent e)
     {
-        NodeRecord node = _nodes[e.Node];
         switch (e.Kind)
         {
             case EventKind.Start:
                 RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, null);
+                Invoke(e.Node, EventKind.Start, -1, 0, 0, 0, null);
                 break;
-            case EventKind.Deliver:
-                if (node.Instance is null)
-                {
-                    Messages.Dropped++;
-                    Messages.DroppedInFlight++;
-                    RecordEvent(TraceEventKind.Drop, e.Node, e.Peer, e.Id, e.Packet, 0, DropCause.ReceiverNotStarted, e.Payload);
-                    return;
-                }
-
-                Messages.Delivered++;
-                RecordEvent(TraceEventKind.Deliver, e.Node, e.Peer, e.Id, e.Packet, 0, DropCause.None, e.Payload);
+            case EventKind.Packet:
+                ArrivePacket(e);
                 break;
             case EventKind.Timer:
                 ReleaseTimer(e.Slot);
                 RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload);
+                Invoke(e.Node, EventKind.Timer, -1, e.Id, e.Slot, 0, e.Payload);
+                break;
+            case EventKind.LinkTimer:
+                Network.PairAt(e.Slot).Session.OnTimer(e.Id);
                 break;
         }
+    }
 
+    /// <summary>
+    /// Runs one node handler for the event just recorded in the trace; an exception from node code
+    /// stops the run with a <see cref="SimulationFailureException"/>.
+    /// </summary>
+    private void Invoke(int nodeIndex, EventKind kind, int peer, long id, int slot, long packet, object? payload)
+    {
+        NodeRecord node = _nodes[nodeIndex];
         long index = Trace.Count - 1;
         _inHandler = true;
         try
         {
-            switch (e.Kind)
+            switch (kind)
             {
                 case EventKind.Start:
                     Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
@@ -180,17 +184,26 @@ public sealed partial class Simulation
                     node.Instance = instance;
                     instance.OnStart();
                     break;
-                case EventKind.Deliver:
-                    node.Instance!.OnMessage(new NodeId(e.Peer), e.Payload!);
+                case EventKind.Packet:
+                    node.Instance!.OnMessage(new NodeId(peer), payload!);
                     break;
                 case EventKind.Timer:
-                    node.Instance!.OnTimer(new TimerId(e.Id, e.Slot), e.Payload);
+                    node.Instance!.OnTimer(new TimerId(id, slot), payload);
                     break;
             }
         }
         catch (Exception ex)
         {
-            Fault(e, index, ex);
+            string description = kind switch
+            {
+                EventKind.Start => "start",
+                EventKind.Packet => string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"deliver message {id} (packet {packet}) of type {payload?.GetType().Name} from {_nodes[peer].Name}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"timer {id} fired"),
+            };
+            RecordEvent(TraceEventKind.NodeFaulted, nodeIndex, -1, kind == EventKind.Packet ? id : 0, 0, 0, DropCause.None, ex);
+            _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), node.Name, index, description, Trace, ex);
         }
         finally
         {
@@ -198,22 +211,9 @@ public sealed partial class Simulation
         }
     }
 
-    private void Fault(in ScheduledEvent e, long index, Exception ex)
-    {
-        string description = e.Kind switch
-        {
-            EventKind.Start => "start",
-            EventKind.Deliver => string.Create(
-                CultureInfo.InvariantCulture,
-                $"deliver message {e.Id} (packet {e.Packet}) of type {e.Payload?.GetType().Name} from {_nodes[e.Peer].Name}"),
-            _ => string.Create(CultureInfo.InvariantCulture, $"timer {e.Id} fired"),
-        };
-        RecordEvent(TraceEventKind.NodeFaulted, e.Node, -1, e.Kind == EventKind.Deliver ? e.Id : 0, 0, 0, DropCause.None, ex);
-        _failure = new SimulationFailureException(Seed, Now, new NodeId(e.Node), _nodes[e.Node].Name, index, description, Trace, ex);
-    }
-
-    private void RecordEvent(TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload) =>
-        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload);
+    private void RecordEvent(
+        TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None) =>
+        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark);
 
     private void EnsureRunnable()
     {

@@ -28,12 +28,7 @@ public sealed partial class Simulation
         long number = ++_lastTimerNumber;
         _timerNumbers[slot] = number;
         _timerOwners[slot] = node;
-        long at = _now + delay.Ticks;
-        if (at < _now)
-        {
-            at = long.MaxValue;
-        }
-
+        long at = SaturatingAdd(_now, delay.Ticks);
         RecordEvent(TraceEventKind.TimerSet, node, -1, 0, 0, number, DropCause.None, state);
         Schedule(at, new ScheduledEvent(EventKind.Timer, node, -1, slot, number, 0, state));
         return new TimerId(number, slot);

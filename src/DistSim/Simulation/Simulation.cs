@@ -51,7 +51,7 @@ public sealed partial class Simulation
         _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => _nodes[i].Name);
-        Network = new SimNetwork(this, options.Network);
+        Network = new SimNetwork(this, options.Network, options.Link);
     }
 
     /// <summary>The options the simulation was built with.</summary>

@@ -25,8 +25,11 @@ public sealed record SimulationOptions
     /// <summary>The run stops with <see cref="RunOutcome.QueueLimit"/> when more events than this are pending. Default 10,000,000.</summary>
     public int QueueLimit { get; init; } = 10_000_000;
 
-    /// <summary>The default fair-loss link of every ordered pair of nodes.</summary>
+    /// <summary>The fair-loss behaviour (loss, duplication, delay) of every ordered pair of nodes: the network under every link.</summary>
     public FairLossLinkOptions Network { get; init; } = FairLossLinkOptions.Default;
+
+    /// <summary>The link protocol of every ordered pair (default <see cref="Links.Links.FairLoss"/>).</summary>
+    public ILink Link { get; init; } = Links.Links.FairLoss;
 
     /// <summary>Whether the trace keeps its events (the fingerprint is computed either way). Default true.</summary>
     public bool RecordTrace { get; init; } = true;
@@ -73,5 +76,9 @@ public sealed record SimulationOptions
         }
 
         Network.Validate();
+        if (Link is null)
+        {
+            throw new ArgumentNullException(nameof(Link), "must be a link protocol");
+        }
     }
 }

@@ -11,4 +11,7 @@ public enum DropCause : byte
 
     /// <summary>The receiver had not started yet when the packet arrived.</summary>
     ReceiverNotStarted = 2,
+
+    /// <summary>The link's receiver dropped it: its sequence number lay beyond the receive window.</summary>
+    OutOfWindow = 3,
 }

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using DistSim.Network;
 
 namespace DistSim.Tracing;
 
@@ -13,7 +14,7 @@ namespace DistSim.Tracing;
 /// <item>time in ticks</item>
 /// <item>message id</item>
 /// <item>packet id</item>
-/// <item><c>timer number ^ kind &lt;&lt; 56 ^ cause &lt;&lt; 48</c></item>
+/// <item><c>timer number ^ kind &lt;&lt; 56 ^ cause &lt;&lt; 48 ^ mark &lt;&lt; 40</c></item>
 /// <item>XxHash64 of the UTF-8 full name of the payload's type (0 without payload)</item>
 /// </list>
 /// </summary>
@@ -50,14 +51,14 @@ internal sealed class Fingerprint
     }
 
     public void Append(
-        TraceEventKind kind, long ticks, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload)
+        TraceEventKind kind, long ticks, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark)
     {
         ulong acc = _acc;
         acc = Round(acc, (uint)node | ((ulong)(uint)peer << 32));
         acc = Round(acc, (ulong)ticks);
         acc = Round(acc, (ulong)message);
         acc = Round(acc, (ulong)packet);
-        acc = Round(acc, (ulong)timer ^ ((ulong)kind << 56) ^ ((ulong)cause << 48));
+        acc = Round(acc, (ulong)timer ^ ((ulong)kind << 56) ^ ((ulong)cause << 48) ^ ((ulong)mark << 40));
         acc = Round(acc, payload is null ? 0 : TypeHash(payload.GetType()));
         _acc = (acc * Prime1) + Prime4;
         _count++;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DistSim.Network;
 
 namespace DistSim.Tracing;
 
@@ -68,6 +69,12 @@ internal static class JsonLinesExporter
         TraceEventKind.TimerFired => "timer-fired",
         TraceEventKind.TimerCancelled => "timer-cancelled",
         TraceEventKind.NodeFaulted => "node-faulted",
+        TraceEventKind.Retransmit => "retransmit",
+        TraceEventKind.AckSent => "ack-sent",
+        TraceEventKind.Acknowledged => "acknowledged",
+        TraceEventKind.DuplicateSuppressed => "duplicate-suppressed",
+        TraceEventKind.Rejected => "rejected",
+        TraceEventKind.Abandoned => "abandoned",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 
@@ -75,8 +82,31 @@ internal static class JsonLinesExporter
     {
         DropCause.Loss => "loss",
         DropCause.ReceiverNotStarted => "receiver-not-started",
+        DropCause.OutOfWindow => "out-of-window",
         _ => "none",
     };
+
+    /// <summary>The adversary's marks, e.g. <c>tampered</c> or <c>forged+replayed</c>.</summary>
+    public static string MarkName(PacketMark mark)
+    {
+        var parts = new List<string>(3);
+        if (mark.HasFlag(PacketMark.Tampered))
+        {
+            parts.Add("tampered");
+        }
+
+        if (mark.HasFlag(PacketMark.Forged))
+        {
+            parts.Add("forged");
+        }
+
+        if (mark.HasFlag(PacketMark.Replayed))
+        {
+            parts.Add("replayed");
+        }
+
+        return string.Join('+', parts);
+    }
 
     private static void WriteEvent(Utf8JsonWriter json, Trace trace, TraceEvent e)
     {
@@ -108,6 +138,11 @@ internal static class JsonLinesExporter
         if (e.Cause != DropCause.None)
         {
             json.WriteString("cause", CauseName(e.Cause));
+        }
+
+        if (e.Mark != PacketMark.None)
+        {
+            json.WriteString("mark", MarkName(e.Mark));
         }
 
         if (e.Payload is Exception ex)

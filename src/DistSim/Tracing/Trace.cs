@@ -1,3 +1,4 @@
+using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Time;
 
@@ -67,9 +68,9 @@ public sealed class Trace
     }
 
     internal void Record(
-        SimTime time, TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload)
+        SimTime time, TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark)
     {
-        _fingerprint.Append(kind, time.Ticks, node, peer, message, packet, timer, cause, payload);
+        _fingerprint.Append(kind, time.Ticks, node, peer, message, packet, timer, cause, payload, mark);
         long index = Count++;
         if (!IsRecording)
         {
@@ -83,6 +84,6 @@ public sealed class Trace
         }
 
         _events.Add(new TraceEvent(
-            index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload));
+            index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload, mark));
     }
 }

@@ -1,3 +1,4 @@
+using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Time;
 
@@ -16,7 +17,8 @@ namespace DistSim.Tracing;
 /// <param name="PacketId">The copy on the wire (a duplicate is a new packet), 0 if none.</param>
 /// <param name="TimerNumber">The timer, 0 if none.</param>
 /// <param name="Cause">Why a packet was dropped.</param>
-/// <param name="Payload">The message, the timer state, or the exception of a fault.</param>
+/// <param name="Payload">The message (or link frame), the timer state, or the exception of a fault.</param>
+/// <param name="Mark">What an in-transit adversary did to the packet (ground truth).</param>
 public readonly record struct TraceEvent(
     long Index,
     SimTime Time,
@@ -27,4 +29,5 @@ public readonly record struct TraceEvent(
     long PacketId,
     long TimerNumber,
     DropCause Cause,
-    object? Payload);
+    object? Payload,
+    PacketMark Mark = PacketMark.None);

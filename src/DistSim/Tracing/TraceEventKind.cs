@@ -29,4 +29,22 @@ public enum TraceEventKind : byte
 
     /// <summary>A node's handler threw; the run stopped.</summary>
     NodeFaulted = 9,
+
+    /// <summary>A link sent a data packet again (no acknowledgement in time).</summary>
+    Retransmit = 10,
+
+    /// <summary>A link's receiver sent an acknowledgement packet.</summary>
+    AckSent = 11,
+
+    /// <summary>A link's sender learned that a message was delivered.</summary>
+    Acknowledged = 12,
+
+    /// <summary>A link's receiver recognised a packet as already delivered and did not hand it up again.</summary>
+    DuplicateSuppressed = 13,
+
+    /// <summary>A link's receiver discarded a packet whose authentication code did not verify.</summary>
+    Rejected = 14,
+
+    /// <summary>A link's sender gave up a message after its retransmission limit.</summary>
+    Abandoned = 15,
 }

@@ -67,13 +67,13 @@ public class FairLossLinkTests
         NodeId a = new(0), b = new(1);
         sim.AddNode("A", () => new Sender(b, 100));
         sim.AddNode("B", () => new Sender(a, 100));
-        sim.Network.SetLink(a, b, new FairLossLinkOptions { LossProbability = 1 });
+        sim.Network.SetFairLoss(a, b, new FairLossLinkOptions { LossProbability = 1 });
         sim.Run();
 
         Assert.Equal(100, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop && e.Node == a));
         Assert.Equal(100, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Deliver && e.Node == a));
-        Assert.Equal(1, sim.Network.GetLink(a, b).LossProbability);
-        Assert.Equal(0, sim.Network.GetLink(b, a).LossProbability);
+        Assert.Equal(1, sim.Network.GetFairLoss(a, b).LossProbability);
+        Assert.Equal(0, sim.Network.GetFairLoss(b, a).LossProbability);
     }
 
     public static Arbitrary<(ulong Seed, double Loss, double Dup)> Configs() =>

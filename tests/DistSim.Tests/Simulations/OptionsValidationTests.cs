@@ -45,20 +45,20 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void SetLink_UnknownNode_NamesParameter()
+    public void SetFairLoss_UnknownNode_NamesParameter()
     {
         DistSim.Simulation sim = Sims.Create(1);
         sim.AddNode("a", () => new Receiver());
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => sim.Network.SetLink(new NodeId(0), new NodeId(3), FairLossLinkOptions.Default));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => sim.Network.SetFairLoss(new NodeId(0), new NodeId(3), FairLossLinkOptions.Default));
         Assert.Equal("to", ex.ParamName);
     }
 
     [Fact]
-    public void SetLink_InvalidOptions_NamesProperty()
+    public void SetFairLoss_InvalidOptions_NamesProperty()
     {
         DistSim.Simulation sim = Sims.Create(1);
         NodeId a = sim.AddNode("a", () => new Receiver());
-        var ex = Assert.ThrowsAny<ArgumentException>(() => sim.Network.SetLink(a, a, new FairLossLinkOptions { DuplicateProbability = 2 }));
+        var ex = Assert.ThrowsAny<ArgumentException>(() => sim.Network.SetFairLoss(a, a, new FairLossLinkOptions { DuplicateProbability = 2 }));
         Assert.Equal("DuplicateProbability", ex.ParamName);
     }
 

@@ -1,0 +1,17 @@
+namespace DistSim.Links;
+
+/// <summary>The built-in link protocols. Choose one for the whole network (<see cref="SimulationOptions.Link"/>) or per ordered pair (<see cref="Network.SimNetwork.SetLink"/>).</summary>
+public static class Links
+{
+    /// <summary>The fair-loss link: what the network does, nothing more (the default).</summary>
+    public static ILink FairLoss => FairLossLink.Instance;
+
+    /// <summary>The reliable link: retransmission with backoff, acknowledgements and bounded duplicate suppression.</summary>
+    /// <param name="options">Its options (validated now); the defaults when null.</param>
+    public static ILink Reliable(ReliableLinkOptions? options = null)
+    {
+        options ??= ReliableLinkOptions.Default;
+        options.Validate();
+        return new ReliableLink(options);
+    }
+}

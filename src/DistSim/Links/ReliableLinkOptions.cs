@@ -1,0 +1,60 @@
+namespace DistSim.Links;
+
+/// <summary>
+/// Options of the reliable link: how often it retransmits, how far ahead the sender may run, and when it
+/// gives up. Validated when the link is created (<see cref="Links.Reliable"/>).
+/// </summary>
+public sealed record ReliableLinkOptions
+{
+    /// <summary>The defaults.</summary>
+    public static ReliableLinkOptions Default { get; } = new();
+
+    /// <summary>Wait before the first retransmission of an unacknowledged message. Default 100 ms.</summary>
+    public TimeSpan RetransmitInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Each further retransmission waits this factor longer (≥ 1). Default 2.</summary>
+    public double Backoff { get; init; } = 2;
+
+    /// <summary>The wait between retransmissions never exceeds this. Default 10 s.</summary>
+    public TimeSpan RetransmitIntervalMax { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// At most this many messages are unacknowledged at once; the receiver remembers exactly this many
+    /// sequence numbers beyond its cumulative acknowledgement, so its duplicate-suppression memory is
+    /// bounded. Default 64.
+    /// </summary>
+    public int Window { get; init; } = 64;
+
+    /// <summary>A message is given up (traced as <c>abandoned</c>) after this many retransmissions. Default 10,000.</summary>
+    public int RetransmitLimit { get; init; } = 10_000;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
+    public void Validate()
+    {
+        if (RetransmitInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetransmitInterval), RetransmitInterval, "must be > 0");
+        }
+
+        if (!(Backoff >= 1) || double.IsInfinity(Backoff))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Backoff), Backoff, "must be a finite number >= 1");
+        }
+
+        if (RetransmitIntervalMax < RetransmitInterval)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(RetransmitIntervalMax), RetransmitIntervalMax, $"must be >= RetransmitInterval ({RetransmitInterval})");
+        }
+
+        if (Window is < 1 or > 1_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Window), Window, "must be in [1, 1000000]");
+        }
+
+        if (RetransmitLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetransmitLimit), RetransmitLimit, "must be >= 0");
+        }
+    }
+}

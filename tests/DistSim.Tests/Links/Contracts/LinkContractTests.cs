@@ -1,0 +1,95 @@
+using DistSim.Links;
+using DistSim.Nodes;
+using DistSim.Tests.Support;
+using DistSim.Timing;
+using DistSim.Tracing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace DistSim.Tests.Links.Contracts;
+
+/// <summary>What every link must do, whatever else it does. Subclassed once per built-in link.</summary>
+public abstract class LinkContractTests
+{
+    protected abstract ILink CreateLink();
+
+    public static Arbitrary<(ulong Seed, double Loss, double Dup)> Networks() =>
+        (from seed in ArbMap.Default.GeneratorFor<ulong>()
+         from loss in Gen.Choose(0, 60)
+         from dup in Gen.Choose(0, 50)
+         select (seed, loss / 100.0, dup / 100.0)).ToArbitrary();
+
+    /// <summary>Two nodes sending 150 messages to each other, at staggered times, over a lossy, duplicating, reordering network.</summary>
+    protected DistSim.Simulation Exchange(ulong seed, double loss, double dup)
+    {
+        DistSim.Simulation sim = Sims.Create(
+            seed,
+            new FairLossLinkOptions { LossProbability = loss, DuplicateProbability = dup, Delay = Delay.Exponential(TimeSpan.FromMilliseconds(20)) },
+            link: CreateLink());
+        NodeId a = new(0), b = new(1);
+        sim.AddNode("A", () => new Sender(b, 150, TimeSpan.FromMilliseconds(3)));
+        sim.AddNode("B", () => new Sender(a, 150, TimeSpan.FromMilliseconds(5)));
+        sim.Run();
+        return sim;
+    }
+
+    [Property(MaxTest = 25, Arbitrary = [typeof(LinkContractTests)])]
+    public bool NoSpuriousMessages_EveryDeliveryWasSentByItsSender((ulong Seed, double Loss, double Dup) n)
+    {
+        DistSim.Simulation sim = Exchange(n.Seed, n.Loss, n.Dup);
+        var sent = sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Send).ToDictionary(e => e.MessageId);
+        return sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Deliver).All(d =>
+            sent.TryGetValue(d.MessageId, out TraceEvent s) && ReferenceEquals(s.Payload, d.Payload) && s.Node == d.Peer && s.Peer == d.Node);
+    }
+
+    [Property(MaxTest = 25, Arbitrary = [typeof(LinkContractTests)])]
+    public bool Counters_AddUpAgainstTheTrace((ulong Seed, double Loss, double Dup) n)
+    {
+        DistSim.Simulation sim = Exchange(n.Seed, n.Loss, n.Dup);
+        NodeId a = new(0), b = new(1);
+        foreach ((NodeId from, NodeId to) in new[] { (a, b), (b, a) })
+        {
+            LinkCounters c = sim.Network.Session(from, to).Counters;
+            int Count(TraceEventKind kind, bool atSender) => sim.Trace.Events.Count(e =>
+                e.Kind == kind && e.Node == (atSender ? from : to) && e.Peer == (atSender ? to : from));
+            bool ok = c.Sent == Count(TraceEventKind.Send, true)
+                && c.Delivered == Count(TraceEventKind.Deliver, false)
+                && c.Retransmitted == Count(TraceEventKind.Retransmit, true)
+                && c.AcksSent == Count(TraceEventKind.AckSent, false)
+                && c.Acknowledged == Count(TraceEventKind.Acknowledged, true)
+                && c.DuplicatesSuppressed == Count(TraceEventKind.DuplicateSuppressed, false)
+                && c.Rejected == Count(TraceEventKind.Rejected, false);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return sim.Messages.InFlight == 0
+            && sim.Messages.Delivered == sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Deliver)
+            && sim.Messages.Dropped == sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop);
+    }
+
+    [Fact]
+    public void PerfectNetwork_DeliversEveryMessageExactlyOnce_InOrderOfSending()
+    {
+        (DistSim.Simulation sim, Receiver b) = Sims.PingRun(3, 500, FairLossLinkOptions.Default, link: CreateLink());
+
+        Assert.Equal(Enumerable.Range(0, 500), b.Received.Select(r => ((Ping)r.Message).Seq));
+        Assert.Equal(500, sim.Network.Session(new NodeId(0), new NodeId(1)).Counters.Delivered);
+    }
+
+    [Fact]
+    public void LinkName_IsSet() => Assert.False(string.IsNullOrWhiteSpace(CreateLink().Name));
+}
+
+public sealed class FairLossLinkContract : LinkContractTests
+{
+    protected override ILink CreateLink() => global::DistSim.Links.Links.FairLoss;
+}
+
+public sealed class ReliableLinkContract : LinkContractTests
+{
+    protected override ILink CreateLink() => global::DistSim.Links.Links.Reliable();
+}
