@@ -30,7 +30,10 @@ public sealed partial class Simulation
         return id;
     }
 
-    /// <summary>A link session puts one packet on the wire; the fair-loss channel of its direction decides its fate.</summary>
+    /// <summary>
+    /// A link session puts one packet on the wire: the adversary (if any) may tamper with it or inject
+    /// packets beside it, then the fair-loss channel of its direction decides its fate.
+    /// </summary>
     internal void TransmitPacket(LinkPair pair, bool reverse, long messageId, object frame, TransmitKind kind)
     {
         int from = reverse ? pair.To.Value : pair.From.Value;
@@ -46,24 +49,74 @@ public sealed partial class Simulation
             RecordEvent(TraceEventKind.AckSent, from, to, messageId, packet, 0, DropCause.None, frame);
         }
 
+        object wire = frame;
+        PacketMark mark = PacketMark.None;
+        (bool Tamper, bool Forge, bool Replay) attack = default;
+        if (_adversary is not null && !reverse)
+        {
+            attack = _adversary.Decide();
+            if (attack.Tamper && _adversary.TamperFrame(frame) is { } tampered)
+            {
+                wire = tampered;
+                mark = PacketMark.Tampered;
+                Attacks.TamperAttempts++;
+                RecordEvent(TraceEventKind.Tampered, from, to, messageId, packet, 0, DropCause.None, wire, mark);
+            }
+        }
+
         FairLossChannel channel = reverse ? Network.Pair(from, to).Channel : pair.Channel;
         switch (channel.Decide())
         {
             case PacketFate.Lost:
                 Messages.Dropped++;
-                RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, frame);
+                RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
-                SchedulePacket(channel, pair.Index, from, to, messageId, packet, frame, PacketMark.None);
+                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, packet, wire, mark);
                 break;
             case PacketFate.Twice:
-                SchedulePacket(channel, pair.Index, from, to, messageId, packet, frame, PacketMark.None);
+                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, packet, wire, mark);
                 long copy = ++_packetIds;
                 Messages.Packets++;
                 Messages.Duplicated++;
-                RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, frame);
-                SchedulePacket(channel, pair.Index, from, to, messageId, copy, frame, PacketMark.None);
+                RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
+                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, copy, wire, mark);
                 break;
+        }
+
+        if (_adversary is not null && !reverse)
+        {
+            InjectAttacks(attack.Forge, attack.Replay, from, to, frame);
+            _adversary.Remember(pair.Index, from, to, messageId, frame);
+        }
+    }
+
+    /// <summary>The adversary's injections next to a data packet: a forgery claiming another sender, a replay of an old packet.</summary>
+    private void InjectAttacks(bool forge, bool replay, int from, int to, object frame)
+    {
+        Adversary adversary = _adversary!;
+        _ = from;
+        if (forge)
+        {
+            int claimed = adversary.ClaimedSender(to, _nodes.Count);
+            LinkPair forgedPair = Network.Pair(claimed, to);
+            object forged = adversary.Forge(frame);
+            long message = ++_messageIds; // a message no node sent
+            long packet = ++_packetIds;
+            Messages.Packets++;
+            Attacks.ForgeAttempts++;
+            RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
+            SchedulePacket(forgedPair.Channel.Options.Delay.SampleTicks(adversary.Stream), forgedPair.Index, claimed, to, message, packet, forged, PacketMark.Forged);
+        }
+
+        if (replay && adversary.PickRemembered() is { } old)
+        {
+            long packet = ++_packetIds;
+            Messages.Packets++;
+            Attacks.ReplayAttempts++;
+            RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
+            LinkPair oldPair = Network.PairAt(old.PairIndex);
+            SchedulePacket(oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.From, old.To, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
     }
 
@@ -73,6 +126,11 @@ public sealed partial class Simulation
         _ = pair;
         int node = packet.To.Value;
         Messages.Delivered++;
+        if (_adversary is not null)
+        {
+            Attacks.OnDeliver(packet.MessageId, packet.Mark);
+        }
+
         RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark);
         Invoke(node, EventKind.Packet, packet.From.Value, packet.MessageId, 0, packet.PacketId, message);
     }
@@ -116,9 +174,9 @@ public sealed partial class Simulation
     }
 
     /// <summary>Puts one packet in flight: its delay comes from its channel (the timing model composes here).</summary>
-    private void SchedulePacket(FairLossChannel channel, int pairIndex, int from, int to, long message, long packet, object frame, PacketMark mark)
+    private void SchedulePacket(long delayTicks, int pairIndex, int from, int to, long message, long packet, object frame, PacketMark mark)
     {
-        long at = SaturatingAdd(_now, channel.SampleDelayTicks());
+        long at = SaturatingAdd(_now, delayTicks);
         Messages.InFlight++;
         Schedule(at, new ScheduledEvent(EventKind.Packet, to, from, pairIndex, message, packet, frame, mark));
     }

@@ -36,6 +36,7 @@ public sealed partial class Simulation
     private bool _inHandler;
     private bool _queueLimitHit;
     private SimulationFailureException? _failure;
+    private readonly Adversary? _adversary;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -52,6 +53,7 @@ public sealed partial class Simulation
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => _nodes[i].Name);
         Network = new SimNetwork(this, options.Network, options.Link);
+        _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
     }
 
     /// <summary>The options the simulation was built with.</summary>
@@ -74,6 +76,9 @@ public sealed partial class Simulation
 
     /// <summary>Message counts so far.</summary>
     public MessageCounters Messages { get; } = new();
+
+    /// <summary>What the in-transit adversary tried and what got through (all zero without an adversary).</summary>
+    public AttackCounters Attacks { get; } = new();
 
     /// <summary>The network: per-pair link configuration.</summary>
     public SimNetwork Network { get; }

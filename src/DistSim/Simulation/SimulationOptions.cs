@@ -1,4 +1,5 @@
 using DistSim.Links;
+using DistSim.Network;
 using Microsoft.Extensions.Logging;
 
 namespace DistSim;
@@ -30,6 +31,9 @@ public sealed record SimulationOptions
 
     /// <summary>The link protocol of every ordered pair (default <see cref="Links.Links.FairLoss"/>).</summary>
     public ILink Link { get; init; } = Links.Links.FairLoss;
+
+    /// <summary>An in-transit adversary on the network (none by default).</summary>
+    public AdversaryOptions? Adversary { get; init; }
 
     /// <summary>Whether the trace keeps its events (the fingerprint is computed either way). Default true.</summary>
     public bool RecordTrace { get; init; } = true;
@@ -76,6 +80,7 @@ public sealed record SimulationOptions
         }
 
         Network.Validate();
+        Adversary?.Validate();
         if (Link is null)
         {
             throw new ArgumentNullException(nameof(Link), "must be a link protocol");

@@ -75,6 +75,9 @@ internal static class JsonLinesExporter
         TraceEventKind.DuplicateSuppressed => "duplicate-suppressed",
         TraceEventKind.Rejected => "rejected",
         TraceEventKind.Abandoned => "abandoned",
+        TraceEventKind.Tampered => "tampered",
+        TraceEventKind.Forged => "forged",
+        TraceEventKind.Replayed => "replayed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

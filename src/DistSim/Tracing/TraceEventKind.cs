@@ -47,4 +47,13 @@ public enum TraceEventKind : byte
 
     /// <summary>A link's sender gave up a message after its retransmission limit.</summary>
     Abandoned = 15,
+
+    /// <summary>The in-transit adversary modified a packet (payload: the modified frame).</summary>
+    Tampered = 16,
+
+    /// <summary>The in-transit adversary injected a packet claiming <c>Node</c> as its sender.</summary>
+    Forged = 17,
+
+    /// <summary>The in-transit adversary injected a copy of an earlier packet.</summary>
+    Replayed = 18,
 }

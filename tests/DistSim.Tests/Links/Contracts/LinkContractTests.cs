@@ -93,3 +93,8 @@ public sealed class ReliableLinkContract : LinkContractTests
 {
     protected override ILink CreateLink() => global::DistSim.Links.Links.Reliable();
 }
+
+public sealed class AuthenticatedLinkContract : LinkContractTests
+{
+    protected override ILink CreateLink() => global::DistSim.Links.Links.Authenticated();
+}
