@@ -24,6 +24,12 @@ public sealed record FairLossLinkOptions
     /// <summary>Distribution of each packet's delay. Default: a constant 1 ms.</summary>
     public Delay Delay { get; init; } = Delay.Constant(TimeSpan.FromMilliseconds(1));
 
+    /// <summary>
+    /// At most this many packets in flight on this path at once; a packet beyond it is dropped (cause
+    /// <c>capacity</c>). Null (the default) for no bound.
+    /// </summary>
+    public int? Capacity { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
     public void Validate()
     {
@@ -35,6 +41,11 @@ public sealed record FairLossLinkOptions
         if (!(DuplicateProbability >= 0 && DuplicateProbability <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(DuplicateProbability), DuplicateProbability, "must be in [0, 1]");
+        }
+
+        if (Capacity is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, "must be >= 1 (or null for no bound)");
         }
 
         if (Delay is null)

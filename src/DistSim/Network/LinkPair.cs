@@ -29,6 +29,9 @@ internal sealed class LinkPair : ILinkHost
 
     public int Index { get; }
 
+    /// <summary>Packets in flight in this direction (for the per-path capacity).</summary>
+    public int InFlight { get; set; }
+
     public NodeId From { get; }
 
     public NodeId To { get; }

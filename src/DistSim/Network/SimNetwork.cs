@@ -21,6 +21,7 @@ public sealed class SimNetwork
     private readonly Dictionary<long, int> _pairIndex = [];
     private readonly Dictionary<long, FairLossLinkOptions> _fairLoss = [];
     private readonly Dictionary<long, ILink> _links = [];
+    private readonly PartitionTable _partitions = new();
 
     internal SimNetwork(Simulation simulation, FairLossLinkOptions defaults, ILink link)
     {
@@ -124,6 +125,75 @@ public sealed class SimNetwork
         RequirePair(from, to);
         return Pair(from.Value, to.Value).Session;
     }
+
+    /// <summary>True while messages from <paramref name="from"/> to <paramref name="to"/> cannot cross the network.</summary>
+    /// <param name="from">The sending node.</param>
+    /// <param name="to">The receiving node.</param>
+    public bool IsCut(NodeId from, NodeId to)
+    {
+        RequirePair(from, to);
+        return _partitions.IsCut(from.Value, to.Value);
+    }
+
+    /// <summary>
+    /// Splits the network: nodes in different groups cannot reach each other, in either direction; nodes
+    /// listed in no group form one more group. Replaces any earlier partition (one-way cuts and isolations stay).
+    /// </summary>
+    /// <param name="groups">Two or more disjoint groups of nodes.</param>
+    public void Partition(params NodeId[][] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var seen = new HashSet<NodeId>();
+        foreach (NodeId[] group in groups)
+        {
+            ArgumentNullException.ThrowIfNull(group, nameof(groups));
+            foreach (NodeId node in group)
+            {
+                _simulation.RequireNode(node, nameof(groups));
+                if (!seen.Add(node))
+                {
+                    throw new ArgumentException($"groups: node {_simulation.NodeName(node)} is in more than one group", nameof(groups));
+                }
+            }
+        }
+
+        _partitions.SetGroups(groups.Select(g => (IReadOnlyList<int>)g.Select(n => n.Value).ToArray()).ToArray(), _simulation.Nodes.Count);
+        string text = string.Join(" | ", groups.Select(g => string.Join(",", g.Select(_simulation.NodeName))));
+        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, groups.FirstOrDefault()?.FirstOrDefault() ?? default, null, "partition " + text);
+    }
+
+    /// <summary>Cuts one direction only: <paramref name="to"/> stops hearing <paramref name="from"/>, but still reaches it.</summary>
+    /// <param name="from">The node whose messages are cut.</param>
+    /// <param name="to">The node that stops hearing it.</param>
+    public void Cut(NodeId from, NodeId to)
+    {
+        RequirePair(from, to);
+        _partitions.Cut(from.Value, to.Value);
+        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, from, to, $"cut {_simulation.NodeName(from)}->{_simulation.NodeName(to)}");
+    }
+
+    /// <summary>Isolates one node: nothing it sends arrives, nothing sent to it arrives.</summary>
+    /// <param name="node">The node.</param>
+    public void Isolate(NodeId node)
+    {
+        _simulation.RequireNode(node, nameof(node));
+        _partitions.Isolate(node.Value, _simulation.Nodes.Count);
+        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, node, null, $"isolate {_simulation.NodeName(node)}");
+    }
+
+    /// <summary>Removes every partition, cut and isolation.</summary>
+    public void Heal()
+    {
+        _partitions.Heal();
+        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Heal, default, null, "heal");
+    }
+
+    /// <summary>The partition epoch: it changes with every partition, cut, isolation or heal.</summary>
+    internal int PartitionEpoch => _partitions.Epoch;
+
+    internal bool IsCutNow(int from, int to) => _partitions.Epoch != 0 && _partitions.IsCut(from, to);
+
+    internal bool WasCutSince(int sentEpoch, int from, int to) => _partitions.Epoch != 0 && _partitions.WasCutSince(sentEpoch, from, to);
 
     internal LinkPair Pair(int from, int to)
     {

@@ -9,15 +9,20 @@ internal enum EventKind : byte
     Packet = 2,
     Timer = 3,
     LinkTimer = 4,
+    Control = 5,
 }
 
 /// <summary>
 /// A pending event: a small struct with no allocation of its own. <see cref="Payload"/> is the user's
 /// message or timer state (already allocated by the user).
 /// </summary>
-internal readonly struct ScheduledEvent(EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None)
+internal readonly struct ScheduledEvent(
+    EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None, int epoch = 0)
 {
     public EventKind Kind { get; } = kind;
+
+    /// <summary>The partition epoch a packet was sent in.</summary>
+    public int Epoch { get; } = epoch;
 
     /// <summary>What the adversary did to a packet (ground truth, for the trace).</summary>
     public PacketMark Mark { get; } = mark;

@@ -64,7 +64,8 @@ public sealed partial class Simulation
             }
         }
 
-        FairLossChannel channel = reverse ? Network.Pair(from, to).Channel : pair.Channel;
+        LinkPair path = reverse ? Network.Pair(from, to) : pair;
+        FairLossChannel channel = path.Channel;
         switch (channel.Decide())
         {
             case PacketFate.Lost:
@@ -72,15 +73,15 @@ public sealed partial class Simulation
                 RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
-                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, packet, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, packet, wire, mark);
                 break;
             case PacketFate.Twice:
-                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, packet, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, packet, wire, mark);
                 long copy = ++_packetIds;
                 Messages.Packets++;
                 Messages.Duplicated++;
                 RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
-                SchedulePacket(channel.SampleDelayTicks(), pair.Index, from, to, messageId, copy, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, copy, wire, mark);
                 break;
         }
 
@@ -106,7 +107,7 @@ public sealed partial class Simulation
             Messages.Packets++;
             Attacks.ForgeAttempts++;
             RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
-            SchedulePacket(forgedPair.Channel.Options.Delay.SampleTicks(adversary.Stream), forgedPair.Index, claimed, to, message, packet, forged, PacketMark.Forged);
+            SchedulePacket(forgedPair, forgedPair.Channel.Options.Delay.SampleTicks(adversary.Stream), forgedPair.Index, message, packet, forged, PacketMark.Forged);
         }
 
         if (replay && adversary.PickRemembered() is { } old)
@@ -116,7 +117,7 @@ public sealed partial class Simulation
             Attacks.ReplayAttempts++;
             RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
             LinkPair oldPair = Network.PairAt(old.PairIndex);
-            SchedulePacket(oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.From, old.To, old.MessageId, packet, old.Frame, PacketMark.Replayed);
+            SchedulePacket(oldPair, oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
     }
 
@@ -173,18 +174,49 @@ public sealed partial class Simulation
         Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, pair.From.Value, -1, pairIndex, token, 0, null));
     }
 
-    /// <summary>Puts one packet in flight: its delay comes from its channel (the timing model composes here).</summary>
-    private void SchedulePacket(long delayTicks, int pairIndex, int from, int to, long message, long packet, object frame, PacketMark mark)
+    /// <summary>
+    /// Puts one packet in flight on <paramref name="path"/> (its direction), unless a partition cuts the
+    /// path or the path is at capacity. Its delay was drawn by the caller, always, so that a drop does not
+    /// shift the channel's stream (the timing model composes here).
+    /// </summary>
+    private void SchedulePacket(LinkPair path, long delayTicks, int sessionIndex, long message, long packet, object frame, PacketMark mark)
     {
-        long at = SaturatingAdd(_now, delayTicks);
+        int from = path.From.Value, to = path.To.Value;
+        if (Network.IsCutNow(from, to))
+        {
+            Messages.Dropped++;
+            RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Partition, frame, mark);
+            return;
+        }
+
+        if (path.Channel.Options.Capacity is int capacity && path.InFlight >= capacity)
+        {
+            Messages.Dropped++;
+            RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
+            return;
+        }
+
+        path.InFlight++;
         Messages.InFlight++;
-        Schedule(at, new ScheduledEvent(EventKind.Packet, to, from, pairIndex, message, packet, frame, mark));
+        Schedule(
+            SaturatingAdd(_now, delayTicks),
+            new ScheduledEvent(EventKind.Packet, to, from, sessionIndex, message, packet, frame, mark, Network.PartitionEpoch));
     }
 
     /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link session.</summary>
     private void ArrivePacket(in ScheduledEvent e)
     {
         Messages.InFlight--;
+        LinkPair session = Network.PairAt(e.Slot);
+        LinkPair path = session.From.Value == e.Peer && session.To.Value == e.Node ? session : Network.Pair(e.Peer, e.Node);
+        path.InFlight--;
+        if (Network.WasCutSince(e.Epoch, e.Peer, e.Node))
+        {
+            Messages.Dropped++;
+            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.Partition, e.Payload, e.Mark);
+            return;
+        }
+
         if (_nodes[e.Node].Instance is null)
         {
             Messages.Dropped++;
@@ -192,7 +224,7 @@ public sealed partial class Simulation
             return;
         }
 
-        Network.PairAt(e.Slot).Session.OnPacket(new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark));
+        session.Session.OnPacket(new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark));
     }
 
     private static long SaturatingAdd(long now, long ticks)

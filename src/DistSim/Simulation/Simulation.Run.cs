@@ -162,6 +162,9 @@ public sealed partial class Simulation
             case EventKind.LinkTimer:
                 Network.PairAt(e.Slot).Session.OnTimer(e.Id);
                 break;
+            case EventKind.Control:
+                ((Action)e.Payload!)();
+                break;
         }
     }
 

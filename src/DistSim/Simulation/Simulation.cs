@@ -51,9 +51,13 @@ public sealed partial class Simulation
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => _nodes[i].Name);
+        Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
+        if (options.Partitions is not null)
+        {
+            new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
+        }
     }
 
     /// <summary>The options the simulation was built with.</summary>
@@ -153,6 +157,26 @@ public sealed partial class Simulation
     public T GetNode<T>(NodeId node)
         where T : Node => GetNode(node) as T
         ?? throw new InvalidOperationException($"node {NodeName(node)} has not started or is not a {typeof(T).Name}");
+
+    /// <summary>
+    /// Runs <paramref name="action"/> at virtual time <paramref name="time"/>, as an event of its own
+    /// (after the events already scheduled for that time): for scripted faults such as partitions.
+    /// </summary>
+    /// <param name="time">When; not before <see cref="Now"/>.</param>
+    /// <param name="action">What to do; it may use the simulation's public API.</param>
+    public void At(SimTime time, Action action)
+    {
+        if (time.Ticks < _now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+        }
+
+        ArgumentNullException.ThrowIfNull(action);
+        Schedule(time.Ticks, new ScheduledEvent(EventKind.Control, 0, -1, 0, 0, 0, action));
+    }
+
+    internal void RecordNetworkChange(TraceEventKind kind, NodeId node, NodeId? peer, string description) =>
+        RecordEvent(kind, node.Value, peer?.Value ?? -1, 0, 0, 0, DropCause.None, description);
 
     internal void RequireNode(NodeId node, string parameter)
     {

@@ -32,6 +32,9 @@ public sealed record SimulationOptions
     /// <summary>The link protocol of every ordered pair (default <see cref="Links.Links.FairLoss"/>).</summary>
     public ILink Link { get; init; } = Links.Links.FairLoss;
 
+    /// <summary>Partitions drawn at random from the seed (none by default).</summary>
+    public RandomPartitionOptions? Partitions { get; init; }
+
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
 
@@ -81,6 +84,7 @@ public sealed record SimulationOptions
 
         Network.Validate();
         Adversary?.Validate();
+        Partitions?.Validate();
         if (Link is null)
         {
             throw new ArgumentNullException(nameof(Link), "must be a link protocol");

@@ -14,4 +14,10 @@ public enum DropCause : byte
 
     /// <summary>The link's receiver dropped it: its sequence number lay beyond the receive window.</summary>
     OutOfWindow = 3,
+
+    /// <summary>A partition or cut held on the path at some time while the packet was on the wire.</summary>
+    Partition = 4,
+
+    /// <summary>The path already had its capacity of packets in flight.</summary>
+    Capacity = 5,
 }

@@ -78,6 +78,8 @@ internal static class JsonLinesExporter
         TraceEventKind.Tampered => "tampered",
         TraceEventKind.Forged => "forged",
         TraceEventKind.Replayed => "replayed",
+        TraceEventKind.Partition => "partition",
+        TraceEventKind.Heal => "heal",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 
@@ -86,6 +88,8 @@ internal static class JsonLinesExporter
         DropCause.Loss => "loss",
         DropCause.ReceiverNotStarted => "receiver-not-started",
         DropCause.OutOfWindow => "out-of-window",
+        DropCause.Partition => "partition",
+        DropCause.Capacity => "capacity",
         _ => "none",
     };
 

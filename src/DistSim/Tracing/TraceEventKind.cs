@@ -56,4 +56,10 @@ public enum TraceEventKind : byte
 
     /// <summary>The in-transit adversary injected a copy of an earlier packet.</summary>
     Replayed = 18,
+
+    /// <summary>The network was partitioned, a direction cut or a node isolated (payload: a description).</summary>
+    Partition = 19,
+
+    /// <summary>Every partition, cut and isolation was removed.</summary>
+    Heal = 20,
 }
