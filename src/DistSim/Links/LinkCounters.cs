@@ -35,4 +35,20 @@ public sealed class LinkCounters
 
     /// <summary>Messages given up after the retransmission limit.</summary>
     public long Abandoned { get; internal set; }
+
+    /// <summary>Adds another session's counts to these (for totals over many pairs).</summary>
+    /// <param name="other">The counts to add.</param>
+    public void Add(LinkCounters other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Sent += other.Sent;
+        Retransmitted += other.Retransmitted;
+        Acknowledged += other.Acknowledged;
+        AcksSent += other.AcksSent;
+        DuplicatesSuppressed += other.DuplicatesSuppressed;
+        Rejected += other.Rejected;
+        Delivered += other.Delivered;
+        OutOfWindow += other.OutOfWindow;
+        Abandoned += other.Abandoned;
+    }
 }

@@ -48,6 +48,10 @@ public class RunnerTests
     [InlineData("seed", "two-generals", "--seed", "-1")]
     [InlineData("unknown scenario", "three-generals")]
     [InlineData("nodes", "bench", "--nodes", "0")]
+    [InlineData("adversary", "reliable", "--adversary", "bribe=0.5")]
+    [InlineData("adversary", "reliable", "--adversary", "tamper=1.5")]
+    [InlineData("link", "reliable", "--link", "carrier-pigeon")]
+    [InlineData("window", "reliable", "--window", "0")]
     [InlineData("--trace", "two-generals", "--sweep", "3", "--trace", "x.jsonl")]
     [InlineData("attack-after", "two-generals", "--strategy", "timeout-fallback", "--attack-after", "1h")]
     public void BadInput_ExitsWith2_NamingTheProblem(string named, params string[] args)
@@ -115,5 +119,50 @@ public class RunnerTests
         Assert.Equal(20000, doc.RootElement.GetProperty("events").GetInt64());
         Assert.True(doc.RootElement.GetProperty("eventsPerSecond").GetDouble() > 0);
         Assert.True(doc.RootElement.GetProperty("allocatedBytesPerEvent").GetDouble() >= 0);
+    }
+
+    private static JsonElement Json(params string[] args)
+    {
+        (int code, string output, string error) = Run(args);
+        Assert.True(code == 0, error);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    [Fact]
+    public void Reliable_HalfTheNetworkLost_EveryMessageStillDeliveredExactlyOnce()
+    {
+        JsonElement r = Json("reliable", "--link", "reliable", "--loss", "0.5", "--messages", "100000", "--json");
+
+        Assert.Equal(100_000, r.GetProperty("sent").GetInt64());
+        Assert.Equal(100_000, r.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, r.GetProperty("applicationDuplicates").GetInt64());
+        Assert.True(r.GetProperty("exactlyOnce").GetBoolean());
+        Assert.True(r.GetProperty("linkCounters").GetProperty("retransmitted").GetInt64() > 100_000);
+    }
+
+    [Fact]
+    public void Reliable_Adversary_AuthenticatedAcceptsNothing_FairLossAcceptsSome()
+    {
+        JsonElement authenticated = Json("reliable", "--link", "authenticated", "--adversary", "tamper=0.1,forge=0.1,replay=0.1", "--json");
+        JsonElement plain = Json("reliable", "--link", "fair-loss", "--adversary", "tamper=0.1,forge=0.1,replay=0.1", "--json");
+
+        Assert.True(authenticated.GetProperty("adversary").GetProperty("forgeAttempts").GetInt64() > 500);
+        Assert.Equal(0, authenticated.GetProperty("adversary").GetProperty("accepted").GetInt64());
+        Assert.Equal(10_000, authenticated.GetProperty("uniqueDelivered").GetInt64());
+        Assert.True(plain.GetProperty("adversary").GetProperty("tamperedAccepted").GetInt64() > 0);
+        Assert.True(plain.GetProperty("adversary").GetProperty("forgedAccepted").GetInt64() > 0);
+        Assert.True(plain.GetProperty("adversary").GetProperty("replayedAccepted").GetInt64() > 0);
+    }
+
+    [Theory]
+    [InlineData("two-generals", "--strategy", "acks")]
+    [InlineData("reliable", "--link", "authenticated", "--messages", "500", "--adversary", "forge=0.2")]
+    [InlineData("reliable", "--link", "fair-loss", "--messages", "500", "--loss", "0.3", "--duplicate", "0.1")]
+    public void EveryScenario_SameSeed_SameFingerprint(params string[] args)
+    {
+        string[] seeded = [.. args, "--seed", "3", "--json"];
+        Assert.Equal(Json(seeded).GetProperty("fingerprint").GetString(), Json(seeded).GetProperty("fingerprint").GetString());
+        string[] other = [.. args, "--seed", "4", "--json"];
+        Assert.NotEqual(Json(seeded).GetProperty("fingerprint").GetString(), Json(other).GetProperty("fingerprint").GetString());
     }
 }
