@@ -1,5 +1,6 @@
 using DistSim.Samples.Bench;
 using DistSim.Samples.Reliable;
+using DistSim.Samples.Tcp;
 using DistSim.Samples.TwoGenerals;
 
 namespace DistSim.Samples.Cli;
@@ -11,7 +12,7 @@ public static class Runner
     public const int UsageError = 2;
 
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
-    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ReliableScenario(), new BenchScenario()];
+    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new BenchScenario()];
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static int Execute(string[] args, TextWriter output, TextWriter error)
