@@ -66,8 +66,8 @@ public sealed class TcpSender(NodeId receiver, TcpOptions options) : Node
     /// <summary>Duplicate acknowledgements in a row for the current <see cref="SndUna"/>.</summary>
     public int DuplicateAckRun { get; private set; }
 
-    /// <summary>Every retransmission: when, which segment, why, and the RTO then in force.</summary>
-    public List<(SimTime At, long Seq, RetransmitKind Kind, TimeSpan Rto)> Retransmissions { get; } = [];
+    /// <summary>Every retransmission: when, which segment, why, the RTO then in force, and the duplicate ACKs in a row then.</summary>
+    public List<(SimTime At, long Seq, RetransmitKind Kind, TimeSpan Rto, int DuplicateAckRun)> Retransmissions { get; } = [];
 
     /// <summary>When every segment was acknowledged (null until then).</summary>
     public SimTime? FinishedAt { get; private set; }
@@ -210,7 +210,7 @@ public sealed class TcpSender(NodeId receiver, TcpOptions options) : Node
                 break;
         }
 
-        Retransmissions.Add((LocalNow, seq, kind, Rto.Rto));
+        Retransmissions.Add((LocalNow, seq, kind, Rto.Rto, DuplicateAckRun));
         Put(seq);
     }
 
