@@ -52,6 +52,10 @@ public class RunnerTests
     [InlineData("adversary", "reliable", "--adversary", "tamper=1.5")]
     [InlineData("link", "reliable", "--link", "carrier-pigeon")]
     [InlineData("window", "reliable", "--window", "0")]
+    [InlineData("loss", "tcp", "--loss", "-0.1")]
+    [InlineData("rwnd", "tcp", "--rwnd", "0")]
+    [InlineData("delay", "tcp", "--delay", "pareto:1s,-2")]
+    [InlineData("rto-min", "tcp", "--rto-min", "2m")]
     [InlineData("--trace", "two-generals", "--sweep", "3", "--trace", "x.jsonl")]
     [InlineData("attack-after", "two-generals", "--strategy", "timeout-fallback", "--attack-after", "1h")]
     public void BadInput_ExitsWith2_NamingTheProblem(string named, params string[] args)
@@ -158,6 +162,7 @@ public class RunnerTests
     [InlineData("two-generals", "--strategy", "acks")]
     [InlineData("reliable", "--link", "authenticated", "--messages", "500", "--adversary", "forge=0.2")]
     [InlineData("reliable", "--link", "fair-loss", "--messages", "500", "--loss", "0.3", "--duplicate", "0.1")]
+    [InlineData("tcp", "--messages", "300", "--loss", "0.2", "--duplicate", "0.05")]
     public void EveryScenario_SameSeed_SameFingerprint(params string[] args)
     {
         string[] seeded = [.. args, "--seed", "3", "--json"];
