@@ -21,6 +21,7 @@ internal sealed class EventQueue
 
     public int Count => _heap.Count;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Schedule(long time, in ScheduledEvent e)
     {
         int slot;
@@ -61,7 +62,8 @@ internal sealed class EventQueue
     public void RemoveNext()
     {
         int slot = _heap.Dequeue();
-        _slab[slot] = default; // drop the payload reference so the message can be collected
+        // The slot keeps its stale payload reference until it is reused (slots are reused last-in first-out,
+        // so soon): clearing it would cost a GC write barrier on every event.
         if (_freeCount == _free.Length)
         {
             Array.Resize(ref _free, _free.Length * 2);

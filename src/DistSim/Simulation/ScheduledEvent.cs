@@ -16,16 +16,25 @@ internal enum EventKind : byte
 /// A pending event: a small struct with no allocation of its own. <see cref="Payload"/> is the user's
 /// message or timer state (already allocated by the user).
 /// </summary>
+/// <remarks>
+/// Kind, mark and partition epoch share one 32-bit field (kind: 4 bits, mark: 4 bits, epoch: 24 bits) so
+/// the struct stays at 40 bytes: every schedule and pop copies it.
+/// </remarks>
 internal readonly struct ScheduledEvent(
     EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None, int epoch = 0)
 {
-    public EventKind Kind { get; } = kind;
+    /// <summary>Partition epochs beyond this cannot be packed (about 8 million partition changes in one run).</summary>
+    public const int EpochMax = (1 << 23) - 1;
 
-    /// <summary>The partition epoch a packet was sent in.</summary>
-    public int Epoch { get; } = epoch;
+    private readonly int _packed = (epoch << 8) | ((int)mark << 4) | (int)kind;
+
+    public EventKind Kind => (EventKind)(_packed & 0xF);
 
     /// <summary>What the adversary did to a packet (ground truth, for the trace).</summary>
-    public PacketMark Mark { get; } = mark;
+    public PacketMark Mark => (PacketMark)((_packed >> 4) & 0xF);
+
+    /// <summary>The partition epoch a packet was sent in.</summary>
+    public int Epoch => _packed >> 8;
 
     /// <summary>The node that handles the event (the receiver of a packet).</summary>
     public int Node { get; } = node;

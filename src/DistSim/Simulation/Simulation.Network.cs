@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DistSim.Links;
 using DistSim.Network;
 using DistSim.Nodes;
@@ -133,7 +134,7 @@ public sealed partial class Simulation
         }
 
         RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark);
-        Invoke(node, EventKind.Packet, packet.From.Value, packet.MessageId, 0, packet.PacketId, message);
+        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, message);
     }
 
     /// <summary>A link session reports what it did with a packet or message.</summary>
@@ -227,6 +228,7 @@ public sealed partial class Simulation
         session.Session.OnPacket(new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SaturatingAdd(long now, long ticks)
     {
         long at = now + ticks;

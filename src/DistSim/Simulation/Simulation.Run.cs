@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using DistSim.Diagnostics;
 using DistSim.Network;
@@ -147,20 +148,20 @@ public sealed partial class Simulation
     {
         switch (e.Kind)
         {
-            case EventKind.Start:
-                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, null);
-                Invoke(e.Node, EventKind.Start, -1, 0, 0, 0, null);
+            case EventKind.Timer:
+                ReleaseTimer(e.Slot);
+                RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload);
+                InvokeTimer(e.Node, e.Id, e.Slot, e.Payload);
                 break;
             case EventKind.Packet:
                 ArrivePacket(e);
                 break;
-            case EventKind.Timer:
-                ReleaseTimer(e.Slot);
-                RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload);
-                Invoke(e.Node, EventKind.Timer, -1, e.Id, e.Slot, 0, e.Payload);
-                break;
             case EventKind.LinkTimer:
                 Network.PairAt(e.Slot).Session.OnTimer(e.Id);
+                break;
+            case EventKind.Start:
+                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, null);
+                InvokeStart(e.Node);
                 break;
             case EventKind.Control:
                 ((Action)e.Payload!)();
@@ -168,45 +169,20 @@ public sealed partial class Simulation
         }
     }
 
-    /// <summary>
-    /// Runs one node handler for the event just recorded in the trace; an exception from node code
-    /// stops the run with a <see cref="SimulationFailureException"/>.
-    /// </summary>
-    private void Invoke(int nodeIndex, EventKind kind, int peer, long id, int slot, long packet, object? payload)
+    // One small method per handler kind keeps the hot path (timers, deliveries) free of a generic dispatcher;
+    // the catch blocks hand over to Fault, which is cold. An exception from node code stops the run with a
+    // SimulationFailureException.
+    private void InvokeTimer(int nodeIndex, long number, int slot, object? state)
     {
-        NodeRecord node = _nodes[nodeIndex];
-        long index = Trace.Count - 1;
+        long index = Trace.Count - 1; // the timer-fired event, recorded just before
         _inHandler = true;
         try
         {
-            switch (kind)
-            {
-                case EventKind.Start:
-                    Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
-                    instance.Attach(node.Context);
-                    node.Instance = instance;
-                    instance.OnStart();
-                    break;
-                case EventKind.Packet:
-                    node.Instance!.OnMessage(new NodeId(peer), payload!);
-                    break;
-                case EventKind.Timer:
-                    node.Instance!.OnTimer(new TimerId(id, slot), payload);
-                    break;
-            }
+            _nodes[nodeIndex].Instance!.OnTimer(new TimerId(number, slot), state);
         }
         catch (Exception ex)
         {
-            string description = kind switch
-            {
-                EventKind.Start => "start",
-                EventKind.Packet => string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"deliver message {id} (packet {packet}) of type {payload?.GetType().Name} from {_nodes[peer].Name}"),
-                _ => string.Create(CultureInfo.InvariantCulture, $"timer {id} fired"),
-            };
-            RecordEvent(TraceEventKind.NodeFaulted, nodeIndex, -1, kind == EventKind.Packet ? id : 0, 0, 0, DropCause.None, ex);
-            _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), node.Name, index, description, Trace, ex);
+            Fault(nodeIndex, string.Create(CultureInfo.InvariantCulture, $"timer {number} fired"), 0, index, ex);
         }
         finally
         {
@@ -214,6 +190,59 @@ public sealed partial class Simulation
         }
     }
 
+    private void InvokeMessage(int nodeIndex, int from, long message, long packet, object payload)
+    {
+        long index = Trace.Count - 1; // the deliver event, recorded just before
+        _inHandler = true;
+        try
+        {
+            _nodes[nodeIndex].Instance!.OnMessage(new NodeId(from), payload);
+        }
+        catch (Exception ex)
+        {
+            Fault(
+                nodeIndex,
+                string.Create(CultureInfo.InvariantCulture, $"deliver message {message} (packet {packet}) of type {payload.GetType().Name} from {_nodes[from].Name}"),
+                message,
+                index,
+                ex);
+        }
+        finally
+        {
+            _inHandler = false;
+        }
+    }
+
+    private void InvokeStart(int nodeIndex)
+    {
+        NodeRecord node = _nodes[nodeIndex];
+        long index = Trace.Count - 1; // the node-started event, recorded just before
+        _inHandler = true;
+        try
+        {
+            Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
+            instance.Attach(node.Context);
+            node.Instance = instance;
+            instance.OnStart();
+        }
+        catch (Exception ex)
+        {
+            Fault(nodeIndex, "start", 0, index, ex);
+        }
+        finally
+        {
+            _inHandler = false;
+        }
+    }
+
+    /// <summary>Records the fault of node code; the run stops after the current event.</summary>
+    private void Fault(int nodeIndex, string description, long message, long index, Exception ex)
+    {
+        RecordEvent(TraceEventKind.NodeFaulted, nodeIndex, -1, message, 0, 0, DropCause.None, ex);
+        _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), _nodes[nodeIndex].Name, index, description, Trace, ex);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RecordEvent(
         TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None) =>
         Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark);
@@ -234,6 +263,7 @@ public sealed partial class Simulation
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Schedule(long time, in ScheduledEvent e)
     {
         _queue.Schedule(time, e);

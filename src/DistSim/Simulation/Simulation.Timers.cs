@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DistSim.Nodes;
 using DistSim.Tracing;
 
@@ -46,6 +47,7 @@ public sealed partial class Simulation
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsTimerPending(int slot, long number) => (uint)slot < (uint)_slotsUsed && _timerNumbers[slot] == number;
 
     private void ReleaseTimer(int slot)
@@ -59,6 +61,7 @@ public sealed partial class Simulation
         _freeSlots[_freeCount++] = slot;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int TakeSlot()
     {
         if (_freeCount > 0)

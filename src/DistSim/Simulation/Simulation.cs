@@ -67,7 +67,7 @@ public sealed partial class Simulation
     public ulong Seed => Options.Seed;
 
     /// <summary>True virtual time: the time of the event that ran last (or the time a run was advanced to).</summary>
-    public SimTime Now => new(_now);
+    public SimTime Now => new(_now, trusted: true);
 
     /// <summary>Events executed so far (node starts, deliveries, timer firings).</summary>
     public long EventsExecuted { get; private set; }

@@ -29,6 +29,13 @@ public readonly struct SimTime : IEquatable<SimTime>, IComparable<SimTime>
         Ticks = ticks;
     }
 
+    /// <summary>For the scheduler's hot path: <paramref name="ticks"/> is known to be valid.</summary>
+    internal SimTime(long ticks, bool trusted)
+    {
+        _ = trusted;
+        Ticks = ticks;
+    }
+
     /// <summary>The start of every run.</summary>
     public static SimTime Zero => default;
 

@@ -50,6 +50,7 @@ internal sealed class Fingerprint
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Append(
         TraceEventKind kind, long ticks, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark)
     {
@@ -67,13 +68,11 @@ internal sealed class Fingerprint
     private static ulong Round(ulong acc, ulong word) => ulong.RotateLeft(acc + (word * Prime2), 31) * Prime1;
 
     /// <summary>XxHash64 of the UTF-8 full name of the type: stable across processes, unlike <see cref="object.GetHashCode"/>.</summary>
-    private ulong TypeHash(Type type)
-    {
-        if (ReferenceEquals(type, _lastType))
-        {
-            return _lastTypeHash;
-        }
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private ulong TypeHash(Type type) => ReferenceEquals(type, _lastType) ? _lastTypeHash : SlowTypeHash(type);
 
+    private ulong SlowTypeHash(Type type)
+    {
         if (!_typeHashes.TryGetValue(type, out ulong h))
         {
             h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(type.FullName ?? type.Name));

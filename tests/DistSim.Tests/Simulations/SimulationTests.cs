@@ -123,7 +123,12 @@ public class SimulationTests
         var sim = new DistSim.Simulation(new SimulationOptions { Seed = 77 });
         NodeId b = new(1);
         sim.AddNode("A", () => new Sender(b, 1));
-        sim.AddNode("B", () => new Scripted(onMessage: (_, _, _) => throw new InvalidOperationException("boom")));
+        sim.AddNode("B", () => new Scripted(onMessage: (c, from, _) =>
+        {
+            c.Send(from, new Ping(99)); // events recorded by the handler before it throws must not hide the trigger
+            c.SetTimer(TimeSpan.FromSeconds(1));
+            throw new InvalidOperationException("boom");
+        }));
 
         var ex = Assert.Throws<SimulationFailureException>(() => sim.Run());
 
