@@ -43,7 +43,7 @@ internal sealed class PartitionTable
             }
         }
 
-        _epochs.Add(Current with { Group = group });
+        Push(Current with { Group = group });
     }
 
     public void Isolate(int node, int nodes)
@@ -51,12 +51,23 @@ internal sealed class PartitionTable
         bool[] isolated = new bool[Math.Max(nodes, Current.Isolated.Length)];
         Current.Isolated.CopyTo(isolated, 0);
         isolated[node] = true;
-        _epochs.Add(Current with { Isolated = isolated });
+        Push(Current with { Isolated = isolated });
     }
 
-    public void Cut(int from, int to) => _epochs.Add(Current with { OneWay = new HashSet<long>(Current.OneWay) { Key(from, to) } });
+    public void Cut(int from, int to) => Push(Current with { OneWay = new HashSet<long>(Current.OneWay) { Key(from, to) } });
 
-    public void Heal() => _epochs.Add(State.Empty);
+    public void Heal() => Push(State.Empty);
+
+    /// <summary>Starts a new epoch; a run is limited to <see cref="ScheduledEvent.EpochMax"/> partition changes (packets carry the epoch in 24 bits).</summary>
+    private void Push(State state)
+    {
+        if (_epochs.Count > ScheduledEvent.EpochMax)
+        {
+            throw new InvalidOperationException($"more than {ScheduledEvent.EpochMax} partition changes in one run");
+        }
+
+        _epochs.Add(state);
+    }
 
     private static long Key(int from, int to) => ((long)from << 32) | (uint)to;
 
