@@ -88,7 +88,7 @@ public sealed class ReliableScenario : IScenario
             var next = new NodeId((i + 1) % nodes);
             simulation.AddNode("n" + i.ToString(CultureInfo.InvariantCulture), () =>
             {
-                var peer = new Peer(next, count, interval, nodes);
+                var peer = new Peer(next, count, interval);
                 peers.Add(peer);
                 return peer;
             });
@@ -203,7 +203,7 @@ public sealed class ReliableScenario : IScenario
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One node: sends its share to the next node, counts what it receives by (sender, seq).</summary>
-    private sealed class Peer(NodeId next, int count, TimeSpan interval, int nodes) : Node
+    private sealed class Peer(NodeId next, int count, TimeSpan interval) : Node
     {
         private readonly HashSet<(int From, int Seq)> _seen = [];
         private int _sent;
@@ -216,7 +216,6 @@ public sealed class ReliableScenario : IScenario
 
         public override void OnStart()
         {
-            _ = nodes;
             if (count > 0)
             {
                 SetTimer(TimeSpan.Zero);

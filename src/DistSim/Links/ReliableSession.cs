@@ -61,7 +61,7 @@ internal class ReliableSession : ILinkSession
                 OnData(packet, data);
                 break;
             case AckFrame ack when packet.To == _host.From:
-                OnAck(packet, ack);
+                OnAck(ack);
                 break;
             default:
                 Counters.Rejected++;
@@ -151,7 +151,7 @@ internal class ReliableSession : ILinkSession
         _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(seq, _cumulative)), TransmitKind.Ack);
     }
 
-    private void OnAck(in LinkPacket packet, AckFrame ack)
+    private void OnAck(AckFrame ack)
     {
         long last = Math.Min(ack.Cumulative, _nextSeq - 1);
         for (long s = _base; s <= last; s++)
@@ -165,7 +165,6 @@ internal class ReliableSession : ILinkSession
         }
 
         Slide();
-        _ = packet;
     }
 
     private void MarkAcked(long seq)

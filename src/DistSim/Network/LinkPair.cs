@@ -56,7 +56,7 @@ internal sealed class LinkPair : ILinkHost
     public void Transmit(bool reverse, long messageId, object frame, TransmitKind kind) =>
         _simulation.TransmitPacket(this, reverse, messageId, frame, kind);
 
-    public void Deliver(in LinkPacket packet, object message) => _simulation.DeliverToNode(this, packet, message);
+    public void Deliver(in LinkPacket packet, object message) => _simulation.DeliverToNode(packet, message);
 
     public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.RecordLinkVerdict(this, verdict, messageId, packet);
 

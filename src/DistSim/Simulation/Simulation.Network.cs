@@ -88,16 +88,15 @@ public sealed partial class Simulation
 
         if (_adversary is not null && !reverse)
         {
-            InjectAttacks(attack.Forge, attack.Replay, from, to, frame);
+            InjectAttacks(attack.Forge, attack.Replay, to, frame);
             _adversary.Remember(pair.Index, from, to, messageId, frame);
         }
     }
 
     /// <summary>The adversary's injections next to a data packet: a forgery claiming another sender, a replay of an old packet.</summary>
-    private void InjectAttacks(bool forge, bool replay, int from, int to, object frame)
+    private void InjectAttacks(bool forge, bool replay, int to, object frame)
     {
         Adversary adversary = _adversary!;
-        _ = from;
         if (forge)
         {
             int claimed = adversary.ClaimedSender(to, _nodes.Count);
@@ -123,9 +122,8 @@ public sealed partial class Simulation
     }
 
     /// <summary>A link session hands a message to its receiving node.</summary>
-    internal void DeliverToNode(LinkPair pair, in LinkPacket packet, object message)
+    internal void DeliverToNode(in LinkPacket packet, object message)
     {
-        _ = pair;
         int node = packet.To.Value;
         Messages.Delivered++;
         if (_adversary is not null)
