@@ -34,5 +34,10 @@ internal sealed class FairLossLink : ILink
         public void OnTimer(long token)
         {
         }
+
+        public void OnCrash(Nodes.NodeId node)
+        {
+            // no state to lose
+        }
     }
 }

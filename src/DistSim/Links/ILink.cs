@@ -42,4 +42,11 @@ public interface ILinkSession
     /// <summary>A timer set through <see cref="ILinkHost.SetTimer"/> fired.</summary>
     /// <param name="token">The token given when it was set.</param>
     void OnTimer(long token);
+
+    /// <summary>
+    /// One end of the session crashed (<see cref="ILinkHost.From"/>, <see cref="ILinkHost.To"/>, or both):
+    /// the state that end kept in memory is lost, unless the link keeps it in durable storage.
+    /// </summary>
+    /// <param name="node">The node that crashed.</param>
+    void OnCrash(Nodes.NodeId node);
 }

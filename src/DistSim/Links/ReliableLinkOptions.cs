@@ -28,6 +28,13 @@ public sealed record ReliableLinkOptions
     /// <summary>A message is given up (traced as <c>abandoned</c>) after this many retransmissions. Default 10,000.</summary>
     public int RetransmitLimit { get; init; } = 10_000;
 
+    /// <summary>
+    /// Whether the link's sequence and duplicate-suppression state is kept in durable storage. False (the
+    /// default), as for a TCP connection: a crash loses it, so after a restart duplicates and gaps can
+    /// reach the application. True: the state survives, and delivery is exactly once again.
+    /// </summary>
+    public bool DurableState { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
     public void Validate()
     {

@@ -17,10 +17,14 @@ internal class ReliableSession : ILinkSession
     private readonly Queue<(long Id, object Message)> _backlog = new();
     private long _nextSeq = 1;
     private long _base = 1;
+    private long _senderEpoch; // +1 when a crash resets the sender: timers of the old numbering are ignored
 
     // Receiver: every sequence number <= _cumulative was delivered; _seen flags (cumulative, cumulative + window].
+    // After a crash that lost this state the receiver is unsynchronised: it takes the first sequence number
+    // it sees as the start of the stream, as a fresh connection would.
     private readonly bool[] _seen;
     private long _cumulative;
+    private bool _synchronised = true;
 
     public ReliableSession(ILinkHost host, ReliableLinkOptions options)
     {
@@ -72,7 +76,12 @@ internal class ReliableSession : ILinkSession
 
     public void OnTimer(long token)
     {
-        long seq = token;
+        long seq = token & SeqMask;
+        if (token >> EpochShift != _senderEpoch)
+        {
+            return; // set before the sender's state was lost
+        }
+
         ref Outstanding o = ref _outstanding[seq % _window];
         if (o.Seq != seq || o.Acked)
         {
@@ -92,8 +101,13 @@ internal class ReliableSession : ILinkSession
         Counters.Retransmitted++;
         _host.Transmit(reverse: false, o.MessageId, Wrap(new DataFrame(seq, o.Message)), TransmitKind.Retransmit);
         o.IntervalTicks = Math.Min((long)(o.IntervalTicks * _options.Backoff), _options.RetransmitIntervalMax.Ticks);
-        _host.SetTimer(TimeSpan.FromTicks(o.IntervalTicks), seq);
+        _host.SetTimer(TimeSpan.FromTicks(o.IntervalTicks), Token(seq));
     }
+
+    private const int EpochShift = 48;
+    private const long SeqMask = (1L << EpochShift) - 1;
+
+    private long Token(long seq) => (_senderEpoch << EpochShift) | seq;
 
     /// <summary>The frame as it goes on the wire.</summary>
     protected virtual object Wrap(object frame) => frame;
@@ -112,12 +126,63 @@ internal class ReliableSession : ILinkSession
             IntervalTicks = _options.RetransmitInterval.Ticks,
         };
         _host.Transmit(reverse: false, messageId, Wrap(new DataFrame(seq, message)), TransmitKind.First);
-        _host.SetTimer(_options.RetransmitInterval, seq);
+        _host.SetTimer(_options.RetransmitInterval, Token(seq));
+    }
+
+    public void OnCrash(Nodes.NodeId node)
+    {
+        if (_options.DurableState)
+        {
+            return;
+        }
+
+        if (node == _host.From)
+        {
+            // The sender forgets what it was sending and starts numbering again: the receiver, which still
+            // remembers, will take the new messages for duplicates (gaps at the application).
+            for (long s = _base; s < _nextSeq; s++)
+            {
+                ref Outstanding o = ref _outstanding[s % _window];
+                if (o.Seq == s && !o.Acked)
+                {
+                    Counters.Abandoned++;
+                    _host.Record(LinkVerdict.Abandoned, o.MessageId, default);
+                }
+
+                o = default;
+            }
+
+            foreach ((long id, _) in _backlog)
+            {
+                Counters.Abandoned++;
+                _host.Record(LinkVerdict.Abandoned, id, default);
+            }
+
+            _backlog.Clear();
+            _base = 1;
+            _nextSeq = 1;
+            _senderEpoch++;
+        }
+
+        if (node == _host.To)
+        {
+            // The receiver forgets what it delivered: retransmissions of delivered messages whose
+            // acknowledgement was lost will be delivered again (duplicates at the application).
+            Array.Clear(_seen);
+            _cumulative = 0;
+            _synchronised = false;
+        }
     }
 
     private void OnData(in LinkPacket packet, DataFrame data)
     {
         long seq = data.Seq;
+        if (!_synchronised)
+        {
+            _synchronised = true;
+            _cumulative = Math.Max(0, seq - 1);
+        }
+
         if (seq <= _cumulative || (seq <= _cumulative + _window && _seen[seq % _window]))
         {
             Counters.DuplicatesSuppressed++;

@@ -210,6 +210,18 @@ public sealed class SimNetwork
 
     internal LinkPair PairAt(int index) => _pairs[index];
 
+    /// <summary>Tells every link session with <paramref name="node"/> at one end that it crashed (in pair order).</summary>
+    internal void OnCrash(NodeId node)
+    {
+        foreach (LinkPair pair in _pairs)
+        {
+            if (pair.HasSession && (pair.From == node || pair.To == node))
+            {
+                pair.Session.OnCrash(node);
+            }
+        }
+    }
+
     private LinkPair NewPair(int index, int from, int to)
     {
         long key = Key(from, to);

@@ -1,4 +1,5 @@
 using DistSim.Random;
+using DistSim.Storage;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,15 @@ public interface INodeContext
 
     /// <summary>A logger whose entries carry the virtual time and this node's name.</summary>
     ILogger Logger { get; }
+
+    /// <summary>
+    /// The node's durable storage (key-value store and log): it survives a crash, but only what was
+    /// flushed. Everything else about the node — every field of its object — is lost at a crash.
+    /// </summary>
+    DurableStorage Storage { get; }
+
+    /// <summary>Which incarnation of the node this is: 1 for the first object, 2 after the first restart, …</summary>
+    int Incarnation { get; }
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="to"/> over the link configured for that pair.</summary>
     /// <param name="to">The receiver; must be a node of this simulation.</param>

@@ -1,4 +1,5 @@
 using DistSim.Random;
+using DistSim.Storage;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
 
@@ -34,10 +35,20 @@ public abstract class Node
     /// <summary>This node's logger.</summary>
     protected ILogger Logger => Context.Logger;
 
+    /// <summary>This node's durable storage.</summary>
+    protected DurableStorage Storage => Context.Storage;
+
     /// <summary>Called once when the node starts (at time zero for nodes added before the run).</summary>
     public virtual void OnStart()
     {
     }
+
+    /// <summary>
+    /// Called instead of <see cref="OnStart"/> when the node starts again after a crash, on a new object
+    /// (every field of the old one is gone; <see cref="Storage"/> holds what was flushed). By default it
+    /// calls <see cref="OnStart"/>.
+    /// </summary>
+    public virtual void OnRecover() => OnStart();
 
     /// <summary>Called when a message from <paramref name="from"/> is delivered.</summary>
     /// <param name="from">The sender the network says the message came from.</param>

@@ -1,12 +1,13 @@
 using DistSim.Nodes;
 using DistSim.Random;
+using DistSim.Storage;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
 
 namespace DistSim;
 
 /// <summary>A node's view of the simulation; forwards every action to the scheduler.</summary>
-internal sealed class NodeContext(Simulation simulation, NodeId id, Simulation.NodeRecord record, ILogger logger) : INodeContext
+internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord record, ILogger logger) : INodeContext
 {
     public NodeId Id { get; } = id;
 
@@ -19,6 +20,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, Simulation.N
     public RandomStream Random => record.Random;
 
     public ILogger Logger { get; } = logger;
+
+    public DurableStorage Storage => record.Storage;
+
+    public int Incarnation => record.Incarnation;
 
     public long Send(NodeId to, object message) => simulation.SendFrom(Id.Value, to, message);
 

@@ -50,6 +50,15 @@ public sealed partial class Simulation
             RecordEvent(TraceEventKind.AckSent, from, to, messageId, packet, 0, DropCause.None, frame);
         }
 
+        // Failure model, sender side: a crashed node sends nothing; an omitting one loses packets.
+        NodeRecord sender = _nodes[from];
+        if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && sender.SendOmission.Happens(sender.Faults)))
+        {
+            Messages.Dropped++;
+            RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
+            return;
+        }
+
         object wire = frame;
         PacketMark mark = PacketMark.None;
         (bool Tamper, bool Forge, bool Replay) attack = default;
@@ -216,10 +225,16 @@ public sealed partial class Simulation
             return;
         }
 
-        if (_nodes[e.Node].Instance is null)
+        // Failure model, receiver side: a crashed node hears nothing; an omitting one loses packets.
+        NodeRecord receiver = _nodes[e.Node];
+        DropCause cause = !receiver.Up ? DropCause.NodeDown
+            : receiver.Instance is null ? DropCause.ReceiverNotStarted
+            : receiver.Model.ReceiveOmissionProbability > 0 && receiver.ReceiveOmission.Happens(receiver.Faults) ? DropCause.ReceiveOmission
+            : DropCause.None;
+        if (cause != DropCause.None)
         {
             Messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.ReceiverNotStarted, e.Payload, e.Mark);
+            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, cause, e.Payload, e.Mark);
             return;
         }
 

@@ -160,8 +160,13 @@ public sealed partial class Simulation
                 Network.PairAt(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
-                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, null);
-                InvokeStart(e.Node);
+                if (!_nodes[e.Node].Up)
+                {
+                    break; // crashed before it could start (or again before its restart ran)
+                }
+
+                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, e.Slot == 1 ? "recover" : null);
+                InvokeStart(e.Node, recover: e.Slot == 1);
                 break;
             case EventKind.Control:
                 ((Action)e.Payload!)();
@@ -213,7 +218,7 @@ public sealed partial class Simulation
         }
     }
 
-    private void InvokeStart(int nodeIndex)
+    private void InvokeStart(int nodeIndex, bool recover)
     {
         NodeRecord node = _nodes[nodeIndex];
         long index = Trace.Count - 1; // the node-started event, recorded just before
@@ -223,11 +228,19 @@ public sealed partial class Simulation
             Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
             instance.Attach(node.Context);
             node.Instance = instance;
-            instance.OnStart();
+            node.Incarnation++;
+            if (recover)
+            {
+                instance.OnRecover();
+            }
+            else
+            {
+                instance.OnStart();
+            }
         }
         catch (Exception ex)
         {
-            Fault(nodeIndex, "start", 0, index, ex);
+            Fault(nodeIndex, recover ? "recover" : "start", 0, index, ex);
         }
         finally
         {

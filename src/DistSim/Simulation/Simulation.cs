@@ -1,4 +1,5 @@
 using DistSim.Diagnostics;
+using DistSim.Failures;
 using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Random;
@@ -98,9 +99,10 @@ public sealed partial class Simulation
     /// virtual time, after events already scheduled for that time.
     /// </summary>
     /// <param name="name">A unique, non-empty name: the node's stable identity (it names its random stream).</param>
-    /// <param name="factory">Creates the node object.</param>
+    /// <param name="factory">Creates the node object (again at every restart).</param>
+    /// <param name="failureModel">What may go wrong with the node; <see cref="FailureModels.None"/> (a correct node) when null.</param>
     /// <returns>The new node's id.</returns>
-    public NodeId AddNode(string name, Func<Node> factory)
+    public NodeId AddNode(string name, Func<Node> factory, FailureModel? failureModel = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -113,9 +115,11 @@ public sealed partial class Simulation
         }
 
         ArgumentNullException.ThrowIfNull(factory);
+        failureModel ??= FailureModels.None;
+        failureModel.Validate();
         var id = new NodeId(_nodes.Count);
         ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
-        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name));
+        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name));
         record.Context = new NodeContext(this, id, record, new NodeLogger(inner, id, name, () => Now));
         _nodes.Add(record);
         _nodeIds.Add(id);
@@ -184,19 +188,5 @@ public sealed partial class Simulation
         {
             throw new ArgumentOutOfRangeException(parameter, node, $"is not a node of this simulation ({_nodes.Count} nodes)");
         }
-    }
-
-    /// <summary>Everything the simulation keeps about one node.</summary>
-    internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream random)
-    {
-        public string Name { get; } = name;
-
-        public Func<Node> Factory { get; } = factory;
-
-        public RandomStream Random { get; } = random;
-
-        public NodeContext Context { get; set; } = null!;
-
-        public Node? Instance { get; set; }
     }
 }

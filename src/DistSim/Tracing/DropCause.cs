@@ -20,4 +20,13 @@ public enum DropCause : byte
 
     /// <summary>The path already had its capacity of packets in flight.</summary>
     Capacity = 5,
+
+    /// <summary>The sender or the receiver was crashed.</summary>
+    NodeDown = 6,
+
+    /// <summary>The sender's failure model lost it (send omission).</summary>
+    SendOmission = 7,
+
+    /// <summary>The receiver's failure model lost it (receive omission).</summary>
+    ReceiveOmission = 8,
 }

@@ -80,6 +80,9 @@ internal static class JsonLinesExporter
         TraceEventKind.Replayed => "replayed",
         TraceEventKind.Partition => "partition",
         TraceEventKind.Heal => "heal",
+        TraceEventKind.Crash => "crash",
+        TraceEventKind.Restart => "restart",
+        TraceEventKind.TornWrite => "torn-write",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 
@@ -90,6 +93,9 @@ internal static class JsonLinesExporter
         DropCause.OutOfWindow => "out-of-window",
         DropCause.Partition => "partition",
         DropCause.Capacity => "capacity",
+        DropCause.NodeDown => "node-down",
+        DropCause.SendOmission => "send-omission",
+        DropCause.ReceiveOmission => "receive-omission",
         _ => "none",
     };
 

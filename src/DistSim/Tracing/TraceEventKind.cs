@@ -62,4 +62,13 @@ public enum TraceEventKind : byte
 
     /// <summary>Every partition, cut and isolation was removed.</summary>
     Heal = 20,
+
+    /// <summary>A node crashed (payload: its failure model's name).</summary>
+    Crash = 21,
+
+    /// <summary>A crashed node was restarted; its recovery follows as a <see cref="NodeStarted"/> event with payload <c>recover</c>.</summary>
+    Restart = 22,
+
+    /// <summary>At a crash, the node's last unflushed storage write was torn (payload: what landed).</summary>
+    TornWrite = 23,
 }

@@ -1,0 +1,41 @@
+using DistSim.Failures;
+using DistSim.Nodes;
+using DistSim.Random;
+using DistSim.Storage;
+
+namespace DistSim;
+
+/// <summary>Everything the simulation keeps about one node, across its incarnations.</summary>
+internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream random, FailureModel model, Func<RandomStream> faultStream)
+{
+    private RandomStream? _faults;
+
+    public string Name { get; } = name;
+
+    public Func<Node> Factory { get; } = factory;
+
+    /// <summary>The node's own stream; it continues across restarts (the node does not get its past draws again).</summary>
+    public RandomStream Random { get; } = random;
+
+    public FailureModel Model { get; } = model;
+
+    /// <summary>Draws for the node's faults (omissions, torn writes): <c>faults:&lt;name&gt;</c>, apart from the node's own stream.</summary>
+    public RandomStream Faults => _faults ??= faultStream();
+
+    public Chance SendOmission { get; } = new(model.SendOmissionProbability);
+
+    public Chance ReceiveOmission { get; } = new(model.ReceiveOmissionProbability);
+
+    public DurableStorage Storage { get; } = new();
+
+    public NodeContext Context { get; set; } = null!;
+
+    /// <summary>The live object; null before the node starts and while it is down.</summary>
+    public Node? Instance { get; set; }
+
+    /// <summary>False from a crash until the restart.</summary>
+    public bool Up { get; set; } = true;
+
+    /// <summary>1 for the first object, +1 at every restart.</summary>
+    public int Incarnation { get; set; }
+}

@@ -1,0 +1,132 @@
+using DistSim.Failures;
+using DistSim.Nodes;
+using DistSim.Tracing;
+
+namespace DistSim;
+
+/// <summary>Faults injected into nodes: crash and restart, within each node's failure model.</summary>
+public sealed partial class Simulation
+{
+    /// <summary>The failure model of a node.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public FailureModel FailureModelOf(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Model;
+    }
+
+    /// <summary>Whether a node is running (not crashed).</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public bool IsUp(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Up;
+    }
+
+    /// <summary>Which incarnation of the node runs (or ran last): 1 for the first object, +1 per restart; 0 before it started.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public int IncarnationOf(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Incarnation;
+    }
+
+    /// <summary>The node's durable storage (for inspection; it outlives the node's objects).</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public Storage.DurableStorage StorageOf(NodeId node)
+    {
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Storage;
+    }
+
+    /// <summary>
+    /// Crashes a node now: its object is dropped (every field lost), its timers die, packets to it are
+    /// dropped (cause <c>node-down</c>), unflushed storage writes are lost (or the last one torn), and the
+    /// volatile state of its link sessions is lost. Traced as <c>crash</c>.
+    /// </summary>
+    /// <param name="node">A node whose failure model allows <see cref="FaultKinds.Stop"/>.</param>
+    /// <returns>False if the node was already down.</returns>
+    /// <exception cref="InvalidOperationException">The node's failure model does not allow it, or called from node code.</exception>
+    public bool Crash(NodeId node)
+    {
+        NodeRecord record = RequireFault(node, FaultKinds.Stop);
+        if (!record.Up)
+        {
+            return false;
+        }
+
+        record.Up = false;
+        record.Instance = null;
+        ReleaseTimersOf(node.Value);
+        RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
+        if (record.Storage.Crash(record.Model.TornWrites, record.Faults) is { } torn)
+        {
+            RecordEvent(TraceEventKind.TornWrite, node.Value, -1, 0, 0, 0, DropCause.None, torn);
+        }
+
+        Network.OnCrash(node);
+        return true;
+    }
+
+    /// <summary>
+    /// Restarts a crashed node now: a new object is created from its factory and its
+    /// <see cref="Node.OnRecover"/> runs (as an event of its own, at this time). Traced as <c>restart</c>.
+    /// </summary>
+    /// <param name="node">A crashed node whose failure model allows <see cref="FaultKinds.Restart"/>.</param>
+    /// <returns>False if the node was up.</returns>
+    public bool Restart(NodeId node)
+    {
+        NodeRecord record = RequireFault(node, FaultKinds.Restart);
+        if (record.Up)
+        {
+            return false;
+        }
+
+        record.Up = true;
+        RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
+        Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, 0, 0, null));
+        return true;
+    }
+
+    /// <summary>Crashes a node now and restarts it after <paramref name="downtime"/>.</summary>
+    /// <param name="node">A node whose failure model allows Stop and Restart.</param>
+    /// <param name="downtime">How long it stays down, at least zero.</param>
+    public void CrashFor(NodeId node, TimeSpan downtime)
+    {
+        RequireFault(node, FaultKinds.Stop | FaultKinds.Restart);
+        if (downtime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(downtime), downtime, "must be >= 0");
+        }
+
+        if (Crash(node))
+        {
+            At(Now + downtime, () => Restart(node));
+        }
+    }
+
+    private NodeRecord RequireFault(NodeId node, FaultKinds kinds)
+    {
+        RequireNode(node, nameof(node));
+        if (_inHandler)
+        {
+            throw new InvalidOperationException("Inject faults from Simulation.At or between steps, not from node code.");
+        }
+
+        NodeRecord record = _nodes[node.Value];
+        return record.Model.Allows(kinds)
+            ? record
+            : throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kinds.Describe()}");
+    }
+
+    private void ReleaseTimersOf(int node)
+    {
+        for (int slot = 0; slot < _slotsUsed; slot++)
+        {
+            if (_timerNumbers[slot] != 0 && _timerOwners[slot] == node)
+            {
+                ReleaseTimer(slot); // the queued event finds its slot changed and is discarded
+            }
+        }
+    }
+}
