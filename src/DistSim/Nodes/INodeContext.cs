@@ -1,4 +1,5 @@
 using DistSim.Random;
+using DistSim.Security;
 using DistSim.Storage;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
@@ -42,6 +43,23 @@ public interface INodeContext
 
     /// <summary>Which incarnation of the node this is: 1 for the first object, 2 after the first restart, …</summary>
     int Incarnation { get; }
+
+    /// <summary>Signs <paramref name="message"/> with this node's own key (the ideal signing service).</summary>
+    /// <param name="message">Any message; its JSON serialisation is what is signed.</param>
+    Signature Sign(object message);
+
+    /// <summary>Whether <paramref name="signature"/> is its signer's signature of <paramref name="message"/>.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="signature">The signature (null is never valid).</param>
+    bool Verify(object message, Signature? signature);
+
+    /// <summary>
+    /// Records in the trace that this node deviated from its protocol (a Byzantine node marking its own
+    /// lie, equivocation, …): every fault is traced. The node's failure model must allow <paramref name="kind"/>.
+    /// </summary>
+    /// <param name="kind">The behaviour, e.g. <see cref="Failures.FaultKinds.Lie"/>.</param>
+    /// <param name="description">What it did.</param>
+    void RecordFault(Failures.FaultKinds kind, string description);
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="to"/> over the link configured for that pair.</summary>
     /// <param name="to">The receiver; must be a node of this simulation.</param>

@@ -1,5 +1,7 @@
 using DistSim.Nodes;
+using DistSim.Failures;
 using DistSim.Random;
+using DistSim.Security;
 using DistSim.Storage;
 using DistSim.Time;
 using Microsoft.Extensions.Logging;
@@ -26,6 +28,15 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     public int Incarnation => record.Incarnation;
 
     public long Send(NodeId to, object message) => simulation.SendFrom(Id.Value, to, message);
+
+    /// <summary>A Byzantine node's forgery: a packet on the (claimed → to) path that this node made up.</summary>
+    internal void SendForged(NodeId claimed, NodeId to, object message) => simulation.SendForged(Id.Value, claimed, to, message);
+
+    public Signature Sign(object message) => simulation.Signatures.Sign(Id, message);
+
+    public bool Verify(object message, Signature? signature) => simulation.Signatures.Verify(message, signature);
+
+    public void RecordFault(FaultKinds kind, string description) => simulation.RecordNodeFault(Id.Value, kind, description);
 
     public TimerId SetTimer(TimeSpan delay, object? state = null) => simulation.SetTimerFor(Id.Value, delay, state);
 

@@ -105,6 +105,19 @@ public sealed partial class Simulation
         }
     }
 
+    /// <summary>A node reports its own deviation (Byzantine behaviour); refused outside its model.</summary>
+    internal void RecordNodeFault(int node, FaultKinds kind, string description)
+    {
+        NodeRecord record = _nodes[node];
+        if (kind == FaultKinds.None || !record.Model.Allows(kind))
+        {
+            throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kind.Describe()}");
+        }
+
+        ArgumentNullException.ThrowIfNull(description);
+        RecordEvent(TraceEventKind.Byzantine, node, -1, 0, 0, (long)kind, DropCause.None, description);
+    }
+
     private NodeRecord RequireFault(NodeId node, FaultKinds kinds)
     {
         RequireNode(node, nameof(node));

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using DistSim.Links;
 using DistSim.Network;
 using DistSim.Nodes;
+using DistSim.Random;
 using DistSim.Tracing;
 
 namespace DistSim;
@@ -128,6 +129,38 @@ public sealed partial class Simulation
             LinkPair oldPair = Network.PairAt(old.PairIndex);
             SchedulePacket(oldPair, oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
+    }
+
+    /// <summary>
+    /// A Byzantine node (<paramref name="forger"/>) sends a packet claiming <paramref name="claimed"/> as its
+    /// sender, framed as the (claimed → to) link would frame it — without its key: on the authenticated link
+    /// the MAC is random bytes, so the packet is rejected.
+    /// </summary>
+    internal void SendForged(int forger, NodeId claimed, NodeId to, object message)
+    {
+        RequireNode(claimed, nameof(claimed));
+        RequireNode(to, nameof(to));
+        ArgumentNullException.ThrowIfNull(message);
+        LinkPair pair = Network.Pair(claimed.Value, to.Value);
+        RandomStream random = _nodes[forger].Random;
+        object frame = pair.Link switch
+        {
+            AuthenticatedLink => new AuthenticatedFrame(new DataFrame(1 + (long)random.NextBelow(64), message), RandomBytes(random, 32)),
+            ReliableLink => new DataFrame(1 + (long)random.NextBelow(64), message),
+            _ => message,
+        };
+        long id = ++_messageIds;
+        long packet = ++_packetIds;
+        Messages.Packets++;
+        RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
+        SchedulePacket(pair, pair.Channel.SampleDelayTicks(), pair.Index, id, packet, frame, PacketMark.Forged);
+    }
+
+    private static byte[] RandomBytes(RandomStream random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
     }
 
     /// <summary>A link session hands a message to its receiving node.</summary>

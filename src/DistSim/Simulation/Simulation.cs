@@ -38,6 +38,7 @@ public sealed partial class Simulation
     private bool _queueLimitHit;
     private SimulationFailureException? _failure;
     private readonly Adversary? _adversary;
+    private Security.SignatureService? _signatures;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -60,6 +61,9 @@ public sealed partial class Simulation
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
         }
     }
+
+    /// <summary>The ideal signing service (keys derived from the seed).</summary>
+    internal Security.SignatureService Signatures => _signatures ??= new Security.SignatureService(Seed, i => _nodes[i].Name);
 
     /// <summary>The options the simulation was built with.</summary>
     public SimulationOptions Options { get; }

@@ -83,6 +83,7 @@ internal static class JsonLinesExporter
         TraceEventKind.Crash => "crash",
         TraceEventKind.Restart => "restart",
         TraceEventKind.TornWrite => "torn-write",
+        TraceEventKind.Byzantine => "byzantine",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

@@ -71,4 +71,7 @@ public enum TraceEventKind : byte
 
     /// <summary>At a crash, the node's last unflushed storage write was torn (payload: what landed).</summary>
     TornWrite = 23,
+
+    /// <summary>A Byzantine node deviated from its protocol (timer field: the <see cref="Failures.FaultKinds"/>; payload: what it did).</summary>
+    Byzantine = 24,
 }

@@ -1,0 +1,67 @@
+using DistSim.Nodes;
+using DistSim.Random;
+using DistSim.Security;
+using DistSim.Storage;
+using DistSim.Time;
+using Microsoft.Extensions.Logging;
+
+namespace DistSim.Failures;
+
+/// <summary>The context a wrapped honest node sees: everything forwards, except that sends go through the behaviour.</summary>
+internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior behavior) : INodeContext
+{
+    private readonly List<object> _sent = [];
+    private int _next;
+
+    public NodeId Id => real.Id;
+
+    public string Name => real.Name;
+
+    public IReadOnlyList<NodeId> Nodes => real.Nodes;
+
+    public SimTime LocalNow => real.LocalNow;
+
+    public RandomStream Random => real.Random;
+
+    public ILogger Logger => real.Logger;
+
+    public DurableStorage Storage => real.Storage;
+
+    public int Incarnation => real.Incarnation;
+
+    public Signature Sign(object message) => real.Sign(message);
+
+    public bool Verify(object message, Signature? signature) => real.Verify(message, signature);
+
+    public void RecordFault(FaultKinds kind, string description) => real.RecordFault(kind, description);
+
+    public long Send(NodeId to, object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        behavior.OnSend(this, to, message);
+        return 0; // which (if any) message id carried it is the adversary's secret
+    }
+
+    public TimerId SetTimer(TimeSpan delay, object? state = null) => real.SetTimer(delay, state);
+
+    public bool CancelTimer(TimerId timer) => real.CancelTimer(timer);
+
+    internal void SendReal(NodeId to, object message) => real.Send(to, message);
+
+    internal void SendForged(NodeId claimed, NodeId to, object message) => ((NodeContext)real).SendForged(claimed, to, message);
+
+    internal void RememberSent(object message)
+    {
+        if (_sent.Count < 32)
+        {
+            _sent.Add(message);
+        }
+        else
+        {
+            _sent[_next] = message;
+            _next = (_next + 1) % 32;
+        }
+    }
+
+    internal object? PickSent() => _sent.Count == 0 ? null : _sent[(int)Random.NextBelow((ulong)_sent.Count)];
+}
