@@ -8,7 +8,8 @@ namespace DistSim.Tracing;
 /// <summary>Writes a <see cref="Trace"/> as JSON Lines (one object per line, UTF-8, invariant formatting).</summary>
 internal static class JsonLinesExporter
 {
-    private static readonly JsonWriterOptions Options = new() { Indented = false };
+    // Relaxed escaping: the file is data, never embedded in HTML, and "a>b" should read as a>b.
+    private static readonly JsonWriterOptions Options = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(Trace trace, TextWriter writer)
     {
