@@ -36,6 +36,12 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
     /// <summary>False from a crash until the restart.</summary>
     public bool Up { get; set; } = true;
 
+    /// <summary>True between a pause and its resume.</summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
+    public List<ScheduledEvent> Deferred { get; } = [];
+
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
 }

@@ -57,6 +57,14 @@ public sealed partial class Simulation
 
         record.Up = false;
         record.Instance = null;
+        record.Paused = false;
+        foreach (ScheduledEvent e in record.Deferred.Where(e => e.Kind == EventKind.Packet))
+        {
+            Messages.Dropped++; // it sat in the buffer of a machine that went down
+            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
+        }
+
+        record.Deferred.Clear();
         ReleaseTimersOf(node.Value);
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         if (record.Storage.Crash(record.Model.TornWrites, record.Faults) is { } torn)
@@ -102,6 +110,64 @@ public sealed partial class Simulation
         if (Crash(node))
         {
             At(Now + downtime, () => Restart(node));
+        }
+    }
+
+    /// <summary>
+    /// Pauses a node now (a garbage-collector stop-the-world, preemption): it handles nothing until
+    /// <see cref="Resume"/> — packets wait in its buffer, its timers fire late, its link stops
+    /// retransmitting. Allowed for every node: a pause is slowness, not a failure. Traced as <c>pause</c>.
+    /// </summary>
+    /// <param name="node">A node of this simulation.</param>
+    /// <returns>False if it was already paused or is down.</returns>
+    public bool Pause(NodeId node)
+    {
+        NodeRecord record = RequireFault(node, FaultKinds.None);
+        if (record.Paused || !record.Up)
+        {
+            return false;
+        }
+
+        record.Paused = true;
+        RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
+        return true;
+    }
+
+    /// <summary>Resumes a paused node now: what came due meanwhile runs at once, in its original order. Traced as <c>resume</c>.</summary>
+    /// <param name="node">A paused node.</param>
+    /// <returns>False if it was not paused.</returns>
+    public bool Resume(NodeId node)
+    {
+        NodeRecord record = RequireFault(node, FaultKinds.None);
+        if (!record.Paused)
+        {
+            return false;
+        }
+
+        record.Paused = false;
+        RecordEvent(TraceEventKind.Resume, node.Value, -1, 0, 0, 0, DropCause.None, record.Deferred.Count);
+        foreach (ScheduledEvent e in record.Deferred)
+        {
+            Schedule(_now, e);
+        }
+
+        record.Deferred.Clear();
+        return true;
+    }
+
+    /// <summary>Pauses a node now and resumes it after <paramref name="duration"/>.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    /// <param name="duration">How long, at least zero.</param>
+    public void PauseFor(NodeId node, TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, "must be >= 0");
+        }
+
+        if (Pause(node))
+        {
+            At(Now + duration, () => Resume(node));
         }
     }
 

@@ -146,6 +146,12 @@ public sealed partial class Simulation
 
     private void Execute(in ScheduledEvent e)
     {
+        if (e.Kind != EventKind.Control && _nodes[e.Node].Paused)
+        {
+            _nodes[e.Node].Deferred.Add(e); // a paused node handles nothing: the event waits for its resume
+            return;
+        }
+
         switch (e.Kind)
         {
             case EventKind.Timer:

@@ -39,6 +39,7 @@ public sealed partial class Simulation
     private SimulationFailureException? _failure;
     private readonly Adversary? _adversary;
     private Security.SignatureService? _signatures;
+    private readonly FaultNemesis? _nemesis;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -56,6 +57,7 @@ public sealed partial class Simulation
         Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
+        _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         if (options.Partitions is not null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
@@ -64,6 +66,9 @@ public sealed partial class Simulation
 
     /// <summary>The ideal signing service (keys derived from the seed).</summary>
     internal Security.SignatureService Signatures => _signatures ??= new Security.SignatureService(Seed, i => _nodes[i].Name);
+
+    /// <summary>The random-fault rates in force (the swarm's choice in swarm mode): mean times between crashes and pauses, null when off.</summary>
+    public (TimeSpan? Crashes, TimeSpan? Pauses) NemesisRates => (_nemesis?.MeanTimeBetweenCrashes, _nemesis?.MeanTimeBetweenPauses);
 
     /// <summary>The options the simulation was built with.</summary>
     public SimulationOptions Options { get; }
@@ -129,6 +134,7 @@ public sealed partial class Simulation
         _nodeIds.Add(id);
         _nodesByName.Add(name, id.Value);
         _queue.Schedule(_now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
+        _nemesis?.AddNode(id, failureModel, name);
         return id;
     }
 

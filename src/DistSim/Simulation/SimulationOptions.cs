@@ -1,3 +1,4 @@
+using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Network;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,9 @@ public sealed record SimulationOptions
 
     /// <summary>Partitions drawn at random from the seed (none by default).</summary>
     public RandomPartitionOptions? Partitions { get; init; }
+
+    /// <summary>Random crashes, restarts and pauses within each node's failure model (none by default).</summary>
+    public NemesisOptions? Nemesis { get; init; }
 
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
@@ -85,6 +89,7 @@ public sealed record SimulationOptions
         Network.Validate();
         Adversary?.Validate();
         Partitions?.Validate();
+        Nemesis?.Validate();
         if (Link is null)
         {
             throw new ArgumentNullException(nameof(Link), "must be a link protocol");

@@ -85,6 +85,8 @@ internal static class JsonLinesExporter
         TraceEventKind.Restart => "restart",
         TraceEventKind.TornWrite => "torn-write",
         TraceEventKind.Byzantine => "byzantine",
+        TraceEventKind.Pause => "pause",
+        TraceEventKind.Resume => "resume",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

@@ -74,4 +74,10 @@ public enum TraceEventKind : byte
 
     /// <summary>A Byzantine node deviated from its protocol (timer field: the <see cref="Failures.FaultKinds"/>; payload: what it did).</summary>
     Byzantine = 24,
+
+    /// <summary>A node was paused: it handles nothing until resumed.</summary>
+    Pause = 25,
+
+    /// <summary>A paused node resumed (payload: how many events had waited).</summary>
+    Resume = 26,
 }
