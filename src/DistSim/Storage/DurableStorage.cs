@@ -91,6 +91,19 @@ public sealed class DurableStorage
         return Append(Encoding.UTF8.GetBytes(entry));
     }
 
+    /// <summary>Cuts the log to its first <paramref name="length"/> entries, e.g. to drop a torn tail found at recovery (not durable until flushed).</summary>
+    /// <param name="length">Entries to keep, at most the log's length.</param>
+    public void TruncateLog(long length)
+    {
+        if (length < 0 || length > _visibleLog.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"must be in [0, {_visibleLog.Count}]");
+        }
+
+        _visibleLog.RemoveRange((int)length, _visibleLog.Count - (int)length);
+        _pending.Add(new Write(WriteKind.Truncate, null, [], length));
+    }
+
     /// <summary>Makes every write so far durable (an fsync).</summary>
     public void Flush()
     {
@@ -110,7 +123,7 @@ public sealed class DurableStorage
     internal string? Crash(bool tear, RandomStream random)
     {
         string? torn = null;
-        if (tear && _pending.Count > 0 && _pending[^1] is { Kind: not WriteKind.Delete } last && last.Value.Length > 0)
+        if (tear && _pending.Count > 0 && _pending[^1] is { Kind: WriteKind.Put or WriteKind.Append } last && last.Value.Length > 0)
         {
             int keep = (int)random.NextBelow((ulong)last.Value.Length); // strictly shorter than the whole write
             Apply(last with { Value = last.Value[..keep] }, _durable, _durableLog);
@@ -141,6 +154,9 @@ public sealed class DurableStorage
             case WriteKind.Delete:
                 kv.Remove(w.Key!);
                 break;
+            case WriteKind.Truncate:
+                log.RemoveRange((int)w.Length, log.Count - (int)w.Length);
+                break;
             default:
                 log.Add(w.Value);
                 break;
@@ -152,7 +168,8 @@ public sealed class DurableStorage
         Put,
         Delete,
         Append,
+        Truncate,
     }
 
-    private sealed record Write(WriteKind Kind, string? Key, byte[] Value);
+    private sealed record Write(WriteKind Kind, string? Key, byte[] Value, long Length = 0);
 }

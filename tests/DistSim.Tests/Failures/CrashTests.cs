@@ -174,4 +174,20 @@ public class CrashTests
         Assert.True(sim.GetNode<Leader>(old).BelievesItLeads);
         Assert.True(sim.GetNode<Leader>(next).BelievesItLeads); // two nodes believe they lead
     }
+
+    [Fact]
+    public void Storage_TruncateLog_IsDurableOnlyWhenFlushed()
+    {
+        var storage = new DistSim.Storage.DurableStorage();
+        storage.AppendString("a");
+        storage.AppendString("b");
+        storage.AppendString("c");
+        storage.Flush();
+        storage.TruncateLog(1);
+        Assert.Single(storage.Log);
+        storage.Flush();
+        storage.AppendString("d");
+        Assert.Equal(["a", "d"], storage.Log.Select(e => System.Text.Encoding.UTF8.GetString(e)));
+        Assert.Equal("length", Assert.Throws<ArgumentOutOfRangeException>(() => storage.TruncateLog(5)).ParamName);
+    }
 }
