@@ -79,6 +79,13 @@ public readonly struct SimTime : IEquatable<SimTime>, IComparable<SimTime>
         return new SimTime(ticks);
     }
 
+    /// <summary>Subtracts a duration; saturates at <see cref="Zero"/> (there is no time before the start).</summary>
+    public static SimTime operator -(SimTime time, TimeSpan duration)
+    {
+        long ticks = time.Ticks - duration.Ticks;
+        return duration.Ticks > 0 && ticks > time.Ticks ? Zero : new SimTime(Math.Max(0, ticks));
+    }
+
     /// <summary>The duration between two instants.</summary>
     public static TimeSpan operator -(SimTime later, SimTime earlier) => TimeSpan.FromTicks(later.Ticks - earlier.Ticks);
 

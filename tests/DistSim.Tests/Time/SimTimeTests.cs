@@ -40,4 +40,11 @@ public class SimTimeTests
         Assert.True(new SimTime(2) >= new SimTime(2));
         Assert.Equal(-1, new SimTime(1).CompareTo(new SimTime(5)));
     }
+
+    [Fact]
+    public void Subtract_Duration_SaturatesAtZero()
+    {
+        Assert.Equal(SimTime.FromSeconds(1), SimTime.FromSeconds(1.5) - TimeSpan.FromSeconds(0.5));
+        Assert.Equal(SimTime.Zero, SimTime.FromSeconds(1) - TimeSpan.FromSeconds(5));
+    }
 }
