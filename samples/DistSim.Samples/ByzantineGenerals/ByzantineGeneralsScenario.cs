@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
 using System.Text.Json;
 using DistSim.Samples.Cli;
 
@@ -113,24 +112,15 @@ public sealed class ByzantineGeneralsScenario : IScenario
         long ic1 = runs.Count(r => !r.Ic1), ic2 = runs.Count(r => !r.Ic2);
         long minMessages = runs.Min(r => r.Messages), maxMessages = runs.Max(r => r.Messages);
         GeneralsRun? example = runs.FirstOrDefault(r => !r.Ic1) ?? runs.FirstOrDefault(r => !r.Ic2);
-        var totals = runs.Select(r => RunTotals.Of(r.Simulation)).Aggregate((a, b) => a + b);
-        var combined = new XxHash64();
-        Span<byte> buffer = stackalloc byte[8];
-        foreach (GeneralsRun r in runs)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, r.Run.Fingerprint);
-            combined.Append(buffer);
-        }
-
+        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
         GeneralsRun first = runs[0];
         bool single = runs.Count == 1;
-        ulong fingerprint = single ? first.Run.Fingerprint : combined.GetCurrentHashAsUInt64();
+        ulong fingerprint = summary.Fingerprint;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(first.Run.Outcome), fingerprint,
-                    runs.Sum(r => r.Run.Time.Ticks) / (double)TimeSpan.TicksPerSecond, runs.Sum(r => r.Run.Events), totals);
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteString("algorithm", algorithm);
                 json.WriteNumber("n", n);
                 json.WriteNumber("m", m);

@@ -52,6 +52,10 @@ public static class Report
         json.WriteEndObject();
     }
 
+    /// <summary>Writes the fields every scenario reports, from a <see cref="RunSummary"/>.</summary>
+    public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary) =>
+        WriteCommon(json, scenario, seed, summary.Outcome, summary.Fingerprint, summary.VirtualTimeSeconds, summary.Events, summary.Totals);
+
     /// <summary>Writes the trace to <paramref name="path"/> as JSON Lines.</summary>
     public static void WriteTrace(Simulation simulation, string path)
     {

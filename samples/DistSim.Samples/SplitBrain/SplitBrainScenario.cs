@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
@@ -92,22 +91,13 @@ public sealed class SplitBrainScenario : IScenario
         int withSplit = runs.Count(r => r.Conflicts > 0);
         long conflicts = runs.Sum(r => r.Conflicts);
         long takeovers = runs.Sum(r => r.Takeovers);
-        var combined = new XxHash64();
-        Span<byte> buffer = stackalloc byte[8];
-        foreach (SplitBrainRun r in runs)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, r.Run.Fingerprint);
-            combined.Append(buffer);
-        }
-
-        ulong fingerprint = count == 1 ? runs[0].Run.Fingerprint : combined.GetCurrentHashAsUInt64();
+        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
+        ulong fingerprint = summary.Fingerprint;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(runs[0].Run.Outcome), fingerprint,
-                    runs.Sum(r => r.Run.Time.Ticks) / (double)TimeSpan.TicksPerSecond, runs.Sum(r => r.Run.Events),
-                    runs.Select(r => RunTotals.Of(r.Simulation)).Aggregate((x, y) => x + y));
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteBoolean("leases", leases);
                 json.WriteNumber("omission", omission);
                 json.WriteNumber("runs", count);

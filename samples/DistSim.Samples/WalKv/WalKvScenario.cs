@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Hashing;
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
@@ -102,22 +101,13 @@ public sealed class WalKvScenario : IScenario
         long crashes = runs.Sum(r => r.Crashes);
         long torn = runs.Sum(r => r.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.TornWrite));
         long acknowledged = runs.Sum(r => r.Client.AcknowledgedCount);
-        var combined = new XxHash64();
-        Span<byte> buffer = stackalloc byte[8];
-        foreach (WalKvRun r in runs)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, r.Run.Fingerprint);
-            combined.Append(buffer);
-        }
-
-        ulong fingerprint = count == 1 ? runs[0].Run.Fingerprint : combined.GetCurrentHashAsUInt64();
+        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
+        ulong fingerprint = summary.Fingerprint;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(runs[0].Run.Outcome), fingerprint,
-                    runs.Sum(r => r.Run.Time.Ticks) / (double)TimeSpan.TicksPerSecond, runs.Sum(r => r.Run.Events),
-                    runs.Select(r => RunTotals.Of(r.Simulation)).Aggregate((a, b) => a + b));
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteBoolean("flush", flush);
                 json.WriteNumber("runs", count);
                 json.WriteNumber("writes", writes);
