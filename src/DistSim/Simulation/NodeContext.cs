@@ -17,7 +17,7 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
 
     public IReadOnlyList<NodeId> Nodes => simulation.Nodes;
 
-    public SimTime LocalNow => simulation.Now;
+    public SimTime LocalNow => simulation.LocalNowFor(record);
 
     public RandomStream Random => record.Random;
 
@@ -38,7 +38,8 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
 
     public void RecordFault(FaultKinds kind, string description) => simulation.RecordNodeFault(Id.Value, kind, description);
 
-    public TimerId SetTimer(TimeSpan delay, object? state = null) => simulation.SetTimerFor(Id.Value, delay, state);
+    public TimerId SetTimer(TimeSpan delay, object? state = null) =>
+        simulation.SetTimerFor(Id.Value, record.DriftPpb == 0 ? delay : TimeSpan.FromTicks(simulation.TrueTicks(record, delay.Ticks)), state);
 
     public bool CancelTimer(TimerId timer) => simulation.CancelTimerOf(Id.Value, timer);
 }

@@ -42,6 +42,18 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
     /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
     public List<ScheduledEvent> Deferred { get; } = [];
 
+    /// <summary>How far the node's clock starts ahead of true time, in ticks.</summary>
+    public long ClockOffset { get; set; }
+
+    /// <summary>The node's clock rate error, in parts per billion (+1,000,000 runs 0.1% fast).</summary>
+    public long DriftPpb { get; set; }
+
+    /// <summary>The sum of the step corrections applied to its clock, in ticks.</summary>
+    public long ClockSteps { get; set; }
+
+    /// <summary>False while the clock is perfect (the common case: no arithmetic at all).</summary>
+    public bool HasClock => ClockOffset != 0 || DriftPpb != 0 || ClockSteps != 0;
+
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
 }

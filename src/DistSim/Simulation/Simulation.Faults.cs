@@ -130,6 +130,11 @@ public sealed partial class Simulation
 
         record.Paused = true;
         RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
+        if (_timing.StepBound is { } bound)
+        {
+            At(Now + bound, () => Resume(node)); // the synchronous model bounds a step: no pause outlasts it
+        }
+
         return true;
     }
 
@@ -163,6 +168,11 @@ public sealed partial class Simulation
         if (duration < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(duration), duration, "must be >= 0");
+        }
+
+        if (_timing.StepBound is { } bound && duration > bound)
+        {
+            duration = bound;
         }
 
         if (Pause(node))

@@ -237,6 +237,11 @@ public sealed partial class Simulation
             return;
         }
 
+        if (!ReferenceEquals(_timing, global::DistSim.Timing.TimingModels.Unbounded))
+        {
+            delayTicks = _timing.Delay(_now, delayTicks, frame, path.Channel.Stream, _gst); // the timing model composes with the link
+        }
+
         path.InFlight++;
         Messages.InFlight++;
         Schedule(

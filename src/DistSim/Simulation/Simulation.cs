@@ -40,6 +40,8 @@ public sealed partial class Simulation
     private readonly Adversary? _adversary;
     private Security.SignatureService? _signatures;
     private readonly FaultNemesis? _nemesis;
+    private readonly Timing.TimingModel _timing;
+    private readonly long _gst;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -58,6 +60,8 @@ public sealed partial class Simulation
         Network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
+        _timing = options.Timing;
+        _gst = _timing.DrawGst(options.Seed);
         if (options.Partitions is not null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
@@ -129,6 +133,7 @@ public sealed partial class Simulation
         var id = new NodeId(_nodes.Count);
         ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
         var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name));
+        DrawClock(record);
         record.Context = new NodeContext(this, id, record, new NodeLogger(inner, id, name, () => Now));
         _nodes.Add(record);
         _nodeIds.Add(id);

@@ -1,6 +1,7 @@
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Network;
+using DistSim.Timing;
 using Microsoft.Extensions.Logging;
 
 namespace DistSim;
@@ -32,6 +33,9 @@ public sealed record SimulationOptions
 
     /// <summary>The link protocol of every ordered pair (default <see cref="Links.Links.FairLoss"/>).</summary>
     public ILink Link { get; init; } = Links.Links.FairLoss;
+
+    /// <summary>The timing model: packet delays on top of the links' own, and node clocks (default <see cref="TimingModels.Unbounded"/>).</summary>
+    public TimingModel Timing { get; init; } = TimingModels.Unbounded;
 
     /// <summary>Partitions drawn at random from the seed (none by default).</summary>
     public RandomPartitionOptions? Partitions { get; init; }
@@ -90,6 +94,10 @@ public sealed record SimulationOptions
         Adversary?.Validate();
         Partitions?.Validate();
         Nemesis?.Validate();
+        if (Timing is null)
+        {
+            throw new ArgumentNullException(nameof(Timing), "must be a timing model");
+        }
         if (Link is null)
         {
             throw new ArgumentNullException(nameof(Link), "must be a link protocol");

@@ -11,7 +11,7 @@ namespace DistSim.Time;
 /// <see cref="SimTime"/>, a duration is a <see cref="TimeSpan"/>. Time is integral so that ordering and
 /// equality never depend on floating-point rounding. See <c>docs/concepts/simulation.md</c>.
 /// </remarks>
-public readonly struct SimTime : IEquatable<SimTime>, IComparable<SimTime>
+public readonly struct SimTime : IEquatable<SimTime>, IComparable<SimTime>, IComparable
 {
     /// <summary>Number of ticks in one second (10,000,000).</summary>
     public const long TicksPerSecond = TimeSpan.TicksPerSecond;
@@ -118,6 +118,14 @@ public readonly struct SimTime : IEquatable<SimTime>, IComparable<SimTime>
 
     /// <inheritdoc />
     public int CompareTo(SimTime other) => Ticks.CompareTo(other.Ticks);
+
+    /// <inheritdoc />
+    public int CompareTo(object? obj) => obj switch
+    {
+        null => 1,
+        SimTime other => CompareTo(other),
+        _ => throw new ArgumentException($"obj must be a SimTime, got {obj.GetType().Name}", nameof(obj)),
+    };
 
     /// <summary>Seconds since the start with seven decimals (one tick), invariant culture, e.g. <c>1.2500000s</c>.</summary>
     public override string ToString()

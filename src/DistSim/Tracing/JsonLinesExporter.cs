@@ -87,6 +87,7 @@ internal static class JsonLinesExporter
         TraceEventKind.Byzantine => "byzantine",
         TraceEventKind.Pause => "pause",
         TraceEventKind.Resume => "resume",
+        TraceEventKind.ClockStep => "clock-step",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

@@ -80,4 +80,7 @@ public enum TraceEventKind : byte
 
     /// <summary>A paused node resumed (payload: how many events had waited).</summary>
     Resume = 26,
+
+    /// <summary>A node's clock was stepped (payload: the jump).</summary>
+    ClockStep = 27,
 }
