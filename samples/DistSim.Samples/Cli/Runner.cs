@@ -5,6 +5,7 @@ using DistSim.Samples.Tcp;
 using DistSim.Samples.WalKv;
 using DistSim.Samples.SplitBrain;
 using DistSim.Samples.PrimaryBackup;
+using DistSim.Samples.Raft;
 using DistSim.Samples.TwoGenerals;
 
 namespace DistSim.Samples.Cli;
@@ -16,7 +17,7 @@ public static class Runner
     public const int UsageError = 2;
 
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
-    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new SplitBrainScenario(), new PrimaryBackupScenario(), new BenchScenario()];
+    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new SplitBrainScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new BenchScenario()];
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static int Execute(string[] args, TextWriter output, TextWriter error)

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using DistSim.Samples.Cli;
+using DistSim.Samples.Raft;
+using DistSim.Timing;
+using DistSim.Tracing;
+
+namespace DistSim.Tests.Samples;
+
+public class RaftElectionTests
+{
+    private static JsonElement Json(params string[] args)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, Runner.Execute([.. args, "--json"], output, new StringWriter()));
+        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
+    }
+
+    [Fact(DisplayName = "Raft, 200 trials per range: 150–150 far slower than 150–155, which is slower than 150–300; one leader per term everywhere")]
+    public void Figure16Shape()
+    {
+        JsonElement none = Json("raft-election", "--timeout-min", "150", "--timeout-max", "150", "--sweep", "200");
+        JsonElement little = Json("raft-election", "--timeout-min", "150", "--timeout-max", "155", "--sweep", "200");
+        JsonElement wide = Json("raft-election", "--timeout-min", "150", "--timeout-max", "300", "--sweep", "200");
+
+        double mNone = none.GetProperty("median").GetDouble(), mLittle = little.GetProperty("median").GetDouble(), mWide = wide.GetProperty("median").GetDouble();
+        Assert.True(mNone > 10 * mLittle, $"{mNone} vs {mLittle}");
+        Assert.InRange(mLittle, 200, 1000); // a little randomness: a few hundred ms
+        Assert.True(mLittle > mWide, $"{mLittle} vs {mWide}");
+        Assert.True(little.GetProperty("p99").GetDouble() > wide.GetProperty("p99").GetDouble());
+        foreach (JsonElement r in new[] { none, little, wide })
+        {
+            Assert.True(r.GetProperty("oneLeaderPerTerm").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public void AfterTheCrash_TheNewLeaderWonAMajorityInAHigherTerm_AsTheTraceShows()
+    {
+        RaftTrial t = RaftElectionScenario.Trial(3, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300),
+            Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(3)), TimingModels.Unbounded, record: true);
+
+        Assert.NotNull(t.ElectionTime);
+        Assert.Equal(0, t.LeadersPerTermViolations);
+        var crash = t.Simulation.Trace.Events.Single(e => e.Kind == TraceEventKind.Crash);
+        var votes = t.Simulation.Trace.Events.Where(e => e.Kind == TraceEventKind.Deliver && e.Payload is Vote { Granted: true } && e.Time > crash.Time).ToList();
+        Assert.Contains(votes.GroupBy(v => (v.Node, ((Vote)v.Payload!).Term)), g => g.Count() >= 2); // 2 votes + its own: a majority of 5
+        Assert.Contains(t.Simulation.Trace.Events, e => e.Kind == TraceEventKind.Drop && e.Cause == DropCause.NodeDown); // heartbeats to the dead leader
+    }
+
+    [Theory]
+    [InlineData("sync")]
+    [InlineData("async")]
+    [InlineData("partial")]
+    public void EveryTimingModel_ElectsWithOneLeaderPerTerm(string timing)
+    {
+        JsonElement r = Json("raft-election", "--timing", timing, "--sweep", "50");
+        Assert.True(r.GetProperty("oneLeaderPerTerm").GetBoolean());
+        Assert.Equal(0, r.GetProperty("unfinished").GetInt32());
+    }
+}
