@@ -36,6 +36,7 @@ public sealed class RaftElectionScenario : IScenario
         new("delay", "DIST", "one-way message delay: " + DelaySpec.Forms, "uniform:1ms,3ms"),
         new("timing", "MODEL", "unbounded | sync | async | partial", "unbounded"),
         new("gst", "D", "partial: the global stabilisation time (drawn from the seed in [0, 2 s] when absent)"),
+        new("hold", "P", "async: probability that a message is held for a long (Pareto, 1 s scale) but finite time", "0"),
     ];
 
     /// <summary>Runs one trial.</summary>
@@ -98,11 +99,16 @@ public sealed class RaftElectionScenario : IScenario
             throw new UsageException("--gst: only with --timing partial");
         }
 
+        if (args.Has("hold") && model != "async")
+        {
+            throw new UsageException("--hold: only with --timing async");
+        }
+
         TimeSpan bound = delay.Maximum < Delay.MaxSample ? delay.Maximum : delay.Mean * 10;
         TimingModel timing = model switch
         {
             "sync" => TimingModels.Synchronous(bound, delay.Minimum),
-            "async" => TimingModels.Asynchronous(Delay.Exponential(delay.Mean)),
+            "async" => TimingModels.Asynchronous(Delay.Exponential(delay.Mean), args.GetProbability("hold", 0)),
             "partial" => TimingModels.PartiallySynchronous(
                 bound, Delay.Pareto(delay.Mean, 1.5), args.Has("gst") ? SimTime.FromStart(args.GetDuration("gst", TimeSpan.Zero)) : null, TimeSpan.FromSeconds(2)),
             _ => TimingModels.Unbounded,

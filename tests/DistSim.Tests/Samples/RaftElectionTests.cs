@@ -50,10 +50,11 @@ public class RaftElectionTests
     [Theory]
     [InlineData("sync")]
     [InlineData("async")]
+    [InlineData("async", "--hold", "0.05")]
     [InlineData("partial")]
-    public void EveryTimingModel_ElectsWithOneLeaderPerTerm(string timing)
+    public void EveryTimingModel_ElectsWithOneLeaderPerTerm(string timing, params string[] extra)
     {
-        JsonElement r = Json("raft-election", "--timing", timing, "--sweep", "50");
+        JsonElement r = Json(["raft-election", "--timing", timing, "--sweep", "50", .. extra]);
         Assert.True(r.GetProperty("oneLeaderPerTerm").GetBoolean());
         Assert.Equal(0, r.GetProperty("unfinished").GetInt32());
     }
