@@ -30,7 +30,7 @@ public sealed class BenchScenario : IScenario
             throw new UsageException("--sweep: bench runs one seed");
         }
 
-        if (args.TraceFile is not null)
+        if (args.RecordTrace)
         {
             throw new UsageException("--trace: bench runs with trace recording off");
         }

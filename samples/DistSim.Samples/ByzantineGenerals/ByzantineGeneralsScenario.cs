@@ -38,7 +38,7 @@ public sealed class ByzantineGeneralsScenario : IScenario
             throw new UsageException("--exhaustive: enumerates every case; it cannot be combined with --sweep");
         }
 
-        if ((exhaustive || args.Sweep > 0) && args.TraceFile is not null)
+        if ((exhaustive || args.Sweep > 0) && args.RecordTrace)
         {
             throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep or --exhaustive");
         }
@@ -51,9 +51,9 @@ public sealed class ByzantineGeneralsScenario : IScenario
         List<GeneralsRun> runs = exhaustive
             ? Exhaustive(args.Seed, n, m, signed, traitors, commander)
             : Seeded(args.Seed, Math.Max(1, args.Sweep), n, m, signed, traitors, commander, record: args.Sweep == 0);
-        if (args.Sweep == 0 && !exhaustive && args.TraceFile is { } path)
+        if (args.Sweep == 0 && !exhaustive && args.RecordTrace)
         {
-            Report.WriteTrace(runs[0].Simulation, path);
+            Report.WriteFiles(args, runs[0].Simulation);
         }
 
         Write(args, output, runs, n, m, signed, traitors, exhaustive);

@@ -56,6 +56,20 @@ public static class Report
     public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary) =>
         WriteCommon(json, scenario, seed, summary.Outcome, summary.Fingerprint, summary.VirtualTimeSeconds, summary.Events, summary.Totals);
 
+    /// <summary>Writes what <c>--trace</c> and <c>--mermaid</c> asked for, from one run.</summary>
+    public static void WriteFiles(ScenarioArgs args, Simulation simulation)
+    {
+        if (args.TraceFile is { } trace)
+        {
+            WriteTrace(simulation, trace);
+        }
+
+        if (args.MermaidFile is { } mermaid)
+        {
+            File.WriteAllText(mermaid, "```mermaid\n" + simulation.Trace.ToMermaid() + "```\n", new UTF8Encoding(false));
+        }
+    }
+
     /// <summary>Writes the trace to <paramref name="path"/> as JSON Lines.</summary>
     public static void WriteTrace(Simulation simulation, string path)
     {

@@ -16,6 +16,7 @@ public sealed class ScenarioArgs
         new("seed", "N", "master seed (unsigned 64-bit)", "1"),
         new("json", null, "print exactly one JSON object instead of the summary"),
         new("trace", "FILE", "write the run's trace as JSON Lines to FILE"),
+        new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
         new("sweep", "N", "run N seeds from --seed and print the distribution"),
     ];
 
@@ -27,6 +28,12 @@ public sealed class ScenarioArgs
 
     /// <summary>The <c>--trace</c> file, if any.</summary>
     public string? TraceFile => _values.TryGetValue("trace", out string? v) ? v : null;
+
+    /// <summary>The <c>--mermaid</c> file, if any.</summary>
+    public string? MermaidFile => _values.TryGetValue("mermaid", out string? v) ? v : null;
+
+    /// <summary>Whether the run must record its trace (for <c>--trace</c> or <c>--mermaid</c>).</summary>
+    public bool RecordTrace => TraceFile is not null || MermaidFile is not null;
 
     /// <summary>The <c>--sweep</c> count, or 0 for a single run.</summary>
     public int Sweep => Has("sweep") ? GetInt("sweep", 0, min: 1, max: 10_000_000) : 0;

@@ -73,20 +73,20 @@ public sealed class PrimaryBackupScenario : IScenario
         int keys = args.GetInt("keys", 20, min: 1, max: 100_000);
         bool synchronous = !args.Has("async");
         int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.TraceFile is not null)
+        if (args.Sweep > 0 && args.RecordTrace)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
         }
 
         var runs = new List<PrimaryBackupRun>(count);
         for (int i = 0; i < count; i++)
         {
-            runs.Add(Play(unchecked(args.Seed + (ulong)i), writes, keys, synchronous, record: args.TraceFile is not null));
+            runs.Add(Play(unchecked(args.Seed + (ulong)i), writes, keys, synchronous, record: args.RecordTrace));
         }
 
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(runs[0].Simulation, path);
+            Report.WriteFiles(args, runs[0].Simulation);
         }
 
         long lost = runs.Sum(r => r.LostAcknowledged);

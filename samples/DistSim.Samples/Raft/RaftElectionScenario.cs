@@ -114,20 +114,20 @@ public sealed class RaftElectionScenario : IScenario
             _ => TimingModels.Unbounded,
         };
         int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.TraceFile is not null)
+        if (args.Sweep > 0 && args.RecordTrace)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
         }
 
         var trials = new List<RaftTrial>(count);
         for (int i = 0; i < count; i++)
         {
-            trials.Add(Trial(unchecked(args.Seed + (ulong)i), TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, args.TraceFile is not null));
+            trials.Add(Trial(unchecked(args.Seed + (ulong)i), TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, args.RecordTrace));
         }
 
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(trials[0].Simulation, path);
+            Report.WriteFiles(args, trials[0].Simulation);
         }
 
         RunSummary summary = RunSummary.Of(trials.Select(t => (t.Simulation, t.Run)).ToList());

@@ -70,7 +70,7 @@ public sealed class ReliableScenario : IScenario
             Seed = args.Seed,
             Link = link,
             Adversary = adversary,
-            RecordTrace = args.TraceFile is not null,
+            RecordTrace = args.RecordTrace,
             EventLimit = 200_000_000,
             TimeLimit = TimeSpan.FromDays(365),
             Network = new FairLossLinkOptions
@@ -95,9 +95,9 @@ public sealed class ReliableScenario : IScenario
         }
 
         RunResult result = simulation.Run();
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(simulation, path);
+            Report.WriteFiles(args, simulation);
         }
 
         var totals = new LinkCounters();

@@ -72,20 +72,20 @@ public sealed class SplitBrainScenario : IScenario
         bool leases = args.Has("leases");
         TimeSpan duration = args.GetDuration("duration", TimeSpan.FromSeconds(5));
         int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.TraceFile is not null)
+        if (args.Sweep > 0 && args.RecordTrace)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
         }
 
         var runs = new List<SplitBrainRun>(count);
         for (int i = 0; i < count; i++)
         {
-            runs.Add(Play(unchecked(args.Seed + (ulong)i), omission, leases, duration, record: args.TraceFile is not null));
+            runs.Add(Play(unchecked(args.Seed + (ulong)i), omission, leases, duration, record: args.RecordTrace));
         }
 
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(runs[0].Simulation, path);
+            Report.WriteFiles(args, runs[0].Simulation);
         }
 
         int withSplit = runs.Count(r => r.Conflicts > 0);

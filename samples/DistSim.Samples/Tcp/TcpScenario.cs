@@ -93,10 +93,10 @@ public sealed class TcpScenario : IScenario
             DuplicateProbability = args.GetProbability("duplicate", 0),
             Delay = args.GetDelay("delay", DefaultDelay),
         };
-        TcpResult r = Transfer(args.Seed, options, network, record: args.TraceFile is not null);
-        if (args.TraceFile is { } path)
+        TcpResult r = Transfer(args.Seed, options, network, record: args.RecordTrace);
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(r.Simulation, path);
+            Report.WriteFiles(args, r.Simulation);
         }
 
         TcpSender s = r.Sender;

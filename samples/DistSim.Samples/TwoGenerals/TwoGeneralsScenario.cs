@@ -94,9 +94,9 @@ public sealed class TwoGeneralsScenario : IScenario
             throw new UsageException($"--attack-after: {args.GetString("attack-after", "?")} leaves no time for confirmations before the attack");
         }
 
-        if (args.Sweep > 0 && args.TraceFile is not null)
+        if (args.Sweep > 0 && args.RecordTrace)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
         }
 
         return args.Sweep > 0 ? RunSweep(game, args, output) : RunOne(game, args, output);
@@ -110,9 +110,9 @@ public sealed class TwoGeneralsScenario : IScenario
             r = game.Play(args.Seed, loggerFactory: logs);
         }
 
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(r.Simulation, path);
+            Report.WriteFiles(args, r.Simulation);
         }
 
         if (args.Json)

@@ -80,9 +80,9 @@ public sealed class WalKvScenario : IScenario
         int snapshotEvery = args.GetInt("snapshot-every", 50, min: 1, max: 1_000_000);
         bool flush = !args.Has("no-flush");
         int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.TraceFile is not null)
+        if (args.Sweep > 0 && args.RecordTrace)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep");
+            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
         }
 
         var runs = new List<WalKvRun>(count);
@@ -91,9 +91,9 @@ public sealed class WalKvScenario : IScenario
             runs.Add(Play(unchecked(args.Seed + (ulong)i), writes, keys, crashEvery, snapshotEvery, flush));
         }
 
-        if (args.TraceFile is { } path)
+        if (args.RecordTrace)
         {
-            Report.WriteTrace(runs[0].Simulation, path);
+            Report.WriteFiles(args, runs[0].Simulation);
         }
 
         long lost = runs.Sum(r => r.LostAcknowledged);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Time;
@@ -49,7 +50,7 @@ public sealed class Trace
     public ulong Fingerprint => _fingerprint.Current;
 
     /// <summary>The fingerprint as 16 lower-case hex digits.</summary>
-    public string FingerprintHex => Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+    public string FingerprintHex => Fingerprint.ToString("x16", CultureInfo.InvariantCulture);
 
     /// <summary>The name of a node, as used in exports.</summary>
     /// <param name="node">The node.</param>
@@ -59,10 +60,34 @@ public sealed class Trace
     /// <param name="writer">Where to write; not closed.</param>
     public void WriteJsonLines(TextWriter writer) => JsonLinesExporter.Write(this, writer);
 
+    /// <summary>
+    /// The trace as a Mermaid sequence diagram (deliveries, drops and faults; at most <paramref name="maxEvents"/>
+    /// lines), ready for a Markdown page. See <c>docs/concepts/trace.md</c>.
+    /// </summary>
+    /// <param name="maxEvents">The most lines to draw, at least 1.</param>
+    public string ToMermaid(int maxEvents = 200)
+    {
+        if (maxEvents < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxEvents), maxEvents, "must be >= 1");
+        }
+
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return MermaidExporter.Write(this, maxEvents);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
     /// <summary>The trace as a JSON Lines string.</summary>
     public string ToJsonLines()
     {
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
         WriteJsonLines(writer);
         return writer.ToString();
     }

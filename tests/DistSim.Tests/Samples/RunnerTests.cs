@@ -177,4 +177,22 @@ public class RunnerTests
         string[] other = [.. args, "--seed", "4", "--json"];
         Assert.NotEqual(Json(seeded).GetProperty("fingerprint").GetString(), Json(other).GetProperty("fingerprint").GetString());
     }
+
+    [Fact]
+    public void MermaidOption_WritesASequenceDiagram()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"distsim-mermaid-{Environment.ProcessId}.md");
+        try
+        {
+            (int code, _, _) = Run("two-generals", "--strategy", "acks", "--rounds", "1", "--seed", "2", "--mermaid", path);
+            Assert.Equal(0, code);
+            string text = File.ReadAllText(path);
+            Assert.StartsWith("```mermaid\nsequenceDiagram\n", text, StringComparison.Ordinal);
+            Assert.Contains("A2-xA1: Messenger { Index = 1", text, StringComparison.Ordinal); // seed 2 loses the acknowledgement
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -96,4 +96,27 @@ public class TraceTests
             System.Globalization.CultureInfo.CurrentCulture = saved;
         }
     }
+
+    [Fact]
+    public void Mermaid_DrawsDeliveriesDropsAndFaults()
+    {
+        DistSim.Simulation sim = Sims.Create(5, new FairLossLinkOptions { LossProbability = 0.3 });
+        var b = new DistSim.Nodes.NodeId(1);
+        sim.AddNode("A", () => new Sender(b, 10, TimeSpan.FromMilliseconds(10)));
+        sim.AddNode("B", () => new Receiver(), DistSim.Failures.FailureModels.CrashRecover());
+        sim.At(DistSim.Time.SimTime.FromSeconds(0.055), () => sim.CrashFor(b, TimeSpan.FromMilliseconds(20)));
+        sim.Run();
+
+        string[] lines = sim.Trace.ToMermaid().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("sequenceDiagram", lines[0]);
+        Assert.Contains("    participant A", lines);
+        Assert.Contains("    participant B", lines);
+        int deliveries = sim.Trace.Events.Count(e => e.Kind == DistSim.Tracing.TraceEventKind.Deliver);
+        int drops = sim.Trace.Events.Count(e => e.Kind == DistSim.Tracing.TraceEventKind.Drop);
+        Assert.Equal(deliveries, lines.Count(l => l.Contains("A->>B: Ping", StringComparison.Ordinal)));
+        Assert.Equal(drops, lines.Count(l => l.Contains("A-xB: Ping", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("    Note over B: crash at 0.0550000s", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("lost (node-down)", StringComparison.Ordinal));
+        Assert.Equal(5, sim.Trace.ToMermaid(maxEvents: 1).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header, 2 participants, 1 line, and a note that more follow
+    }
 }
