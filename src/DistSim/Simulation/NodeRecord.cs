@@ -54,6 +54,9 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
     /// <summary>False while the clock is perfect (the common case: no arithmetic at all).</summary>
     public bool HasClock => ClockOffset != 0 || DriftPpb != 0 || ClockSteps != 0;
 
+    /// <summary>Its vector clock (when the simulation keeps them).</summary>
+    public long[] VectorClock { get; set; } = [];
+
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
 }

@@ -24,7 +24,7 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(message);
         long id = ++_messageIds;
         Messages.Sent++;
-        RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message);
+        RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
         // behaviour act here). Then the link protocol of the pair takes the message.
@@ -173,7 +173,8 @@ public sealed partial class Simulation
             Attacks.OnDeliver(packet.MessageId, packet.Mark);
         }
 
-        RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark);
+        RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
+            _vectorClocks ? MergeMessage(node, packet.MessageId) : null);
         InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, message);
     }
 

@@ -156,7 +156,7 @@ public sealed partial class Simulation
         {
             case EventKind.Timer:
                 ReleaseTimer(e.Slot);
-                RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload);
+                RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload, clock: _vectorClocks ? TickClock(e.Node) : null);
                 InvokeTimer(e.Node, e.Id, e.Slot, e.Payload);
                 break;
             case EventKind.Packet:
@@ -171,7 +171,7 @@ public sealed partial class Simulation
                     break; // crashed before it could start (or again before its restart ran)
                 }
 
-                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, e.Slot == 1 ? "recover" : null);
+                RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, e.Slot == 1 ? "recover" : null, clock: _vectorClocks ? TickClock(e.Node) : null);
                 InvokeStart(e.Node, recover: e.Slot == 1);
                 break;
             case EventKind.Control:
@@ -263,8 +263,8 @@ public sealed partial class Simulation
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RecordEvent(
-        TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None) =>
-        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark);
+        TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None, long[]? clock = null) =>
+        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
 
     private void EnsureRunnable()
     {

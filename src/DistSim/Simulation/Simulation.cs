@@ -61,6 +61,7 @@ public sealed partial class Simulation
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
+        _vectorClocks = options.VectorClocks;
         _gst = _timing.DrawGst(options.Seed);
         if (options.Partitions is not null)
         {

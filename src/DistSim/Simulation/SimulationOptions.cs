@@ -49,6 +49,12 @@ public sealed record SimulationOptions
     /// <summary>Whether the trace keeps its events (the fingerprint is computed either way). Default true.</summary>
     public bool RecordTrace { get; init; } = true;
 
+    /// <summary>
+    /// Whether the trace carries a vector clock on every event at a node (start, send, delivery, timer):
+    /// for causality, and for ShiViz. Off by default: it costs an array per event.
+    /// </summary>
+    public bool VectorClocks { get; init; }
+
     /// <summary>At most this many events are kept in the trace; later ones only update the fingerprint. Default 1,000,000.</summary>
     public int TraceLimit { get; init; } = 1_000_000;
 

@@ -163,6 +163,20 @@ internal static class JsonLinesExporter
             json.WriteString("mark", MarkName(e.Mark));
         }
 
+        if (e.VectorClock is { } clock)
+        {
+            json.WriteStartObject("vc");
+            for (int i = 0; i < clock.Count; i++)
+            {
+                if (clock[i] != 0)
+                {
+                    json.WriteNumber(trace.NodeName(new Nodes.NodeId(i)), clock[i]);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
         if (e.Payload is Exception ex)
         {
             json.WriteString("type", ex.GetType().FullName);

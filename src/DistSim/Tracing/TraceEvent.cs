@@ -19,6 +19,8 @@ namespace DistSim.Tracing;
 /// <param name="Cause">Why a packet was dropped.</param>
 /// <param name="Payload">The message (or link frame), the timer state, or the exception of a fault.</param>
 /// <param name="Mark">What an in-transit adversary did to the packet (ground truth).</param>
+/// <param name="VectorClock">The node's vector clock after the event, one entry per node in id order
+/// (<see cref="SimulationOptions.VectorClocks"/>; null when off, and for events of the network).</param>
 public readonly record struct TraceEvent(
     long Index,
     SimTime Time,
@@ -30,4 +32,5 @@ public readonly record struct TraceEvent(
     long TimerNumber,
     DropCause Cause,
     object? Payload,
-    PacketMark Mark = PacketMark.None);
+    PacketMark Mark = PacketMark.None,
+    IReadOnlyList<long>? VectorClock = null);
