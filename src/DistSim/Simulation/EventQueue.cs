@@ -1,16 +1,17 @@
 namespace DistSim;
 
 /// <summary>
-/// The pending events and the one place that decides which runs next. Today the choice is FIFO by
-/// (time, sequence); exploration strategies (seeded tie-breaking, PCT) will replace
-/// <see cref="TryPeekNext"/>/<see cref="RemoveNext"/> and nothing else.
+/// The pending events and the one place that decides which runs next: by time, and among events due at
+/// the same time either in the order they were scheduled (FIFO, the default) or in a seeded random order
+/// (<see cref="SchedulingStrategy.RandomTieBreak"/>: the tiebreak key is a draw from the <c>scheduler</c>
+/// stream). Further exploration strategies (PCT) belong here and nowhere else.
 /// </summary>
 /// <remarks>
 /// The heap orders small entries (a slab index and an <see cref="EventKey"/>, 24 bytes) so that a
 /// sift moves as little memory as a bare priority queue of keys would; the events themselves stay put
 /// in a slab array with a free list. Neither allocates once the arrays have grown.
 /// </remarks>
-internal sealed class EventQueue
+internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
 {
     private readonly PriorityQueue<int, EventKey> _heap = new(initialCapacity: 1024);
     private ScheduledEvent[] _slab = new ScheduledEvent[1024];
@@ -40,7 +41,7 @@ internal sealed class EventQueue
         }
 
         _slab[slot] = e;
-        _heap.Enqueue(slot, new EventKey(time, _sequence++));
+        _heap.Enqueue(slot, new EventKey(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1)));
     }
 
     /// <summary>The event that runs next and its time, without removing it.</summary>
@@ -71,4 +72,14 @@ internal sealed class EventQueue
 
         _free[_freeCount++] = slot;
     }
+}
+
+/// <summary>How the scheduler orders events that are due at the same virtual time.</summary>
+public enum SchedulingStrategy
+{
+    /// <summary>In the order they were scheduled (the default).</summary>
+    Fifo,
+
+    /// <summary>In a random order drawn from the seed (stream <c>scheduler</c>): explores interleavings, still reproducibly.</summary>
+    RandomTieBreak,
 }

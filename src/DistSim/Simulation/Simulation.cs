@@ -22,7 +22,7 @@ namespace DistSim;
 /// </remarks>
 public sealed partial class Simulation
 {
-    private readonly EventQueue _queue = new();
+    private readonly EventQueue _queue;
     private readonly List<NodeRecord> _nodes = [];
     private readonly List<NodeId> _nodeIds = [];
     private readonly System.Collections.ObjectModel.ReadOnlyCollection<NodeId> _nodeIdsView;
@@ -51,6 +51,7 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _queue = new EventQueue(options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
         _nodeIdsView = _nodeIds.AsReadOnly();
         _eventLimit = options.EventLimit;
         _timeLimitTicks = options.TimeLimit.Ticks;

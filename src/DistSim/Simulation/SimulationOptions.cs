@@ -25,6 +25,9 @@ public sealed record SimulationOptions
     /// </summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>How events due at the same time are ordered: FIFO (default) or a seeded random order.</summary>
+    public SchedulingStrategy Scheduling { get; init; } = SchedulingStrategy.Fifo;
+
     /// <summary>The run stops with <see cref="RunOutcome.QueueLimit"/> when more events than this are pending. Default 10,000,000.</summary>
     public int QueueLimit { get; init; } = 10_000_000;
 

@@ -39,6 +39,28 @@ public class SimulationTests
         Assert.Equal(["n0:first", "n0:second", "n1:first", "n1:second", "n2:first", "n2:second"], order);
     }
 
+    private static List<string> TieOrder(ulong seed, SchedulingStrategy strategy)
+    {
+        var order = new List<string>();
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = seed, Scheduling = strategy });
+        foreach (string name in new[] { "n0", "n1", "n2", "n3" })
+        {
+            sim.AddNode(name, () => new Scripted(onStart: c => c.SetTimer(TimeSpan.FromSeconds(1)), onTimer: (c, _) => order.Add(c.Name)));
+        }
+
+        sim.Run();
+        return order;
+    }
+
+    [Fact]
+    public void RandomTieBreak_ExploresOrdersOfSimultaneousEvents_Reproducibly()
+    {
+        Assert.All(Enumerable.Range(0, 10), s => Assert.Equal(["n0", "n1", "n2", "n3"], TieOrder((ulong)s, SchedulingStrategy.Fifo)));
+        var orders = Enumerable.Range(0, 30).Select(s => string.Join(",", TieOrder((ulong)s, SchedulingStrategy.RandomTieBreak))).ToList();
+        Assert.True(orders.Distinct().Count() >= 10, string.Join(" | ", orders.Distinct()));
+        Assert.Equal(TieOrder(4, SchedulingStrategy.RandomTieBreak), TieOrder(4, SchedulingStrategy.RandomTieBreak));
+    }
+
     [Fact]
     public void Step_RunsOneEventAtATime()
     {
