@@ -1,0 +1,109 @@
+using DistSim.Nodes;
+
+namespace DistSim.Time;
+
+/// <summary>
+/// A <see cref="TimeProvider"/> for code running inside a node, so that code written against
+/// <see cref="TimeProvider"/> (timeouts, caches, retry policies) runs unchanged in a simulation: time is the
+/// node's local clock (<see cref="INodeContext.LocalNow"/>, drift and all) and timers are the node's timers.
+/// The node forwards its timers to <see cref="OnTimer"/> (true when the provider consumed one).
+/// </summary>
+/// <remarks>
+/// <see cref="GetUtcNow"/> is <see cref="Epoch"/> plus the local clock; the timestamp counts local ticks of
+/// 100 ns. Timer callbacks run inside the node's timer handler, on the simulation's thread. Not thread-safe.
+/// </remarks>
+/// <param name="context">The node's context.</param>
+public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
+{
+    /// <summary>The wall-clock instant that virtual time zero stands for: 2000-01-01T00:00:00Z.</summary>
+    public static readonly DateTimeOffset Epoch = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly INodeContext _context = context ?? throw new ArgumentNullException(nameof(context));
+
+    /// <inheritdoc />
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow() => Epoch + _context.LocalNow.SinceStart;
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => _context.LocalNow.Ticks;
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new SimTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>Runs the callback of a provider timer; false for any other timer of the node.</summary>
+    /// <param name="timer">The node timer that fired.</param>
+    /// <param name="state">Its state.</param>
+    public bool OnTimer(TimerId timer, object? state)
+    {
+        if (state is not SimTimer owned || !ReferenceEquals(owned.Provider, this) || owned.Current != timer)
+        {
+            return state is SimTimer; // a stale firing of one of ours (changed or disposed since): consumed
+        }
+
+        owned.Fire();
+        return true;
+    }
+
+    private sealed class SimTimer(NodeTimeProvider provider, TimerCallback callback, object? state) : ITimer
+    {
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private bool _disposed;
+
+        public NodeTimeProvider Provider => provider;
+
+        public TimerId Current { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            provider._context.CancelTimer(Current);
+            Current = default;
+            _period = period;
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                Current = provider._context.SetTimer(dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, this);
+            }
+
+            return true;
+        }
+
+        public void Fire()
+        {
+            Current = default;
+            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
+            {
+                Current = provider._context.SetTimer(_period, this);
+            }
+
+            callback(state);
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            provider._context.CancelTimer(Current);
+            Current = default;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

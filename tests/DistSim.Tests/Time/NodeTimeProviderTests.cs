@@ -1,0 +1,107 @@
+using DistSim.Nodes;
+using DistSim.Tests.Support;
+using DistSim.Time;
+using DistSim.Timing;
+
+namespace DistSim.Tests.Time;
+
+public class NodeTimeProviderTests
+{
+    /// <summary>"Library" code written against TimeProvider only: it knows nothing of DistSim.</summary>
+    private sealed class PollingCache(TimeProvider time)
+    {
+        private ITimer? _timer;
+
+        public List<DateTimeOffset> Refreshes { get; } = [];
+
+        public void Start() => _timer = time.CreateTimer(_ => Refreshes.Add(time.GetUtcNow()), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+
+        public void Slow() => _timer!.Change(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+
+        public void Stop() => _timer!.Dispose();
+    }
+
+    private sealed class CacheNode : Node
+    {
+        private NodeTimeProvider? _time;
+
+        public PollingCache? Cache { get; private set; }
+
+        public override void OnStart()
+        {
+            _time = new NodeTimeProvider(Context);
+            Cache = new PollingCache(_time);
+            Cache.Start();
+        }
+
+        public override void OnTimer(TimerId timer, object? state) => _time!.OnTimer(timer, state);
+    }
+
+    [Fact]
+    public void CodeWrittenAgainstTimeProvider_RunsOnVirtualTime()
+    {
+        DistSim.Simulation sim = Sims.Create(1);
+        NodeId n = sim.AddNode("n", () => new CacheNode());
+        sim.RunUntil(SimTime.FromSeconds(0.35));
+        PollingCache cache = sim.GetNode<CacheNode>(n).Cache!;
+
+        Assert.Equal(
+            [NodeTimeProvider.Epoch.AddMilliseconds(100), NodeTimeProvider.Epoch.AddMilliseconds(200), NodeTimeProvider.Epoch.AddMilliseconds(300)],
+            cache.Refreshes);
+
+        cache.Slow(); // now 1 s apart, from 0.35 s
+        sim.RunUntil(SimTime.FromSeconds(2.4));
+        Assert.Equal(NodeTimeProvider.Epoch.AddMilliseconds(1350), cache.Refreshes[3]);
+        Assert.Equal(NodeTimeProvider.Epoch.AddMilliseconds(2350), cache.Refreshes[4]);
+
+        cache.Stop();
+        sim.RunUntil(SimTime.FromSeconds(10));
+        Assert.Equal(5, cache.Refreshes.Count);
+    }
+
+    [Fact]
+    public void TheProviderReadsTheNodesDriftingClock()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 3, Timing = TimingModels.Synchronous(TimeSpan.FromMilliseconds(5), drift: 0.01) });
+        NodeId n = sim.AddNode("n", () => new CacheNode());
+        sim.RunUntil(SimTime.FromSeconds(1));
+
+        Assert.Equal(sim.LocalNowOf(n).Ticks, new NodeTimeProvider(new ContextProbe(sim, n)).GetTimestamp());
+        // 100 ms of *local* time apart (each period rounds up to a whole tick of true time, so allow a tick per period)
+        Assert.All(sim.GetNode<CacheNode>(n).Cache!.Refreshes.Select((r, i) => (r, i)), x =>
+            Assert.InRange((x.r - NodeTimeProvider.Epoch.AddMilliseconds(100 * (x.i + 1))).Ticks, 0, x.i + 1));
+        Assert.NotEqual(0, sim.DriftOf(n));
+    }
+
+    /// <summary>Reads a node's clock from outside, for the comparison above.</summary>
+    private sealed class ContextProbe(DistSim.Simulation sim, NodeId node) : INodeContext
+    {
+        public NodeId Id => node;
+
+        public string Name => sim.NodeName(node);
+
+        public IReadOnlyList<NodeId> Nodes => sim.Nodes;
+
+        public SimTime LocalNow => sim.LocalNowOf(node);
+
+        public DistSim.Random.RandomStream Random => new(0);
+
+        public Microsoft.Extensions.Logging.ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public DistSim.Storage.DurableStorage Storage => sim.StorageOf(node);
+
+        public int Incarnation => sim.IncarnationOf(node);
+
+        public DistSim.Security.Signature Sign(object message) => throw new NotSupportedException();
+
+        public bool Verify(object message, DistSim.Security.Signature? signature) => false;
+
+        public void RecordFault(DistSim.Failures.FaultKinds kind, string description) => throw new NotSupportedException();
+
+        public long Send(NodeId to, object message) => throw new NotSupportedException();
+
+        public TimerId SetTimer(TimeSpan delay, object? state = null) => throw new NotSupportedException();
+
+        public bool CancelTimer(TimerId timer) => false;
+    }
+}
