@@ -69,6 +69,12 @@ public static class Runner
             WriteUsage(error, scenario);
             return UsageError;
         }
+        catch (Diagnostics.SimulationFailureException ex)
+        {
+            error.WriteLine($"error: {scenario.Name}: a node failed: {ex.Message}");
+            error.WriteLine(ex.InnerException);
+            return 1;
+        }
     }
 
     private static void WriteUsage(TextWriter w, IScenario? scenario)
