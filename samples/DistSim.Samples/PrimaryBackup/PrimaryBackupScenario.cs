@@ -72,22 +72,8 @@ public sealed class PrimaryBackupScenario : IScenario
         int writes = args.GetInt("writes", 500, min: 1, max: 1_000_000);
         int keys = args.GetInt("keys", 20, min: 1, max: 100_000);
         bool synchronous = !args.Has("async");
-        int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.RecordTrace)
-        {
-            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
-        }
-
-        var runs = new List<PrimaryBackupRun>(count);
-        for (int i = 0; i < count; i++)
-        {
-            runs.Add(Play(unchecked(args.Seed + (ulong)i), writes, keys, synchronous, record: args.RecordTrace));
-        }
-
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, runs[0].Simulation);
-        }
+        List<PrimaryBackupRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, writes, keys, synchronous, record), r => r.Simulation);
+        int count = runs.Count;
 
         long lost = runs.Sum(r => r.LostAcknowledged);
         int failovers = runs.Count(r => r.Survivor.TookOver);

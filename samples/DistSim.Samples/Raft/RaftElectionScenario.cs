@@ -113,22 +113,8 @@ public sealed class RaftElectionScenario : IScenario
                 bound, Delay.Pareto(delay.Mean, 1.5), args.Has("gst") ? SimTime.FromStart(args.GetDuration("gst", TimeSpan.Zero)) : null, TimeSpan.FromSeconds(2)),
             _ => TimingModels.Unbounded,
         };
-        int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.RecordTrace)
-        {
-            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
-        }
-
-        var trials = new List<RaftTrial>(count);
-        for (int i = 0; i < count; i++)
-        {
-            trials.Add(Trial(unchecked(args.Seed + (ulong)i), TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, args.RecordTrace));
-        }
-
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, trials[0].Simulation);
-        }
+        List<RaftTrial> trials = Sweep.Runs(args, (seed, record) => Trial(seed, TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, record), r => r.Simulation);
+        int count = trials.Count;
 
         RunSummary summary = RunSummary.Of(trials.Select(t => (t.Simulation, t.Run)).ToList());
         // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.

@@ -71,22 +71,8 @@ public sealed class SplitBrainScenario : IScenario
         double omission = args.GetProbability("omission", 0.5);
         bool leases = args.Has("leases");
         TimeSpan duration = args.GetDuration("duration", TimeSpan.FromSeconds(5));
-        int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.RecordTrace)
-        {
-            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
-        }
-
-        var runs = new List<SplitBrainRun>(count);
-        for (int i = 0; i < count; i++)
-        {
-            runs.Add(Play(unchecked(args.Seed + (ulong)i), omission, leases, duration, record: args.RecordTrace));
-        }
-
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, runs[0].Simulation);
-        }
+        List<SplitBrainRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, omission, leases, duration, record), r => r.Simulation);
+        int count = runs.Count;
 
         int withSplit = runs.Count(r => r.Conflicts > 0);
         long conflicts = runs.Sum(r => r.Conflicts);

@@ -4,7 +4,6 @@ using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Samples.Cli;
 using DistSim.Timing;
-using DistSim.Tracing;
 
 namespace DistSim.Samples.WalKv;
 
@@ -19,7 +18,7 @@ public sealed record WalKvRun(Simulation Simulation, RunResult Run, KvClient Cli
     public int LostAcknowledged => Client.Acknowledged.Count(kv => Server.State.GetValueOrDefault(kv.Key) != kv.Value);
 
     /// <summary>Crashes of the server.</summary>
-    public int Crashes => Simulation.Trace.Count > 0 ? (int)Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Crash) : 0;
+    public long Crashes => Simulation.Faults.Crashes;
 }
 
 /// <summary>The <c>wal-kv</c> scenario: a key-value store with a write-ahead log under random crash-recover faults.</summary>
@@ -79,27 +78,13 @@ public sealed class WalKvScenario : IScenario
         TimeSpan crashEvery = args.GetDuration("crash-every", TimeSpan.FromSeconds(1));
         int snapshotEvery = args.GetInt("snapshot-every", 50, min: 1, max: 1_000_000);
         bool flush = !args.Has("no-flush");
-        int count = Math.Max(1, args.Sweep);
-        if (args.Sweep > 0 && args.RecordTrace)
-        {
-            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
-        }
-
-        var runs = new List<WalKvRun>(count);
-        for (int i = 0; i < count; i++)
-        {
-            runs.Add(Play(unchecked(args.Seed + (ulong)i), writes, keys, crashEvery, snapshotEvery, flush));
-        }
-
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, runs[0].Simulation);
-        }
+        List<WalKvRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, writes, keys, crashEvery, snapshotEvery, flush, record), r => r.Simulation);
+        int count = runs.Count;
 
         long lost = runs.Sum(r => r.LostAcknowledged);
         int runsWithLoss = runs.Count(r => r.LostAcknowledged > 0);
         long crashes = runs.Sum(r => r.Crashes);
-        long torn = runs.Sum(r => r.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.TornWrite));
+        long torn = runs.Sum(r => r.Simulation.Faults.TornWrites);
         long acknowledged = runs.Sum(r => r.Client.AcknowledgedCount);
         RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
         ulong fingerprint = summary.Fingerprint;

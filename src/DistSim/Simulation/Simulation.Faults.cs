@@ -7,6 +7,9 @@ namespace DistSim;
 /// <summary>Faults injected into nodes: crash and restart, within each node's failure model.</summary>
 public sealed partial class Simulation
 {
+    /// <summary>Node faults injected so far.</summary>
+    public FaultCounters Faults { get; } = new();
+
     /// <summary>The failure model of a node.</summary>
     /// <param name="node">A node of this simulation.</param>
     public FailureModel FailureModelOf(NodeId node)
@@ -66,9 +69,11 @@ public sealed partial class Simulation
 
         record.Deferred.Clear();
         ReleaseTimersOf(node.Value);
+        Faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         if (record.Storage.Crash(record.Model.TornWrites, record.Faults) is { } torn)
         {
+            Faults.TornWrites++;
             RecordEvent(TraceEventKind.TornWrite, node.Value, -1, 0, 0, 0, DropCause.None, torn);
         }
 
@@ -91,6 +96,7 @@ public sealed partial class Simulation
         }
 
         record.Up = true;
+        Faults.Restarts++;
         RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, 0, 0, null));
         return true;
@@ -129,6 +135,7 @@ public sealed partial class Simulation
         }
 
         record.Paused = true;
+        Faults.Pauses++;
         RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
         if (_timing.StepBound is { } bound)
         {

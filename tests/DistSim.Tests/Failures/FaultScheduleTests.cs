@@ -11,9 +11,11 @@ public class FaultScheduleTests
 {
     private static readonly NodeId A = new(0), B = new(1);
 
-    private static DistSim.Simulation Ring(ulong seed, NemesisOptions? nemesis, params FailureModel[] models)
+    private static DistSim.Simulation Ring(ulong seed, NemesisOptions? nemesis, params FailureModel[] models) => Ring(seed, nemesis, true, models);
+
+    private static DistSim.Simulation Ring(ulong seed, NemesisOptions? nemesis, bool record, params FailureModel[] models)
     {
-        var sim = new DistSim.Simulation(new SimulationOptions { Seed = seed, Nemesis = nemesis, TimeLimit = TimeSpan.FromMinutes(2) });
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = seed, Nemesis = nemesis, TimeLimit = TimeSpan.FromMinutes(2), RecordTrace = record });
         for (int i = 0; i < models.Length; i++)
         {
             var next = new NodeId((i + 1) % models.Length);
@@ -113,6 +115,24 @@ public class FaultScheduleTests
         var nemesis = new NemesisOptions { MeanTimeBetweenCrashes = TimeSpan.FromSeconds(2), MeanTimeBetweenPauses = TimeSpan.FromSeconds(2), Until = TimeSpan.FromSeconds(20) };
         return Ring(seed, nemesis, FailureModels.CrashRecover(), FailureModels.CrashRecover()).Trace.Fingerprint
             == Ring(seed, nemesis, FailureModels.CrashRecover(), FailureModels.CrashRecover()).Trace.Fingerprint;
+    }
+
+    [Property(MaxTest = 10, DisplayName = "Fault counters: equal to the trace's fault events, and the same without a trace")]
+    public bool FaultCounters_MatchTheTrace_WithOrWithoutRecording(ulong seed)
+    {
+        var nemesis = new NemesisOptions { MeanTimeBetweenCrashes = TimeSpan.FromSeconds(2), MeanTimeBetweenPauses = TimeSpan.FromSeconds(3), Until = TimeSpan.FromSeconds(30) };
+        FailureModel torn = FailureModels.CrashRecover(tornWrites: true);
+        DistSim.Simulation traced = Ring(seed, nemesis, true, torn, FailureModels.CrashRecover(), FailureModels.CrashStop);
+        DistSim.Simulation untraced = Ring(seed, nemesis, false, torn, FailureModels.CrashRecover(), FailureModels.CrashStop);
+        long Count(TraceEventKind kind) => traced.Trace.Events.Count(e => e.Kind == kind);
+
+        FaultCounters f = traced.Faults;
+        return f.Crashes > 0 && f.Pauses > 0
+            && f.Crashes == Count(TraceEventKind.Crash) && f.Restarts == Count(TraceEventKind.Restart)
+            && f.TornWrites == Count(TraceEventKind.TornWrite) && f.Pauses == Count(TraceEventKind.Pause)
+            && untraced.Trace.Events.Count == 0 && !untraced.Trace.IsRecording
+            && (untraced.Faults.Crashes, untraced.Faults.Restarts, untraced.Faults.TornWrites, untraced.Faults.Pauses)
+                == (f.Crashes, f.Restarts, f.TornWrites, f.Pauses);
     }
 
     [Fact]

@@ -1,0 +1,20 @@
+namespace DistSim.Failures;
+
+/// <summary>
+/// Node faults injected so far (each also an event of the trace), so that a sweep can count them without
+/// recording traces. Not thread-safe; read between steps.
+/// </summary>
+public sealed class FaultCounters
+{
+    /// <summary>Crashes.</summary>
+    public long Crashes { get; internal set; }
+
+    /// <summary>Restarts.</summary>
+    public long Restarts { get; internal set; }
+
+    /// <summary>Unflushed writes torn at a crash.</summary>
+    public long TornWrites { get; internal set; }
+
+    /// <summary>Pauses.</summary>
+    public long Pauses { get; internal set; }
+}
