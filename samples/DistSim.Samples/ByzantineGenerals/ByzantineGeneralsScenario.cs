@@ -151,21 +151,21 @@ public sealed class ByzantineGeneralsScenario : IScenario
             return;
         }
 
-        output.WriteLine(Inv($"Byzantine Generals {algorithm}: n={n}, {traitors} traitor(s), {runs.Count} case(s) ({(exhaustive ? "exhaustive" : args.Sweep > 0 ? "sweep" : "seed " + args.Seed)})"));
+        output.WriteLine(Invariant($"Byzantine Generals {algorithm}: n={n}, {traitors} traitor(s), {runs.Count} case(s) ({(exhaustive ? "exhaustive" : args.Sweep > 0 ? "sweep" : "seed " + args.Seed)})"));
         if (single)
         {
             output.WriteLine("  " + first.Describe() + "   (* = traitor)");
         }
 
-        output.WriteLine(Inv($"  IC1 (loyal lieutenants agree): {(ic1 == 0 ? "holds" : $"violated in {ic1} case(s)")}"));
-        output.WriteLine(Inv($"  IC2 (they obey a loyal commander): {(ic2 == 0 ? "holds" : $"violated in {ic2} case(s)")}"));
-        output.WriteLine(Inv($"  messages per case: {(minMessages == maxMessages ? minMessages.ToString(CultureInfo.InvariantCulture) : $"{minMessages}–{maxMessages}")}{(signed ? string.Empty : $" (OM({m}) with everyone sending: {Generals.OralMessageCount(n, m)})")}"));
+        output.WriteLine(Invariant($"  IC1 (loyal lieutenants agree): {(ic1 == 0 ? "holds" : $"violated in {ic1} case(s)")}"));
+        output.WriteLine(Invariant($"  IC2 (they obey a loyal commander): {(ic2 == 0 ? "holds" : $"violated in {ic2} case(s)")}"));
+        output.WriteLine(Invariant($"  messages per case: {(minMessages == maxMessages ? minMessages.ToString(CultureInfo.InvariantCulture) : $"{minMessages}–{maxMessages}")}{(signed ? string.Empty : $" (OM({m}) with everyone sending: {Generals.OralMessageCount(n, m)})")}"));
         if (!single && example is not null)
         {
             output.WriteLine("  for example: " + example.Describe());
         }
 
-        output.WriteLine(Inv($"  fingerprint {fingerprint:x16}"));
+        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
     }
 
     private static void WriteRun(Utf8JsonWriter json, GeneralsRun run)
@@ -187,5 +187,4 @@ public sealed class ByzantineGeneralsScenario : IScenario
         json.WriteEndObject();
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -95,16 +95,15 @@ public sealed class PrimaryBackupScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"primary-backup: {count} run(s), {writes} writes, {(synchronous ? "synchronous" : "ASYNCHRONOUS")} replication; the primary crashes between 0.2 s and 2 s"));
-        output.WriteLine(Inv($"  failovers {failovers} of {count}; acknowledged writes lost: {lost} (in {runs.Count(r => r.LostAcknowledged > 0)} runs)"));
+        output.WriteLine(Invariant($"primary-backup: {count} run(s), {writes} writes, {(synchronous ? "synchronous" : "ASYNCHRONOUS")} replication; the primary crashes between 0.2 s and 2 s"));
+        output.WriteLine(Invariant($"  failovers {failovers} of {count}; acknowledged writes lost: {lost} (in {runs.Count(r => r.LostAcknowledged > 0)} runs)"));
         if (count == 1)
         {
-            output.WriteLine(Inv($"  primary crashed at {runs[0].CrashAt}; the backup took over: {(runs[0].Survivor.TookOver ? "yes" : "no")}"));
+            output.WriteLine(Invariant($"  primary crashed at {runs[0].CrashAt}; the backup took over: {(runs[0].Survivor.TookOver ? "yes" : "no")}"));
         }
 
-        output.WriteLine(Inv($"  fingerprint {fingerprint:x16}"));
+        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
         return 0;
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

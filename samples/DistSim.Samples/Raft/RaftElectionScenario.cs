@@ -154,22 +154,21 @@ public sealed class RaftElectionScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"raft-election: 5 nodes, election timeout {minMs}–{maxMs} ms, delay {delay}, timing {timing.Name}, {count} trial(s)"));
+        output.WriteLine(Invariant($"raft-election: 5 nodes, election timeout {minMs}–{maxMs} ms, delay {delay}, timing {timing.Name}, {count} trial(s)"));
         if (count == 1)
         {
             output.WriteLine(trials[0].ElectionTime is { } t
-                ? Inv($"  the leader crashed; a new leader after {t.TotalMilliseconds:0.0} ms and {trials[0].Terms} term(s)")
-                : Inv($"  the leader crashed; no new leader within {Limit.TotalSeconds:0} s ({trials[0].Terms} terms of split votes)"));
+                ? Invariant($"  the leader crashed; a new leader after {t.TotalMilliseconds:0.0} ms and {trials[0].Terms} term(s)")
+                : Invariant($"  the leader crashed; no new leader within {Limit.TotalSeconds:0} s ({trials[0].Terms} terms of split votes)"));
         }
         else
         {
-            output.WriteLine(Inv($"  election time (ms): min {times[0]:0.0}, median {P(0.5):0.0}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, max {times[^1]:0.0}; mean terms {trials.Average(t => t.Terms):0.00}"));
+            output.WriteLine(Invariant($"  election time (ms): min {times[0]:0.0}, median {P(0.5):0.0}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, max {times[^1]:0.0}; mean terms {trials.Average(t => t.Terms):0.00}"));
         }
 
-        output.WriteLine(Inv($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{(unfinished > 0 ? $"; {unfinished} trial(s) without a new leader within {Limit.TotalSeconds:0} s (counted as {Limit.TotalSeconds:0} s)" : string.Empty)}"));
-        output.WriteLine(Inv($"  fingerprint {summary.Fingerprint:x16}"));
+        output.WriteLine(Invariant($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{(unfinished > 0 ? $"; {unfinished} trial(s) without a new leader within {Limit.TotalSeconds:0} s (counted as {Limit.TotalSeconds:0} s)" : string.Empty)}"));
+        output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return 0;
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

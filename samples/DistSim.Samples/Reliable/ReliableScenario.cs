@@ -133,16 +133,16 @@ public sealed class ReliableScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
-        output.WriteLine(Inv($"  application: {delivered} delivered, {unique} distinct, {messages - unique} missing, {duplicates} duplicates; exactly once: {(exactlyOnce ? "yes" : "no")}"));
-        output.WriteLine(Inv($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
-        output.WriteLine(Inv($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected"));
+        output.WriteLine(Invariant($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
+        output.WriteLine(Invariant($"  application: {delivered} delivered, {unique} distinct, {messages - unique} missing, {duplicates} duplicates; exactly once: {(exactlyOnce ? "yes" : "no")}"));
+        output.WriteLine(Invariant($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
+        output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected"));
         if (adversary is not null)
         {
-            output.WriteLine(Inv($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
+            output.WriteLine(Invariant($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
         }
 
-        output.WriteLine(Inv($"  run: {Report.OutcomeName(result.Outcome)} at {result.Time}, {result.Events} events, fingerprint {result.Fingerprint:x16}"));
+        output.WriteLine(Invariant($"  run: {Report.OutcomeName(result.Outcome)} at {result.Time}, {result.Events} events, fingerprint {result.Fingerprint:x16}"));
         return 0;
     }
 
@@ -200,7 +200,6 @@ public sealed class ReliableScenario : IScenario
         json.WriteEndObject();
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>One node: sends its share to the next node, counts what it receives by (sender, seq).</summary>
     private sealed class Peer(NodeId next, int count, TimeSpan interval) : Node

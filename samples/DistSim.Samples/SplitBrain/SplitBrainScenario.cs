@@ -1,4 +1,3 @@
-using System.Globalization;
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
@@ -95,18 +94,17 @@ public sealed class SplitBrainScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"split-brain: {count} run(s) of {duration.TotalSeconds:0.###} s, primary omission {omission}, {(leases ? "with leases (200 ms, takeover after 300 ms)" : "no leases")}"));
-        output.WriteLine(Inv($"  takeovers {takeovers}; runs with two primaries accepting writes at once: {withSplit} of {count}; conflicting writes {conflicts}"));
+        output.WriteLine(Invariant($"split-brain: {count} run(s) of {duration.TotalSeconds:0.###} s, primary omission {omission}, {(leases ? "with leases (200 ms, takeover after 300 ms)" : "no leases")}"));
+        output.WriteLine(Invariant($"  takeovers {takeovers}; runs with two primaries accepting writes at once: {withSplit} of {count}; conflicting writes {conflicts}"));
         if (runs.FirstOrDefault(r => r.FirstConflict is not null) is { } example)
         {
-            output.WriteLine(Inv($"  e.g. seed {args.Seed + (ulong)runs.IndexOf(example)}: first conflicting write at {example.FirstConflict}"));
+            output.WriteLine(Invariant($"  e.g. seed {args.Seed + (ulong)runs.IndexOf(example)}: first conflicting write at {example.FirstConflict}"));
         }
 
-        output.WriteLine(Inv($"  fingerprint {fingerprint:x16}"));
+        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
         return 0;
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The client: a write to both replicas every 10 ms until the end.</summary>
     private sealed class Scripted(TimeSpan duration) : Node

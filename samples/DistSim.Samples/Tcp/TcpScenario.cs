@@ -1,4 +1,3 @@
-using System.Globalization;
 using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Samples.Cli;
@@ -134,15 +133,14 @@ public sealed class TcpScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"tcp: {options.Messages} segments, window {options.Window}, rwnd {options.ReceiveWindow}, loss {network.LossProbability}, duplicate {network.DuplicateProbability}, seed {args.Seed}"));
+        output.WriteLine(Invariant($"tcp: {options.Messages} segments, window {options.Window}, rwnd {options.ReceiveWindow}, loss {network.LossProbability}, duplicate {network.DuplicateProbability}, seed {args.Seed}"));
         output.WriteLine($"  delivered in order exactly once: {(r.InOrderExactlyOnce ? "yes" : "no")}{(s.Error is null ? string.Empty : " — " + s.Error)}");
-        output.WriteLine(Inv($"  segments sent {s.SegmentsSent}: {s.TimeoutRetransmissions} retransmissions by timeout, {s.FastRetransmits} fast retransmits, {s.RecoveryRetransmits} on partial ACKs"));
-        output.WriteLine(Inv($"  duplicate ACKs {s.DuplicateAcks}, out-of-window drops {r.Receiver.OutOfWindowDrops}, most segments buffered {r.Receiver.MaxBuffered}"));
-        output.WriteLine(Inv($"  RTO {s.Rto.Rto.TotalMilliseconds:0.#} ms (SRTT {s.Rto.Srtt.TotalMilliseconds:0.#} ms, RTTVAR {s.Rto.RttVar.TotalMilliseconds:0.#} ms, {s.Rto.Samples} samples)"));
-        output.WriteLine(Inv($"  finished at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s"));
-        output.WriteLine(Inv($"  run: {Report.OutcomeName(r.Run.Outcome)}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
+        output.WriteLine(Invariant($"  segments sent {s.SegmentsSent}: {s.TimeoutRetransmissions} retransmissions by timeout, {s.FastRetransmits} fast retransmits, {s.RecoveryRetransmits} on partial ACKs"));
+        output.WriteLine(Invariant($"  duplicate ACKs {s.DuplicateAcks}, out-of-window drops {r.Receiver.OutOfWindowDrops}, most segments buffered {r.Receiver.MaxBuffered}"));
+        output.WriteLine(Invariant($"  RTO {s.Rto.Rto.TotalMilliseconds:0.#} ms (SRTT {s.Rto.Srtt.TotalMilliseconds:0.#} ms, RTTVAR {s.Rto.RttVar.TotalMilliseconds:0.#} ms, {s.Rto.Samples} samples)"));
+        output.WriteLine(Invariant($"  finished at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s"));
+        output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
         return 0;
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Hashing;
 using System.Text.Json;
 using DistSim.Samples.Cli;
@@ -132,13 +131,13 @@ public sealed class TwoGeneralsScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"Two Generals: strategy {Describe(game)}, loss {game.Loss}, seed {args.Seed}"));
-        output.WriteLine(Inv($"  attack time T = {Hours(r.Plan.AttackAt.SinceStart)} after the start (crossing time {game.Delay})"));
+        output.WriteLine(Invariant($"Two Generals: strategy {Describe(game)}, loss {game.Loss}, seed {args.Seed}"));
+        output.WriteLine(Invariant($"  attack time T = {Hours(r.Plan.AttackAt.SinceStart)} after the start (crossing time {game.Delay})"));
         output.WriteLine($"  A1 {(r.A1Attacks ? "attacks" : "does not attack")}{Why(r.A1, true, r.Plan)}");
         output.WriteLine($"  A2 {(r.A2Attacks ? "attacks" : "does not attack")}{Why(r.A2, false, r.Plan)}");
         output.WriteLine($"  outcome: {RowName(r.Outcome)}");
-        output.WriteLine(Inv($"  messengers: {r.MessengersSent} sent, {r.MessengersCaptured} captured, {r.Simulation.Messages.Delivered} arrived"));
-        output.WriteLine(Inv($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
+        output.WriteLine(Invariant($"  messengers: {r.MessengersSent} sent, {r.MessengersCaptured} captured, {r.Simulation.Messages.Delivered} arrived"));
+        output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
         return 0;
     }
 
@@ -212,21 +211,21 @@ public sealed class TwoGeneralsScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"Two Generals sweep: strategy {Describe(game)}, loss {game.Loss}, {n} seeds from {args.Seed}"));
+        output.WriteLine(Invariant($"Two Generals sweep: strategy {Describe(game)}, loss {game.Loss}, {n} seeds from {args.Seed}"));
         output.WriteLine("  outcome            runs     share   theory");
         foreach (Outcome o in Rows)
         {
-            string t = theory is null ? "-" : Inv($"{theory.GetValueOrDefault(o):F4}");
-            output.WriteLine(Inv($"  {RowName(o),-16} {counts[o],6}   {(double)counts[o] / n,7:F4}   {t}"));
+            string t = theory is null ? "-" : Invariant($"{theory.GetValueOrDefault(o):F4}");
+            output.WriteLine(Invariant($"  {RowName(o),-16} {counts[o],6}   {(double)counts[o] / n,7:F4}   {t}"));
         }
 
-        output.WriteLine(Inv($"  order reached A2 in {delivered} of {n} runs: rate {rate:F4}"));
+        output.WriteLine(Invariant($"  order reached A2 in {delivered} of {n} runs: rate {rate:F4}"));
         if (reportsDelivery)
         {
-            output.WriteLine(Inv($"  theory 1 - p^n = {expected:F4}; 99% interval of the measured rate [{low:F4}, {high:F4}]"));
+            output.WriteLine(Invariant($"  theory 1 - p^n = {expected:F4}; 99% interval of the measured rate [{low:F4}, {high:F4}]"));
         }
 
-        output.WriteLine(Inv($"  messengers: {totals.Sent} sent, {totals.Dropped} captured; fingerprint of the sweep {combined.GetCurrentHashAsUInt64():x16}"));
+        output.WriteLine(Invariant($"  messengers: {totals.Sent} sent, {totals.Dropped} captured; fingerprint of the sweep {combined.GetCurrentHashAsUInt64():x16}"));
         return 0;
     }
 
@@ -264,8 +263,8 @@ public sealed class TwoGeneralsScenario : IScenario
 
     private static string Describe(Game g) => g.Strategy switch
     {
-        Strategy.Acks => Inv($"acks (k={g.Rounds})"),
-        Strategy.Redundant => Inv($"redundant (n={g.Messengers})"),
+        Strategy.Acks => Invariant($"acks (k={g.Rounds})"),
+        Strategy.Redundant => Invariant($"redundant (n={g.Messengers})"),
         _ => StrategyName(g.Strategy),
     };
 
@@ -273,7 +272,7 @@ public sealed class TwoGeneralsScenario : IScenario
     {
         (Strategy.Naive or Strategy.Redundant, true) => " (committed when sending the order)",
         (Strategy.Naive or Strategy.Redundant, false) => g.HighestReceived >= 0 ? " (an order arrived)" : " (no order arrived)",
-        (Strategy.Acks, _) => Inv($" (highest chain message received: {g.HighestReceived}, needs {(isA1 ? plan.LastForA1 : plan.LastForA2)})"),
+        (Strategy.Acks, _) => Invariant($" (highest chain message received: {g.HighestReceived}, needs {(isA1 ? plan.LastForA1 : plan.LastForA2)})"),
         (Strategy.TimeoutFallback, true) => g.Confirmed ? " (confirmed in time)" : " (no confirmation by the deadline: called off)",
         _ => g.CalledOff ? " (the attack was called off)" : g.HighestReceived >= 0 ? " (order received, no call-off)" : " (no order arrived)",
     };
@@ -282,7 +281,6 @@ public sealed class TwoGeneralsScenario : IScenario
         .AddSimpleConsole(o => o.SingleLine = true)
         .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
-    private static string Hours(TimeSpan t) => Inv($"{t.TotalHours:0.###}h");
+    private static string Hours(TimeSpan t) => Invariant($"{t.TotalHours:0.###}h");
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
@@ -106,18 +105,17 @@ public sealed class WalKvScenario : IScenario
             return 0;
         }
 
-        output.WriteLine(Inv($"wal-kv: {count} run(s) of {writes} writes over {keys} keys, server crashing every {crashEvery.TotalSeconds:0.###} s on average, {(flush ? "group commit (flush, then acknowledge)" : "NO FLUSH (acknowledge from memory)")}"));
-        output.WriteLine(Inv($"  server crashes {crashes}, torn writes at crashes {torn}, client retries {runs.Sum(r => r.Client.Retries)}"));
-        output.WriteLine(Inv($"  acknowledged writes lost: {lost} (in {runsWithLoss} of {count} runs)"));
+        output.WriteLine(Invariant($"wal-kv: {count} run(s) of {writes} writes over {keys} keys, server crashing every {crashEvery.TotalSeconds:0.###} s on average, {(flush ? "group commit (flush, then acknowledge)" : "NO FLUSH (acknowledge from memory)")}"));
+        output.WriteLine(Invariant($"  server crashes {crashes}, torn writes at crashes {torn}, client retries {runs.Sum(r => r.Client.Retries)}"));
+        output.WriteLine(Invariant($"  acknowledged writes lost: {lost} (in {runsWithLoss} of {count} runs)"));
         if (count == 1)
         {
             WalKvRun r = runs[0];
-            output.WriteLine(Inv($"  last recovery: snapshot {(r.Server.SnapshotUsed ? "used" : "none")}, {r.Server.Replayed} log entries replayed, {r.Server.TornFound} torn entry cut"));
+            output.WriteLine(Invariant($"  last recovery: snapshot {(r.Server.SnapshotUsed ? "used" : "none")}, {r.Server.Replayed} log entries replayed, {r.Server.TornFound} torn entry cut"));
         }
 
-        output.WriteLine(Inv($"  fingerprint {fingerprint:x16}"));
+        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
         return 0;
     }
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -99,7 +99,7 @@ internal class ReliableSession : ILinkSession
 
         o.Attempts++;
         Counters.Retransmitted++;
-        _host.Transmit(reverse: false, o.MessageId, Wrap(new DataFrame(seq, o.Message)), TransmitKind.Retransmit);
+        _host.Transmit(reverse: false, o.MessageId, o.Frame, TransmitKind.Retransmit); // wrapped once: no new MAC per attempt
         o.IntervalTicks = Math.Min((long)(o.IntervalTicks * _options.Backoff), _options.RetransmitIntervalMax.Ticks);
         _host.SetTimer(TimeSpan.FromTicks(o.IntervalTicks), Token(seq));
     }
@@ -118,14 +118,15 @@ internal class ReliableSession : ILinkSession
     private void TransmitNew(long messageId, object message)
     {
         long seq = _nextSeq++;
+        object frame = Wrap(new DataFrame(seq, message));
         _outstanding[seq % _window] = new Outstanding
         {
             Seq = seq,
             MessageId = messageId,
-            Message = message,
+            Frame = frame,
             IntervalTicks = _options.RetransmitInterval.Ticks,
         };
-        _host.Transmit(reverse: false, messageId, Wrap(new DataFrame(seq, message)), TransmitKind.First);
+        _host.Transmit(reverse: false, messageId, frame, TransmitKind.First);
         _host.SetTimer(_options.RetransmitInterval, Token(seq));
     }
 
@@ -263,7 +264,7 @@ internal class ReliableSession : ILinkSession
     {
         public long Seq;
         public long MessageId;
-        public object Message;
+        public object Frame; // the data frame as it goes on the wire, MAC included
         public int Attempts;
         public long IntervalTicks;
         public bool Acked;

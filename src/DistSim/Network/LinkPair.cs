@@ -16,6 +16,7 @@ internal sealed class LinkPair : ILinkHost
     private ILinkSession? _session;
     private RandomStream? _random;
     private byte[]? _key;
+    private LinkPair? _reverse;
 
     public LinkPair(Simulation simulation, int index, NodeId from, NodeId to, FairLossChannel channel, ILink link)
     {
@@ -37,6 +38,9 @@ internal sealed class LinkPair : ILinkHost
     public NodeId To { get; }
 
     public FairLossChannel Channel { get; }
+
+    /// <summary>The pair of the other direction (where this session's acknowledgements travel), created on first use.</summary>
+    public LinkPair Reverse => _reverse ??= _simulation.Network.Pair(To.Value, From.Value);
 
     /// <summary>The protocol; replaceable only until the session exists.</summary>
     public ILink Link { get; set; }
@@ -65,13 +69,8 @@ internal sealed class LinkPair : ILinkHost
     /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair.</summary>
     private byte[] DeriveKey()
     {
-        RandomStream stream = StreamSeed.Create(_simulation.Seed, "key:" + Name);
         var key = new byte[32];
-        for (int i = 0; i < 4; i++)
-        {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(key.AsSpan(i * 8), stream.NextUInt64());
-        }
-
+        StreamSeed.Create(_simulation.Seed, "key:" + Name).NextBytes(key);
         return key;
     }
 }

@@ -75,7 +75,7 @@ public sealed partial class Simulation
             }
         }
 
-        LinkPair path = reverse ? Network.Pair(from, to) : pair;
+        LinkPair path = reverse ? pair.Reverse : pair;
         FairLossChannel channel = path.Channel;
         switch (channel.Decide())
         {
@@ -255,7 +255,7 @@ public sealed partial class Simulation
     {
         Messages.InFlight--;
         LinkPair session = Network.PairAt(e.Slot);
-        LinkPair path = session.From.Value == e.Peer && session.To.Value == e.Node ? session : Network.Pair(e.Peer, e.Node);
+        LinkPair path = session.From.Value == e.Peer && session.To.Value == e.Node ? session : session.Reverse;
         path.InFlight--;
         if (Network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {
