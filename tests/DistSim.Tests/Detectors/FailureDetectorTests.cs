@@ -1,5 +1,6 @@
 using DistSim.Detectors;
 using DistSim.Nodes;
+using DistSim.Tests.Support;
 using DistSim.Time;
 using DistSim.Timing;
 
@@ -20,7 +21,7 @@ public class FailureDetectorTests
     [Fact(DisplayName = "Perfect detector, synchronous model, 1,000 seeds: no false suspicion, every crash detected within the bound")]
     public void Perfect_UnderSynchrony_IsAccurateAndComplete()
     {
-        TimeSpan bound = TimeSpan.FromTicks((long)(new PerfectFailureDetector(new FakeContext(), [], Interval, Delta, Drift).DetectionBound.Ticks / (1 - Drift)) + 1);
+        TimeSpan bound = TimeSpan.FromTicks((long)(new PerfectFailureDetector(new ProbeContext(), [], Interval, Delta, Drift).DetectionBound.Ticks / (1 - Drift)) + 1);
         for (ulong seed = 0; seed < 1000; seed++)
         {
             DetectorRig.Result r = DetectorRig.Run(seed, Synchronous, Perfect, TimeSpan.FromSeconds(4));
@@ -57,37 +58,5 @@ public class FailureDetectorTests
         }
 
         Assert.True(before > 100, $"{before} mistakes before GST: the detector really was tested by asynchrony");
-    }
-
-    /// <summary>Only to read a detector's derived bound without a simulation.</summary>
-    private sealed class FakeContext : INodeContext
-    {
-        public NodeId Id => default;
-
-        public string Name => "fake";
-
-        public IReadOnlyList<NodeId> Nodes => [];
-
-        public SimTime LocalNow => default;
-
-        public DistSim.Random.RandomStream Random => new(0);
-
-        public Microsoft.Extensions.Logging.ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public DistSim.Storage.DurableStorage Storage => new();
-
-        public int Incarnation => 1;
-
-        public DistSim.Security.Signature Sign(object message) => throw new NotSupportedException();
-
-        public bool Verify(object message, DistSim.Security.Signature? signature) => false;
-
-        public void RecordFault(DistSim.Failures.FaultKinds kind, string description) => throw new NotSupportedException();
-
-        public long Send(NodeId to, object message) => throw new NotSupportedException();
-
-        public TimerId SetTimer(TimeSpan delay, object? state = null) => throw new NotSupportedException();
-
-        public bool CancelTimer(TimerId timer) => false;
     }
 }

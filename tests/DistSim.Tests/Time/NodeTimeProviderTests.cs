@@ -66,42 +66,10 @@ public class NodeTimeProviderTests
         NodeId n = sim.AddNode("n", () => new CacheNode());
         sim.RunUntil(SimTime.FromSeconds(1));
 
-        Assert.Equal(sim.LocalNowOf(n).Ticks, new NodeTimeProvider(new ContextProbe(sim, n)).GetTimestamp());
+        Assert.Equal(sim.LocalNowOf(n).Ticks, new NodeTimeProvider(ProbeContext.Of(sim, n)).GetTimestamp());
         // 100 ms of *local* time apart (each period rounds up to a whole tick of true time, so allow a tick per period)
         Assert.All(sim.GetNode<CacheNode>(n).Cache!.Refreshes.Select((r, i) => (r, i)), x =>
             Assert.InRange((x.r - NodeTimeProvider.Epoch.AddMilliseconds(100 * (x.i + 1))).Ticks, 0, x.i + 1));
         Assert.NotEqual(0, sim.DriftOf(n));
-    }
-
-    /// <summary>Reads a node's clock from outside, for the comparison above.</summary>
-    private sealed class ContextProbe(DistSim.Simulation sim, NodeId node) : INodeContext
-    {
-        public NodeId Id => node;
-
-        public string Name => sim.NodeName(node);
-
-        public IReadOnlyList<NodeId> Nodes => sim.Nodes;
-
-        public SimTime LocalNow => sim.LocalNowOf(node);
-
-        public DistSim.Random.RandomStream Random => new(0);
-
-        public Microsoft.Extensions.Logging.ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public DistSim.Storage.DurableStorage Storage => sim.StorageOf(node);
-
-        public int Incarnation => sim.IncarnationOf(node);
-
-        public DistSim.Security.Signature Sign(object message) => throw new NotSupportedException();
-
-        public bool Verify(object message, DistSim.Security.Signature? signature) => false;
-
-        public void RecordFault(DistSim.Failures.FaultKinds kind, string description) => throw new NotSupportedException();
-
-        public long Send(NodeId to, object message) => throw new NotSupportedException();
-
-        public TimerId SetTimer(TimeSpan delay, object? state = null) => throw new NotSupportedException();
-
-        public bool CancelTimer(TimerId timer) => false;
     }
 }
