@@ -6,8 +6,9 @@ using DistSim.Tracing;
 namespace DistSim.Diagnostics;
 
 /// <summary>
-/// Node code threw during a run. Carries everything needed to reproduce it: the seed, the virtual
-/// time, the node, the event that triggered the handler, and the trace so far.
+/// Node code (or a scripted <see cref="Simulation.At(Time.SimTime, Action)"/> action) threw during a run, or misused the
+/// simulation. Carries everything needed to reproduce it: the seed, the virtual time, the node (none
+/// for a scripted action), the event that triggered the handler, and the trace so far.
 /// </summary>
 /// <remarks>The message starts with the seed and says how to replay (as madsim and TigerBeetle do).</remarks>
 public sealed class SimulationFailureException : Exception
@@ -15,14 +16,14 @@ public sealed class SimulationFailureException : Exception
     /// <summary>Creates the exception.</summary>
     /// <param name="seed">The master seed of the run.</param>
     /// <param name="time">Virtual time of the failing event.</param>
-    /// <param name="node">The node whose code threw.</param>
-    /// <param name="nodeName">That node's name.</param>
+    /// <param name="node">The node whose code threw; null for a scripted action.</param>
+    /// <param name="nodeName">That node's name (<c>simulation</c> for a scripted action).</param>
     /// <param name="eventIndex">The trace index of the triggering event (its position in the run).</param>
     /// <param name="eventDescription">The triggering event in words.</param>
     /// <param name="trace">The trace so far.</param>
     /// <param name="innerException">What the node threw.</param>
     public SimulationFailureException(
-        ulong seed, SimTime time, NodeId node, string nodeName, long eventIndex, string eventDescription, Trace trace, Exception innerException)
+        ulong seed, SimTime time, NodeId? node, string nodeName, long eventIndex, string eventDescription, Trace trace, Exception innerException)
         : base(Describe(seed, time, nodeName, eventDescription, innerException), innerException)
     {
         Seed = seed;
@@ -40,8 +41,8 @@ public sealed class SimulationFailureException : Exception
     /// <summary>Virtual time of the failing event.</summary>
     public SimTime Time { get; }
 
-    /// <summary>The node whose code threw.</summary>
-    public NodeId Node { get; }
+    /// <summary>The node whose code threw; null when a scripted <see cref="Simulation.At(Time.SimTime, Action)"/> action threw.</summary>
+    public NodeId? Node { get; }
 
     /// <summary>The name of that node.</summary>
     public string NodeName { get; }

@@ -42,6 +42,7 @@ public sealed class SimNetwork
     /// <param name="options">Loss, duplication and delay; validated now.</param>
     public void SetFairLoss(NodeId from, NodeId to, FairLossLinkOptions options)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(SetFairLoss));
         RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -82,6 +83,7 @@ public sealed class SimNetwork
     /// <exception cref="InvalidOperationException">The pair already carried traffic under another link.</exception>
     public void SetLink(NodeId from, NodeId to, ILink link)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(SetLink));
         RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(link);
         long key = Key(from.Value, to.Value);
@@ -122,6 +124,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public ILinkSession Session(NodeId from, NodeId to)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Session));
         RequirePair(from, to);
         return Pair(from.Value, to.Value).Session;
     }
@@ -131,6 +134,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public bool IsCut(NodeId from, NodeId to)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Cut));
         RequirePair(from, to);
         return _partitions.IsCut(from.Value, to.Value);
     }
@@ -142,6 +146,7 @@ public sealed class SimNetwork
     /// <param name="groups">Two or more disjoint groups of nodes.</param>
     public void Partition(params NodeId[][] groups)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Partition));
         ArgumentNullException.ThrowIfNull(groups);
         var seen = new HashSet<NodeId>();
         foreach (NodeId[] group in groups)
@@ -176,6 +181,7 @@ public sealed class SimNetwork
     /// <param name="node">The node.</param>
     public void Isolate(NodeId node)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Isolate));
         _simulation.RequireNode(node, nameof(node));
         _partitions.Isolate(node.Value, _simulation.Nodes.Count);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, node, null, $"isolate {_simulation.NodeName(node)}");
@@ -184,6 +190,7 @@ public sealed class SimNetwork
     /// <summary>Removes every partition, cut and isolation.</summary>
     public void Heal()
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Heal));
         _partitions.Heal();
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Heal, default, null, "heal");
     }

@@ -26,9 +26,19 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
 
     public Chance ReceiveOmission { get; } = new(model.ReceiveOmissionProbability);
 
-    public DurableStorage Storage { get; } = new();
+    public DurableStorage Storage { get; set; } = null!;
 
+    /// <summary>The context of the current (or last) incarnation: a new one per incarnation, so an old one can be told apart.</summary>
     public NodeContext Context { get; set; } = null!;
+
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = null!;
+
+    /// <summary>
+    /// The number of the start the node waits for: +1 at every restart. A start event carries the number it
+    /// was scheduled with; one superseded by a later restart (crash and restart again at the same instant)
+    /// does nothing, so each restart that takes effect runs exactly one <see cref="Node.OnRecover"/>.
+    /// </summary>
+    public long StartGeneration { get; set; }
 
     /// <summary>The live object; null before the node starts and while it is down.</summary>
     public Node? Instance { get; set; }

@@ -10,6 +10,9 @@ internal enum EventKind : byte
     Timer = 3,
     LinkTimer = 4,
     Control = 5,
+
+    /// <summary>A scripted action run inside a node, as one of its handlers (<see cref="Simulation.At{TNode}"/>).</summary>
+    NodeAction = 6,
 }
 
 /// <summary>

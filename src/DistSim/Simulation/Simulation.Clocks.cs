@@ -44,6 +44,7 @@ public sealed partial class Simulation
     /// <param name="jump">The correction.</param>
     public void StepClock(NodeId node, TimeSpan jump)
     {
+        using ThreadClaim claim = Claim(nameof(StepClock));
         RequireNode(node, nameof(node));
         _nodes[node.Value].ClockSteps += jump.Ticks;
         RecordEvent(TraceEventKind.ClockStep, node.Value, -1, 0, 0, 0, DropCause.None, jump);

@@ -14,6 +14,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public FailureModel FailureModelOf(NodeId node)
     {
+        CheckThread(nameof(FailureModelOf));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Model;
     }
@@ -22,6 +23,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public bool IsUp(NodeId node)
     {
+        CheckThread(nameof(IsUp));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Up;
     }
@@ -30,6 +32,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public int IncarnationOf(NodeId node)
     {
+        CheckThread(nameof(IncarnationOf));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Incarnation;
     }
@@ -38,6 +41,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public Storage.DurableStorage StorageOf(NodeId node)
     {
+        CheckThread(nameof(StorageOf));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Storage;
     }
@@ -52,6 +56,7 @@ public sealed partial class Simulation
     /// <exception cref="InvalidOperationException">The node's failure model does not allow it, or called from node code.</exception>
     public bool Crash(NodeId node)
     {
+        using ThreadClaim claim = Claim(nameof(Crash));
         NodeRecord record = RequireFault(node, FaultKinds.Stop);
         if (!record.Up)
         {
@@ -89,6 +94,7 @@ public sealed partial class Simulation
     /// <returns>False if the node was up.</returns>
     public bool Restart(NodeId node)
     {
+        using ThreadClaim claim = Claim(nameof(Restart));
         NodeRecord record = RequireFault(node, FaultKinds.Restart);
         if (record.Up)
         {
@@ -98,7 +104,7 @@ public sealed partial class Simulation
         record.Up = true;
         Faults.Restarts++;
         RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
-        Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, 0, 0, null));
+        Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, ++record.StartGeneration, 0, null));
         return true;
     }
 
@@ -107,6 +113,7 @@ public sealed partial class Simulation
     /// <param name="downtime">How long it stays down, at least zero.</param>
     public void CrashFor(NodeId node, TimeSpan downtime)
     {
+        using ThreadClaim claim = Claim(nameof(CrashFor));
         RequireFault(node, FaultKinds.Stop | FaultKinds.Restart);
         if (downtime < TimeSpan.Zero)
         {
@@ -128,6 +135,7 @@ public sealed partial class Simulation
     /// <returns>False if it was already paused or is down.</returns>
     public bool Pause(NodeId node)
     {
+        using ThreadClaim claim = Claim(nameof(Pause));
         NodeRecord record = RequireFault(node, FaultKinds.None);
         if (record.Paused || !record.Up)
         {
@@ -150,6 +158,7 @@ public sealed partial class Simulation
     /// <returns>False if it was not paused.</returns>
     public bool Resume(NodeId node)
     {
+        using ThreadClaim claim = Claim(nameof(Resume));
         NodeRecord record = RequireFault(node, FaultKinds.None);
         if (!record.Paused)
         {
@@ -172,6 +181,7 @@ public sealed partial class Simulation
     /// <param name="duration">How long, at least zero.</param>
     public void PauseFor(NodeId node, TimeSpan duration)
     {
+        using ThreadClaim claim = Claim(nameof(PauseFor));
         if (duration < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(duration), duration, "must be >= 0");
@@ -204,9 +214,11 @@ public sealed partial class Simulation
     private NodeRecord RequireFault(NodeId node, FaultKinds kinds)
     {
         RequireNode(node, nameof(node));
-        if (_inHandler)
+        if (_active is { } active)
         {
-            throw new InvalidOperationException("Inject faults from Simulation.At or between steps, not from node code.");
+            throw new InvalidOperationException(
+                $"node {active.Name} tried to inject a fault into node {_nodes[node.Value].Name} from its handler: inject faults from " +
+                "Simulation.At, a FaultSchedule or between steps, not from node code.");
         }
 
         NodeRecord record = _nodes[node.Value];

@@ -15,15 +15,45 @@ public sealed partial class Simulation
     /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
     public bool Step()
     {
-        EnsureRunnable();
-        bool stepped = TryStep(long.MaxValue, out _);
-        ThrowIfFaulted();
-        return stepped;
+        bool entered = Enter(nameof(Step));
+        try
+        {
+            CheckNotRunning(nameof(Step));
+            _running = true;
+            bool stepped;
+            try
+            {
+                stepped = TryStep(long.MaxValue, out _);
+            }
+            finally
+            {
+                _running = false;
+            }
+
+            ThrowIfFaulted();
+            return stepped;
+        }
+        finally
+        {
+            Exit(entered);
+        }
     }
 
     /// <summary>Runs until nothing is pending or a limit stops the run.</summary>
     /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
-    public RunResult Run() => RunCore(long.MaxValue, null);
+    public RunResult Run()
+    {
+        bool entered = Enter(nameof(Run));
+        try
+        {
+            CheckNotRunning(nameof(Run));
+            return RunCore(long.MaxValue, null);
+        }
+        finally
+        {
+            Exit(entered);
+        }
+    }
 
     /// <summary>
     /// Runs every event up to and including <paramref name="time"/>, then advances <see cref="Now"/> to it.
@@ -33,32 +63,63 @@ public sealed partial class Simulation
     /// <param name="time">The instant to run to; not before <see cref="Now"/>.</param>
     public RunResult RunUntil(SimTime time)
     {
-        if (time.Ticks < _now)
+        bool entered = Enter(nameof(RunUntil));
+        try
         {
-            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
-        }
+            CheckNotRunning(nameof(RunUntil));
+            if (time.Ticks < _now)
+            {
+                throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+            }
 
-        RunResult result = RunCore(time.Ticks, null);
-        if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
+            RunResult result = RunCore(time.Ticks, null);
+            if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
+            {
+                _now = Math.Max(_now, Math.Min(time.Ticks, _timeLimitTicks));
+                result = result with { Time = Now };
+            }
+
+            return result;
+        }
+        finally
         {
-            _now = Math.Min(time.Ticks, _timeLimitTicks);
-            result = result with { Time = Now };
+            Exit(entered);
         }
-
-        return result;
     }
 
     /// <summary>Runs until <paramref name="condition"/> holds (checked before the first and after every event).</summary>
     /// <param name="condition">Evaluated between events; must not change the simulation.</param>
     public RunResult RunUntil(Func<bool> condition)
     {
-        ArgumentNullException.ThrowIfNull(condition);
-        return RunCore(long.MaxValue, condition);
+        bool entered = Enter(nameof(RunUntil));
+        try
+        {
+            CheckNotRunning(nameof(RunUntil));
+            ArgumentNullException.ThrowIfNull(condition);
+            return RunCore(long.MaxValue, condition);
+        }
+        finally
+        {
+            Exit(entered);
+        }
     }
 
+    /// <summary>The loop of every run call; the caller holds the thread claim and has checked re-entrance.</summary>
     private RunResult RunCore(long bound, Func<bool>? condition)
     {
-        EnsureRunnable();
+        _running = true;
+        try
+        {
+            return RunLoop(bound, condition);
+        }
+        finally
+        {
+            _running = false;
+        }
+    }
+
+    private RunResult RunLoop(long bound, Func<bool>? condition)
+    {
         RunOutcome outcome;
         if (condition is not null && condition())
         {
@@ -88,8 +149,9 @@ public sealed partial class Simulation
     /// <summary>Runs the next event if one may run; otherwise says why not.</summary>
     private bool TryStep(long bound, out RunOutcome stopped)
     {
-        if (_failure is not null)
+        if (_failure is not null || _foreignCall is not null)
         {
+            SurfaceForeignCall();
             stopped = RunOutcome.NodeFaulted;
             return false;
         }
@@ -140,6 +202,11 @@ public sealed partial class Simulation
         _now = time;
         EventsExecuted++;
         Execute(e);
+        if (_foreignCall is not null)
+        {
+            SurfaceForeignCall();
+        }
+
         stopped = _failure is not null ? RunOutcome.NodeFaulted : _queueLimitHit ? RunOutcome.QueueLimit : default;
         return _failure is null && !_queueLimitHit;
     }
@@ -166,16 +233,19 @@ public sealed partial class Simulation
                 Network.PairAt(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
-                if (!_nodes[e.Node].Up)
+                if (!_nodes[e.Node].Up || e.Id != _nodes[e.Node].StartGeneration)
                 {
-                    break; // crashed before it could start (or again before its restart ran)
+                    break; // crashed before it could start, or superseded by a later restart at the same instant
                 }
 
                 RecordEvent(TraceEventKind.NodeStarted, e.Node, -1, 0, 0, 0, DropCause.None, e.Slot == 1 ? "recover" : null, clock: _vectorClocks ? TickClock(e.Node) : null);
                 InvokeStart(e.Node, recover: e.Slot == 1);
                 break;
             case EventKind.Control:
-                ((Action)e.Payload!)();
+                InvokeAction((Action)e.Payload!);
+                break;
+            case EventKind.NodeAction:
+                InvokeNodeAction(e.Node, (Action<Node>)e.Payload!);
                 break;
         }
     }
@@ -186,10 +256,11 @@ public sealed partial class Simulation
     private void InvokeTimer(int nodeIndex, long number, int slot, object? state)
     {
         long index = Trace.Count - 1; // the timer-fired event, recorded just before
-        _inHandler = true;
+        NodeRecord node = _nodes[nodeIndex];
+        _active = node.Context;
         try
         {
-            _nodes[nodeIndex].Instance!.OnTimer(new TimerId(number, slot), state);
+            node.Instance!.OnTimer(new TimerId(number, slot), state);
         }
         catch (Exception ex)
         {
@@ -197,17 +268,18 @@ public sealed partial class Simulation
         }
         finally
         {
-            _inHandler = false;
+            _active = null;
         }
     }
 
     private void InvokeMessage(int nodeIndex, int from, long message, long packet, object payload)
     {
         long index = Trace.Count - 1; // the deliver event, recorded just before
-        _inHandler = true;
+        NodeRecord node = _nodes[nodeIndex];
+        _active = node.Context;
         try
         {
-            _nodes[nodeIndex].Instance!.OnMessage(new NodeId(from), payload);
+            node.Instance!.OnMessage(new NodeId(from), payload);
         }
         catch (Exception ex)
         {
@@ -220,7 +292,7 @@ public sealed partial class Simulation
         }
         finally
         {
-            _inHandler = false;
+            _active = null;
         }
     }
 
@@ -228,13 +300,15 @@ public sealed partial class Simulation
     {
         NodeRecord node = _nodes[nodeIndex];
         long index = Trace.Count - 1; // the node-started event, recorded just before
-        _inHandler = true;
+        node.Incarnation++;
+        node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Logger, node.Incarnation); // a context per incarnation
+        ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one
+        _active = node.Context;
         try
         {
             Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
             instance.Attach(node.Context);
             node.Instance = instance;
-            node.Incarnation++;
             if (recover)
             {
                 instance.OnRecover();
@@ -250,7 +324,49 @@ public sealed partial class Simulation
         }
         finally
         {
-            _inHandler = false;
+            _active = null;
+        }
+    }
+
+    /// <summary>A scripted action (<see cref="At(Time.SimTime, Action)"/>) runs; if it throws, the run fails as if a handler had.</summary>
+    private void InvokeAction(Action action)
+    {
+        long index = Trace.Count - 1;
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            _failure = new SimulationFailureException(Seed, Now, null, "simulation", index, "scheduled action (Simulation.At)", Trace, ex);
+        }
+    }
+
+    /// <summary>A scripted action inside a node (<see cref="At{TNode}"/>): it runs as one of the node's handlers.</summary>
+    private void InvokeNodeAction(int nodeIndex, Action<Node> action)
+    {
+        NodeRecord node = _nodes[nodeIndex];
+        long index = Trace.Count - 1;
+        if (node.Instance is not { } instance)
+        {
+            string why = node.Up ? "has not started yet" : "is down";
+            _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), node.Name, index, "scripted action (Simulation.At)", Trace,
+                new InvalidOperationException($"the scripted action cannot run inside node {node.Name}: it {why} at {Now}"));
+            return;
+        }
+
+        _active = node.Context;
+        try
+        {
+            action(instance);
+        }
+        catch (Exception ex)
+        {
+            Fault(nodeIndex, "scripted action (Simulation.At)", 0, index, ex);
+        }
+        finally
+        {
+            _active = null;
         }
     }
 
@@ -265,14 +381,6 @@ public sealed partial class Simulation
     private void RecordEvent(
         TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None, long[]? clock = null) =>
         Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
-
-    private void EnsureRunnable()
-    {
-        if (_inHandler)
-        {
-            throw new InvalidOperationException("Step and Run cannot be called from inside a node handler.");
-        }
-    }
 
     private void ThrowIfFaulted()
     {

@@ -34,7 +34,6 @@ public sealed partial class Simulation
     private long _now;
     private long _messageIds;
     private long _packetIds;
-    private bool _inHandler;
     private bool _queueLimitHit;
     private SimulationFailureException? _failure;
     private readonly Adversary? _adversary;
@@ -83,7 +82,14 @@ public sealed partial class Simulation
     public ulong Seed => Options.Seed;
 
     /// <summary>True virtual time: the time of the event that ran last (or the time a run was advanced to).</summary>
-    public SimTime Now => new(_now, trusted: true);
+    public SimTime Now
+    {
+        get
+        {
+            CheckThread(nameof(Now));
+            return new(_now, trusted: true);
+        }
+    }
 
     /// <summary>Events executed so far (node starts, deliveries, timer firings).</summary>
     public long EventsExecuted { get; private set; }
@@ -119,6 +125,7 @@ public sealed partial class Simulation
     /// <returns>The new node's id.</returns>
     public NodeId AddNode(string name, Func<Node> factory, FailureModel? failureModel = null)
     {
+        using ThreadClaim claim = Claim(nameof(AddNode));
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new ArgumentException($"name must be a non-empty node name, got \"{name}\"", nameof(name));
@@ -134,9 +141,13 @@ public sealed partial class Simulation
         failureModel.Validate();
         var id = new NodeId(_nodes.Count);
         ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
-        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name));
+        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name))
+        {
+            Logger = new NodeLogger(inner, id, name, () => new SimTime(_now, trusted: true)),
+        };
+        record.Storage = new Storage.DurableStorage(this, id.Value);
         DrawClock(record);
-        record.Context = new NodeContext(this, id, record, new NodeLogger(inner, id, name, () => Now));
+        record.Context = new NodeContext(this, id, record, record.Logger, 0);
         _nodes.Add(record);
         _nodeIds.Add(id);
         _nodesByName.Add(name, id.Value);
@@ -168,6 +179,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public Node? GetNode(NodeId node)
     {
+        CheckThread(nameof(GetNode));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Instance;
     }
@@ -184,9 +196,14 @@ public sealed partial class Simulation
     /// (after the events already scheduled for that time): for scripted faults such as partitions.
     /// </summary>
     /// <param name="time">When; not before <see cref="Now"/>.</param>
-    /// <param name="action">What to do; it may use the simulation's public API.</param>
+    /// <param name="action">
+    /// What to do; it may use the simulation's public API, but not run it (<see cref="Run"/> from inside a run
+    /// throws). If it throws, the run fails as a node handler would: a <see cref="SimulationFailureException"/>
+    /// with the seed, the virtual time and the event.
+    /// </param>
     public void At(SimTime time, Action action)
     {
+        using ThreadClaim claim = Claim(nameof(At));
         if (time.Ticks < _now)
         {
             throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
@@ -194,6 +211,32 @@ public sealed partial class Simulation
 
         ArgumentNullException.ThrowIfNull(action);
         Schedule(time.Ticks, new ScheduledEvent(EventKind.Control, 0, -1, 0, 0, 0, action));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> at <paramref name="time"/> inside node <paramref name="node"/>, as one of
+    /// its handlers: the way a test drives a node (a client request, a method of the node that sends or sets
+    /// timers), since a node acts only from inside its handlers. A paused node runs it when it resumes; if the
+    /// node is down or not started then, or is not a <typeparamref name="TNode"/>, the run fails.
+    /// </summary>
+    /// <typeparam name="TNode">The node's class.</typeparam>
+    /// <param name="time">When; not before <see cref="Now"/>.</param>
+    /// <param name="node">A node of this simulation.</param>
+    /// <param name="action">What the node does.</param>
+    public void At<TNode>(SimTime time, NodeId node, Action<TNode> action)
+        where TNode : Node
+    {
+        using ThreadClaim claim = Claim(nameof(At));
+        RequireNode(node, nameof(node));
+        if (time.Ticks < _now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+        }
+
+        ArgumentNullException.ThrowIfNull(action);
+        string name = _nodes[node.Value].Name;
+        Action<Node> run = n => action(n as TNode ?? throw new InvalidOperationException($"node {name} is a {n.GetType().Name}, not a {typeof(TNode).Name}"));
+        Schedule(time.Ticks, new ScheduledEvent(EventKind.NodeAction, node.Value, -1, 0, 0, 0, run));
     }
 
     internal void RecordNetworkChange(TraceEventKind kind, NodeId node, NodeId? peer, string description) =>

@@ -1,16 +1,25 @@
+using System.Collections;
 using System.Text;
 using DistSim.Random;
 
 namespace DistSim.Storage;
 
 /// <summary>
-/// A node's durable storage: a key-value store and an append-only log. Writes are visible to the node at
-/// once (as through an operating system's page cache) but survive a crash only once <see cref="Flush"/>
-/// has run; at a crash every unflushed write is lost — or, when the node's failure model has
-/// <see cref="Failures.FailureModel.TornWrites"/>, the last one is torn (a prefix of its bytes lands).
-/// The storage outlives the node object: a restarted node finds what was flushed.
+/// A node's durable storage: a key-value store and an append-only log on a simulated disk with an
+/// ordered write-back cache. Writes are visible to the node at once (as through an operating system's
+/// page cache); <see cref="Flush"/> (an fsync) makes every write so far durable. At a crash the disk
+/// has written back some prefix of the unflushed writes, in order: any prefix may have landed (none,
+/// some, all), the write at the boundary may be torn when the node's failure model has
+/// <see cref="Failures.FailureModel.TornWrites"/> (a strict prefix of its bytes lands), and every later
+/// write is lost. The storage outlives the node object: a restarted node finds what was durable.
 /// </summary>
-/// <remarks>Not thread-safe; used from its node's handlers. See <c>docs/concepts/failures.md</c>.</remarks>
+/// <remarks>
+/// Nothing handed out aliases the stored bytes: writes copy what they are given, and every read
+/// (<see cref="TryGet"/>, <see cref="Log"/>) returns a fresh copy, so mutating a value after a flush
+/// cannot "persist" a change that was never written. Inside a simulation the storage may be used only
+/// from its own node's handlers, or by the test between steps; anything else throws an
+/// <see cref="InvalidOperationException"/>. Not thread-safe. See <c>docs/concepts/failures.md</c>.
+/// </remarks>
 public sealed class DurableStorage
 {
     private readonly SortedDictionary<string, byte[]> _durable = new(StringComparer.Ordinal);
@@ -18,24 +27,60 @@ public sealed class DurableStorage
     private readonly SortedDictionary<string, byte[]> _visible = new(StringComparer.Ordinal);
     private readonly List<byte[]> _visibleLog = [];
     private readonly List<Write> _pending = [];
+    private readonly Simulation? _simulation;
+    private readonly int _node;
+
+    /// <summary>A storage outside any simulation (for tests of code that uses one).</summary>
+    public DurableStorage()
+    {
+        Log = new LogView(this);
+    }
+
+    internal DurableStorage(Simulation simulation, int node)
+        : this()
+    {
+        _simulation = simulation;
+        _node = node;
+    }
 
     /// <summary>Writes not yet flushed.</summary>
-    public int Unflushed => _pending.Count;
+    public int Unflushed
+    {
+        get
+        {
+            Check(nameof(Unflushed));
+            return _pending.Count;
+        }
+    }
 
     /// <summary>Keys, in ordinal order.</summary>
-    public IReadOnlyCollection<string> Keys => _visible.Keys;
+    public IReadOnlyCollection<string> Keys
+    {
+        get
+        {
+            Check(nameof(Keys));
+            return _visible.Keys.ToArray();
+        }
+    }
 
-    /// <summary>The log, oldest entry first.</summary>
-    public IReadOnlyList<byte[]> Log => _visibleLog;
+    /// <summary>The log, oldest entry first. Each entry read is a fresh copy of the stored bytes.</summary>
+    public IReadOnlyList<byte[]> Log { get; }
 
     /// <summary>Flushes performed.</summary>
     public long Flushes { get; private set; }
+
+    /// <summary>Unflushed writes that the disk had written back when a crash came (over every crash so far).</summary>
+    public long WritesPersistedAtCrashes { get; private set; }
+
+    /// <summary>Unflushed writes lost at crashes (a torn write counts as lost), over every crash so far.</summary>
+    public long WritesLostAtCrashes { get; private set; }
 
     /// <summary>Writes <paramref name="value"/> under <paramref name="key"/> (not durable until flushed).</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The bytes; copied.</param>
     public void Put(string key, ReadOnlySpan<byte> value)
     {
+        Check(nameof(Put));
         ArgumentNullException.ThrowIfNull(key);
         byte[] copy = value.ToArray();
         _visible[key] = copy;
@@ -53,21 +98,35 @@ public sealed class DurableStorage
 
     /// <summary>Reads the value under <paramref name="key"/>, if any.</summary>
     /// <param name="key">The key.</param>
-    /// <param name="value">The bytes (do not modify).</param>
+    /// <param name="value">A fresh copy of the bytes: changing it changes nothing stored.</param>
     public bool TryGet(string key, out byte[] value)
     {
+        Check(nameof(TryGet));
         ArgumentNullException.ThrowIfNull(key);
-        return _visible.TryGetValue(key, out value!);
+        if (_visible.TryGetValue(key, out byte[]? stored))
+        {
+            value = (byte[])stored.Clone();
+            return true;
+        }
+
+        value = [];
+        return false;
     }
 
     /// <summary>Reads a UTF-8 string, or null when the key is absent.</summary>
     /// <param name="key">The key.</param>
-    public string? GetString(string key) => TryGet(key, out byte[] value) ? Encoding.UTF8.GetString(value) : null;
+    public string? GetString(string key)
+    {
+        Check(nameof(GetString));
+        ArgumentNullException.ThrowIfNull(key);
+        return _visible.TryGetValue(key, out byte[]? stored) ? Encoding.UTF8.GetString(stored) : null;
+    }
 
     /// <summary>Deletes <paramref name="key"/> (not durable until flushed).</summary>
     /// <param name="key">The key.</param>
     public void Delete(string key)
     {
+        Check(nameof(Delete));
         ArgumentNullException.ThrowIfNull(key);
         _visible.Remove(key);
         _pending.Add(new Write(WriteKind.Delete, key, []));
@@ -77,6 +136,7 @@ public sealed class DurableStorage
     /// <param name="entry">The bytes; copied.</param>
     public long Append(ReadOnlySpan<byte> entry)
     {
+        Check(nameof(Append));
         byte[] copy = entry.ToArray();
         _visibleLog.Add(copy);
         _pending.Add(new Write(WriteKind.Append, null, copy));
@@ -95,6 +155,7 @@ public sealed class DurableStorage
     /// <param name="length">Entries to keep, at most the log's length.</param>
     public void TruncateLog(long length)
     {
+        Check(nameof(TruncateLog));
         if (length < 0 || length > _visibleLog.Count)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, $"must be in [0, {_visibleLog.Count}]");
@@ -107,6 +168,7 @@ public sealed class DurableStorage
     /// <summary>Makes every write so far durable (an fsync).</summary>
     public void Flush()
     {
+        Check(nameof(Flush));
         foreach (Write w in _pending)
         {
             Apply(w, _durable, _durableLog);
@@ -117,32 +179,51 @@ public sealed class DurableStorage
     }
 
     /// <summary>
-    /// The crash: the visible state falls back to the durable one. Returns the torn write, if one was torn
-    /// (only when <paramref name="tear"/>; the prefix length is drawn from <paramref name="random"/>).
+    /// The crash, on the ordered write-back disk: of the <c>n</c> unflushed writes, a prefix of length
+    /// <c>k</c> drawn uniformly from 0…n landed; when <paramref name="tear"/> and <c>k &lt; n</c>, the write
+    /// at the boundary is torn with probability ½ (a strict prefix of its bytes lands, if it is a put or an
+    /// append with bytes); the rest is lost. The visible state falls back to the durable one. Returns a
+    /// description of the torn write, if one was torn.
     /// </summary>
     internal string? Crash(bool tear, RandomStream random)
     {
         string? torn = null;
-        if (tear && _pending.Count > 0 && _pending[^1] is { Kind: WriteKind.Put or WriteKind.Append } last && last.Value.Length > 0)
+        int n = _pending.Count;
+        if (n > 0)
         {
-            int keep = (int)random.NextBelow((ulong)last.Value.Length); // strictly shorter than the whole write
-            Apply(last with { Value = last.Value[..keep] }, _durable, _durableLog);
-            torn = last.Kind == WriteKind.Put
-                ? $"put {last.Key}: {keep} of {last.Value.Length} bytes"
-                : $"append: {keep} of {last.Value.Length} bytes";
+            int landed = (int)random.NextBelow((ulong)n + 1);
+            for (int i = 0; i < landed; i++)
+            {
+                Apply(_pending[i], _durable, _durableLog);
+            }
+
+            if (tear && landed < n && _pending[landed] is { Kind: WriteKind.Put or WriteKind.Append } boundary && boundary.Value.Length > 0
+                && random.NextBelow(2) == 1)
+            {
+                int keep = (int)random.NextBelow((ulong)boundary.Value.Length); // strictly shorter than the whole write
+                Apply(boundary with { Value = boundary.Value[..keep] }, _durable, _durableLog);
+                torn = boundary.Kind == WriteKind.Put
+                    ? $"put {boundary.Key}: {keep} of {boundary.Value.Length} bytes (after {landed} of {n} unflushed writes landed)"
+                    : $"append: {keep} of {boundary.Value.Length} bytes (after {landed} of {n} unflushed writes landed)";
+            }
+
+            WritesPersistedAtCrashes += landed;
+            WritesLostAtCrashes += n - landed;
         }
 
         _pending.Clear();
         _visible.Clear();
         foreach (KeyValuePair<string, byte[]> kv in _durable)
         {
-            _visible[kv.Key] = kv.Value;
+            _visible[kv.Key] = kv.Value; // shared internally, never handed out
         }
 
         _visibleLog.Clear();
         _visibleLog.AddRange(_durableLog);
         return torn;
     }
+
+    private void Check(string action) => _simulation?.CheckStorageAccess(_node, action);
 
     private static void Apply(Write w, SortedDictionary<string, byte[]> kv, List<byte[]> log)
     {
@@ -172,4 +253,38 @@ public sealed class DurableStorage
     }
 
     private sealed record Write(WriteKind Kind, string? Key, byte[] Value, long Length = 0);
+
+    /// <summary>The log as a list whose every read is a copy.</summary>
+    private sealed class LogView(DurableStorage storage) : IReadOnlyList<byte[]>
+    {
+        public int Count
+        {
+            get
+            {
+                storage.Check("Log.Count");
+                return storage._visibleLog.Count;
+            }
+        }
+
+        public byte[] this[int index]
+        {
+            get
+            {
+                storage.Check("Log");
+                return (byte[])storage._visibleLog[index].Clone();
+            }
+        }
+
+        public IEnumerator<byte[]> GetEnumerator()
+        {
+            storage.Check("Log");
+            List<byte[]> log = storage._visibleLog;
+            for (int i = 0; i < log.Count; i++)
+            {
+                yield return (byte[])log[i].Clone();
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

@@ -92,53 +92,6 @@ public class CrashTests
     }
 
     /// <summary>Writes one flushed and one unflushed entry, then a crash.</summary>
-    private sealed class Writer : Node
-    {
-        public override void OnStart()
-        {
-            if (Context.Incarnation == 1)
-            {
-                Storage.PutString("flushed", "kept");
-                Storage.AppendString("entry-1");
-                Storage.Flush();
-                Storage.PutString("unflushed", "a value that is long enough to be torn");
-            }
-        }
-    }
-
-    [Fact(DisplayName = "Durable storage: what was flushed survives a crash, what was not is lost")]
-    public void Storage_OnlyFlushedWritesSurvive()
-    {
-        DistSim.Simulation sim = Sims.Create(1);
-        NodeId w = sim.AddNode("W", () => new Writer(), FailureModels.CrashRecover());
-        sim.RunUntil(SimTime.FromSeconds(1));
-        Assert.Equal("a value that is long enough to be torn", sim.StorageOf(w).GetString("unflushed")); // visible before the crash
-
-        sim.CrashFor(w, TimeSpan.FromSeconds(1));
-        sim.RunUntil(SimTime.FromSeconds(3));
-
-        Assert.Equal("kept", sim.StorageOf(w).GetString("flushed"));
-        Assert.Null(sim.StorageOf(w).GetString("unflushed"));
-        Assert.Single(sim.StorageOf(w).Log);
-        Assert.Equal(2, sim.IncarnationOf(w));
-        Assert.DoesNotContain(sim.Trace.Events, e => e.Kind == TraceEventKind.TornWrite);
-    }
-
-    [Fact]
-    public void Storage_TornWrites_LeaveAPrefixOfTheLastWrite()
-    {
-        DistSim.Simulation sim = Sims.Create(1);
-        NodeId w = sim.AddNode("W", () => new Writer(), FailureModels.CrashRecover(tornWrites: true));
-        sim.RunUntil(SimTime.FromSeconds(1));
-        sim.Crash(w);
-
-        string? torn = sim.StorageOf(w).GetString("unflushed");
-        Assert.NotNull(torn);
-        Assert.StartsWith(torn!, "a value that is long enough to be torn", StringComparison.Ordinal);
-        Assert.True(torn!.Length < "a value that is long enough to be torn".Length);
-        Assert.Single(sim.Trace.Events, e => e.Kind == TraceEventKind.TornWrite);
-    }
-
     /// <summary>Remembers in durable storage that it leads; after a restart it reads it back and acts on it.</summary>
     private sealed class Leader(bool startsAsLeader) : Node
     {

@@ -49,12 +49,12 @@ public class NodeTimeProviderTests
             [NodeTimeProvider.Epoch.AddMilliseconds(100), NodeTimeProvider.Epoch.AddMilliseconds(200), NodeTimeProvider.Epoch.AddMilliseconds(300)],
             cache.Refreshes);
 
-        cache.Slow(); // now 1 s apart, from 0.35 s
+        sim.At<CacheNode>(sim.Now, n, node => node.Cache!.Slow()); // now 1 s apart, from 0.35 s (inside the node, as a node acts)
         sim.RunUntil(SimTime.FromSeconds(2.4));
         Assert.Equal(NodeTimeProvider.Epoch.AddMilliseconds(1350), cache.Refreshes[3]);
         Assert.Equal(NodeTimeProvider.Epoch.AddMilliseconds(2350), cache.Refreshes[4]);
 
-        cache.Stop();
+        sim.At<CacheNode>(sim.Now, n, node => node.Cache!.Stop());
         sim.RunUntil(SimTime.FromSeconds(10));
         Assert.Equal(5, cache.Refreshes.Count);
     }

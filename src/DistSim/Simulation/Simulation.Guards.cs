@@ -1,0 +1,193 @@
+using System.Runtime.CompilerServices;
+using DistSim.Diagnostics;
+using DistSim.Nodes;
+
+namespace DistSim;
+
+/// <summary>
+/// Misuse guards: one simulation belongs to one thread at a time, a run cannot be re-entered, and a
+/// node acts only from inside its own handlers. Every guard fails with an
+/// <see cref="InvalidOperationException"/> that names the call and the node and says what to do.
+/// </summary>
+/// <remarks>
+/// A public call claims the simulation for its thread for its duration (one interlocked exchange;
+/// nested calls on the same thread, e.g. <see cref="Crash"/> from a <see cref="At(Time.SimTime, Action)"/> action during a
+/// run, share the claim), so two threads using one simulation at once are detected rather than
+/// corrupting the queue. A node action (send, timer, storage) costs two compares on the hot path: the
+/// calling thread is the one running the simulation, and the node's context is the one whose handler
+/// runs. A call from another thread (<c>Task.Run</c>, a continuation on the thread pool) throws at
+/// the call and also fails the run, so it cannot pass unnoticed. See <c>docs/concepts/reliability.md</c>.
+/// </remarks>
+public sealed partial class Simulation
+{
+    private int _ownerThread;
+    private int _lastThread;
+    private bool _running;
+    private NodeContext? _active;
+    private InvalidOperationException? _foreignCall;
+    private string? _foreignNode;
+
+    /// <summary>The context whose handler runs now (null between handlers).</summary>
+    internal NodeContext? ActiveContext => _active;
+
+    /// <summary>The managed id of the thread running the simulation now (0 when none).</summary>
+    internal int OwnerThread => Volatile.Read(ref _ownerThread);
+
+    /// <summary>Claims the simulation for this thread until the claim is disposed (<c>using</c>).</summary>
+    internal ThreadClaim Claim(string member) => new(this, Enter(member));
+
+    /// <summary>Claims the simulation for this thread; returns true when this call took the claim (and must release it).</summary>
+    private bool Enter(string member)
+    {
+        int me = Environment.CurrentManagedThreadId;
+        int previous = Interlocked.CompareExchange(ref _ownerThread, me, 0);
+        if (previous == 0)
+        {
+            _lastThread = me;
+            return true;
+        }
+
+        if (previous != me)
+        {
+            throw new InvalidOperationException(
+                $"Simulation.{member} was called on thread {me} while thread {previous} is using this simulation. " +
+                "A simulation is single-threaded: use it from one thread at a time; run many seeds in parallel with one simulation each.");
+        }
+
+        return false;
+    }
+
+    internal void Exit(bool entered)
+    {
+        if (entered)
+        {
+            Volatile.Write(ref _ownerThread, 0);
+        }
+    }
+
+    /// <summary>Checks a read: no other thread may be using the simulation at the same time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckThread(string member)
+    {
+        int owner = Volatile.Read(ref _ownerThread);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            ThrowForeignThread(member, owner);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowForeignThread(string member, int owner) =>
+        throw new InvalidOperationException(
+            $"Simulation.{member} was called on thread {Environment.CurrentManagedThreadId} while thread {owner} is running this simulation. " +
+            "Read a simulation between runs, or from its own thread.");
+
+    /// <summary>Run, RunUntil and Step may not be called from inside the run (a node handler or an At action).</summary>
+    private void CheckNotRunning(string member)
+    {
+        if (_running)
+        {
+            string where = _active is { } active ? $"node {active.Name}'s handler" : "a Simulation.At action or a link callback";
+            throw new InvalidOperationException(
+                $"Simulation.{member} was called from inside the run ({where}): a run cannot be re-entered. " +
+                "Schedule further work with Simulation.At, or call Run again after this one returns.");
+        }
+    }
+
+    /// <summary>
+    /// A node action's guard, on the hot path: the calling thread runs the simulation and the context is the
+    /// one whose handler runs. Otherwise throws (and, from a foreign thread, fails the run).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CheckNodeAction(NodeContext context, string action)
+    {
+        if (!ReferenceEquals(_active, context) || Environment.CurrentManagedThreadId != _ownerThread)
+        {
+            ThrowNodeAction(context, action);
+        }
+    }
+
+    /// <summary>Storage of node <paramref name="node"/>: from its own handlers during a run, or from the simulation's user between steps.</summary>
+    internal void CheckStorageAccess(int node, string action)
+    {
+        int owner = Volatile.Read(ref _ownerThread);
+        if (owner != 0 && owner != Environment.CurrentManagedThreadId)
+        {
+            ThrowForeign(_nodes[node].Name, $"Storage.{action}", owner); // between runs any one thread may inspect storage
+        }
+
+        if (_active is { } active && active.NodeIndex != node)
+        {
+            throw new InvalidOperationException(
+                $"node {active.Name} called Storage.{action} on the storage of node {_nodes[node].Name}: a node may use only its own storage " +
+                "(no shared disks). Send the other node a message instead.");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowNodeAction(NodeContext context, string action)
+    {
+        if (IsForeignThread(out int owner))
+        {
+            ThrowForeign(context.Name, action, owner);
+        }
+
+        NodeRecord record = _nodes[context.NodeIndex];
+        if (context.Incarnation != record.Incarnation || !record.Up)
+        {
+            throw new InvalidOperationException(
+                $"node {context.Name} (incarnation {context.Incarnation}) called {action}, but that incarnation is gone " +
+                $"(the node {(record.Up ? $"runs incarnation {record.Incarnation}" : "is down")}): nothing of a crashed incarnation may act. " +
+                "Do not keep references to a node object or its context past a crash.");
+        }
+
+        string where = _active is { } active ? $"node {active.Name}'s handler" : _running ? "a Simulation.At action or a link callback" : "outside any handler";
+        throw new InvalidOperationException(
+            $"node {context.Name} called {action} from {where}: a node acts only from inside its own handlers " +
+            "(OnStart, OnRecover, OnMessage, OnTimer). To make a node act from a test, use Simulation.At<TNode>(time, node, action).");
+    }
+
+    /// <summary>
+    /// True when the calling thread is not the simulation's: another thread runs it now, or none does and the
+    /// caller is not the thread that used it last (a thread-pool task that outlived a run).
+    /// </summary>
+    private bool IsForeignThread(out int owner)
+    {
+        owner = Volatile.Read(ref _ownerThread);
+        int me = Environment.CurrentManagedThreadId;
+        return owner != 0 ? owner != me : Volatile.Read(ref _lastThread) is int last && last != 0 && last != me;
+    }
+
+    private void ThrowForeign(string node, string action, int owner)
+    {
+        var ex = new InvalidOperationException(
+            $"node {node} called {action} on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
+            (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
+            ": node code must not use Task.Run, threads, or await anything that resumes on the thread pool (Task.Delay without the node's " +
+            "TimeProvider, ConfigureAwait(false), real I/O). The run is failed.");
+        if (Interlocked.CompareExchange(ref _foreignCall, ex, null) is null)
+        {
+            _foreignNode = node;
+        }
+
+        throw ex;
+    }
+
+    /// <summary>Turns a call recorded from a foreign thread into the run's failure (on the simulation's thread).</summary>
+    private void SurfaceForeignCall()
+    {
+        if (Volatile.Read(ref _foreignCall) is { } ex && _failure is null)
+        {
+            string name = _foreignNode ?? "?";
+            int index = _nodesByName.TryGetValue(name, out int i) ? i : -1;
+            _failure = new SimulationFailureException(
+                Seed, Now, index >= 0 ? new NodeId(index) : null, name, Trace.Count - 1, "a call from outside the simulation's thread", Trace, ex);
+        }
+    }
+}
+
+/// <summary>A thread claim on a simulation for the duration of one public call.</summary>
+internal readonly ref struct ThreadClaim(Simulation simulation, bool entered)
+{
+    public void Dispose() => simulation.Exit(entered);
+}
