@@ -74,4 +74,7 @@ public sealed class Scripted(Action<INodeContext>? onStart = null, Action<INodeC
     public override void OnMessage(NodeId from, object message) => onMessage?.Invoke(Context, from, message);
 
     public override void OnTimer(TimerId timer, object? state) => onTimer?.Invoke(Context, state);
+
+    /// <summary>Acts through the context (from Simulation.At&lt;Scripted&gt;, which runs it as a handler).</summary>
+    public void Act(Action<INodeContext> action) => action(Context);
 }
