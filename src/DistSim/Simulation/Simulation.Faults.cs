@@ -66,10 +66,17 @@ public sealed partial class Simulation
         record.Up = false;
         record.Instance = null;
         record.Paused = false;
-        foreach (ScheduledEvent e in record.Deferred.Where(e => e.Kind == EventKind.Packet))
+        foreach (ScheduledEvent e in record.Deferred)
         {
-            Messages.Dropped++; // it sat in the buffer of a machine that went down
-            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
+            if (e.Kind == EventKind.Packet)
+            {
+                Messages.Dropped++; // it sat in the buffer of a machine that went down
+                RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
+            }
+            else if (e.Kind == EventKind.NodeAction)
+            {
+                Schedule(_now, e); // a test's scripted action must not vanish: it runs now and fails, the node being down
+            }
         }
 
         record.Deferred.Clear();

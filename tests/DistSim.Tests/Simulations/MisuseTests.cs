@@ -196,6 +196,19 @@ public class MisuseTests
         Assert.Contains("is down", sim.Run().Failure!.InnerException!.Message, StringComparison.Ordinal);
     }
 
+    [Fact(DisplayName = "At<TNode> deferred by a pause and then lost to a crash does not vanish: the run fails saying the node is down")]
+    public void AtNode_PausedThenCrashed_Fails()
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        NodeId n = sim.AddNode("n", () => new Receiver(), FailureModels.CrashStop);
+        sim.At(SimTime.FromSeconds(1), () => sim.Pause(n));
+        sim.At<Receiver>(SimTime.FromSeconds(2), n, _ => { });
+        sim.At(SimTime.FromSeconds(3), () => sim.Crash(n));
+        RunResult result = sim.Run();
+        Assert.Equal(SimTime.FromSeconds(3), result.Failure!.Time);
+        Assert.Contains("is down", result.Failure.InnerException!.Message, StringComparison.Ordinal);
+    }
+
     [Fact(DisplayName = "At<TNode> runs inside the node: it may send and set timers there")]
     public void AtNode_ActsAsTheNode()
     {
