@@ -50,7 +50,7 @@ public sealed partial class Simulation
         RecordEvent(TraceEventKind.ClockStep, node.Value, -1, 0, 0, 0, DropCause.None, jump);
     }
 
-    internal SimTime LocalNowFor(NodeRecord node) => node.HasClock ? new SimTime(LocalTicks(node)) : Now;
+    internal SimTime LocalNowFor(NodeRecord node) => node.HasClock ? new SimTime(LocalTicks(node)) : CurrentTime;
 
     /// <summary>The true duration, in ticks, for <paramref name="localTicks"/> of the node's local time (rounded up).</summary>
     internal long TrueTicks(NodeRecord node, long localTicks)

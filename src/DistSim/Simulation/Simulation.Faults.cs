@@ -129,7 +129,7 @@ public sealed partial class Simulation
 
         if (Crash(node))
         {
-            At(Now + downtime, () => Restart(node));
+            At(CurrentTime + downtime, () => Restart(node));
         }
     }
 
@@ -154,7 +154,7 @@ public sealed partial class Simulation
         RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
         if (_timing.StepBound is { } bound)
         {
-            At(Now + bound, () => Resume(node)); // the synchronous model bounds a step: no pause outlasts it
+            At(CurrentTime + bound, () => Resume(node)); // the synchronous model bounds a step: no pause outlasts it
         }
 
         return true;
@@ -201,7 +201,7 @@ public sealed partial class Simulation
 
         if (Pause(node))
         {
-            At(Now + duration, () => Resume(node));
+            At(CurrentTime + duration, () => Resume(node));
         }
     }
 

@@ -181,7 +181,7 @@ public sealed partial class Simulation
             string name = _foreignNode ?? "?";
             int index = _nodesByName.TryGetValue(name, out int i) ? i : -1;
             _failure = new SimulationFailureException(
-                Seed, Now, index >= 0 ? new NodeId(index) : null, name, Trace.Count - 1, "a call from outside the simulation's thread", Trace, ex);
+                Seed, CurrentTime, index >= 0 ? new NodeId(index) : null, name, _trace.Count - 1, "a call from outside the simulation's thread", _trace, ex);
         }
     }
 }

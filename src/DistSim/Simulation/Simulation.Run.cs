@@ -69,14 +69,14 @@ public sealed partial class Simulation
             CheckNotRunning(nameof(RunUntil));
             if (time.Ticks < _now)
             {
-                throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+                throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
             }
 
             RunResult result = RunCore(time.Ticks, null);
             if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
             {
                 _now = Math.Max(_now, Math.Min(time.Ticks, _timeLimitTicks));
-                result = result with { Time = Now };
+                result = result with { Time = CurrentTime };
             }
 
             return result;
@@ -143,7 +143,7 @@ public sealed partial class Simulation
         }
 
         ThrowIfFaulted();
-        return new RunResult(outcome, Now, EventsExecuted, Trace.Fingerprint, _failure);
+        return new RunResult(outcome, CurrentTime, _eventsExecuted, _trace.Fingerprint, _failure);
     }
 
     /// <summary>Runs the next event if one may run; otherwise says why not.</summary>
@@ -162,7 +162,7 @@ public sealed partial class Simulation
             return false;
         }
 
-        if (EventsExecuted >= _eventLimit)
+        if (_eventsExecuted >= _eventLimit)
         {
             stopped = RunOutcome.EventLimit;
             return false;
@@ -200,7 +200,7 @@ public sealed partial class Simulation
 
         _queue.RemoveNext();
         _now = time;
-        EventsExecuted++;
+        _eventsExecuted++;
         Execute(e);
         if (_foreignCall is not null)
         {
@@ -255,7 +255,7 @@ public sealed partial class Simulation
     // SimulationFailureException.
     private void InvokeTimer(int nodeIndex, long number, int slot, object? state)
     {
-        long index = Trace.Count - 1; // the timer-fired event, recorded just before
+        long index = _trace.Count - 1; // the timer-fired event, recorded just before
         NodeRecord node = _nodes[nodeIndex];
         _active = node.Context;
         try
@@ -274,7 +274,7 @@ public sealed partial class Simulation
 
     private void InvokeMessage(int nodeIndex, int from, long message, long packet, object payload)
     {
-        long index = Trace.Count - 1; // the deliver event, recorded just before
+        long index = _trace.Count - 1; // the deliver event, recorded just before
         NodeRecord node = _nodes[nodeIndex];
         _active = node.Context;
         try
@@ -299,7 +299,7 @@ public sealed partial class Simulation
     private void InvokeStart(int nodeIndex, bool recover)
     {
         NodeRecord node = _nodes[nodeIndex];
-        long index = Trace.Count - 1; // the node-started event, recorded just before
+        long index = _trace.Count - 1; // the node-started event, recorded just before
         node.Incarnation++;
         node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Logger, node.Incarnation); // a context per incarnation
         ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one
@@ -331,14 +331,14 @@ public sealed partial class Simulation
     /// <summary>A scripted action (<see cref="At(Time.SimTime, Action)"/>) runs; if it throws, the run fails as if a handler had.</summary>
     private void InvokeAction(Action action)
     {
-        long index = Trace.Count - 1;
+        long index = _trace.Count - 1;
         try
         {
             action();
         }
         catch (Exception ex)
         {
-            _failure = new SimulationFailureException(Seed, Now, null, "simulation", index, "scheduled action (Simulation.At)", Trace, ex);
+            _failure = new SimulationFailureException(Seed, CurrentTime, null, "simulation", index, "scheduled action (Simulation.At)", _trace, ex);
         }
     }
 
@@ -346,12 +346,12 @@ public sealed partial class Simulation
     private void InvokeNodeAction(int nodeIndex, Action<Node> action)
     {
         NodeRecord node = _nodes[nodeIndex];
-        long index = Trace.Count - 1;
+        long index = _trace.Count - 1;
         if (node.Instance is not { } instance)
         {
             string why = node.Up ? "has not started yet" : "is down";
-            _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), node.Name, index, "scripted action (Simulation.At)", Trace,
-                new InvalidOperationException($"the scripted action cannot run inside node {node.Name}: it {why} at {Now}"));
+            _failure = new SimulationFailureException(Seed, CurrentTime, new NodeId(nodeIndex), node.Name, index, "scripted action (Simulation.At)", _trace,
+                new InvalidOperationException($"the scripted action cannot run inside node {node.Name}: it {why} at {CurrentTime}"));
             return;
         }
 
@@ -374,13 +374,13 @@ public sealed partial class Simulation
     private void Fault(int nodeIndex, string description, long message, long index, Exception ex)
     {
         RecordEvent(TraceEventKind.NodeFaulted, nodeIndex, -1, message, 0, 0, DropCause.None, ex);
-        _failure = new SimulationFailureException(Seed, Now, new NodeId(nodeIndex), _nodes[nodeIndex].Name, index, description, Trace, ex);
+        _failure = new SimulationFailureException(Seed, CurrentTime, new NodeId(nodeIndex), _nodes[nodeIndex].Name, index, description, _trace, ex);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void RecordEvent(
         TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None, long[]? clock = null) =>
-        Trace.Record(Now, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
+        _trace.Record(CurrentTime, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
 
     private void ThrowIfFaulted()
     {

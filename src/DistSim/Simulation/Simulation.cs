@@ -56,7 +56,7 @@ public sealed partial class Simulation
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        Trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
@@ -92,13 +92,41 @@ public sealed partial class Simulation
     }
 
     /// <summary>Events executed so far (node starts, deliveries, timer firings).</summary>
-    public long EventsExecuted { get; private set; }
+    public long EventsExecuted
+    {
+        get
+        {
+            CheckThread(nameof(EventsExecuted));
+            return _eventsExecuted;
+        }
+    }
+
+    private long _eventsExecuted;
 
     /// <summary>Events waiting in the queue (including cancelled timers not yet discarded).</summary>
-    public int PendingEvents => _queue.Count;
+    public int PendingEvents
+    {
+        get
+        {
+            CheckThread(nameof(PendingEvents));
+            return _queue.Count;
+        }
+    }
 
     /// <summary>The trace of the run so far.</summary>
-    public Trace Trace { get; }
+    public Trace Trace
+    {
+        get
+        {
+            CheckThread(nameof(Trace));
+            return _trace;
+        }
+    }
+
+    private readonly Trace _trace;
+
+    /// <summary>True time, for the simulation's own use (no thread check: it runs on the simulation's thread).</summary>
+    private SimTime CurrentTime => new(_now, trusted: true);
 
     /// <summary>Message counts so far.</summary>
     public MessageCounters Messages { get; } = new();
@@ -143,7 +171,7 @@ public sealed partial class Simulation
         ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
         var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name))
         {
-            Logger = new NodeLogger(inner, id, name, () => new SimTime(_now, trusted: true)),
+            Logger = new NodeLogger(inner, id, name, () => CurrentTime),
         };
         record.Storage = new Storage.DurableStorage(this, id.Value);
         DrawClock(record);
@@ -206,7 +234,7 @@ public sealed partial class Simulation
         using ThreadClaim claim = Claim(nameof(At));
         if (time.Ticks < _now)
         {
-            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }
 
         ArgumentNullException.ThrowIfNull(action);
@@ -230,7 +258,7 @@ public sealed partial class Simulation
         RequireNode(node, nameof(node));
         if (time.Ticks < _now)
         {
-            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({Now})");
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }
 
         ArgumentNullException.ThrowIfNull(action);
