@@ -37,6 +37,7 @@ public sealed class ReliableScenario : IScenario
         new("interval", "D", "each sender sends one message every D", "1ms"),
         new("window", "W", "reliable/authenticated: messages in flight per pair", "64"),
         new("retransmit", "D", "reliable/authenticated: first retransmission after D", "100ms"),
+        new("backlog", "N", "reliable/authenticated: messages that may wait for the window per pair", "100000"),
         new("adversary", "SPEC", "in-transit adversary, e.g. tamper=0.1,forge=0.1,replay=0.1"),
     ];
 
@@ -55,6 +56,7 @@ public sealed class ReliableScenario : IScenario
         {
             Window = args.GetInt("window", 64, min: 1, max: 1_000_000),
             RetransmitInterval = args.GetDuration("retransmit", TimeSpan.FromMilliseconds(100)),
+            BacklogLimit = args.GetInt("backlog", ReliableLinkOptions.Default.BacklogLimit, min: 0, max: int.MaxValue),
         };
         reliability = reliability with { RetransmitIntervalMax = TimeSpan.FromTicks(Math.Max(reliability.RetransmitIntervalMax.Ticks, reliability.RetransmitInterval.Ticks)) };
         ILink link = linkName switch
@@ -136,7 +138,7 @@ public sealed class ReliableScenario : IScenario
         output.WriteLine(Invariant($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
         output.WriteLine(Invariant($"  application: {delivered} delivered, {unique} distinct, {messages - unique} missing, {duplicates} duplicates; exactly once: {(exactlyOnce ? "yes" : "no")}"));
         output.WriteLine(Invariant($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
-        output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected"));
+        output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected, {totals.Stale} stale, {totals.Handshakes} handshakes; backlog high water {totals.BacklogHighWater}"));
         if (adversary is not null)
         {
             output.WriteLine(Invariant($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
@@ -181,6 +183,9 @@ public sealed class ReliableScenario : IScenario
         json.WriteNumber("rejected", c.Rejected);
         json.WriteNumber("outOfWindow", c.OutOfWindow);
         json.WriteNumber("abandoned", c.Abandoned);
+        json.WriteNumber("stale", c.Stale);
+        json.WriteNumber("handshakes", c.Handshakes);
+        json.WriteNumber("backlogHighWater", c.BacklogHighWater);
         json.WriteEndObject();
     }
 

@@ -6,7 +6,8 @@ namespace DistSim.Links;
 /// The authenticated link: the reliable link, with every frame carrying an HMAC-SHA256 under the key of
 /// its ordered pair (derived from the seed, known to the two ends only). The receiver verifies the MAC
 /// in constant time before anything else; a tampered, forged or mis-addressed packet is rejected and
-/// traced, and a replayed one (valid MAC, old sequence number) is suppressed as a duplicate.
+/// traced; a replayed one (valid MAC) is suppressed as a duplicate (old sequence number) or rejected as
+/// <c>stale</c> (old incarnation of either end: the MAC covers the incarnations, so they cannot be rewritten).
 /// </summary>
 internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
 {

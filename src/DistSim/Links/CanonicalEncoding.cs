@@ -5,16 +5,17 @@ using System.Text.Json;
 namespace DistSim.Links;
 
 /// <summary>
-/// The bytes a MAC is computed over: <c>"DistSim.auth.v1"</c>, the session's sender and receiver ids
-/// (int32 LE each), the frame kind (<c>'D'</c> data, <c>'A'</c> acknowledgement), the sequence number
-/// (int64 LE) and then, for data, the message's type name (UTF-8, NUL-terminated) and its JSON
+/// The bytes a MAC is computed over: <c>"DistSim.auth.v2"</c>, the session's sender and receiver ids
+/// (int32 LE each), the frame kind (<c>'D'</c> data, <c>'A'</c> acknowledgement), the sender's and the
+/// receiver's incarnation (int64 LE each), the sequence number (int64 LE) and then, for data, the message's type name (UTF-8, NUL-terminated) and its JSON
 /// serialisation (System.Text.Json, declaration order), or, for an acknowledgement, the cumulative
 /// acknowledgement (int64 LE). Binding both ends into the MAC means a packet cannot be redirected or
-/// re-attributed, and binding the kind means a data MAC cannot pass for an acknowledgement.
+/// re-attributed, binding the kind means a data MAC cannot pass for an acknowledgement, and binding the
+/// incarnations means a frame of an old incarnation cannot be passed off as one of the current one.
 /// </summary>
 public static class CanonicalEncoding
 {
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.auth.v1\0");
+    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.auth.v2\0");
 
     /// <summary>The canonical bytes of <paramref name="frame"/> in the session <paramref name="from"/> → <paramref name="to"/>.</summary>
     /// <param name="from">The session's sending node id.</param>
@@ -33,6 +34,10 @@ public static class CanonicalEncoding
         {
             case DataFrame data:
                 buffer.WriteByte((byte)'D');
+                BinaryPrimitives.WriteInt64LittleEndian(number, data.SenderIncarnation);
+                buffer.Write(number);
+                BinaryPrimitives.WriteInt64LittleEndian(number, data.ReceiverIncarnation);
+                buffer.Write(number);
                 BinaryPrimitives.WriteInt64LittleEndian(number, data.Seq);
                 buffer.Write(number);
                 buffer.Write(Encoding.UTF8.GetBytes(data.Message.GetType().FullName ?? data.Message.GetType().Name));
@@ -41,6 +46,10 @@ public static class CanonicalEncoding
                 break;
             case AckFrame ack:
                 buffer.WriteByte((byte)'A');
+                BinaryPrimitives.WriteInt64LittleEndian(number, ack.SenderIncarnation);
+                buffer.Write(number);
+                BinaryPrimitives.WriteInt64LittleEndian(number, ack.ReceiverIncarnation);
+                buffer.Write(number);
                 BinaryPrimitives.WriteInt64LittleEndian(number, ack.Seq);
                 buffer.Write(number);
                 BinaryPrimitives.WriteInt64LittleEndian(number, ack.Cumulative);

@@ -45,7 +45,9 @@ public interface ILinkSession
 
     /// <summary>
     /// One end of the session crashed (<see cref="ILinkHost.From"/>, <see cref="ILinkHost.To"/>, or both):
-    /// the state that end kept in memory is lost, unless the link keeps it in durable storage.
+    /// the state that end kept in memory is lost, unless the link keeps it in durable storage. What that end
+    /// would keep on disk (for the built-in links, its incarnation number) survives; the node's own incarnation
+    /// is not visible here, so a link counts its ends' restarts itself.
     /// </summary>
     /// <param name="node">The node that crashed.</param>
     void OnCrash(Nodes.NodeId node);

@@ -10,7 +10,10 @@ public enum TransmitKind
     /// <summary>The first transmission of an application message (traced by its <c>send</c>).</summary>
     First,
 
-    /// <summary>A data packet sent again (traced as <c>retransmit</c>).</summary>
+    /// <summary>
+    /// A data packet sent again (traced as <c>retransmit</c>): no acknowledgement came in time, or the handshake
+    /// bound it to the receiver's incarnation.
+    /// </summary>
     Retransmit,
 
     /// <summary>An acknowledgement from the receiver to the sender (traced as <c>ack-sent</c>).</summary>
@@ -26,14 +29,30 @@ public enum LinkVerdict
     /// <summary>The receiver had already delivered this message.</summary>
     DuplicateSuppressed,
 
-    /// <summary>The packet's authentication code did not verify.</summary>
+    /// <summary>The packet's authentication code did not verify, or it named an incarnation no honest end can have sent.</summary>
     Rejected,
 
     /// <summary>The packet's sequence number lay beyond the receiver's window.</summary>
     OutOfWindow,
 
-    /// <summary>The sender gave up on the message after its retransmission limit.</summary>
+    /// <summary>
+    /// The sender gave up on the message: at the retransmission limit (its own or another message's of the same
+    /// stream), at its own crash, or because the receiver restarted before acknowledging it. It may or may not have
+    /// been delivered; never twice.
+    /// </summary>
     Abandoned,
+
+    /// <summary>
+    /// The packet belonged to an old incarnation of one end (a frame sent before a restart, or a replay of one):
+    /// discarded (traced as <c>stale</c> at the end that discarded it).
+    /// </summary>
+    Stale,
+
+    /// <summary>
+    /// The sender learned the receiver's incarnation (first contact, or the receiver restarted): a new stream
+    /// starts (traced as <c>handshake</c>).
+    /// </summary>
+    Handshake,
 }
 
 /// <summary>
@@ -49,13 +68,19 @@ public interface ILinkHost
     /// <summary>The receiving node of the session.</summary>
     NodeId To { get; }
 
+    /// <summary>The pair's name, as in traces and stream names: <c>&lt;from&gt;-&gt;&lt;to&gt;</c>, e.g. <c>A-&gt;B</c>.</summary>
+    string Name { get; }
+
     /// <summary>True virtual time.</summary>
     SimTime Now { get; }
 
     /// <summary>The session's own stream (<c>linkproto:&lt;from&gt;-&gt;&lt;to&gt;</c>).</summary>
     RandomStream Random { get; }
 
-    /// <summary>The secret key of this ordered pair, derived from the seed (32 bytes); known to both ends only.</summary>
+    /// <summary>
+    /// The secret key of this ordered pair, derived from the seed (32 bytes); known to both ends only — within the
+    /// simulation. Anyone who has the seed can derive it and forge: a property of simulation, not of security.
+    /// </summary>
     ReadOnlySpan<byte> Key { get; }
 
     /// <summary>

@@ -4,27 +4,32 @@ namespace DistSim.Links;
 /// Counts of one link session (one ordered pair). Each count matches events in the trace:
 /// <see cref="Sent"/> ↔ <c>send</c>, <see cref="Retransmitted"/> ↔ <c>retransmit</c>,
 /// <see cref="Acknowledged"/> ↔ <c>acknowledged</c>, <see cref="DuplicatesSuppressed"/> ↔
-/// <c>duplicate-suppressed</c>, <see cref="Rejected"/> ↔ <c>rejected</c>, <see cref="Delivered"/> ↔ <c>deliver</c>.
+/// <c>duplicate-suppressed</c>, <see cref="Rejected"/> ↔ <c>rejected</c>, <see cref="Delivered"/> ↔ <c>deliver</c>,
+/// <see cref="Stale"/> ↔ <c>stale</c>, <see cref="Handshakes"/> ↔ <c>handshake</c>. <see cref="Backlog"/> and
+/// <see cref="BacklogHighWater"/> are gauges of the sender's memory, not events.
 /// </summary>
-/// <remarks>Not thread-safe; read between steps.</remarks>
+/// <remarks>Not thread-safe; read between steps. See <c>docs/concepts/links.md</c>.</remarks>
 public sealed class LinkCounters
 {
     /// <summary>Messages the application sent over the link.</summary>
     public long Sent { get; internal set; }
 
-    /// <summary>Data packets sent again because no acknowledgement came in time.</summary>
+    /// <summary>
+    /// Data packets sent again: because no acknowledgement came in time, or because the handshake bound a frame sent
+    /// before it to the receiver's incarnation.
+    /// </summary>
     public long Retransmitted { get; internal set; }
 
     /// <summary>Messages whose acknowledgement reached the sender.</summary>
     public long Acknowledged { get; internal set; }
 
-    /// <summary>Acknowledgement packets sent by the receiver.</summary>
+    /// <summary>Acknowledgement packets sent by the receiver (syncs, which tell only its incarnation, included).</summary>
     public long AcksSent { get; internal set; }
 
     /// <summary>Packets the receiver recognised as already delivered and did not hand up again.</summary>
     public long DuplicatesSuppressed { get; internal set; }
 
-    /// <summary>Packets discarded because their authentication code did not verify.</summary>
+    /// <summary>Packets discarded because their authentication code did not verify, or they named an incarnation no honest end can have sent.</summary>
     public long Rejected { get; internal set; }
 
     /// <summary>Messages handed to the receiving node.</summary>
@@ -33,10 +38,32 @@ public sealed class LinkCounters
     /// <summary>Data packets dropped by the receiver because they lay beyond its window.</summary>
     public long OutOfWindow { get; internal set; }
 
-    /// <summary>Messages given up after the retransmission limit.</summary>
+    /// <summary>
+    /// Messages given up (each delivered at most once): at the retransmission limit (with the rest of its stream), at
+    /// the sender's crash, or because the receiver restarted before acknowledging them.
+    /// </summary>
     public long Abandoned { get; internal set; }
 
-    /// <summary>Adds another session's counts to these (for totals over many pairs).</summary>
+    /// <summary>
+    /// Packets of an old incarnation of one end, discarded: data frames at the receiver (sent by a sender incarnation
+    /// that has since restarted, or bound to a receiver incarnation that has), acknowledgements at the sender.
+    /// Replays of old packets after a restart land here.
+    /// </summary>
+    public long Stale { get; internal set; }
+
+    /// <summary>Times the sender learned the receiver's incarnation and started a stream (once at first contact, once per restart of either end).</summary>
+    public long Handshakes { get; internal set; }
+
+    /// <summary>Messages waiting now in the sender's backlog for the window to open (at most <see cref="ReliableLinkOptions.BacklogLimit"/>).</summary>
+    public long Backlog { get; internal set; }
+
+    /// <summary>The largest <see cref="Backlog"/> so far.</summary>
+    public long BacklogHighWater { get; internal set; }
+
+    /// <summary>
+    /// Adds another session's counts to these (for totals over many pairs): every count and <see cref="Backlog"/> add
+    /// up; <see cref="BacklogHighWater"/> becomes the larger of the two (the largest backlog any one pair reached).
+    /// </summary>
     /// <param name="other">The counts to add.</param>
     public void Add(LinkCounters other)
     {
@@ -50,5 +77,9 @@ public sealed class LinkCounters
         Delivered += other.Delivered;
         OutOfWindow += other.OutOfWindow;
         Abandoned += other.Abandoned;
+        Stale += other.Stale;
+        Handshakes += other.Handshakes;
+        Backlog += other.Backlog;
+        BacklogHighWater = Math.Max(BacklogHighWater, other.BacklogHighWater);
     }
 }

@@ -6,7 +6,10 @@ public static class Links
     /// <summary>The fair-loss link: what the network does, nothing more (the default).</summary>
     public static ILink FairLoss => FairLossLink.Instance;
 
-    /// <summary>The reliable link: retransmission with backoff, acknowledgements and bounded duplicate suppression.</summary>
+    /// <summary>
+    /// The reliable link: retransmission with backoff, acknowledgements, bounded duplicate suppression, and incarnations
+    /// so that no message is delivered twice across restarts.
+    /// </summary>
     /// <param name="options">Its options (validated now); the defaults when null.</param>
     public static ILink Reliable(ReliableLinkOptions? options = null)
     {

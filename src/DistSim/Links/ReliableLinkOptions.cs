@@ -25,14 +25,31 @@ public sealed record ReliableLinkOptions
     /// </summary>
     public int Window { get; init; } = 64;
 
-    /// <summary>A message is given up (traced as <c>abandoned</c>) after this many retransmissions. Default 10,000.</summary>
+    /// <summary>
+    /// A message is given up (traced as <c>abandoned</c>) after this many retransmissions. Default 10,000. The
+    /// stream is then reset, as TCP resets a connection that times out: the sender's end starts a new incarnation,
+    /// the other unacknowledged messages are given up with it (each delivered at most once), and later messages
+    /// go in a new stream, so one lost message cannot stall the link for ever.
+    /// </summary>
     public int RetransmitLimit { get; init; } = 10_000;
 
     /// <summary>
-    /// Whether the link's sequence and duplicate-suppression state is kept in durable storage. False (the
-    /// default), as for a TCP connection: a crash loses it, so after a restart duplicates and gaps can
-    /// reach the application. True: the state survives, and delivery is exactly once again.
+    /// At most this many messages wait in the sender's backlog (sent by the application, not yet let into the
+    /// window) per ordered pair. A <c>Send</c> beyond it throws an <see cref="InvalidOperationException"/> that
+    /// names the pair and this option: a sender that outruns its link for good (a flood into a partition, a
+    /// receiver that is down) fails loudly instead of growing memory without bound. At least 0. Default 100,000
+    /// (a few megabytes per pair).
     /// </summary>
+    public int BacklogLimit { get; init; } = 100_000;
+
+    /// <summary>
+    /// Whether the link's sequence and duplicate-suppression state is kept in durable storage. False (the
+    /// default), as for a TCP connection: a crash loses it; each end then starts a new incarnation, frames of the
+    /// old one are rejected (<c>stale</c>), and messages the sender had not seen acknowledged are given up
+    /// (<c>abandoned</c>): at most once across a restart, never twice. True: the state survives, and delivery
+    /// stays exactly once across restarts.
+    /// </summary>
+    /// <remarks>See <c>docs/concepts/links.md</c> (restarts) for what each case guarantees.</remarks>
     public bool DurableState { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
@@ -62,6 +79,11 @@ public sealed record ReliableLinkOptions
         if (RetransmitLimit < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(RetransmitLimit), RetransmitLimit, "must be >= 0");
+        }
+
+        if (BacklogLimit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BacklogLimit), BacklogLimit, "must be >= 0");
         }
     }
 }

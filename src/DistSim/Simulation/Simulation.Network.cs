@@ -143,10 +143,12 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(message);
         LinkPair pair = Network.Pair(claimed.Value, to.Value);
         RandomStream random = _nodes[forger].Random;
+        (long senderIncarnation, long receiverIncarnation) = pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
         object frame = pair.Link switch
         {
-            AuthenticatedLink => new AuthenticatedFrame(new DataFrame(1 + (long)random.NextBelow(64), message), RandomBytes(random, 32)),
-            ReliableLink => new DataFrame(1 + (long)random.NextBelow(64), message),
+            AuthenticatedLink => new AuthenticatedFrame(
+                new DataFrame(senderIncarnation, receiverIncarnation, 1 + (long)random.NextBelow(64), message), RandomBytes(random, 32)),
+            ReliableLink => new DataFrame(senderIncarnation, receiverIncarnation, 1 + (long)random.NextBelow(64), message),
             _ => message,
         };
         long id = ++_messageIds;
@@ -195,6 +197,14 @@ public sealed partial class Simulation
                 break;
             case LinkVerdict.Rejected:
                 RecordEvent(TraceEventKind.Rejected, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
+                    DropCause.None, packet.Frame, packet.Mark);
+                break;
+            case LinkVerdict.Stale:
+                RecordEvent(TraceEventKind.Stale, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
+                    DropCause.None, packet.Frame, packet.Mark);
+                break;
+            case LinkVerdict.Handshake:
+                RecordEvent(TraceEventKind.Handshake, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
                     DropCause.None, packet.Frame, packet.Mark);
                 break;
             case LinkVerdict.OutOfWindow:

@@ -88,6 +88,8 @@ internal static class JsonLinesExporter
         TraceEventKind.Pause => "pause",
         TraceEventKind.Resume => "resume",
         TraceEventKind.ClockStep => "clock-step",
+        TraceEventKind.Stale => "stale",
+        TraceEventKind.Handshake => "handshake",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

@@ -37,7 +37,7 @@ internal static class MermaidExporter
                     $"{Name(trace, e.Peer!.Value)}->>{Name(trace, e.Node)}: {Label(e.Payload)} [{Since(sentAt, e)} → {e.Time}]{Marked(e)}",
                 TraceEventKind.Drop =>
                     $"{Name(trace, e.Node)}-x{Name(trace, e.Peer!.Value)}: {Label(e.Payload)} lost ({JsonLinesExporter.CauseName(e.Cause)}) at {e.Time}",
-                TraceEventKind.DuplicateSuppressed or TraceEventKind.Rejected =>
+                TraceEventKind.DuplicateSuppressed or TraceEventKind.Rejected or TraceEventKind.Stale =>
                     $"Note over {Name(trace, e.Node)}: {JsonLinesExporter.KindName(e.Kind)} {Label(e.Payload)} at {e.Time}",
                 TraceEventKind.Crash or TraceEventKind.Restart or TraceEventKind.Pause or TraceEventKind.Resume or TraceEventKind.TornWrite
                     or TraceEventKind.Byzantine or TraceEventKind.NodeFaulted =>

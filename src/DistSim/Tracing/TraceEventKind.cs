@@ -83,4 +83,16 @@ public enum TraceEventKind : byte
 
     /// <summary>A node's clock was stepped (payload: the jump).</summary>
     ClockStep = 27,
+
+    /// <summary>
+    /// A link end discarded a packet of an old incarnation (sent before a restart of either end, or a replay of one):
+    /// <c>Node</c> is the end that discarded it (the receiver for data, the sender for acknowledgements); payload: the frame.
+    /// </summary>
+    Stale = 28,
+
+    /// <summary>
+    /// A link's sender learned the receiver's incarnation and started a stream (first contact, or a restart of either
+    /// end); payload: the frame that told it.
+    /// </summary>
+    Handshake = 29,
 }

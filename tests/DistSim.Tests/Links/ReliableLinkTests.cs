@@ -54,11 +54,17 @@ public class ReliableLinkTests
     }
 
     [Fact]
-    public void NoLoss_ShortDelay_NeverRetransmits()
+    public void NoLoss_ShortDelay_RetransmitsOnlyTheHandshakeProbe()
     {
         (DistSim.Simulation sim, _) = Sims.PingRun(1, 300, FairLossLinkOptions.Default, link: global::DistSim.Links.Links.Reliable());
-        Assert.Equal(0, sim.Network.Session(A, B).Counters.Retransmitted);
-        Assert.Equal(300, sim.Network.Session(A, B).Counters.Acknowledged);
+
+        LinkCounters c = sim.Network.Session(A, B).Counters;
+        Assert.Equal(1, c.Handshakes);
+        Assert.Equal(1, c.Retransmitted); // the first message, sent as a probe (bound to "unknown"), then bound to B's incarnation
+        Assert.Equal(300, c.Acknowledged);
+        Assert.Equal(300, c.Delivered);
+        Assert.Equal(301, c.AcksSent); // one sync answering the probe
+        Assert.Equal(300 + 1 + 301, sim.Messages.Packets);
     }
 
     [Fact]
@@ -92,8 +98,28 @@ public class ReliableLinkTests
         Assert.Equal(1, sim.Network.Session(A, B).Counters.Abandoned);
     }
 
+    [Fact(DisplayName = "Reliable link: after messages are given up at the retransmission limit, the next ones still get through exactly once")]
+    public void AfterTheRetransmitLimit_TheStreamRecovers()
+    {
+        var options = new ReliableLinkOptions { RetransmitLimit = 2, Window = 8 };
+        DistSim.Simulation sim = Sims.Create(1, link: global::DistSim.Links.Links.Reliable(options));
+        sim.AddNode("A", () => new Sender(B, 200, TimeSpan.FromMilliseconds(10)));
+        sim.AddNode("B", () => new Receiver());
+        sim.At(DistSim.Time.SimTime.FromSeconds(0.1), () => sim.Network.Isolate(B));
+        sim.At(DistSim.Time.SimTime.FromSeconds(1), () => sim.Network.Heal());
+        sim.Run();
+
+        List<int> seqs = sim.GetNode<Receiver>(B).Received.Select(r => ((Ping)r.Message).Seq).ToList();
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        LinkCounters c = sim.Network.Session(A, B).Counters;
+        Assert.True(c.Abandoned > 0);
+        Assert.Equal(200, c.Delivered + c.Abandoned); // nothing lost without a trace
+        Assert.Contains(199, seqs); // the stream goes on after the partition
+        Assert.True(seqs.Count(s => s >= 100) == 100, $"{seqs.Count(s => s >= 100)} of the last 100 delivered");
+    }
+
     [Fact]
-    public void Window_BoundsTheMessagesInFlight()
+    public void BeforeTheHandshake_OnlyTheProbeIsOnTheWire()
     {
         var options = new ReliableLinkOptions { Window = 4, RetransmitLimit = 0 };
         DistSim.Simulation sim = Sims.Create(1, new FairLossLinkOptions { LossProbability = 1 }, link: global::DistSim.Links.Links.Reliable(options));
@@ -102,15 +128,35 @@ public class ReliableLinkTests
         sim.RunUntil(DistSim.Time.SimTime.FromSeconds(0.05));
 
         Assert.Equal(10, sim.Messages.Sent);
-        Assert.Equal(4, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop)); // only the window went on the wire
+        TraceEvent probe = Assert.Single(sim.Trace.Events, e => e.Kind == TraceEventKind.Drop);
+        Assert.Equal(new DataFrame(1, 0, 1, new Ping(0)), probe.Payload); // incarnation 1 of A, B's not known yet
+        Assert.Equal(9, ((ReliableSession)sim.Network.Session(A, B)).Backlog);
+    }
+
+    [Fact]
+    public void Window_BoundsTheMessagesInFlight()
+    {
+        var options = new ReliableLinkOptions { Window = 4 };
+        DistSim.Simulation sim = Sims.Create(1, new FairLossLinkOptions { Delay = Delay.Constant(TimeSpan.FromMilliseconds(10)) }, link: global::DistSim.Links.Links.Reliable(options));
+        sim.AddNode("A", () => new Sender(B, 10));
+        sim.AddNode("B", () => new Receiver());
+        sim.RunUntil(DistSim.Time.SimTime.FromSeconds(0.025)); // probe at 0, sync back at 20 ms: the window opens
+
+        LinkCounters c = sim.Network.Session(A, B).Counters;
+        Assert.Equal(1, c.Handshakes);
+        Assert.Equal(4, sim.Messages.InFlight); // the probe bound again, and three more
+        Assert.Equal(6, sim.Messages.Packets); // probe, sync, then those four
         Assert.Equal(6, ((ReliableSession)sim.Network.Session(A, B)).Backlog);
+        Assert.Equal(6, c.Backlog);
+        Assert.Equal(9, c.BacklogHighWater);
     }
 
     [Fact]
     public void DedupMemory_StaysBounded_OverAMillionMessages()
     {
         const int n = 1_000_000;
-        var options = new ReliableLinkOptions { Window = 32, RetransmitInterval = TimeSpan.FromMilliseconds(50) };
+        // A sends 10 messages per ms, faster than a 32-message window stalled by losses delivers: the backlog holds most of them.
+        var options = new ReliableLinkOptions { Window = 32, RetransmitInterval = TimeSpan.FromMilliseconds(50), BacklogLimit = n };
         var sim = new DistSim.Simulation(new SimulationOptions
         {
             Seed = 11,

@@ -59,7 +59,9 @@ public abstract class LinkContractTests
                 && c.AcksSent == Count(TraceEventKind.AckSent, false)
                 && c.Acknowledged == Count(TraceEventKind.Acknowledged, true)
                 && c.DuplicatesSuppressed == Count(TraceEventKind.DuplicateSuppressed, false)
-                && c.Rejected == Count(TraceEventKind.Rejected, false);
+                && c.Rejected == RestartRuns.CountOfSession(sim, TraceEventKind.Rejected, from, to)
+                && c.Stale == RestartRuns.CountOfSession(sim, TraceEventKind.Stale, from, to)
+                && c.Handshakes == Count(TraceEventKind.Handshake, true);
             if (!ok)
             {
                 return false;
@@ -69,6 +71,26 @@ public abstract class LinkContractTests
         return sim.Messages.InFlight == 0
             && sim.Messages.Delivered == sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Deliver)
             && sim.Messages.Dropped == sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop);
+    }
+
+    [Property(MaxTest = 25, Arbitrary = [typeof(RestartRuns)])]
+    public void AcrossRestartsAndReplays_EveryDeliveryWasSentByItsSender_AndCountersMatchTheTrace(RestartCase c)
+    {
+        DistSim.Simulation sim = RestartRuns.Run(CreateLink(), c);
+
+        var sent = sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Send).ToDictionary(e => e.MessageId);
+        Assert.All(sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Deliver), d =>
+            Assert.True(sent.TryGetValue(d.MessageId, out TraceEvent s) && s.Node == d.Peer && s.Peer == d.Node && Equals(s.Payload, d.Payload), $"{d}"));
+        foreach ((NodeId from, NodeId to) in new[] { (RestartRuns.A, RestartRuns.B), (RestartRuns.B, RestartRuns.A), (RestartRuns.C, RestartRuns.D) })
+        {
+            LinkCounters counters = sim.Network.Session(from, to).Counters;
+            Assert.Equal(RestartRuns.Count(sim, TraceEventKind.Send, from, to), counters.Sent);
+            Assert.Equal(RestartRuns.Count(sim, TraceEventKind.Deliver, to, from), counters.Delivered);
+            Assert.Equal(RestartRuns.CountOfSession(sim, TraceEventKind.Stale, from, to), counters.Stale);
+            Assert.Equal(RestartRuns.CountOfSession(sim, TraceEventKind.Rejected, from, to), counters.Rejected);
+            Assert.Equal(RestartRuns.Count(sim, TraceEventKind.Handshake, from, to), counters.Handshakes);
+            Assert.Equal(sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Abandoned && e.Node == from && e.Peer == to), counters.Abandoned);
+        }
     }
 
     [Fact]
@@ -89,12 +111,12 @@ public sealed class FairLossLinkContract : LinkContractTests
     protected override ILink CreateLink() => global::DistSim.Links.Links.FairLoss;
 }
 
-public sealed class ReliableLinkContract : LinkContractTests
+public sealed class ReliableLinkContract : ReliableLinkContractTests
 {
-    protected override ILink CreateLink() => global::DistSim.Links.Links.Reliable();
+    protected override ILink CreateLink(ReliableLinkOptions options) => global::DistSim.Links.Links.Reliable(options);
 }
 
-public sealed class AuthenticatedLinkContract : LinkContractTests
+public sealed class AuthenticatedLinkContract : ReliableLinkContractTests
 {
-    protected override ILink CreateLink() => global::DistSim.Links.Links.Authenticated();
+    protected override ILink CreateLink(ReliableLinkOptions options) => global::DistSim.Links.Links.Authenticated(options);
 }

@@ -1,0 +1,111 @@
+namespace DistSim.Links;
+
+/// <summary>The receiver's half: incarnation checks, duplicate suppression, delivery, acknowledgements.</summary>
+internal partial class ReliableSession
+{
+    // Every sequence number <= _cumulative of the stream (_streamFrom, _receiverIncarnation) was delivered;
+    // _seen flags (cumulative, cumulative + window]. _receiverIncarnation is the receiver end's boot counter (it
+    // survives its crashes); _streamFrom is the newest sender incarnation it has taken a stream from (0: none yet).
+    private readonly bool[] _seen;
+    private long _cumulative;
+    private long _receiverIncarnation = 1;
+    private long _streamFrom;
+
+    private void OnData(in LinkPacket packet, DataFrame data)
+    {
+        if (data.ReceiverIncarnation != _receiverIncarnation || data.SenderIncarnation <= 0)
+        {
+            OnUnbound(packet, data);
+            return;
+        }
+
+        if (data.SenderIncarnation < _streamFrom)
+        {
+            Stale(packet); // from a sender incarnation that has since restarted
+            return;
+        }
+
+        if (data.SenderIncarnation > _streamFrom)
+        {
+            // The sender restarted (or this is first contact): its new stream starts at 1.
+            _streamFrom = data.SenderIncarnation;
+            _cumulative = 0;
+            Array.Clear(_seen);
+        }
+
+        long seq = data.Seq;
+        if (seq <= _cumulative || (seq <= _cumulative + _window && _seen[seq % _window]))
+        {
+            Counters.DuplicatesSuppressed++;
+            _host.Record(LinkVerdict.DuplicateSuppressed, packet.MessageId, packet);
+            SendAck(packet.MessageId, seq);
+            return;
+        }
+
+        if (seq > _cumulative + _window)
+        {
+            Counters.OutOfWindow++;
+            _host.Record(LinkVerdict.OutOfWindow, packet.MessageId, packet);
+            return;
+        }
+
+        _seen[seq % _window] = true;
+        while (_seen[(_cumulative + 1) % _window])
+        {
+            _seen[(_cumulative + 1) % _window] = false;
+            _cumulative++;
+        }
+
+        SendAck(packet.MessageId, seq);
+        Counters.Delivered++;
+        _host.Deliver(packet, data.Message);
+    }
+
+    /// <summary>
+    /// A data frame not bound to this incarnation is never delivered. A probe (bound to "unknown") or a frame bound
+    /// to a dead incarnation of this end is answered with a sync, so that a live sender learns the incarnation; the
+    /// latter is also stale. A frame of a sender incarnation older than the stream's is stale and unanswered (no one
+    /// is left to hear the answer); one naming a later incarnation of this end, or none, cannot be honest.
+    /// </summary>
+    private void OnUnbound(in LinkPacket packet, DataFrame data)
+    {
+        if (data.ReceiverIncarnation > _receiverIncarnation || data.ReceiverIncarnation < 0 || data.SenderIncarnation <= 0)
+        {
+            Reject(packet);
+            return;
+        }
+
+        if (data.SenderIncarnation < _streamFrom)
+        {
+            Stale(packet);
+            return;
+        }
+
+        if (data.ReceiverIncarnation != 0)
+        {
+            Stale(packet);
+        }
+
+        Counters.AcksSent++;
+        long cumulative = data.SenderIncarnation == _streamFrom ? _cumulative : 0;
+        _host.Transmit(reverse: true, packet.MessageId, Wrap(new AckFrame(data.SenderIncarnation, _receiverIncarnation, 0, cumulative)), TransmitKind.Ack);
+    }
+
+    private void SendAck(long messageId, long seq)
+    {
+        Counters.AcksSent++;
+        _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(_streamFrom, _receiverIncarnation, seq, _cumulative)), TransmitKind.Ack);
+    }
+
+    /// <summary>
+    /// The receiver end crashed and its link state was in memory: it forgets what it delivered and from whom, and
+    /// its incarnation goes up (the counter is on its disk), so frames bound to the old one are stale from now on.
+    /// </summary>
+    private void CrashReceiver()
+    {
+        Array.Clear(_seen);
+        _cumulative = 0;
+        _streamFrom = 0;
+        _receiverIncarnation++;
+    }
+}
