@@ -30,10 +30,12 @@ public sealed class BenchScenario : IScenario
             throw new UsageException("--sweep: bench runs one seed");
         }
 
-        if (args.RecordTrace)
+        if (args.OutputOption is { } option)
         {
-            throw new UsageException("--trace: bench runs with trace recording off");
+            throw new UsageException($"--{option}: bench runs with trace recording off");
         }
+
+        args.RejectUnless("event-limit", false, "bench runs exactly --events events (its event limit)");
 
         int nodes = args.GetInt("nodes", 1000, min: 1, max: 1_000_000);
         long events = args.GetLong("events", 5_000_000, min: 1, max: 10_000_000_000);
@@ -64,12 +66,18 @@ public sealed class BenchScenario : IScenario
         double bytesPerEvent = (double)allocated / result.Events;
         double bareEventsPerSecond = events / bareElapsed.TotalSeconds;
         double ratio = eventsPerSecond / bareEventsPerSecond;
+        // The event limit is how bench asks for E events: reaching it is completion, not a limit hit.
+        RunSummary summary = RunSummary.Of(args.Seed, simulation, result);
+        if (result.Outcome == RunOutcome.EventLimit && result.Events == events)
+        {
+            summary = summary with { IncompleteRuns = 0, LimitHit = null, LimitDetail = null, LimitSeed = null };
+        }
+
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(result.Outcome), result.Fingerprint,
-                    result.Time.TotalSeconds, result.Events, RunTotals.Of(simulation));
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteNumber("nodes", nodes);
                 json.WriteNumber("eventsPerSecond", Math.Round(eventsPerSecond));
                 json.WriteNumber("allocatedBytesPerEvent", Math.Round(bytesPerEvent, 4));
@@ -79,14 +87,15 @@ public sealed class BenchScenario : IScenario
                 json.WriteNumber("bareQueueVirtualTime", bareEnd / 1e7);
                 json.WriteNumber("rounds", Rounds);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {nodes} nodes, {result.Events} events ({Report.OutcomeName(result.Outcome)}), seed {args.Seed}"));
+        Report.WriteLimitLine(output, summary);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  DistSim:      {eventsPerSecond,14:N0} events/s   {bytesPerEvent:F4} bytes/event ({allocated} bytes), best of {Rounds} rounds"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  bare queue:   {bareEventsPerSecond,14:N0} events/s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio:        {ratio:F3} of the bare loop; virtual time {result.Time}, fingerprint {result.Fingerprint:x16}"));
-        return 0;
+        return summary.ExitCode;
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

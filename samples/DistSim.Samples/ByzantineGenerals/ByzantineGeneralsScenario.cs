@@ -24,6 +24,9 @@ public sealed class ByzantineGeneralsScenario : IScenario
         new("exhaustive", null, "every traitor position, commander order and traitor behaviour (lie, truth, silence per message)"),
     ];
 
+    /// <summary>The most messages one OM(m) case may send (the tree of relayed values grows as fast).</summary>
+    public const long MaxOralMessages = 1_000_000;
+
     /// <inheritdoc />
     public int Run(ScenarioArgs args, TextWriter output)
     {
@@ -33,14 +36,24 @@ public sealed class ByzantineGeneralsScenario : IScenario
         int traitors = args.GetInt("traitors", m, min: 0, max: n);
         bool exhaustive = args.Has("exhaustive");
         string commander = args.GetChoice("commander-value", exhaustive ? "both" : "attack", "attack", "retreat", "random", "both");
+        if (exhaustive && commander == "random")
+        {
+            throw new UsageException("--commander-value: random picks one order per seed; --exhaustive tries both (the default) or the one given");
+        }
+
+        if (!exhaustive && commander == "both")
+        {
+            throw new UsageException("--commander-value: both is for --exhaustive; a seeded run uses one order (attack, retreat or random)");
+        }
+
         if (exhaustive && args.Sweep > 0)
         {
             throw new UsageException("--exhaustive: enumerates every case; it cannot be combined with --sweep");
         }
 
-        if ((exhaustive || args.Sweep > 0) && args.RecordTrace)
+        if (exhaustive && args.OutputOption is { } option)
         {
-            throw new UsageException("--trace: writes one run's trace; it cannot be combined with --sweep or --exhaustive");
+            throw new UsageException($"--{option}: writes one run; it cannot be combined with --exhaustive");
         }
 
         if (exhaustive && Generals.OralMessageCount(n, m) > 60)
@@ -48,39 +61,33 @@ public sealed class ByzantineGeneralsScenario : IScenario
             throw new UsageException($"--exhaustive: n={n}, m={m} has too many traitor behaviours to enumerate (use --sweep)");
         }
 
-        List<GeneralsRun> runs = exhaustive
-            ? Exhaustive(args.Seed, n, m, signed, traitors, commander)
-            : Seeded(args.Seed, Math.Max(1, args.Sweep), n, m, signed, traitors, commander, record: args.Sweep == 0);
-        if (args.Sweep == 0 && !exhaustive && args.RecordTrace)
+        if (!signed && Generals.OralMessageCount(n, m) > MaxOralMessages)
         {
-            Report.WriteFiles(args, runs[0].Simulation);
+            throw new UsageException(Invariant($"--m: OM({m}) with n={n} sends {Generals.OralMessageCount(n, m):N0} messages per case; at most {MaxOralMessages:N0} (use a smaller --m or --n)"));
         }
 
-        Write(args, output, runs, n, m, signed, traitors, exhaustive);
-        return 0;
+        var cases = new Cases(args.Sweep == 0 && !exhaustive);
+        RunSummary summary = exhaustive
+            ? Sweep.Fold(args, Exhaustive(args.Seed, n, m, signed, traitors, commander), (_, r) => cases.Add(r))
+            : Sweep.Fold(args, (seed, settings) => Seeded(seed, n, m, signed, traitors, commander, settings), (_, r) => cases.Add(r));
+        Write(args, output, summary, cases, n, m, signed, traitors, exhaustive);
+        return summary.ExitCode;
     }
 
-    private static List<GeneralsRun> Seeded(ulong seed, int count, int n, int m, bool signed, int traitors, string commander, bool record)
+    private static GeneralsRun Seeded(ulong s, int n, int m, bool signed, int traitors, string commander, RunSettings settings)
     {
-        var runs = new List<GeneralsRun>(count);
-        for (int i = 0; i < count; i++)
+        Order value = commander switch
         {
-            ulong s = unchecked(seed + (ulong)i);
-            Order value = commander switch
-            {
-                "retreat" => Order.Retreat,
-                "random" => DistSim.Random.StreamSeed.Create(s, "bg:commander").NextBelow(2) == 0 ? Order.Retreat : Order.Attack,
-                _ => Order.Attack,
-            };
-            runs.Add(Generals.Play(s, n, m, signed, Generals.PickTraitors(s, n, traitors), value, () => new RandomChoices(), record));
-        }
-
-        return runs;
+            "retreat" => Order.Retreat,
+            "random" => DistSim.Random.StreamSeed.Create(s, "bg:commander").NextBelow(2) == 0 ? Order.Retreat : Order.Attack,
+            _ => Order.Attack,
+        };
+        return Generals.Play(s, n, m, signed, Generals.PickTraitors(s, n, traitors), value, () => new RandomChoices(), settings);
     }
 
-    private static List<GeneralsRun> Exhaustive(ulong seed, int n, int m, bool signed, int traitors, string commander)
+    /// <summary>Every case, lazily: a case's choices say which case comes next once it has been played.</summary>
+    private static IEnumerable<(ulong Seed, Func<RunSettings, GeneralsRun> Play)> Exhaustive(ulong seed, int n, int m, bool signed, int traitors, string commander)
     {
-        var runs = new List<GeneralsRun>();
         Order[] values = commander switch
         {
             "attack" => [Order.Attack],
@@ -97,25 +104,20 @@ public sealed class ByzantineGeneralsScenario : IScenario
                 while (prefix is not null)
                 {
                     var choices = new ScriptedChoices(prefix);
-                    runs.Add(Generals.Play(seed, n, m, signed, positions, value, () => choices, record: false));
+                    yield return (seed, settings => Generals.Play(seed, n, m, signed, positions, value, () => choices, settings));
                     prefix = choices.Next();
                 }
             }
         }
-
-        return runs;
     }
 
-    private void Write(ScenarioArgs args, TextWriter output, List<GeneralsRun> runs, int n, int m, bool signed, int traitors, bool exhaustive)
+    private void Write(ScenarioArgs args, TextWriter output, RunSummary summary, Cases cases, int n, int m, bool signed, int traitors, bool exhaustive)
     {
         string algorithm = $"{(signed ? "SM" : "OM")}({m})";
-        long ic1 = runs.Count(r => !r.Ic1), ic2 = runs.Count(r => !r.Ic2);
-        long minMessages = runs.Min(r => r.Messages), maxMessages = runs.Max(r => r.Messages);
-        GeneralsRun? example = runs.FirstOrDefault(r => !r.Ic1) ?? runs.FirstOrDefault(r => !r.Ic2);
-        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
-        GeneralsRun first = runs[0];
-        bool single = runs.Count == 1;
-        ulong fingerprint = summary.Fingerprint;
+        long ic1 = cases.Ic1Violations, ic2 = cases.Ic2Violations;
+        GeneralsRun? first = cases.Single;
+        bool single = summary.Runs == 1;
+        string incomplete = cases.Undecided > 0 ? Invariant($" in the {summary.Runs - cases.Undecided} decided case(s) (incomplete)") : string.Empty;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -126,10 +128,20 @@ public sealed class ByzantineGeneralsScenario : IScenario
                 json.WriteNumber("m", m);
                 json.WriteNumber("traitorCount", traitors);
                 json.WriteString("mode", exhaustive ? "exhaustive" : args.Sweep > 0 ? "sweep" : "single");
-                json.WriteNumber("cases", runs.Count);
-                json.WriteNumber("messageCount", maxMessages);
-                json.WriteNumber("messageCountMin", minMessages);
-                json.WriteNumber("messageCountMax", maxMessages);
+                json.WriteNumber("cases", summary.Runs);
+                json.WriteNumber("undecidedCases", cases.Undecided);
+                if (cases.AnyComplete)
+                {
+                    json.WriteNumber("messageCount", cases.MaxMessages);
+                    json.WriteNumber("messageCountMin", cases.MinMessages);
+                    json.WriteNumber("messageCountMax", cases.MaxMessages);
+                }
+                else
+                {
+                    json.WriteNull("messageCount");
+                    json.WriteNull("messageCountMin");
+                    json.WriteNull("messageCountMax");
+                }
                 if (!signed)
                 {
                     json.WriteNumber("omMessageCount", Generals.OralMessageCount(n, m));
@@ -137,35 +149,85 @@ public sealed class ByzantineGeneralsScenario : IScenario
 
                 json.WriteNumber("ic1Violations", ic1);
                 json.WriteNumber("ic2Violations", ic2);
-                json.WriteBoolean("ic1", ic1 == 0);
-                json.WriteBoolean("ic2", ic2 == 0);
-                if (single)
+                Report.WriteVerdict(json, "ic1", ic1 > 0 ? false : cases.Undecided == 0 ? true : null);
+                Report.WriteVerdict(json, "ic2", ic2 > 0 ? false : cases.Undecided == 0 ? true : null);
+                if (single && first is not null)
                 {
                     WriteRun(json, first);
                 }
-                else if (example is not null)
+                else if (cases.Example is { } example)
                 {
-                    json.WriteString("exampleViolation", example.Describe());
+                    json.WriteString("exampleViolation", example);
                 }
             }));
             return;
         }
 
-        output.WriteLine(Invariant($"Byzantine Generals {algorithm}: n={n}, {traitors} traitor(s), {runs.Count} case(s) ({(exhaustive ? "exhaustive" : args.Sweep > 0 ? "sweep" : "seed " + args.Seed)})"));
-        if (single)
+        output.WriteLine(Invariant($"Byzantine Generals {algorithm}: n={n}, {traitors} traitor(s), {summary.Runs} case(s) ({(exhaustive ? "exhaustive" : args.Sweep > 0 ? "sweep" : "seed " + args.Seed)})"));
+        Report.WriteLimitLine(output, summary);
+        if (single && first is not null)
         {
             output.WriteLine("  " + first.Describe() + "   (* = traitor)");
         }
 
-        output.WriteLine(Invariant($"  IC1 (loyal lieutenants agree): {(ic1 == 0 ? "holds" : $"violated in {ic1} case(s)")}"));
-        output.WriteLine(Invariant($"  IC2 (they obey a loyal commander): {(ic2 == 0 ? "holds" : $"violated in {ic2} case(s)")}"));
-        output.WriteLine(Invariant($"  messages per case: {(minMessages == maxMessages ? minMessages.ToString(CultureInfo.InvariantCulture) : $"{minMessages}–{maxMessages}")}{(signed ? string.Empty : $" (OM({m}) with everyone sending: {Generals.OralMessageCount(n, m)})")}"));
-        if (!single && example is not null)
+        output.WriteLine(Invariant($"  IC1 (loyal lieutenants agree): {(ic1 == 0 ? "holds" : $"violated in {ic1} case(s)")}{incomplete}"));
+        output.WriteLine(Invariant($"  IC2 (they obey a loyal commander): {(ic2 == 0 ? "holds" : $"violated in {ic2} case(s)")}{incomplete}"));
+        string perCase = !cases.AnyComplete ? "- (no case ran to its end)"
+            : cases.MinMessages == cases.MaxMessages ? cases.MinMessages.ToString(CultureInfo.InvariantCulture)
+            : $"{cases.MinMessages}–{cases.MaxMessages}";
+        string completeOnly = cases.AnyComplete && !summary.Complete ? " in the cases that ran to their end" : string.Empty;
+        output.WriteLine(Invariant($"  messages per case: {perCase}{completeOnly}{(signed ? string.Empty : $" (OM({m}) with everyone sending: {Generals.OralMessageCount(n, m)})")}"));
+        if (!single && cases.Example is { } e)
         {
-            output.WriteLine("  for example: " + example.Describe());
+            output.WriteLine("  for example: " + e);
         }
 
-        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
+        output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+    }
+
+    /// <summary>What the report needs from the cases, folded one at a time.</summary>
+    /// <param name="keepSingle">Keep the (only) run, for a single run's details.</param>
+    private sealed class Cases(bool keepSingle)
+    {
+        public long Ic1Violations { get; private set; }
+
+        public long Ic2Violations { get; private set; }
+
+        public long Undecided { get; private set; }
+
+        public long MinMessages { get; private set; } = long.MaxValue;
+
+        public long MaxMessages { get; private set; } = -1;
+
+        public string? Example { get; private set; }
+
+        public GeneralsRun? Single { get; private set; }
+
+        /// <summary>Whether any case ran to its end: message counts come from those only.</summary>
+        public bool AnyComplete => MaxMessages >= 0;
+
+        public void Add(GeneralsRun run)
+        {
+            Single = keepSingle ? run : null;
+            if (RunSummary.LimitName(run.Run.Outcome) is null)
+            {
+                MinMessages = Math.Min(MinMessages, run.Messages);
+                MaxMessages = Math.Max(MaxMessages, run.Messages);
+            }
+
+            if (!run.Decided)
+            {
+                Undecided++; // a limit stopped it before every loyal lieutenant decided: no verdict
+                return;
+            }
+
+            Ic1Violations += run.Ic1 ? 0 : 1;
+            Ic2Violations += run.Ic2 ? 0 : 1;
+            if (Example is null && (!run.Ic1 || !run.Ic2))
+            {
+                Example = run.Describe();
+            }
+        }
     }
 
     private static void WriteRun(Utf8JsonWriter json, GeneralsRun run)

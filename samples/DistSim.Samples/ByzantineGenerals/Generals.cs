@@ -2,6 +2,7 @@ using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Random;
+using DistSim.Samples.Cli;
 using DistSim.Timing;
 
 namespace DistSim.Samples.ByzantineGenerals;
@@ -13,7 +14,11 @@ namespace DistSim.Samples.ByzantineGenerals;
 /// <param name="CommanderValue">The commander's order.</param>
 /// <param name="Decisions">Each lieutenant's decision, by id (index 0 unused).</param>
 public sealed record GeneralsRun(Simulation Simulation, RunResult Run, IReadOnlySet<int> Traitors, Order CommanderValue, IReadOnlyList<Order?> Decisions)
+    : Cli.IScenarioRun
 {
+    /// <summary>Every loyal lieutenant decided: IC1 and IC2 mean something (a run stopped by a limit may end before).</summary>
+    public bool Decided => RunSummary.LimitName(Run.Outcome) is null || LoyalLieutenants.All(i => Decisions[i] is not null);
+
     /// <summary>Messages the generals sent.</summary>
     public long Messages => Simulation.Messages.Sent;
 
@@ -82,18 +87,22 @@ public static class Generals
 
     /// <summary>Runs one instance.</summary>
     public static GeneralsRun Play(
-        ulong seed, int n, int m, bool signed, IReadOnlySet<int> traitors, Order commanderValue, Func<ITraitorChoices> choices, bool record = true)
+        ulong seed, int n, int m, bool signed, IReadOnlySet<int> traitors, Order commanderValue, Func<ITraitorChoices> choices, bool record = true) =>
+        Play(seed, n, m, signed, traitors, commanderValue, choices, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one instance, traced and limited as <paramref name="settings"/> say.</summary>
+    public static GeneralsRun Play(
+        ulong seed, int n, int m, bool signed, IReadOnlySet<int> traitors, Order commanderValue, Func<ITraitorChoices> choices, RunSettings settings)
     {
         // Synchronous rounds: every message arrives within 10 ms, so round k is over by k·10 ms.
         var setting = new Setting(n, m, signed, TimeSpan.FromMilliseconds((10 * (m + 1)) + 1));
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = record,
             Link = global::DistSim.Links.Links.FairLoss,
             Network = new FairLossLinkOptions { Delay = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10)) },
             EventLimit = 10_000_000,
-        });
+        }));
         for (int i = 0; i < n; i++)
         {
             bool traitor = traitors.Contains(i);
@@ -108,7 +117,7 @@ public static class Generals
         var decisions = new Order?[n];
         for (int i = 1; i < n; i++)
         {
-            decisions[i] = simulation.GetNode<General>(new NodeId(i)).Decision;
+            decisions[i] = (simulation.GetNode(new NodeId(i)) as General)?.Decision; // not started: a limit stopped the run first
         }
 
         return new GeneralsRun(simulation, run, traitors, commanderValue, decisions);

@@ -38,7 +38,10 @@ public static class DelaySpec
         }
     }
 
-    /// <summary>Parses a duration: a number followed by <c>us</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>.</summary>
+    /// <summary>The longest duration accepted, in days (10⁹ s, about 31 years): beyond it virtual time would overflow.</summary>
+    public const double MaxDurationDays = 1e9 / 86400;
+
+    /// <summary>Parses a duration: a number followed by <c>us</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c> or <c>d</c>, below 10⁹ s.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
@@ -46,7 +49,7 @@ public static class DelaySpec
         foreach ((string unit, double scale) in units)
         {
             if (text.EndsWith(unit, StringComparison.Ordinal) &&
-                double.TryParse(text[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) &&
+                double.TryParse(text[..^unit.Length], ScenarioArgs.StrictFloat, CultureInfo.InvariantCulture, out double n) &&
                 double.IsFinite(n) && n >= 0 && n * scale < 1e9)
             {
                 duration = TimeSpan.FromTicks((long)Math.Round(n * scale * TimeSpan.TicksPerSecond));
@@ -61,7 +64,7 @@ public static class DelaySpec
         TryParseDuration(text, out TimeSpan d) ? d : throw new FormatException($"'{text}' is not a duration (e.g. 150ms, 2s, 3h)");
 
     private static double Number(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double n)
+        double.TryParse(text, ScenarioArgs.StrictFloat, CultureInfo.InvariantCulture, out double n) && double.IsFinite(n)
             ? n
             : throw new FormatException($"'{text}' is not a number");
 }

@@ -34,48 +34,83 @@ public static class Report
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Writes the fields every scenario reports, from totals.</summary>
-    public static void WriteCommon(
-        Utf8JsonWriter json, string scenario, ulong seed, string outcome, ulong fingerprint, double virtualTimeSeconds, long events, RunTotals totals)
+    /// <summary>
+    /// Writes the fields every scenario reports: <c>scenario</c>, <c>seed</c>, <c>outcome</c>, <c>limitHit</c>
+    /// (<c>event</c>, <c>time</c>, <c>queue</c>, or null when every run completed), <c>incompleteRuns</c>,
+    /// <c>fingerprint</c>, <c>virtualTime</c>, <c>events</c> and <c>messages</c>.
+    /// </summary>
+    public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary)
     {
         json.WriteString("scenario", scenario);
         json.WriteNumber("seed", seed);
-        json.WriteString("outcome", outcome);
-        json.WriteString("fingerprint", fingerprint.ToString("x16", CultureInfo.InvariantCulture));
-        json.WriteNumber("virtualTime", virtualTimeSeconds);
-        json.WriteNumber("events", events);
+        json.WriteString("outcome", summary.Outcome);
+        if (summary.LimitHit is { } limit)
+        {
+            json.WriteString("limitHit", limit);
+        }
+        else
+        {
+            json.WriteNull("limitHit");
+        }
+
+        json.WriteNumber("incompleteRuns", summary.IncompleteRuns);
+        json.WriteString("fingerprint", summary.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
+        json.WriteNumber("virtualTime", summary.VirtualTimeSeconds);
+        json.WriteNumber("events", summary.Events);
         json.WriteStartObject("messages");
-        json.WriteNumber("sent", totals.Sent);
-        json.WriteNumber("delivered", totals.Delivered);
-        json.WriteNumber("dropped", totals.Dropped);
-        json.WriteNumber("duplicated", totals.Duplicated);
+        json.WriteNumber("sent", summary.Totals.Sent);
+        json.WriteNumber("delivered", summary.Totals.Delivered);
+        json.WriteNumber("dropped", summary.Totals.Dropped);
+        json.WriteNumber("duplicated", summary.Totals.Duplicated);
         json.WriteEndObject();
     }
 
-    /// <summary>Writes the fields every scenario reports, from a <see cref="RunSummary"/>.</summary>
-    public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary) =>
-        WriteCommon(json, scenario, seed, summary.Outcome, summary.Fingerprint, summary.VirtualTimeSeconds, summary.Events, summary.Totals);
-
-    /// <summary>Writes what <c>--trace</c> and <c>--mermaid</c> asked for, from one run.</summary>
-    public static void WriteFiles(ScenarioArgs args, Simulation simulation)
+    /// <summary>Writes a boolean verdict, or null when it could not be decided (a limit cut the run short).</summary>
+    public static void WriteVerdict(Utf8JsonWriter json, string name, bool? verdict)
     {
-        if (args.TraceFile is { } trace)
+        if (verdict is { } v)
         {
-            WriteTrace(simulation, trace);
+            json.WriteBoolean(name, v);
         }
-
-        if (args.MermaidFile is { } mermaid)
+        else
         {
-            File.WriteAllText(mermaid, "```mermaid\n" + simulation.Trace.ToMermaid() + "```\n", new UTF8Encoding(false));
+            json.WriteNull(name);
         }
     }
 
-    /// <summary>Writes the trace to <paramref name="path"/> as JSON Lines.</summary>
-    public static void WriteTrace(Simulation simulation, string path)
+    /// <summary>
+    /// The line the text report prints when a limit stopped a run, e.g. <c>LIMIT HIT: the run stopped at its event
+    /// limit (10,000,000 events) at 16008.5917196s, before it completed</c>; null when every run completed.
+    /// </summary>
+    public static string? LimitLine(RunSummary summary)
     {
-        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
-        simulation.Trace.WriteJsonLines(writer);
+        if (summary.Complete)
+        {
+            return null;
+        }
+
+        string what = summary.Runs == 1
+            ? $"the run stopped at {summary.LimitDetail}, before it completed"
+            : Invariant($"{summary.IncompleteRuns} of {summary.Runs} runs stopped at a limit before they completed (first: seed {summary.LimitSeed}, {summary.LimitDetail})");
+        return $"  LIMIT HIT: {what}; results marked (incomplete) cover only what ran (exit code {Runner.LimitHit})";
     }
+
+    /// <summary>Writes <see cref="LimitLine"/> if there is one.</summary>
+    public static void WriteLimitLine(TextWriter output, RunSummary summary)
+    {
+        if (LimitLine(summary) is { } line)
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    /// <summary>A duration for people: <c>1 h</c>, <c>10000 d</c>, <c>300 s</c>, <c>1.5 ms</c>.</summary>
+    public static string Duration(TimeSpan d) =>
+        d == TimeSpan.MaxValue ? "unbounded"
+        : d.TotalDays >= 1 && d.TotalDays == Math.Floor(d.TotalDays) ? Invariant($"{d.TotalDays} d")
+        : d.TotalHours >= 1 && d.TotalHours == Math.Floor(d.TotalHours) ? Invariant($"{d.TotalHours} h")
+        : d.TotalSeconds >= 1 ? Invariant($"{d.TotalSeconds:0.###} s")
+        : Invariant($"{d.TotalMilliseconds:0.###} ms");
 }
 
 /// <summary>Message totals over one run or a sweep.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Hashing;
 
 namespace DistSim.Samples.Cli;
@@ -6,7 +7,7 @@ namespace DistSim.Samples.Cli;
 /// <summary>
 /// The common fields of one run or of a sweep: the first run's outcome (or the first that was not
 /// quiescent), the fingerprint (one run's, or XxHash64 over the runs' fingerprints in seed order),
-/// virtual time and events summed, message totals summed.
+/// virtual time and events summed, message totals summed; and which runs a limit stopped.
 /// </summary>
 /// <param name="Outcome">The outcome name.</param>
 /// <param name="Fingerprint">The fingerprint.</param>
@@ -15,30 +16,112 @@ namespace DistSim.Samples.Cli;
 /// <param name="Totals">Message totals, summed over runs.</param>
 public sealed record RunSummary(string Outcome, ulong Fingerprint, double VirtualTimeSeconds, long Events, RunTotals Totals)
 {
-    /// <summary>Summarises runs, in seed order.</summary>
-    /// <param name="runs">Each run's simulation and result.</param>
-    public static RunSummary Of(IReadOnlyList<(Simulation Simulation, RunResult Result)> runs)
+    /// <summary>Runs summarised.</summary>
+    public int Runs { get; init; } = 1;
+
+    /// <summary>Runs that a limit (event, time or queue) stopped before they completed.</summary>
+    public int IncompleteRuns { get; init; }
+
+    /// <summary>The limit that stopped the first incomplete run: <c>event</c>, <c>time</c> or <c>queue</c>; null when every run completed.</summary>
+    public string? LimitHit { get; init; }
+
+    /// <summary>For the text report: which limit, where, e.g. <c>its event limit (10,000,000 events) at 16008.5917196s</c>.</summary>
+    public string? LimitDetail { get; init; }
+
+    /// <summary>The seed of the first incomplete run.</summary>
+    public ulong? LimitSeed { get; init; }
+
+    /// <summary>True when no limit stopped any run.</summary>
+    public bool Complete => IncompleteRuns == 0;
+
+    /// <summary>The exit code: 0, or <see cref="Runner.LimitHit"/> when a limit stopped a run.</summary>
+    public int ExitCode => Complete ? Runner.Success : Runner.LimitHit;
+
+    /// <summary>The summary of one run.</summary>
+    public static RunSummary Of(ulong seed, Simulation simulation, RunResult result)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
-        var combined = new XxHash64();
-        Span<byte> buffer = stackalloc byte[8];
-        long ticks = 0, events = 0;
-        var totals = new RunTotals(0, 0, 0, 0);
-        string outcome = Report.OutcomeName(runs[0].Result.Outcome);
-        foreach ((Simulation simulation, RunResult result) in runs)
+        var tally = new Tally();
+        tally.Add(seed, simulation, result);
+        return tally.Summary();
+    }
+
+    /// <summary>The limit a run stopped at, as in <c>limitHit</c>: <c>event</c>, <c>time</c>, <c>queue</c>, or null.</summary>
+    public static string? LimitName(RunOutcome outcome) => outcome switch
+    {
+        RunOutcome.EventLimit => "event",
+        RunOutcome.TimeLimit => "time",
+        RunOutcome.QueueLimit => "queue",
+        _ => null,
+    };
+
+    /// <summary>Folds runs one at a time, in seed order, keeping numbers only: a sweep's memory does not grow with its runs.</summary>
+    public sealed class Tally
+    {
+        private readonly XxHash64 _combined = new();
+        private readonly byte[] _buffer = new byte[8];
+        private long _ticks;
+        private long _events;
+        private RunTotals _totals = new(0, 0, 0, 0);
+        private string? _outcome;
+        private ulong _first;
+        private int _runs;
+        private int _incomplete;
+        private string? _limit;
+        private string? _detail;
+        private ulong? _limitSeed;
+
+        /// <summary>Runs added so far.</summary>
+        public int Runs => _runs;
+
+        /// <summary>Adds one run.</summary>
+        public void Add(ulong seed, Simulation simulation, RunResult result)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer, result.Fingerprint);
-            combined.Append(buffer);
-            ticks += result.Time.Ticks;
-            events += result.Events;
-            totals += RunTotals.Of(simulation);
-            if (result.Outcome != RunOutcome.Quiescent && outcome == "quiescent")
+            BinaryPrimitives.WriteUInt64LittleEndian(_buffer, result.Fingerprint);
+            _combined.Append(_buffer);
+            _first = _runs == 0 ? result.Fingerprint : _first;
+            _runs++;
+            _ticks += result.Time.Ticks;
+            _events += result.Events;
+            _totals += RunTotals.Of(simulation);
+            if (_outcome is null || (result.Outcome != RunOutcome.Quiescent && _outcome == "quiescent"))
             {
-                outcome = Report.OutcomeName(result.Outcome);
+                _outcome = Report.OutcomeName(result.Outcome);
+            }
+
+            if (LimitName(result.Outcome) is { } limit)
+            {
+                _incomplete++;
+                if (_limit is null)
+                {
+                    _limit = limit;
+                    _limitSeed = seed;
+                    _detail = Describe(simulation.Options, result);
+                }
             }
         }
 
-        ulong fingerprint = runs.Count == 1 ? runs[0].Result.Fingerprint : combined.GetCurrentHashAsUInt64();
-        return new RunSummary(outcome, fingerprint, ticks / (double)TimeSpan.TicksPerSecond, events, totals);
+        /// <summary>The summary of the runs added.</summary>
+        public RunSummary Summary()
+        {
+            ArgumentOutOfRangeException.ThrowIfZero(_runs);
+            ulong fingerprint = _runs == 1 ? _first : _combined.GetCurrentHashAsUInt64();
+            return new RunSummary(_outcome!, fingerprint, _ticks / (double)TimeSpan.TicksPerSecond, _events, _totals)
+            {
+                Runs = _runs,
+                IncompleteRuns = _incomplete,
+                LimitHit = _limit,
+                LimitDetail = _detail,
+                LimitSeed = _limitSeed,
+            };
+        }
+
+        private static string Describe(SimulationOptions options, RunResult result) => result.Outcome switch
+        {
+            RunOutcome.EventLimit => Invariant($"its event limit ({Count(options.EventLimit, "event")}) at {result.Time}"),
+            RunOutcome.TimeLimit => Invariant($"its time limit ({Report.Duration(options.TimeLimit)} of virtual time; the last event ran at {result.Time})"),
+            _ => Invariant($"its queue limit ({Count(options.QueueLimit, "pending event")}) at {result.Time}"),
+        };
+
+        private static string Count(long n, string what) => string.Create(CultureInfo.InvariantCulture, $"{n:N0} {what}{(n == 1 ? string.Empty : "s")}");
     }
 }

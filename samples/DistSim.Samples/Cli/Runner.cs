@@ -11,10 +11,24 @@ using DistSim.Samples.TwoGenerals;
 namespace DistSim.Samples.Cli;
 
 /// <summary>The samples runner: <c>&lt;scenario&gt; [--seed N] [--json] [--trace FILE] [--sweep N] [options]</c>.</summary>
+/// <remarks>
+/// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, or an output file could not be
+/// written), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
+/// stopped at its event, time or queue limit before it completed; the report says so and marks what is incomplete).
+/// </remarks>
 public static class Runner
 {
+    /// <summary>Exit code of a run that completed.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when node code threw or an output file could not be written.</summary>
+    public const int Failure = 1;
+
     /// <summary>Exit code for bad input.</summary>
     public const int UsageError = 2;
+
+    /// <summary>Exit code when a limit stopped a run before it completed: the scenario's conclusion is incomplete.</summary>
+    public const int LimitHit = 3;
 
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
     public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new SplitBrainScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new BenchScenario()];
@@ -55,7 +69,14 @@ public static class Runner
             }
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
-            return scenario.Run(parsed, output);
+            parsed.ValidateCommon();
+            int code = scenario.Run(parsed, output);
+            if (code == LimitHit)
+            {
+                error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {LimitHit})");
+            }
+
+            return code;
         }
         catch (UsageException ex)
         {
@@ -73,7 +94,12 @@ public static class Runner
         {
             error.WriteLine($"error: {scenario.Name}: a node failed: {ex.Message}");
             error.WriteLine(ex.InnerException);
-            return 1;
+            return Failure;
+        }
+        catch (OutputFileException ex)
+        {
+            error.WriteLine($"error: {scenario.Name}: {ex.Message}");
+            return Failure;
         }
     }
 
@@ -81,6 +107,8 @@ public static class Runner
     {
         w.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- <scenario> [--seed N] [--json] [--trace FILE] [--sweep N] [options]");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
+        w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");
+        w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");
         if (scenario is null)
         {
             w.WriteLine("scenarios:");

@@ -6,6 +6,9 @@ namespace DistSim.Samples.Cli;
 /// <summary>Parsed options of one invocation, with typed, validated accessors that name the option on error.</summary>
 public sealed class ScenarioArgs
 {
+    /// <summary>Numbers as written by people and scripts: sign, digits, point, exponent; no spaces, no thousands separators, no hex.</summary>
+    internal const NumberStyles StrictFloat = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+
     private readonly Dictionary<string, string?> _values;
 
     private ScenarioArgs(Dictionary<string, string?> values) => _values = values;
@@ -15,9 +18,10 @@ public sealed class ScenarioArgs
     [
         new("seed", "N", "master seed (unsigned 64-bit)", "1"),
         new("json", null, "print exactly one JSON object instead of the summary"),
-        new("trace", "FILE", "write the run's trace as JSON Lines to FILE"),
+        new("trace", "FILE", "stream the run's trace as JSON Lines to FILE (one run; nothing kept in memory)"),
         new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
         new("sweep", "N", "run N seeds from --seed and print the distribution"),
+        new("event-limit", "N", "stop each run after N events (default: the scenario's own limit); a run stopped by a limit exits with 3"),
     ];
 
     /// <summary>The master seed (<c>--seed</c>, default 1).</summary>
@@ -32,11 +36,25 @@ public sealed class ScenarioArgs
     /// <summary>The <c>--mermaid</c> file, if any.</summary>
     public string? MermaidFile => _values.TryGetValue("mermaid", out string? v) ? v : null;
 
-    /// <summary>Whether the run must record its trace (for <c>--trace</c> or <c>--mermaid</c>).</summary>
-    public bool RecordTrace => TraceFile is not null || MermaidFile is not null;
+    /// <summary>The first of <c>trace</c> and <c>mermaid</c> that was given (they write one run), or null.</summary>
+    public string? OutputOption => Has("trace") ? "trace" : Has("mermaid") ? "mermaid" : null;
 
     /// <summary>The <c>--sweep</c> count, or 0 for a single run.</summary>
     public int Sweep => Has("sweep") ? GetInt("sweep", 0, min: 1, max: 10_000_000) : 0;
+
+    /// <summary>The <c>--event-limit</c> of each run, or null for the scenario's own.</summary>
+    public long? EventLimit => Has("event-limit") ? GetLong("event-limit", 0, min: 1, max: 1_000_000_000_000) : null;
+
+    /// <summary>Parses the common options now (<c>--seed</c>, <c>--sweep</c>, <c>--event-limit</c>), so that a bad one is reported before anything is created or run.</summary>
+    public void ValidateCommon()
+    {
+        _ = Seed;
+        _ = Sweep;
+        _ = EventLimit;
+    }
+
+    /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>
+    internal Action<Simulation>? RunObserver { get; set; }
 
     /// <summary>Parses <paramref name="args"/> against the common options and <paramref name="specs"/>.</summary>
     public static ScenarioArgs Parse(IReadOnlyList<string> args, IReadOnlyList<OptionSpec> specs)
@@ -83,7 +101,7 @@ public sealed class ScenarioArgs
             {
                 values[name] = inline;
             }
-            else if (i + 1 < args.Count)
+            else if (i + 1 < args.Count && !(args[i + 1].StartsWith("--", StringComparison.Ordinal) && args[i + 1].Length > 2))
             {
                 values[name] = args[++i];
             }
@@ -98,6 +116,18 @@ public sealed class ScenarioArgs
 
     /// <summary>Whether the option was given.</summary>
     public bool Has(string name) => _values.ContainsKey(name);
+
+    /// <summary>A usage error naming <paramref name="name"/> when it was given although <paramref name="applies"/> is false.</summary>
+    /// <param name="name">The option, without dashes.</param>
+    /// <param name="applies">Whether the option means anything with the other options given.</param>
+    /// <param name="only">When it applies, e.g. <c>only with --strategy acks</c>.</param>
+    public void RejectUnless(string name, bool applies, string only)
+    {
+        if (Has(name) && !applies)
+        {
+            throw new UsageException($"--{name}: {only}");
+        }
+    }
 
     /// <summary>The raw value, or <paramref name="fallback"/>.</summary>
     public string GetString(string name, string fallback) => _values.TryGetValue(name, out string? v) && v is not null ? v : fallback;
@@ -119,7 +149,7 @@ public sealed class ScenarioArgs
             return fallback;
         }
 
-        return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) && p >= 0 && p <= 1
+        return double.TryParse(v, StrictFloat, CultureInfo.InvariantCulture, out double p) && p >= 0 && p <= 1
             ? p
             : throw new UsageException($"--{name}: '{v}' is not a probability in [0, 1]");
     }
@@ -132,7 +162,7 @@ public sealed class ScenarioArgs
             return fallback;
         }
 
-        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
+        return int.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max
             ? n
             : throw new UsageException($"--{name}: '{v}' is not an integer in [{min}, {max}]");
     }
@@ -145,7 +175,7 @@ public sealed class ScenarioArgs
             return fallback;
         }
 
-        return long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && n >= min && n <= max
+        return long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) && n >= min && n <= max
             ? n
             : throw new UsageException($"--{name}: '{v}' is not an integer in [{min}, {max}]");
     }
@@ -173,7 +203,7 @@ public sealed class ScenarioArgs
 
         return DelaySpec.TryParseDuration(v, out TimeSpan d) && d > TimeSpan.Zero
             ? d
-            : throw new UsageException($"--{name}: '{v}' is not a positive duration (e.g. 150ms, 2s, 3h)");
+            : throw new UsageException($"--{name}: '{v}' is not a positive duration below {DelaySpec.MaxDurationDays:0} days (e.g. 150ms, 2s, 3h)");
     }
 
     /// <summary>A delay distribution; see <see cref="DelaySpec"/>.</summary>

@@ -14,16 +14,17 @@ namespace DistSim.Samples.PrimaryBackup;
 /// <param name="CrashAt">When the primary crashed.</param>
 /// <param name="Client">The client.</param>
 /// <param name="Survivor">The backup, which became the primary.</param>
-public sealed record PrimaryBackupRun(Simulation Simulation, RunResult Run, SimTime CrashAt, Client Client, Replica Survivor)
+public sealed record PrimaryBackupRun(Simulation Simulation, RunResult Run, SimTime CrashAt, Client Client, Replica Survivor) : IScenarioRun
 {
     /// <summary>
     /// Acknowledged writes the new primary did not have when it took over: keys for which the old primary
     /// acknowledged write number i while the new primary holds only an older write (or none). A newer,
-    /// unacknowledged write is fine. Values are <c>v&lt;write number&gt;</c>.
+    /// unacknowledged write is fine. Values are <c>v&lt;write number&gt;</c>. 0 without a failover; null when a
+    /// limit stopped the run between the takeover and the client hearing of it (nothing to compare).
     /// </summary>
-    public int LostAcknowledged => Client.AcknowledgedBeforeFailover is { } acked && Survivor.StateAtTakeover is { } state
+    public int? LostAcknowledged => Client.AcknowledgedBeforeFailover is { } acked && Survivor.StateAtTakeover is { } state
         ? acked.Count(kv => WriteNumber(state.GetValueOrDefault(kv.Key)) < WriteNumber(kv.Value))
-        : 0;
+        : Survivor.TookOver ? null : 0;
 
     private static int WriteNumber(string? value) =>
         value is null ? -1 : int.Parse(value.AsSpan(1), NumberStyles.Integer, CultureInfo.InvariantCulture);
@@ -47,15 +48,18 @@ public sealed class PrimaryBackupScenario : IScenario
     ];
 
     /// <summary>Runs one instance: the primary crashes at a time drawn from the seed (stream <c>pb:crash</c>), between 0.2 s and 2 s.</summary>
-    public static PrimaryBackupRun Play(ulong seed, int writes, int keys, bool synchronous, bool record = false)
+    public static PrimaryBackupRun Play(ulong seed, int writes, int keys, bool synchronous, bool record = false) =>
+        Play(seed, writes, keys, synchronous, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one instance, traced and limited as <paramref name="settings"/> say.</summary>
+    public static PrimaryBackupRun Play(ulong seed, int writes, int keys, bool synchronous, RunSettings settings)
     {
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = record,
             Network = new FairLossLinkOptions { Delay = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)) },
             TimeLimit = TimeSpan.FromHours(1),
-        });
+        }));
         NodeId p = new(0), b = new(1), c = new(2);
         simulation.AddNode("primary", () => new Replica(true, b, c, synchronous), FailureModels.CrashStop);
         simulation.AddNode("backup", () => new Replica(false, p, c, synchronous));
@@ -63,7 +67,9 @@ public sealed class PrimaryBackupScenario : IScenario
         var crashAt = SimTime.FromStart(Delay.Uniform(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)).Sample(DistSim.Random.StreamSeed.Create(seed, "pb:crash")));
         new FaultSchedule().Crash(crashAt, p).ApplyTo(simulation);
         RunResult run = simulation.RunUntil(() => simulation.GetNode(c) is Client cl && cl.AcknowledgedCount >= writes && simulation.Now > crashAt);
-        return new PrimaryBackupRun(simulation, run, crashAt, simulation.GetNode<Client>(c), simulation.GetNode<Replica>(b));
+        // A limit may stop the run before a node started: it then knows nothing, like a new object.
+        return new PrimaryBackupRun(simulation, run, crashAt, simulation.GetNode(c) as Client ?? new Client(p, writes, keys),
+            simulation.GetNode(b) as Replica ?? new Replica(false, p, c, synchronous));
     }
 
     /// <inheritdoc />
@@ -72,13 +78,26 @@ public sealed class PrimaryBackupScenario : IScenario
         int writes = args.GetInt("writes", 500, min: 1, max: 1_000_000);
         int keys = args.GetInt("keys", 20, min: 1, max: 100_000);
         bool synchronous = !args.Has("async");
-        List<PrimaryBackupRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, writes, keys, synchronous, record), r => r.Simulation);
-        int count = runs.Count;
+        long lost = 0, acknowledged = 0;
+        int failovers = 0, runsWithLoss = 0, notChecked = 0;
+        (SimTime CrashAt, bool Crashed, bool TookOver)? single = null;
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, synchronous, settings), (_, r) =>
+        {
+            if (r.LostAcknowledged is { } l)
+            {
+                lost += l;
+                runsWithLoss += l > 0 ? 1 : 0;
+            }
+            else
+            {
+                notChecked++;
+            }
 
-        long lost = runs.Sum(r => r.LostAcknowledged);
-        int failovers = runs.Count(r => r.Survivor.TookOver);
-        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
-        ulong fingerprint = summary.Fingerprint;
+            failovers += r.Survivor.TookOver ? 1 : 0;
+            acknowledged += r.Client.AcknowledgedCount;
+            single = args.Sweep > 0 ? null : (r.CrashAt, r.Simulation.Faults.Crashes > 0, r.Survivor.TookOver);
+        });
+        int count = summary.Runs;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -87,23 +106,28 @@ public sealed class PrimaryBackupScenario : IScenario
                 json.WriteString("replication", synchronous ? "synchronous" : "asynchronous");
                 json.WriteNumber("runs", count);
                 json.WriteNumber("writes", writes);
-                json.WriteNumber("acknowledged", runs.Sum(r => r.Client.AcknowledgedCount));
+                json.WriteNumber("acknowledged", acknowledged);
                 json.WriteNumber("failovers", failovers);
                 json.WriteNumber("lostAcknowledgedWrites", lost);
-                json.WriteNumber("runsWithLoss", runs.Count(r => r.LostAcknowledged > 0));
+                json.WriteNumber("runsWithLoss", runsWithLoss);
+                json.WriteNumber("runsUnchecked", notChecked);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"primary-backup: {count} run(s), {writes} writes, {(synchronous ? "synchronous" : "ASYNCHRONOUS")} replication; the primary crashes between 0.2 s and 2 s"));
-        output.WriteLine(Invariant($"  failovers {failovers} of {count}; acknowledged writes lost: {lost} (in {runs.Count(r => r.LostAcknowledged > 0)} runs)"));
-        if (count == 1)
+        Report.WriteLimitLine(output, summary);
+        string scope = summary.Complete ? string.Empty : Invariant($" — {acknowledged} of {(long)writes * count} writes acknowledged (incomplete)");
+        string skipped = notChecked > 0 ? Invariant($"; {notChecked} run(s) not checked: stopped between the takeover and the client hearing of it") : string.Empty;
+        output.WriteLine(Invariant($"  failovers {failovers} of {count}; acknowledged writes lost: {lost} (in {runsWithLoss} runs){scope}{skipped}"));
+        if (single is { } one)
         {
-            output.WriteLine(Invariant($"  primary crashed at {runs[0].CrashAt}; the backup took over: {(runs[0].Survivor.TookOver ? "yes" : "no")}"));
+            output.WriteLine(one.Crashed
+                ? Invariant($"  primary crashed at {one.CrashAt}; the backup took over: {(one.TookOver ? "yes" : "no")}")
+                : Invariant($"  the primary was to crash at {one.CrashAt}, but the run stopped before (incomplete)"));
         }
 
-        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
-        return 0;
+        output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        return summary.ExitCode;
     }
-
 }

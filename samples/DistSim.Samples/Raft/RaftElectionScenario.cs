@@ -14,7 +14,14 @@ namespace DistSim.Samples.Raft;
 /// <param name="ElectionTime">From the leader's crash to the next leader; null if none within the limit.</param>
 /// <param name="Terms">Terms the new election took (new term − crashed leader's term).</param>
 /// <param name="LeadersPerTermViolations">Terms that had two leaders (must be 0).</param>
-public sealed record RaftTrial(Simulation Simulation, RunResult Run, TimeSpan? ElectionTime, int Terms, int LeadersPerTermViolations);
+public sealed record RaftTrial(Simulation Simulation, RunResult Run, TimeSpan? ElectionTime, int Terms, int LeadersPerTermViolations) : IScenarioRun
+{
+    /// <summary>No new leader within <see cref="RaftElectionScenario.Limit"/>: the trial's time limit ended it (a censored observation).</summary>
+    public bool Unfinished => ElectionTime is null && Run.Outcome == RunOutcome.TimeLimit;
+
+    /// <summary>Another limit (events, queue) stopped the trial before a new leader or the end of its window: it measures nothing.</summary>
+    public bool CutShort => ElectionTime is null && !Unfinished && RunSummary.LimitName(Run.Outcome) is not null;
+}
 
 /// <summary>The <c>raft-election</c> scenario: how long Raft takes to elect a new leader, for a range of election timeouts.</summary>
 public sealed class RaftElectionScenario : IScenario
@@ -40,16 +47,19 @@ public sealed class RaftElectionScenario : IScenario
     ];
 
     /// <summary>Runs one trial.</summary>
-    public static RaftTrial Trial(ulong seed, TimeSpan min, TimeSpan max, Delay delay, TimingModel timing, bool record = false)
+    public static RaftTrial Trial(ulong seed, TimeSpan min, TimeSpan max, Delay delay, TimingModel timing, bool record = false) =>
+        Trial(seed, min, max, delay, timing, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one trial, traced and limited as <paramref name="settings"/> say.</summary>
+    public static RaftTrial Trial(ulong seed, TimeSpan min, TimeSpan max, Delay delay, TimingModel timing, RunSettings settings)
     {
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = record,
             Timing = timing,
             Network = new FairLossLinkOptions { Delay = delay },
             TimeLimit = Limit + TimeSpan.FromSeconds(1),
-        });
+        }));
         var leaders = new Dictionary<int, NodeId>();
         int violations = 0;
         (NodeId Node, int Term, SimTime At)? latest = null;
@@ -73,8 +83,13 @@ public sealed class RaftElectionScenario : IScenario
                 FailureModels.CrashStop);
         }
 
-        simulation.RunUntil(SimTime.FromSeconds(1)); // a stable leader (s1, term 1) heartbeats for a second
-        (NodeId crashed, int oldTerm, _) = latest!.Value;
+        RunResult stable = simulation.RunUntil(SimTime.FromSeconds(1)); // a stable leader (s1, term 1) heartbeats for a second
+        if (RunSummary.LimitName(stable.Outcome) is not null || latest is null)
+        {
+            return new RaftTrial(simulation, stable, null, 0, violations); // a limit stopped it before the crash
+        }
+
+        (NodeId crashed, int oldTerm, _) = latest.Value;
         simulation.Crash(crashed);
         SimTime crashAt = simulation.Now;
         RunResult run = simulation.RunUntil(() => latest!.Value.Term > oldTerm);
@@ -113,15 +128,33 @@ public sealed class RaftElectionScenario : IScenario
                 bound, Delay.Pareto(delay.Mean, 1.5), args.Has("gst") ? SimTime.FromStart(args.GetDuration("gst", TimeSpan.Zero)) : null, TimeSpan.FromSeconds(2)),
             _ => TimingModels.Unbounded,
         };
-        List<RaftTrial> trials = Sweep.Runs(args, (seed, record) => Trial(seed, TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, record), r => r.Simulation);
-        int count = trials.Count;
+        // One number per trial is kept, for exact percentiles (8 bytes a trial); the simulations are not.
+        var times = new List<double>();
+        int count = 0, unfinished = 0, cutShort = 0, violations = 0;
+        long terms = 0;
+        RaftTrial? single = null;
+        RunSummary summary = Sweep.Fold(
+            args,
+            (seed, settings) => Trial(seed, TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, settings),
+            (_, t) =>
+            {
+                count++;
+                violations += t.LeadersPerTermViolations;
+                single = args.Sweep > 0 ? null : t;
+                if (t.CutShort)
+                {
+                    cutShort++; // measures nothing: left out of the figures
+                    return;
+                }
 
-        RunSummary summary = RunSummary.Of(trials.Select(t => (t.Simulation, t.Run)).ToList());
-        // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.
-        double[] times = [.. trials.Select(t => (t.ElectionTime ?? Limit).TotalMilliseconds).Order()];
-        int unfinished = trials.Count(t => t.ElectionTime is null);
-        int violations = trials.Sum(t => t.LeadersPerTermViolations);
-        double P(double q) => times.Length == 0 ? double.NaN : times[Math.Min(times.Length - 1, (int)Math.Ceiling(q * times.Length) - 1)];
+                // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.
+                unfinished += t.Unfinished ? 1 : 0;
+                times.Add((t.ElectionTime ?? Limit).TotalMilliseconds);
+                terms += t.Terms;
+            });
+        times.Sort();
+        int measured = times.Count;
+        double P(double q) => times.Count == 0 ? double.NaN : times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -131,44 +164,50 @@ public sealed class RaftElectionScenario : IScenario
                 json.WriteNumber("timeoutMax", maxMs);
                 json.WriteString("timing", timing.Name);
                 json.WriteNumber("trials", count);
-                if (count == 1 && trials[0].ElectionTime is not null)
+                if (single?.ElectionTime is { } e)
                 {
-                    json.WriteNumber("electionTime", times[0]);
-                    json.WriteNumber("terms", trials[0].Terms);
+                    json.WriteNumber("electionTime", e.TotalMilliseconds);
+                    json.WriteNumber("terms", single.Terms);
                 }
 
-                if (times.Length > 0)
+                if (measured > 0)
                 {
                     json.WriteNumber("min", times[0]);
                     json.WriteNumber("median", P(0.5));
                     json.WriteNumber("p90", P(0.9));
                     json.WriteNumber("p99", P(0.99));
                     json.WriteNumber("max", times[^1]);
+                    json.WriteNumber("meanTerms", (double)terms / measured);
                 }
 
-                json.WriteNumber("meanTerms", trials.Average(t => t.Terms));
                 json.WriteNumber("unfinished", unfinished);
+                json.WriteNumber("cutShort", cutShort);
                 json.WriteNumber("leadersPerTermViolations", violations);
                 json.WriteBoolean("oneLeaderPerTerm", violations == 0);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"raft-election: 5 nodes, election timeout {minMs}–{maxMs} ms, delay {delay}, timing {timing.Name}, {count} trial(s)"));
-        if (count == 1)
+        Report.WriteLimitLine(output, summary);
+        if (single is not null)
         {
-            output.WriteLine(trials[0].ElectionTime is { } t
-                ? Invariant($"  the leader crashed; a new leader after {t.TotalMilliseconds:0.0} ms and {trials[0].Terms} term(s)")
-                : Invariant($"  the leader crashed; no new leader within {Limit.TotalSeconds:0} s ({trials[0].Terms} terms of split votes)"));
+            output.WriteLine(single.ElectionTime is { } t
+                ? Invariant($"  the leader crashed; a new leader after {t.TotalMilliseconds:0.0} ms and {single.Terms} term(s)")
+                : single.CutShort
+                    ? Invariant($"  the trial stopped at {single.Run.Time} before a new leader or the end of its {Limit.TotalSeconds:0} s window (incomplete)")
+                    : Invariant($"  the leader crashed; no new leader within {Limit.TotalSeconds:0} s ({single.Terms} terms of split votes)"));
         }
-        else
+        else if (measured > 0)
         {
-            output.WriteLine(Invariant($"  election time (ms): min {times[0]:0.0}, median {P(0.5):0.0}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, max {times[^1]:0.0}; mean terms {trials.Average(t => t.Terms):0.00}"));
+            output.WriteLine(Invariant($"  election time (ms): min {times[0]:0.0}, median {P(0.5):0.0}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, max {times[^1]:0.0}; mean terms {(double)terms / measured:0.00}"));
         }
 
-        output.WriteLine(Invariant($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{(unfinished > 0 ? $"; {unfinished} trial(s) without a new leader within {Limit.TotalSeconds:0} s (counted as {Limit.TotalSeconds:0} s)" : string.Empty)}"));
+        string unfinishedNote = unfinished > 0 ? Invariant($"; {unfinished} trial(s) without a new leader within {Limit.TotalSeconds:0} s (counted as {Limit.TotalSeconds:0} s: percentiles are lower bounds)") : string.Empty;
+        string cutNote = cutShort > 0 ? Invariant($"; {cutShort} trial(s) cut short by a limit, left out of the figures (incomplete)") : string.Empty;
+        output.WriteLine(Invariant($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{unfinishedNote}{cutNote}"));
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
-        return 0;
+        return summary.ExitCode;
     }
 
 }

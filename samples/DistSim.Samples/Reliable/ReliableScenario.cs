@@ -13,6 +13,15 @@ namespace DistSim.Samples.Reliable;
 /// <param name="Value">A random value (something for an adversary to tamper with).</param>
 public sealed record Payload(int Seq, long Value);
 
+/// <summary>One run of <c>reliable</c>: what the applications saw and what the links did.</summary>
+/// <param name="Simulation">The finished simulation.</param>
+/// <param name="Run">How the run ended.</param>
+/// <param name="Delivered">Messages handed to the applications, copies included.</param>
+/// <param name="Unique">Distinct (sender, sequence number) pairs delivered.</param>
+/// <param name="Duplicates">Deliveries of a pair already delivered (or of something that was not a message).</param>
+/// <param name="Links">The link counters, summed over the ring's pairs.</param>
+public sealed record ReliableRun(Simulation Simulation, RunResult Run, long Delivered, long Unique, long Duplicates, LinkCounters Links) : IScenarioRun;
+
 /// <summary>
 /// The <c>reliable</c> scenario: N messages around a ring of nodes over a chosen link kind, on a lossy
 /// network, optionally under an in-transit adversary; reports what the applications saw.
@@ -50,6 +59,9 @@ public sealed class ReliableScenario : IScenario
         }
 
         string linkName = args.GetChoice("link", "reliable", "fair-loss", "reliable", "authenticated");
+        args.RejectUnless("window", linkName != "fair-loss", "only with --link reliable or authenticated (a fair-loss link has no window)");
+        args.RejectUnless("retransmit", linkName != "fair-loss", "only with --link reliable or authenticated (a fair-loss link never retransmits)");
+        args.RejectUnless("backlog", linkName != "fair-loss", "only with --link reliable or authenticated (a fair-loss link has no send backlog)");
         int messages = args.GetInt("messages", 10_000, min: 1, max: 10_000_000);
         int nodes = args.GetInt("nodes", 2, min: 2, max: 1000);
         var reliability = new ReliableLinkOptions
@@ -67,21 +79,70 @@ public sealed class ReliableScenario : IScenario
         };
         AdversaryOptions? adversary = args.Has("adversary") ? ParseAdversary(args.GetString("adversary", string.Empty)) : null;
         TimeSpan interval = args.GetDuration("interval", TimeSpan.FromMilliseconds(1));
-        var simulation = new Simulation(new SimulationOptions
+        var network = new FairLossLinkOptions
         {
-            Seed = args.Seed,
+            LossProbability = args.GetProbability("loss", 0.1),
+            DuplicateProbability = args.GetProbability("duplicate", 0),
+            Delay = args.GetDelay("delay", Delay.Exponential(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(1))),
+        };
+        ReliableRun r = null!;
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, link, adversary, network, nodes, messages, interval, settings), (_, run) => r = run);
+        Simulation simulation = r.Simulation;
+        AttackCounters attacks = simulation.Attacks;
+
+        // Duplicates and accepted attacks are facts however short the run; "every message delivered" needs it complete.
+        bool? exactlyOnce = r.Duplicates > 0 || attacks.Accepted > 0 || r.Delivered > r.Unique ? false
+            : r.Unique == messages && r.Delivered == messages ? true
+            : summary.Complete ? false : null;
+        if (args.Json)
+        {
+            output.WriteLine(Report.Json(json =>
+            {
+                Report.WriteCommon(json, Name, args.Seed, summary);
+                json.WriteString("link", link.Name);
+                json.WriteNumber("nodes", nodes);
+                json.WriteNumber("sent", messages);
+                json.WriteNumber("delivered", r.Delivered);
+                json.WriteNumber("uniqueDelivered", r.Unique);
+                json.WriteNumber("missing", messages - r.Unique);
+                json.WriteNumber("applicationDuplicates", r.Duplicates);
+                Report.WriteVerdict(json, "exactlyOnce", exactlyOnce);
+                json.WriteNumber("packets", simulation.Messages.Packets);
+                WriteLinkCounters(json, r.Links);
+                WriteAttacks(json, adversary, attacks);
+            }));
+            return summary.ExitCode;
+        }
+
+        output.WriteLine(Invariant($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
+        Report.WriteLimitLine(output, summary);
+        string verdict = exactlyOnce switch { true => "yes", false => "no", null => "unknown: the run stopped with messages missing (incomplete)" };
+        output.WriteLine(Invariant($"  application: {r.Delivered} delivered, {r.Unique} distinct, {messages - r.Unique} missing, {r.Duplicates} duplicates; exactly once: {verdict}"));
+        output.WriteLine(Invariant($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
+        LinkCounters totals = r.Links;
+        output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected, {totals.Stale} stale, {totals.Handshakes} handshakes; backlog high water {totals.BacklogHighWater}"));
+        if (adversary is not null)
+        {
+            output.WriteLine(Invariant($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
+        }
+
+        output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
+        return summary.ExitCode;
+    }
+
+    /// <summary>Runs one instance: <paramref name="messages"/> around a ring of <paramref name="nodes"/> nodes.</summary>
+    public static ReliableRun Play(
+        ulong seed, ILink link, AdversaryOptions? adversary, FairLossLinkOptions network, int nodes, int messages, TimeSpan interval, RunSettings settings)
+    {
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
+        {
+            Seed = seed,
             Link = link,
             Adversary = adversary,
-            RecordTrace = args.RecordTrace,
             EventLimit = 200_000_000,
             TimeLimit = TimeSpan.FromDays(365),
-            Network = new FairLossLinkOptions
-            {
-                LossProbability = args.GetProbability("loss", 0.1),
-                DuplicateProbability = args.GetProbability("duplicate", 0),
-                Delay = args.GetDelay("delay", Delay.Exponential(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(1))),
-            },
-        });
+            Network = network,
+        }));
 
         var peers = new List<Peer>();
         for (int i = 0; i < nodes; i++)
@@ -97,67 +158,37 @@ public sealed class ReliableScenario : IScenario
         }
 
         RunResult result = simulation.Run();
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, simulation);
-        }
-
         var totals = new LinkCounters();
         for (int i = 0; i < nodes; i++)
         {
-            LinkCounters c = simulation.Network.Session(new NodeId(i), new NodeId((i + 1) % nodes)).Counters;
-            totals.Add(c);
+            totals.Add(simulation.Network.Session(new NodeId(i), new NodeId((i + 1) % nodes)).Counters);
         }
 
-        long delivered = peers.Sum(p => p.Delivered);
-        long unique = peers.Sum(p => p.Unique);
-        long duplicates = peers.Sum(p => p.Duplicates);
-        AttackCounters attacks = simulation.Attacks;
-        bool exactlyOnce = unique == messages && duplicates == 0 && attacks.Accepted == 0 && delivered == messages;
-        if (args.Json)
-        {
-            output.WriteLine(Report.Json(json =>
-            {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(result.Outcome), result.Fingerprint,
-                    result.Time.TotalSeconds, result.Events, RunTotals.Of(simulation));
-                json.WriteString("link", link.Name);
-                json.WriteNumber("nodes", nodes);
-                json.WriteNumber("sent", messages);
-                json.WriteNumber("delivered", delivered);
-                json.WriteNumber("uniqueDelivered", unique);
-                json.WriteNumber("missing", messages - unique);
-                json.WriteNumber("applicationDuplicates", duplicates);
-                json.WriteBoolean("exactlyOnce", exactlyOnce);
-                json.WriteNumber("packets", simulation.Messages.Packets);
-                WriteLinkCounters(json, totals);
-                WriteAttacks(json, adversary, attacks);
-            }));
-            return 0;
-        }
-
-        output.WriteLine(Invariant($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
-        output.WriteLine(Invariant($"  application: {delivered} delivered, {unique} distinct, {messages - unique} missing, {duplicates} duplicates; exactly once: {(exactlyOnce ? "yes" : "no")}"));
-        output.WriteLine(Invariant($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
-        output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected, {totals.Stale} stale, {totals.Handshakes} handshakes; backlog high water {totals.BacklogHighWater}"));
-        if (adversary is not null)
-        {
-            output.WriteLine(Invariant($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
-        }
-
-        output.WriteLine(Invariant($"  run: {Report.OutcomeName(result.Outcome)} at {result.Time}, {result.Events} events, fingerprint {result.Fingerprint:x16}"));
-        return 0;
+        return new ReliableRun(simulation, result, peers.Sum(p => p.Delivered), peers.Sum(p => p.Unique), peers.Sum(p => p.Duplicates), totals);
     }
 
-    /// <summary>Parses <c>tamper=P,forge=P,replay=P</c> (any subset).</summary>
+    /// <summary>Parses <c>tamper=P,forge=P,replay=P</c>: at least one, each kind at most once, no empty parts or spaces.</summary>
     public static AdversaryOptions ParseAdversary(string spec)
     {
+        const string Form = "KIND=P[,KIND=P…] with KIND tamper, forge or replay, each at most once, and P in [0, 1]";
+        if (spec.Length == 0)
+        {
+            throw new UsageException($"--adversary: empty; expected {Form}");
+        }
+
         var options = new AdversaryOptions();
-        foreach (string part in spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string part in spec.Split(','))
         {
             string[] kv = part.Split('=');
-            if (kv.Length != 2 || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
+            if (kv.Length != 2 || !double.TryParse(kv[1], ScenarioArgs.StrictFloat, CultureInfo.InvariantCulture, out double p) || !(p >= 0 && p <= 1))
             {
-                throw new UsageException($"--adversary: '{part}' is not KIND=P with P in [0, 1] (KIND: tamper, forge, replay)");
+                throw new UsageException($"--adversary: '{part}' is not KIND=P; expected {Form}");
+            }
+
+            if (!seen.Add(kv[0]))
+            {
+                throw new UsageException($"--adversary: '{kv[0]}' is given twice");
             }
 
             options = kv[0] switch

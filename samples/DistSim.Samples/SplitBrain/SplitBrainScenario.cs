@@ -13,7 +13,7 @@ namespace DistSim.Samples.SplitBrain;
 /// <param name="Conflicts">Writes accepted by one replica while the other was serving too.</param>
 /// <param name="FirstConflict">When the first one happened.</param>
 /// <param name="Takeovers">How often a backup took over.</param>
-public sealed record SplitBrainRun(Simulation Simulation, RunResult Run, int Conflicts, SimTime? FirstConflict, int Takeovers);
+public sealed record SplitBrainRun(Simulation Simulation, RunResult Run, int Conflicts, SimTime? FirstConflict, int Takeovers) : IScenarioRun;
 
 /// <summary>The <c>split-brain</c> scenario: omission hides the primary's heartbeats; does the system end up with two primaries?</summary>
 public sealed class SplitBrainScenario : IScenario
@@ -33,15 +33,18 @@ public sealed class SplitBrainScenario : IScenario
     ];
 
     /// <summary>Runs one instance.</summary>
-    public static SplitBrainRun Play(ulong seed, double omission, bool leases, TimeSpan duration, bool record = false)
+    public static SplitBrainRun Play(ulong seed, double omission, bool leases, TimeSpan duration, bool record = false) =>
+        Play(seed, omission, leases, duration, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one instance, traced and limited as <paramref name="settings"/> say.</summary>
+    public static SplitBrainRun Play(ulong seed, double omission, bool leases, TimeSpan duration, RunSettings settings)
     {
         var timing = new Timing(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300), leases ? TimeSpan.FromMilliseconds(200) : null);
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = record,
             Network = new FairLossLinkOptions { Delay = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)) },
-        });
+        }));
         var replicas = new Replica?[2];
         int conflicts = 0;
         SimTime? first = null;
@@ -61,7 +64,7 @@ public sealed class SplitBrainScenario : IScenario
         simulation.AddNode("backup", () => replicas[1] = new Replica(false, a, timing, OnAccept));
         simulation.AddNode("client", () => new Scripted(duration));
         RunResult run = simulation.RunUntil(SimTime.FromStart(duration));
-        return new SplitBrainRun(simulation, run, conflicts, first, replicas[0]!.Takeovers + replicas[1]!.Takeovers);
+        return new SplitBrainRun(simulation, run, conflicts, first, (replicas[0]?.Takeovers ?? 0) + (replicas[1]?.Takeovers ?? 0));
     }
 
     /// <inheritdoc />
@@ -70,14 +73,23 @@ public sealed class SplitBrainScenario : IScenario
         double omission = args.GetProbability("omission", 0.5);
         bool leases = args.Has("leases");
         TimeSpan duration = args.GetDuration("duration", TimeSpan.FromSeconds(5));
-        List<SplitBrainRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, omission, leases, duration, record), r => r.Simulation);
-        int count = runs.Count;
+        int withSplit = 0;
+        long conflicts = 0, takeovers = 0;
+        (ulong Seed, SimTime At)? example = null;
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, omission, leases, duration, settings), (seed, r) =>
+        {
+            withSplit += r.Conflicts > 0 ? 1 : 0;
+            conflicts += r.Conflicts;
+            takeovers += r.Takeovers;
+            if (example is null && r.FirstConflict is { } at)
+            {
+                example = (seed, at);
+            }
+        });
+        int count = summary.Runs;
 
-        int withSplit = runs.Count(r => r.Conflicts > 0);
-        long conflicts = runs.Sum(r => r.Conflicts);
-        long takeovers = runs.Sum(r => r.Takeovers);
-        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
-        ulong fingerprint = summary.Fingerprint;
+        // Two primaries seen at once is a fact however short the run; "never" needs every run to have lasted its duration.
+        bool? splitBrain = withSplit > 0 ? true : summary.Complete ? false : null;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -85,26 +97,33 @@ public sealed class SplitBrainScenario : IScenario
                 Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteBoolean("leases", leases);
                 json.WriteNumber("omission", omission);
+                json.WriteNumber("duration", duration.TotalSeconds);
                 json.WriteNumber("runs", count);
                 json.WriteNumber("takeovers", takeovers);
                 json.WriteNumber("runsWithOverlappingPrimaries", withSplit);
                 json.WriteNumber("conflictingWrites", conflicts);
-                json.WriteBoolean("splitBrain", withSplit > 0);
+                Report.WriteVerdict(json, "splitBrain", splitBrain);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"split-brain: {count} run(s) of {duration.TotalSeconds:0.###} s, primary omission {omission}, {(leases ? "with leases (200 ms, takeover after 300 ms)" : "no leases")}"));
-        output.WriteLine(Invariant($"  takeovers {takeovers}; runs with two primaries accepting writes at once: {withSplit} of {count}; conflicting writes {conflicts}"));
-        if (runs.FirstOrDefault(r => r.FirstConflict is not null) is { } example)
+        Report.WriteLimitLine(output, summary);
+        if (count == 1 && !summary.Complete)
         {
-            output.WriteLine(Invariant($"  e.g. seed {args.Seed + (ulong)runs.IndexOf(example)}: first conflicting write at {example.FirstConflict}"));
+            output.WriteLine(Invariant($"  ran {summary.VirtualTimeSeconds:0.###} s of the {duration.TotalSeconds:0.###} s asked (incomplete)"));
         }
 
-        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
-        return 0;
-    }
+        string verdict = splitBrain is null ? " (incomplete: none seen in the part that ran)" : string.Empty;
+        output.WriteLine(Invariant($"  takeovers {takeovers}; runs with two primaries accepting writes at once: {withSplit} of {count}{verdict}; conflicting writes {conflicts}"));
+        if (example is { } e)
+        {
+            output.WriteLine(Invariant($"  e.g. seed {e.Seed}: first conflicting write at {e.At}"));
+        }
 
+        output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        return summary.ExitCode;
+    }
 
     /// <summary>The client: a write to both replicas every 10 ms until the end.</summary>
     private sealed class Scripted(TimeSpan duration) : Node

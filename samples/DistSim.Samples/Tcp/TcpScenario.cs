@@ -11,7 +11,7 @@ namespace DistSim.Samples.Tcp;
 /// <param name="Sender">The sending node.</param>
 /// <param name="Receiver">The receiving node.</param>
 /// <param name="Options">The transport options used.</param>
-public sealed record TcpResult(Simulation Simulation, RunResult Run, TcpSender Sender, TcpReceiver Receiver, TcpOptions Options)
+public sealed record TcpResult(Simulation Simulation, RunResult Run, TcpSender Sender, TcpReceiver Receiver, TcpOptions Options) : IScenarioRun
 {
     /// <summary>The application received every segment, in order, exactly once.</summary>
     public bool InOrderExactlyOnce =>
@@ -47,21 +47,27 @@ public sealed class TcpScenario : IScenario
     ];
 
     /// <summary>Runs one transfer.</summary>
-    public static TcpResult Transfer(ulong seed, TcpOptions options, FairLossLinkOptions network, bool record = false)
+    public static TcpResult Transfer(ulong seed, TcpOptions options, FairLossLinkOptions network, bool record = false) =>
+        Transfer(seed, options, network, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one transfer, traced and limited as <paramref name="settings"/> say.</summary>
+    public static TcpResult Transfer(ulong seed, TcpOptions options, FairLossLinkOptions network, RunSettings settings)
     {
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
             Network = network,
             Link = global::DistSim.Links.Links.FairLoss,
-            RecordTrace = record,
             EventLimit = 100_000_000,
             TimeLimit = TimeSpan.FromDays(30),
-        });
+        }));
         NodeId a = simulation.AddNode("sender", () => new TcpSender(new NodeId(1), options));
         NodeId b = simulation.AddNode("receiver", () => new TcpReceiver(new NodeId(0), options.ReceiveWindow));
         RunResult run = simulation.Run();
-        return new TcpResult(simulation, run, simulation.GetNode<TcpSender>(a), simulation.GetNode<TcpReceiver>(b), options);
+
+        // A limit may stop the run before a node started: it then has done nothing, like a new object.
+        return new TcpResult(simulation, run, simulation.GetNode(a) as TcpSender ?? new TcpSender(b, options),
+            simulation.GetNode(b) as TcpReceiver ?? new TcpReceiver(a, options.ReceiveWindow), options);
     }
 
     /// <inheritdoc />
@@ -92,22 +98,20 @@ public sealed class TcpScenario : IScenario
             DuplicateProbability = args.GetProbability("duplicate", 0),
             Delay = args.GetDelay("delay", DefaultDelay),
         };
-        TcpResult r = Transfer(args.Seed, options, network, record: args.RecordTrace);
-        if (args.RecordTrace)
-        {
-            Report.WriteFiles(args, r.Simulation);
-        }
-
+        TcpResult r = null!;
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Transfer(seed, options, network, settings), (_, run) => r = run);
         TcpSender s = r.Sender;
         double finish = s.FinishedAt?.TotalSeconds ?? r.Run.Time.TotalSeconds;
+
+        // Done is done, and an aborted connection never completes; otherwise a run cut short has no verdict.
+        bool? inOrder = r.InOrderExactlyOnce ? true : summary.Complete || s.Error is not null ? false : null;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(r.Run.Outcome), r.Run.Fingerprint,
-                    r.Run.Time.TotalSeconds, r.Run.Events, RunTotals.Of(r.Simulation));
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteNumber("segments", options.Messages);
-                json.WriteBoolean("deliveredInOrderExactlyOnce", r.InOrderExactlyOnce);
+                Report.WriteVerdict(json, "deliveredInOrderExactlyOnce", inOrder);
                 json.WriteNumber("delivered", r.Receiver.Delivered.Count);
                 json.WriteBoolean("aborted", s.Error is not null);
                 if (s.Error is not null)
@@ -130,17 +134,21 @@ public sealed class TcpScenario : IScenario
                 json.WriteNumber("rto", s.Rto.Rto.TotalSeconds);
                 json.WriteNumber("rttSamples", s.Rto.Samples);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"tcp: {options.Messages} segments, window {options.Window}, rwnd {options.ReceiveWindow}, loss {network.LossProbability}, duplicate {network.DuplicateProbability}, seed {args.Seed}"));
-        output.WriteLine($"  delivered in order exactly once: {(r.InOrderExactlyOnce ? "yes" : "no")}{(s.Error is null ? string.Empty : " — " + s.Error)}");
+        Report.WriteLimitLine(output, summary);
+        string verdict = inOrder switch { true => "yes", false => "no", null => Invariant($"unknown: {r.Receiver.Delivered.Count} of {options.Messages} delivered when the run stopped (incomplete)") };
+        output.WriteLine($"  delivered in order exactly once: {verdict}{(s.Error is null ? string.Empty : " — " + s.Error)}");
         output.WriteLine(Invariant($"  segments sent {s.SegmentsSent}: {s.TimeoutRetransmissions} retransmissions by timeout, {s.FastRetransmits} fast retransmits, {s.RecoveryRetransmits} on partial ACKs"));
         output.WriteLine(Invariant($"  duplicate ACKs {s.DuplicateAcks}, out-of-window drops {r.Receiver.OutOfWindowDrops}, most segments buffered {r.Receiver.MaxBuffered}"));
         output.WriteLine(Invariant($"  RTO {s.Rto.Rto.TotalMilliseconds:0.#} ms (SRTT {s.Rto.Srtt.TotalMilliseconds:0.#} ms, RTTVAR {s.Rto.RttVar.TotalMilliseconds:0.#} ms, {s.Rto.Samples} samples)"));
-        output.WriteLine(Invariant($"  finished at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s"));
+        output.WriteLine(s.FinishedAt is null
+            ? Invariant($"  did not finish: the run ended at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s")
+            : Invariant($"  finished at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s"));
         output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
-        return 0;
+        return summary.ExitCode;
     }
 
 }

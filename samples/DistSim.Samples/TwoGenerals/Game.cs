@@ -1,5 +1,6 @@
 using DistSim.Links;
 using DistSim.Nodes;
+using DistSim.Samples.Cli;
 using DistSim.Time;
 using DistSim.Timing;
 using Microsoft.Extensions.Logging;
@@ -17,44 +18,81 @@ namespace DistSim.Samples.TwoGenerals;
 public sealed record Game(
     Strategy Strategy, double Loss, double Duplicate, Delay Delay, int Rounds = 2, int Messengers = 3, TimeSpan? AttackAfter = null)
 {
+    /// <summary>A game's run stops at this much virtual time: the attack time must come before it.</summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromDays(10_000);
+
     /// <summary>The plan both generals follow, with the times derived from the delay when not given.</summary>
-    public Plan MakePlan()
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="AttackAfter"/> (given or derived) leaves no time for confirmations, or falls at or beyond <see cref="TimeLimit"/>,
+    /// where the generals could never decide.
+    /// </exception>
+    public Plan MakePlan() =>
+        TryMakePlan(out Plan? plan, out string? problem) ? plan : throw new ArgumentOutOfRangeException(nameof(AttackAfter), AttackAfter, problem);
+
+    /// <summary>The plan, or why there is none (the attack time T leaves no time for confirmations, or lies beyond <see cref="TimeLimit"/>).</summary>
+    /// <param name="plan">The plan, when there is one.</param>
+    /// <param name="problem">Why there is none, e.g. <c>puts the attack time beyond the run's time limit (10000 d)</c>.</param>
+    public bool TryMakePlan([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Plan? plan, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
     {
         // A bound on one crossing: the maximum of a bounded distribution, else ten means.
         TimeSpan crossing = Delay.Maximum < Delay.MaxSample ? Delay.Maximum : Delay.Mean * 10;
         TimeSpan roundTrip = crossing * 2;
         TimeSpan margin = TimeSpan.FromHours(1);
-        TimeSpan attackAfter = AttackAfter ?? Strategy switch
+        TimeSpan attackAfter;
+        try
         {
-            Strategy.Acks => (crossing * (Rounds + 1)) + margin,
-            Strategy.TimeoutFallback => (roundTrip * 5) + margin,
-            _ => crossing + margin,
-        };
-        TimeSpan confirmBy = Strategy == Strategy.TimeoutFallback ? attackAfter - (roundTrip * 2) : attackAfter;
-        if (confirmBy <= TimeSpan.Zero)
+            attackAfter = AttackAfter ?? Strategy switch
+            {
+                Strategy.Acks => (crossing * (Rounds + 1)) + margin,
+                Strategy.TimeoutFallback => (roundTrip * 5) + margin,
+                _ => crossing + margin,
+            };
+        }
+        catch (OverflowException)
         {
-            throw new ArgumentOutOfRangeException(nameof(AttackAfter), attackAfter, "leaves no time for confirmations before the attack");
+            attackAfter = TimeSpan.MaxValue;
         }
 
-        return new Plan(Strategy, Rounds, Messengers, SimTime.FromStart(attackAfter), SimTime.FromStart(confirmBy), roundTrip);
+        (plan, problem) = (null, null);
+        TimeSpan confirmBy = Strategy == Strategy.TimeoutFallback && attackAfter < TimeLimit ? attackAfter - (roundTrip * 2) : attackAfter;
+        if (attackAfter >= TimeLimit)
+        {
+            problem = $"puts the attack time T at or beyond the run's time limit ({Report.Duration(TimeLimit)}), where no general could decide";
+        }
+        else if (confirmBy <= TimeSpan.Zero)
+        {
+            problem = "leaves no time for confirmations before the attack";
+        }
+        else
+        {
+            plan = new Plan(Strategy, Rounds, Messengers, SimTime.FromStart(attackAfter), SimTime.FromStart(confirmBy), roundTrip);
+        }
+
+        return plan is not null;
     }
 
     /// <summary>Plays one game with <paramref name="seed"/>.</summary>
     /// <param name="seed">The master seed.</param>
     /// <param name="recordTrace">Keep the trace's events (sweeps switch it off; the fingerprint stays).</param>
     /// <param name="loggerFactory">Where the generals' log entries go (none by default).</param>
-    public GameResult Play(ulong seed, bool recordTrace = true, ILoggerFactory? loggerFactory = null)
+    public GameResult Play(ulong seed, bool recordTrace = true, ILoggerFactory? loggerFactory = null) =>
+        Play(seed, recordTrace ? RunSettings.Recorded : RunSettings.Unrecorded, loggerFactory);
+
+    /// <summary>Plays one game with <paramref name="seed"/>, traced and limited as <paramref name="settings"/> say.</summary>
+    /// <param name="seed">The master seed.</param>
+    /// <param name="settings">Trace recording or streaming, and the event limit.</param>
+    /// <param name="loggerFactory">Where the generals' log entries go (none by default).</param>
+    public GameResult Play(ulong seed, RunSettings settings, ILoggerFactory? loggerFactory = null)
     {
         Plan plan = MakePlan();
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = recordTrace,
             Network = new FairLossLinkOptions { LossProbability = Loss, DuplicateProbability = Duplicate, Delay = Delay },
             EventLimit = 100_000,
-            TimeLimit = TimeSpan.FromDays(10_000),
+            TimeLimit = TimeLimit,
             LoggerFactory = loggerFactory,
-        });
+        }));
         NodeId a1 = simulation.AddNode("A1", () => new General(plan, isA1: true));
         NodeId a2 = simulation.AddNode("A2", () => new General(plan, isA1: false));
         RunResult run = simulation.Run();
@@ -70,8 +108,14 @@ public sealed record Game(
 /// <param name="Run">How the run ended.</param>
 /// <param name="A1">The first general.</param>
 /// <param name="A2">The second general.</param>
-public sealed record GameResult(Plan Plan, Simulation Simulation, RunResult Run, General A1, General A2)
+public sealed record GameResult(Plan Plan, Simulation Simulation, RunResult Run, General A1, General A2) : IScenarioRun
 {
+    /// <summary>
+    /// Both generals have decided (the run reached T): only then is <see cref="Outcome"/> a verdict. A run that a
+    /// limit stopped before T is undecided. A2 decides only if it heard of the plan.
+    /// </summary>
+    public bool Decided => A1.Attacks is not null && (A2.Attacks is not null || A2.HighestReceived < 0);
+
     /// <summary>A1 attacked.</summary>
     public bool A1Attacks => A1.Attacks == true;
 

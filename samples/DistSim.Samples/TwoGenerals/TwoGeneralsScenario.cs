@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Text.Json;
 using DistSim.Samples.Cli;
 using DistSim.Timing;
@@ -40,7 +39,7 @@ public sealed class TwoGeneralsScenario : IScenario
         _ => "city-captured",
     };
 
-    /// <summary>Builds the game from the options.</summary>
+    /// <summary>Builds the game from the options; options that do not apply to the strategy are usage errors.</summary>
     public static Game GameFrom(ScenarioArgs args)
     {
         string s = args.GetChoice("strategy", "naive", "naive", "acks", "redundant", "timeout-fallback");
@@ -51,6 +50,8 @@ public sealed class TwoGeneralsScenario : IScenario
             "timeout-fallback" => Strategy.TimeoutFallback,
             _ => Strategy.Naive,
         };
+        args.RejectUnless("rounds", strategy == Strategy.Acks, $"only with --strategy acks (not {s})");
+        args.RejectUnless("messengers", strategy == Strategy.Redundant, $"only with --strategy redundant (not {s})");
         return new Game(
             strategy,
             args.GetProbability("loss", 0.3),
@@ -84,105 +85,94 @@ public sealed class TwoGeneralsScenario : IScenario
     public int Run(ScenarioArgs args, TextWriter output)
     {
         Game game = GameFrom(args);
-        try
-        {
-            game.MakePlan(); // validates the timing before any run
-        }
-        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == nameof(Game.AttackAfter))
-        {
-            throw new UsageException($"--attack-after: {args.GetString("attack-after", "?")} leaves no time for confirmations before the attack");
-        }
-
-        if (args.Sweep > 0 && args.RecordTrace)
-        {
-            throw new UsageException("--trace: --trace and --mermaid write one run; they cannot be combined with --sweep");
-        }
-
-        return args.Sweep > 0 ? RunSweep(game, args, output) : RunOne(game, args, output);
-    }
-
-    private int RunOne(Game game, ScenarioArgs args, TextWriter output)
-    {
-        GameResult r;
+        Plan plan = PlanFrom(game, args);
+        args.RejectUnless("log", args.Sweep == 0, "prints one run's log; it cannot be combined with --sweep");
+        var tally = new OutcomeTally();
+        GameResult? single = null;
+        RunSummary summary;
         using (ILoggerFactory? logs = args.Has("log") ? ConsoleLogs() : null)
         {
-            r = game.Play(args.Seed, loggerFactory: logs);
+            summary = Sweep.Fold(args, (seed, settings) => game.Play(seed, settings, logs), (_, r) =>
+            {
+                single = args.Sweep == 0 ? r : null;
+                tally.Add(r);
+            });
         }
 
-        if (args.RecordTrace)
+        return args.Sweep > 0 ? WriteSweep(game, plan, args, output, summary, tally) : WriteOne(game, args, output, summary, single!);
+    }
+
+    /// <summary>The plan, or a usage error naming the option that made it impossible.</summary>
+    private static Plan PlanFrom(Game game, ScenarioArgs args)
+    {
+        if (game.TryMakePlan(out Plan? plan, out string? problem))
         {
-            Report.WriteFiles(args, r.Simulation);
+            return plan;
         }
 
+        string option = args.Has("attack-after") ? "attack-after" : game.Strategy == Strategy.Acks && args.Has("rounds") ? "rounds" : "delay";
+        throw new UsageException($"--{option}: {args.GetString(option, "the default")} {problem}");
+    }
+
+    private int WriteOne(Game game, ScenarioArgs args, TextWriter output, RunSummary summary, GameResult r)
+    {
+        string? result = r.Decided ? RowName(r.Outcome) : null;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, Report.OutcomeName(r.Run.Outcome), r.Run.Fingerprint,
-                    r.Run.Time.TotalSeconds, r.Run.Events, RunTotals.Of(r.Simulation));
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 WriteGameFields(json, game, r.Plan);
-                json.WriteString("result", RowName(r.Outcome));
-                json.WriteBoolean("a1Attacks", r.A1Attacks);
-                json.WriteBoolean("a2Attacks", r.A2Attacks);
-                json.WriteBoolean("orderDelivered", r.OrderDelivered);
+                if (result is null)
+                {
+                    json.WriteNull("result");
+                }
+                else
+                {
+                    json.WriteString("result", result);
+                }
+
+                Report.WriteVerdict(json, "a1Attacks", r.A1.Attacks is null ? null : r.A1Attacks);
+                Report.WriteVerdict(json, "a2Attacks", r.Decided ? r.A2Attacks : null);
+                Report.WriteVerdict(json, "orderDelivered", r.OrderDelivered ? true : r.Decided ? false : null);
                 json.WriteNumber("messengersSent", r.MessengersSent);
                 json.WriteNumber("messengersCaptured", r.MessengersCaptured);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"Two Generals: strategy {Describe(game)}, loss {game.Loss}, seed {args.Seed}"));
+        Report.WriteLimitLine(output, summary);
         output.WriteLine(Invariant($"  attack time T = {Hours(r.Plan.AttackAt.SinceStart)} after the start (crossing time {game.Delay})"));
-        output.WriteLine($"  A1 {(r.A1Attacks ? "attacks" : "does not attack")}{Why(r.A1, true, r.Plan)}");
-        output.WriteLine($"  A2 {(r.A2Attacks ? "attacks" : "does not attack")}{Why(r.A2, false, r.Plan)}");
-        output.WriteLine($"  outcome: {RowName(r.Outcome)}");
+        output.WriteLine(r.A1.Attacks is null ? "  A1 has not decided (the run stopped before T) (incomplete)" : $"  A1 {(r.A1Attacks ? "attacks" : "does not attack")}{Why(r.A1, true, r.Plan)}");
+        output.WriteLine(r.Decided ? $"  A2 {(r.A2Attacks ? "attacks" : "does not attack")}{Why(r.A2, false, r.Plan)}" : "  A2 has not decided (the run stopped before T) (incomplete)");
+        output.WriteLine($"  outcome: {result ?? "undecided (incomplete)"}");
         output.WriteLine(Invariant($"  messengers: {r.MessengersSent} sent, {r.MessengersCaptured} captured, {r.Simulation.Messages.Delivered} arrived"));
         output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
-        return 0;
+        return summary.ExitCode;
     }
 
-    private int RunSweep(Game game, ScenarioArgs args, TextWriter output)
+    private int WriteSweep(Game game, Plan plan, ScenarioArgs args, TextWriter output, RunSummary summary, OutcomeTally tally)
     {
         int n = args.Sweep;
-        var counts = Rows.ToDictionary(o => o, _ => 0L);
-        long delivered = 0, events = 0;
-        double virtualSeconds = 0;
-        var totals = new RunTotals(0, 0, 0, 0);
-        var combined = new XxHash64();
-        Span<byte> buffer = stackalloc byte[8];
-        string outcome = "quiescent";
-        for (int i = 0; i < n; i++)
-        {
-            GameResult r = game.Play(unchecked(args.Seed + (ulong)i), recordTrace: false);
-            counts[r.Outcome]++;
-            delivered += r.OrderDelivered ? 1 : 0;
-            events += r.Run.Events;
-            virtualSeconds += r.Run.Time.TotalSeconds;
-            totals += RunTotals.Of(r.Simulation);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(buffer, r.Run.Fingerprint);
-            combined.Append(buffer);
-            if (r.Run.Outcome != RunOutcome.Quiescent)
-            {
-                outcome = Report.OutcomeName(r.Run.Outcome);
-            }
-        }
-
+        long decided = tally.Decided;
         Dictionary<Outcome, double>? theory = Theory(game);
-        double rate = (double)delivered / n;
+        double? rate = decided > 0 ? (double)tally.Delivered / decided : null;
         double expected = 1 - Math.Pow(game.Loss, game.Strategy == Strategy.Redundant ? game.Messengers : 1);
-        (double low, double high) = Stats.Wilson(delivered, n, 0.99);
-        bool reportsDelivery = game.Strategy is Strategy.Redundant or Strategy.Naive;
+        (double low, double high) = Stats.Wilson(tally.Delivered, decided, 0.99);
+        bool reportsDelivery = game.Strategy is Strategy.Redundant or Strategy.Naive && decided > 0;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, outcome, combined.GetCurrentHashAsUInt64(), virtualSeconds, events, totals);
+                Report.WriteCommon(json, Name, args.Seed, summary);
                 json.WriteNumber("sweep", n);
-                WriteGameFields(json, game, game.MakePlan());
+                WriteGameFields(json, game, plan);
+                json.WriteNumber("undecided", n - decided);
                 json.WriteStartObject("outcomes");
                 foreach (Outcome o in Rows)
                 {
-                    json.WriteNumber(RowName(o), counts[o]);
+                    json.WriteNumber(RowName(o), tally.Counts[(int)o]);
                 }
 
                 json.WriteEndObject();
@@ -197,7 +187,15 @@ public sealed class TwoGeneralsScenario : IScenario
                     json.WriteEndObject();
                 }
 
-                json.WriteNumber("deliveryRate", rate);
+                if (rate is { } r)
+                {
+                    json.WriteNumber("deliveryRate", r);
+                }
+                else
+                {
+                    json.WriteNull("deliveryRate");
+                }
+
                 if (reportsDelivery)
                 {
                     json.WriteNumber("theoreticalDeliveryRate", expected);
@@ -208,25 +206,32 @@ public sealed class TwoGeneralsScenario : IScenario
                     json.WriteBoolean("theoryWithinInterval", expected >= low && expected <= high);
                 }
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"Two Generals sweep: strategy {Describe(game)}, loss {game.Loss}, {n} seeds from {args.Seed}"));
+        Report.WriteLimitLine(output, summary);
+        if (decided < n)
+        {
+            output.WriteLine(Invariant($"  {n - decided} run(s) undecided (stopped before T) are left out: the table covers {decided} (incomplete)"));
+        }
+
         output.WriteLine("  outcome            runs     share   theory");
         foreach (Outcome o in Rows)
         {
             string t = theory is null ? "-" : Invariant($"{theory.GetValueOrDefault(o):F4}");
-            output.WriteLine(Invariant($"  {RowName(o),-16} {counts[o],6}   {(double)counts[o] / n,7:F4}   {t}"));
+            string share = decided > 0 ? Invariant($"{(double)tally.Counts[(int)o] / decided,7:F4}") : "      -";
+            output.WriteLine(Invariant($"  {RowName(o),-16} {tally.Counts[(int)o],6}   {share}   {t}"));
         }
 
-        output.WriteLine(Invariant($"  order reached A2 in {delivered} of {n} runs: rate {rate:F4}"));
+        output.WriteLine(Invariant($"  order reached A2 in {tally.Delivered} of {decided} runs: rate {(rate is { } x ? x.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) : "-")}"));
         if (reportsDelivery)
         {
             output.WriteLine(Invariant($"  theory 1 - p^n = {expected:F4}; 99% interval of the measured rate [{low:F4}, {high:F4}]"));
         }
 
-        output.WriteLine(Invariant($"  messengers: {totals.Sent} sent, {totals.Dropped} captured; fingerprint of the sweep {combined.GetCurrentHashAsUInt64():x16}"));
-        return 0;
+        output.WriteLine(Invariant($"  messengers: {summary.Totals.Sent} sent, {summary.Totals.Dropped} captured; fingerprint of the sweep {summary.Fingerprint:x16}"));
+        return summary.ExitCode;
     }
 
     private static void WriteGameFields(Utf8JsonWriter json, Game game, Plan plan)

@@ -8,16 +8,25 @@ namespace DistSim.Samples.WalKv;
 
 /// <summary>One run of <c>wal-kv</c>.</summary>
 /// <param name="Simulation">The finished simulation.</param>
-/// <param name="Run">How the run ended.</param>
+/// <param name="Run">How the run ended (before the final recovery of a server found down).</param>
 /// <param name="Client">The client (what was acknowledged).</param>
-/// <param name="Server">The server after its last recovery.</param>
-public sealed record WalKvRun(Simulation Simulation, RunResult Run, KvClient Client, KvServer Server)
+/// <param name="Server">The server after its last recovery; null when a limit stopped the run before it could recover.</param>
+public sealed record WalKvRun(Simulation Simulation, RunResult Run, KvClient Client, KvServer? Server) : IScenarioRun
 {
-    /// <summary>Keys whose last acknowledged value the server no longer has.</summary>
-    public int LostAcknowledged => Client.Acknowledged.Count(kv => Server.State.GetValueOrDefault(kv.Key) != kv.Value);
+    /// <summary>
+    /// Keys whose last acknowledged write the server no longer has: it holds an older write for the key, or none.
+    /// A newer write is fine — it is one the client sent after, applied but not yet acknowledged when a limit cut
+    /// the run short. Values are <c>v&lt;write number&gt;</c>. Null when the server could not be checked.
+    /// </summary>
+    public int? LostAcknowledged => Server is { } server
+        ? Client.Acknowledged.Count(kv => WriteNumber(server.State.GetValueOrDefault(kv.Key)) < WriteNumber(kv.Value))
+        : null;
 
     /// <summary>Crashes of the server.</summary>
     public long Crashes => Simulation.Faults.Crashes;
+
+    private static int WriteNumber(string? value) =>
+        value is null ? -1 : int.Parse(value.AsSpan(1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>The <c>wal-kv</c> scenario: a key-value store with a write-ahead log under random crash-recover faults.</summary>
@@ -40,12 +49,15 @@ public sealed class WalKvScenario : IScenario
     ];
 
     /// <summary>Runs one instance.</summary>
-    public static WalKvRun Play(ulong seed, int writes, int keys, TimeSpan crashEvery, int snapshotEvery, bool flush, bool record = true)
+    public static WalKvRun Play(ulong seed, int writes, int keys, TimeSpan crashEvery, int snapshotEvery, bool flush, bool record = true) =>
+        Play(seed, writes, keys, crashEvery, snapshotEvery, flush, record ? RunSettings.Recorded : RunSettings.Unrecorded);
+
+    /// <summary>Runs one instance, traced and limited as <paramref name="settings"/> say.</summary>
+    public static WalKvRun Play(ulong seed, int writes, int keys, TimeSpan crashEvery, int snapshotEvery, bool flush, RunSettings settings)
     {
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(settings.ApplyTo(new SimulationOptions
         {
             Seed = seed,
-            RecordTrace = record,
             TraceLimit = int.MaxValue,
             Network = new FairLossLinkOptions { Delay = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)) },
             Nemesis = new NemesisOptions
@@ -55,18 +67,19 @@ public sealed class WalKvScenario : IScenario
                 Until = TimeSpan.FromSeconds(10),
             },
             TimeLimit = TimeSpan.FromHours(1),
-        });
+        }));
         NodeId server = simulation.AddNode("server", () => new KvServer(flush, snapshotEvery), FailureModels.CrashRecover(tornWrites: true));
         NodeId client = simulation.AddNode("client", () => new KvClient(server, writes, keys, TimeSpan.FromMilliseconds(50)));
         // Run until the client is done and the nemesis has stopped; then the server (restarted if it was down) is checked.
-        RunResult run = simulation.RunUntil(() => simulation.Now.SinceStart > TimeSpan.FromSeconds(12) && simulation.GetNode<KvClient>(client).AcknowledgedCount >= writes);
+        RunResult run = simulation.RunUntil(() => simulation.Now.SinceStart > TimeSpan.FromSeconds(12) && simulation.GetNode(client) is KvClient c && c.AcknowledgedCount >= writes);
         if (!simulation.IsUp(server))
         {
             simulation.Restart(server);
             simulation.RunUntil(simulation.Now + TimeSpan.FromMilliseconds(1));
         }
 
-        return new WalKvRun(simulation, run, simulation.GetNode<KvClient>(client), simulation.GetNode<KvServer>(server));
+        // After an event limit the recovery may not have run: then there is no server to check.
+        return new WalKvRun(simulation, run, simulation.GetNode(client) as KvClient ?? new KvClient(server, writes, keys, TimeSpan.Zero), simulation.GetNode(server) as KvServer);
     }
 
     /// <inheritdoc />
@@ -77,16 +90,30 @@ public sealed class WalKvScenario : IScenario
         TimeSpan crashEvery = args.GetDuration("crash-every", TimeSpan.FromSeconds(1));
         int snapshotEvery = args.GetInt("snapshot-every", 50, min: 1, max: 1_000_000);
         bool flush = !args.Has("no-flush");
-        List<WalKvRun> runs = Sweep.Runs(args, (seed, record) => Play(seed, writes, keys, crashEvery, snapshotEvery, flush, record), r => r.Simulation);
-        int count = runs.Count;
+        long lost = 0, crashes = 0, torn = 0, acknowledged = 0, retries = 0;
+        int runsWithLoss = 0, notChecked = 0;
+        string? recovery = null;
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, crashEvery, snapshotEvery, flush, settings), (_, r) =>
+        {
+            if (r.LostAcknowledged is { } l)
+            {
+                lost += l;
+                runsWithLoss += l > 0 ? 1 : 0;
+            }
+            else
+            {
+                notChecked++;
+            }
 
-        long lost = runs.Sum(r => r.LostAcknowledged);
-        int runsWithLoss = runs.Count(r => r.LostAcknowledged > 0);
-        long crashes = runs.Sum(r => r.Crashes);
-        long torn = runs.Sum(r => r.Simulation.Faults.TornWrites);
-        long acknowledged = runs.Sum(r => r.Client.AcknowledgedCount);
-        RunSummary summary = RunSummary.Of(runs.Select(r => (r.Simulation, r.Run)).ToList());
-        ulong fingerprint = summary.Fingerprint;
+            crashes += r.Crashes;
+            torn += r.Simulation.Faults.TornWrites;
+            acknowledged += r.Client.AcknowledgedCount;
+            retries += r.Client.Retries;
+            recovery = args.Sweep > 0 ? null : r.Server is { } s
+                ? Invariant($"snapshot {(s.SnapshotUsed ? "used" : "none")}, {s.Replayed} log entries replayed, {s.TornFound} torn entry cut")
+                : "none (the run stopped before the server could recover)";
+        });
+        int count = summary.Runs;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -100,22 +127,26 @@ public sealed class WalKvScenario : IScenario
                 json.WriteNumber("tornWrites", torn);
                 json.WriteNumber("lostAcknowledgedWrites", lost);
                 json.WriteNumber("runsWithLoss", runsWithLoss);
-                json.WriteNumber("retries", runs.Sum(r => r.Client.Retries));
+                json.WriteNumber("runsUnchecked", notChecked);
+                json.WriteNumber("retries", retries);
             }));
-            return 0;
+            return summary.ExitCode;
         }
 
         output.WriteLine(Invariant($"wal-kv: {count} run(s) of {writes} writes over {keys} keys, server crashing every {crashEvery.TotalSeconds:0.###} s on average, {(flush ? "group commit (flush, then acknowledge)" : "NO FLUSH (acknowledge from memory)")}"));
-        output.WriteLine(Invariant($"  server crashes {crashes}, torn writes at crashes {torn}, client retries {runs.Sum(r => r.Client.Retries)}"));
-        output.WriteLine(Invariant($"  acknowledged writes lost: {lost} (in {runsWithLoss} of {count} runs)"));
+        Report.WriteLimitLine(output, summary);
+        output.WriteLine(Invariant($"  server crashes {crashes}, torn writes at crashes {torn}, client retries {retries}"));
+        string scope = summary.Complete
+            ? string.Empty
+            : Invariant($" — checked on the {acknowledged} writes acknowledged before the limit, of {(long)writes * count} asked (incomplete)");
+        string skipped = notChecked > 0 ? Invariant($"; {notChecked} run(s) not checked: stopped before the server could recover") : string.Empty;
+        output.WriteLine(Invariant($"  acknowledged writes lost: {lost} (in {runsWithLoss} of {count} runs){scope}{skipped}"));
         if (count == 1)
         {
-            WalKvRun r = runs[0];
-            output.WriteLine(Invariant($"  last recovery: snapshot {(r.Server.SnapshotUsed ? "used" : "none")}, {r.Server.Replayed} log entries replayed, {r.Server.TornFound} torn entry cut"));
+            output.WriteLine($"  last recovery: {recovery}");
         }
 
-        output.WriteLine(Invariant($"  fingerprint {fingerprint:x16}"));
-        return 0;
+        output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        return summary.ExitCode;
     }
-
 }

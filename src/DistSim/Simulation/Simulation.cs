@@ -56,7 +56,7 @@ public sealed partial class Simulation
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);

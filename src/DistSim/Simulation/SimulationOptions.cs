@@ -49,8 +49,23 @@ public sealed record SimulationOptions
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
 
-    /// <summary>Whether the trace keeps its events (the fingerprint is computed either way). Default true.</summary>
-    public bool RecordTrace { get; init; } = true;
+    /// <summary>
+    /// Whether the trace keeps its events in memory (the fingerprint is computed either way). Default true,
+    /// or false when a <see cref="TraceWriter"/> is set: a streamed trace keeps nothing unless this is set too.
+    /// </summary>
+    public bool RecordTrace { get => _recordTrace ?? TraceWriter is null; init => _recordTrace = value; }
+
+    private readonly bool? _recordTrace;
+
+    /// <summary>
+    /// Where to stream the trace as JSON Lines while the run goes: each recorded event is written at once, as
+    /// the very line <see cref="Tracing.Trace.WriteJsonLines"/> would write for it (at most <see cref="TraceLimit"/>
+    /// lines). The header line counts the events, so it is written after the run, by
+    /// <see cref="Tracing.Trace.WriteJsonLinesHeader"/>; header and streamed lines together are byte for byte the
+    /// in-memory export. Never flushed or closed by the simulation; a write error stops the stream, not the run
+    /// (<see cref="Tracing.Trace.WriterFailure"/>). Default: none. See <c>docs/concepts/trace.md</c>.
+    /// </summary>
+    public TextWriter? TraceWriter { get; init; }
 
     /// <summary>
     /// Whether the trace carries a vector clock on every event at a node (start, send, delivery, timer):
@@ -58,7 +73,7 @@ public sealed record SimulationOptions
     /// </summary>
     public bool VectorClocks { get; init; }
 
-    /// <summary>At most this many events are kept in the trace; later ones only update the fingerprint. Default 1,000,000.</summary>
+    /// <summary>At most this many events are kept in the trace (or streamed); later ones only update the fingerprint. Default 1,000,000.</summary>
     public int TraceLimit { get; init; } = 1_000_000;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -21,7 +22,12 @@ internal static class JsonLinesExporter
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            WriteAll(trace, writer);
+            var line = new LineWriter();
+            line.WriteHeader(trace, trace.Events.Count, trace.IsTruncated, writer);
+            foreach (TraceEvent e in trace.Events)
+            {
+                line.WriteEvent(trace, e, writer);
+            }
         }
         finally
         {
@@ -29,32 +35,60 @@ internal static class JsonLinesExporter
         }
     }
 
-    private static void WriteAll(Trace trace, TextWriter writer)
+    /// <summary>
+    /// Writes JSON Lines one line at a time, reusing its buffers: the in-memory export and the streamed trace
+    /// (<see cref="SimulationOptions.TraceWriter"/>) both go through it, so their lines are the same bytes.
+    /// The caller sets the invariant culture.
+    /// </summary>
+    internal sealed class LineWriter
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        private readonly ArrayBufferWriter<byte> _buffer = new(256);
+        private readonly Utf8JsonWriter _json;
+        private char[] _chars = new char[256];
+
+        public LineWriter() => _json = new Utf8JsonWriter(_buffer, Options);
+
+        /// <summary>The first line: the run, the fingerprint algorithm, how many events follow and whether recording was cut.</summary>
+        public void WriteHeader(Trace trace, long recorded, bool truncated, TextWriter writer)
         {
-            json.WriteStartObject();
-            json.WriteString("kind", "run");
-            json.WriteNumber("seed", trace.Seed);
-            json.WriteString("fingerprintAlgorithm", "distsim-fingerprint-v1");
-            json.WriteNumber("recorded", trace.Events.Count);
-            json.WriteBoolean("truncated", trace.IsTruncated);
-            json.WriteEndObject();
+            Start();
+            _json.WriteStartObject();
+            _json.WriteString("kind", "run");
+            _json.WriteNumber("seed", trace.Seed);
+            _json.WriteString("fingerprintAlgorithm", "distsim-fingerprint-v1");
+            _json.WriteNumber("recorded", recorded);
+            _json.WriteBoolean("truncated", truncated);
+            _json.WriteEndObject();
+            Finish(writer);
         }
 
-        writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-        writer.Write('\n');
-        foreach (TraceEvent e in trace.Events)
+        /// <summary>One event's line.</summary>
+        public void WriteEvent(Trace trace, in TraceEvent e, TextWriter writer)
         {
-            buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer, Options))
+            Start();
+            JsonLinesExporter.WriteEvent(_json, trace, e);
+            Finish(writer);
+        }
+
+        private void Start()
+        {
+            _buffer.ResetWrittenCount();
+            _json.Reset(_buffer);
+        }
+
+        private void Finish(TextWriter writer)
+        {
+            _json.Flush();
+            ReadOnlySpan<byte> bytes = _buffer.WrittenSpan;
+            int length = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 1;
+            if (_chars.Length < length)
             {
-                WriteEvent(json, trace, e);
+                _chars = new char[Math.Max(length, _chars.Length * 2)];
             }
 
-            writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-            writer.Write('\n');
+            int count = Encoding.UTF8.GetChars(bytes, _chars);
+            _chars[count] = '\n';
+            writer.Write(_chars, 0, count + 1);
         }
     }
 

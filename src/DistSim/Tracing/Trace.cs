@@ -7,8 +7,9 @@ namespace DistSim.Tracing;
 
 /// <summary>
 /// The record of a run: every event in order, and a 64-bit <see cref="Fingerprint"/> over all of them.
-/// Recording can be switched off (<see cref="SimulationOptions.RecordTrace"/>) or capped
-/// (<see cref="SimulationOptions.TraceLimit"/>); the fingerprint always covers every event.
+/// Events are kept in memory (<see cref="SimulationOptions.RecordTrace"/>), streamed as JSON Lines as they
+/// happen (<see cref="SimulationOptions.TraceWriter"/>), both, or neither; either way at most
+/// <see cref="SimulationOptions.TraceLimit"/> of them, and the fingerprint always covers every event.
 /// </summary>
 /// <remarks>Not thread-safe; owned by one simulation. See <c>docs/concepts/trace.md</c>.</remarks>
 public sealed class Trace
@@ -18,12 +19,20 @@ public sealed class Trace
     private readonly Fingerprint _fingerprint = new();
     private readonly Func<int, string> _nodeName;
     private readonly int _limit;
+    private readonly TextWriter? _writer;
+    private readonly JsonLinesExporter.LineWriter? _lines;
+    private readonly bool _keeps;
+    private int _recorded;
+    private long _failedAt;
 
-    internal Trace(ulong seed, bool record, int limit, Func<int, string> nodeName)
+    internal Trace(ulong seed, bool record, int limit, TextWriter? writer, Func<int, string> nodeName)
     {
         Seed = seed;
         IsRecording = record;
         _limit = limit;
+        _writer = writer;
+        _lines = writer is null ? null : new JsonLinesExporter.LineWriter();
+        _keeps = record || writer is not null;
         _nodeName = nodeName;
         _eventsView = _events.AsReadOnly();
     }
@@ -34,8 +43,15 @@ public sealed class Trace
     /// <summary>Whether events are kept in <see cref="Events"/> (the fingerprint is computed either way).</summary>
     public bool IsRecording { get; }
 
-    /// <summary>True when recording stopped at <see cref="SimulationOptions.TraceLimit"/> events.</summary>
+    /// <summary>True when recording (in memory or to <see cref="SimulationOptions.TraceWriter"/>) stopped at <see cref="SimulationOptions.TraceLimit"/> events.</summary>
     public bool IsTruncated { get; private set; }
+
+    /// <summary>
+    /// Why writing to <see cref="SimulationOptions.TraceWriter"/> stopped (an I/O error, or a payload whose
+    /// <c>ToString</c> threw), or null. The run itself goes on unaffected; the events after the failure are not
+    /// written, and <see cref="WriteJsonLinesHeader"/> throws, so the incomplete file cannot pass for a whole one.
+    /// </summary>
+    public Exception? WriterFailure { get; private set; }
 
     /// <summary>The recorded events, in order.</summary>
     public IReadOnlyList<TraceEvent> Events => _eventsView;
@@ -59,6 +75,26 @@ public sealed class Trace
     /// <summary>Writes the trace as JSON Lines: a header line, then one line per recorded event.</summary>
     /// <param name="writer">Where to write; not closed.</param>
     public void WriteJsonLines(TextWriter writer) => JsonLinesExporter.Write(this, writer);
+
+    /// <summary>
+    /// Writes the header line of the JSON Lines trace streamed to <see cref="SimulationOptions.TraceWriter"/>:
+    /// the line that <see cref="WriteJsonLines"/> puts first. It counts the events written, so it can only be
+    /// written once the run is over: this line followed by the streamed lines is, byte for byte, what
+    /// <see cref="WriteJsonLines"/> writes for the same run when it records in memory. See <c>docs/concepts/trace.md</c>.
+    /// </summary>
+    /// <param name="writer">Where to write; not closed.</param>
+    /// <exception cref="InvalidOperationException">Writing the stream failed (<see cref="WriterFailure"/>): the streamed trace is incomplete.</exception>
+    public void WriteJsonLinesHeader(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (WriterFailure is { } failure)
+        {
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"the streamed trace is incomplete: writing event {_failedAt} failed: {failure.Message}"), failure);
+        }
+
+        new JsonLinesExporter.LineWriter().WriteHeader(this, _recorded, IsTruncated, writer);
+    }
 
     /// <summary>
     /// The trace as a Mermaid sequence diagram (deliveries, drops and faults; at most <paramref name="maxEvents"/>
@@ -144,18 +180,48 @@ public sealed class Trace
     {
         _fingerprint.Append(kind, time.Ticks, node, peer, message, packet, timer, cause, payload, mark);
         long index = Count++;
-        if (!IsRecording)
+        if (!_keeps)
         {
             return;
         }
 
-        if (_events.Count >= _limit)
+        if (_recorded >= _limit)
         {
             IsTruncated = true;
             return;
         }
 
-        _events.Add(new TraceEvent(
-            index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload, mark, clock));
+        _recorded++;
+        var e = new TraceEvent(index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload, mark, clock);
+        if (IsRecording)
+        {
+            _events.Add(e);
+        }
+
+        if (_writer is not null && WriterFailure is null)
+        {
+            Stream(e);
+        }
+    }
+
+    /// <summary>Writes one event's line to the trace writer; a failure stops the stream, never the run.</summary>
+    private void Stream(in TraceEvent e)
+    {
+        CultureInfo saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        try
+        {
+            _lines!.WriteEvent(this, e, _writer!);
+        }
+        catch (Exception ex)
+        {
+            // Node code may be on the stack (a Send records its event): an I/O error must not pass for its fault.
+            WriterFailure = ex;
+            _failedAt = e.Index;
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
     }
 }

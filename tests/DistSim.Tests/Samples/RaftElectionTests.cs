@@ -8,17 +8,23 @@ namespace DistSim.Tests.Samples;
 
 public class RaftElectionTests
 {
-    private static JsonElement Json(params string[] args)
+    private static JsonElement Json(params string[] args) => Json(0, args);
+
+    private static JsonElement Json(int exitCode, params string[] args)
     {
         var output = new StringWriter();
-        Assert.Equal(0, Runner.Execute([.. args, "--json"], output, new StringWriter()));
+        Assert.Equal(exitCode, Runner.Execute([.. args, "--json"], output, new StringWriter()));
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
     }
 
     [Fact(DisplayName = "Raft, 200 trials per range: 150–150 far slower than 150–155, which is slower than 150–300; one leader per term everywhere")]
     public void Figure16Shape()
     {
-        JsonElement none = Json("raft-election", "--timeout-min", "150", "--timeout-max", "150", "--sweep", "200");
+        // Without randomness most trials never elect: each stops at its 5-minute time limit, which is reported (exit 3).
+        JsonElement none = Json(Runner.LimitHit, "raft-election", "--timeout-min", "150", "--timeout-max", "150", "--sweep", "200");
+        Assert.Equal("time", none.GetProperty("limitHit").GetString());
+        Assert.Equal(none.GetProperty("unfinished").GetInt32(), none.GetProperty("incompleteRuns").GetInt32());
+        Assert.True(none.GetProperty("unfinished").GetInt32() > 100);
         JsonElement little = Json("raft-election", "--timeout-min", "150", "--timeout-max", "155", "--sweep", "200");
         JsonElement wide = Json("raft-election", "--timeout-min", "150", "--timeout-max", "300", "--sweep", "200");
 

@@ -1,0 +1,31 @@
+namespace DistSim.Samples.Cli;
+
+/// <summary>
+/// How the runner wants one run traced and limited, from <c>--trace</c>, <c>--mermaid</c> and <c>--event-limit</c>:
+/// each scenario builds its <see cref="SimulationOptions"/> and passes them through <see cref="ApplyTo"/>.
+/// </summary>
+public sealed record RunSettings
+{
+    /// <summary>Keep the trace's events in memory (for tests that inspect them, and for <c>--mermaid</c>).</summary>
+    public static RunSettings Recorded { get; } = new() { RecordTrace = true };
+
+    /// <summary>Keep no events (sweeps): the fingerprint is computed all the same.</summary>
+    public static RunSettings Unrecorded { get; } = new();
+
+    /// <summary>Whether the trace keeps its events in memory.</summary>
+    public bool RecordTrace { get; init; }
+
+    /// <summary>Where to stream the trace as JSON Lines (<c>--trace</c>), or null.</summary>
+    public TextWriter? TraceWriter { get; init; }
+
+    /// <summary>The event limit of <c>--event-limit</c>, or null for the scenario's own.</summary>
+    public long? EventLimit { get; init; }
+
+    /// <summary>The scenario's options with these settings applied.</summary>
+    public SimulationOptions ApplyTo(SimulationOptions options) => options with
+    {
+        RecordTrace = RecordTrace,
+        TraceWriter = TraceWriter,
+        EventLimit = EventLimit ?? options.EventLimit,
+    };
+}
