@@ -8,7 +8,16 @@ namespace DistSim;
 public sealed partial class Simulation
 {
     /// <summary>Node faults injected so far.</summary>
-    public FaultCounters Faults { get; } = new();
+    public FaultCounters Faults
+    {
+        get
+        {
+            CheckThread(nameof(Faults));
+            return _faults;
+        }
+    }
+
+    private readonly FaultCounters _faults = new();
 
     /// <summary>The failure model of a node.</summary>
     /// <param name="node">A node of this simulation.</param>
@@ -70,7 +79,7 @@ public sealed partial class Simulation
         {
             if (e.Kind == EventKind.Packet)
             {
-                Messages.Dropped++; // it sat in the buffer of a machine that went down
+                _messages.Dropped++; // it sat in the buffer of a machine that went down
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }
             else if (e.Kind == EventKind.NodeAction)
@@ -81,15 +90,15 @@ public sealed partial class Simulation
 
         record.Deferred.Clear();
         ReleaseTimersOf(node.Value);
-        Faults.Crashes++;
+        _faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         if (record.Storage.Crash(record.Model.TornWrites, record.Faults) is { } torn)
         {
-            Faults.TornWrites++;
+            _faults.TornWrites++;
             RecordEvent(TraceEventKind.TornWrite, node.Value, -1, 0, 0, 0, DropCause.None, torn);
         }
 
-        Network.OnCrash(node);
+        _network.OnCrash(node);
         return true;
     }
 
@@ -109,7 +118,7 @@ public sealed partial class Simulation
         }
 
         record.Up = true;
-        Faults.Restarts++;
+        _faults.Restarts++;
         RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, ++record.StartGeneration, 0, null));
         return true;
@@ -150,7 +159,7 @@ public sealed partial class Simulation
         }
 
         record.Paused = true;
-        Faults.Pauses++;
+        _faults.Pauses++;
         RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
         if (_timing.StepBound is { } bound)
         {

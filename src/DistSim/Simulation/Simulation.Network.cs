@@ -23,12 +23,12 @@ public sealed partial class Simulation
 
         ArgumentNullException.ThrowIfNull(message);
         long id = ++_messageIds;
-        Messages.Sent++;
+        _messages.Sent++;
         RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
         // behaviour act here). Then the link protocol of the pair takes the message.
-        Network.Pair(from, to.Value).Session.Send(id, message);
+        _network.Pair(from, to.Value).Session.Send(id, message);
         return id;
     }
 
@@ -41,7 +41,7 @@ public sealed partial class Simulation
         int from = reverse ? pair.To.Value : pair.From.Value;
         int to = reverse ? pair.From.Value : pair.To.Value;
         long packet = ++_packetIds;
-        Messages.Packets++;
+        _messages.Packets++;
         if (kind == TransmitKind.Retransmit)
         {
             RecordEvent(TraceEventKind.Retransmit, from, to, messageId, packet, 0, DropCause.None, frame);
@@ -55,7 +55,7 @@ public sealed partial class Simulation
         NodeRecord sender = _nodes[from];
         if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && sender.SendOmission.Happens(sender.Faults)))
         {
-            Messages.Dropped++;
+            _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
             return;
         }
@@ -70,7 +70,7 @@ public sealed partial class Simulation
             {
                 wire = tampered;
                 mark = PacketMark.Tampered;
-                Attacks.TamperAttempts++;
+                _attacks.TamperAttempts++;
                 RecordEvent(TraceEventKind.Tampered, from, to, messageId, packet, 0, DropCause.None, wire, mark);
             }
         }
@@ -80,7 +80,7 @@ public sealed partial class Simulation
         switch (channel.Decide())
         {
             case PacketFate.Lost:
-                Messages.Dropped++;
+                _messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
@@ -89,8 +89,8 @@ public sealed partial class Simulation
             case PacketFate.Twice:
                 SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, packet, wire, mark);
                 long copy = ++_packetIds;
-                Messages.Packets++;
-                Messages.Duplicated++;
+                _messages.Packets++;
+                _messages.Duplicated++;
                 RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
                 SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, copy, wire, mark);
                 break;
@@ -110,12 +110,12 @@ public sealed partial class Simulation
         if (forge)
         {
             int claimed = adversary.ClaimedSender(to, _nodes.Count);
-            LinkPair forgedPair = Network.Pair(claimed, to);
+            LinkPair forgedPair = _network.Pair(claimed, to);
             object forged = adversary.Forge(frame);
             long message = ++_messageIds; // a message no node sent
             long packet = ++_packetIds;
-            Messages.Packets++;
-            Attacks.ForgeAttempts++;
+            _messages.Packets++;
+            _attacks.ForgeAttempts++;
             RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
             SchedulePacket(forgedPair, forgedPair.Channel.Options.Delay.SampleTicks(adversary.Stream), forgedPair.Index, message, packet, forged, PacketMark.Forged);
         }
@@ -123,10 +123,10 @@ public sealed partial class Simulation
         if (replay && adversary.PickRemembered() is { } old)
         {
             long packet = ++_packetIds;
-            Messages.Packets++;
-            Attacks.ReplayAttempts++;
+            _messages.Packets++;
+            _attacks.ReplayAttempts++;
             RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
-            LinkPair oldPair = Network.PairAt(old.PairIndex);
+            LinkPair oldPair = _network.PairAt(old.PairIndex);
             SchedulePacket(oldPair, oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
     }
@@ -141,7 +141,7 @@ public sealed partial class Simulation
         RequireNode(claimed, nameof(claimed));
         RequireNode(to, nameof(to));
         ArgumentNullException.ThrowIfNull(message);
-        LinkPair pair = Network.Pair(claimed.Value, to.Value);
+        LinkPair pair = _network.Pair(claimed.Value, to.Value);
         RandomStream random = _nodes[forger].Random;
         (long senderIncarnation, long receiverIncarnation) = pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
         object frame = pair.Link switch
@@ -153,7 +153,7 @@ public sealed partial class Simulation
         };
         long id = ++_messageIds;
         long packet = ++_packetIds;
-        Messages.Packets++;
+        _messages.Packets++;
         RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
         SchedulePacket(pair, pair.Channel.SampleDelayTicks(), pair.Index, id, packet, frame, PacketMark.Forged);
     }
@@ -169,10 +169,10 @@ public sealed partial class Simulation
     internal void DeliverToNode(in LinkPacket packet, object message)
     {
         int node = packet.To.Value;
-        Messages.Delivered++;
+        _messages.Delivered++;
         if (_adversary is not null)
         {
-            Attacks.OnDeliver(packet.MessageId, packet.Mark);
+            _attacks.OnDeliver(packet.MessageId, packet.Mark);
         }
 
         RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
@@ -208,7 +208,7 @@ public sealed partial class Simulation
                     DropCause.None, packet.Frame, packet.Mark);
                 break;
             case LinkVerdict.OutOfWindow:
-                Messages.Dropped++;
+                _messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, packet.From.Value, packet.To.Value, messageId, packet.PacketId, 0,
                     DropCause.OutOfWindow, packet.Frame, packet.Mark);
                 break;
@@ -222,7 +222,7 @@ public sealed partial class Simulation
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0");
         }
 
-        LinkPair pair = Network.PairAt(pairIndex);
+        LinkPair pair = _network.PairAt(pairIndex);
         Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, pair.From.Value, -1, pairIndex, token, 0, null));
     }
 
@@ -234,16 +234,16 @@ public sealed partial class Simulation
     private void SchedulePacket(LinkPair path, long delayTicks, int sessionIndex, long message, long packet, object frame, PacketMark mark)
     {
         int from = path.From.Value, to = path.To.Value;
-        if (Network.IsCutNow(from, to))
+        if (_network.IsCutNow(from, to))
         {
-            Messages.Dropped++;
+            _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Partition, frame, mark);
             return;
         }
 
         if (path.Channel.Options.Capacity is int capacity && path.InFlight >= capacity)
         {
-            Messages.Dropped++;
+            _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
             return;
         }
@@ -254,22 +254,22 @@ public sealed partial class Simulation
         }
 
         path.InFlight++;
-        Messages.InFlight++;
+        _messages.InFlight++;
         Schedule(
             SaturatingAdd(_now, delayTicks),
-            new ScheduledEvent(EventKind.Packet, to, from, sessionIndex, message, packet, frame, mark, Network.PartitionEpoch));
+            new ScheduledEvent(EventKind.Packet, to, from, sessionIndex, message, packet, frame, mark, _network.PartitionEpoch));
     }
 
     /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link session.</summary>
     private void ArrivePacket(in ScheduledEvent e)
     {
-        Messages.InFlight--;
-        LinkPair session = Network.PairAt(e.Slot);
+        _messages.InFlight--;
+        LinkPair session = _network.PairAt(e.Slot);
         LinkPair path = session.From.Value == e.Peer && session.To.Value == e.Node ? session : session.Reverse;
         path.InFlight--;
-        if (Network.WasCutSince(e.Epoch, e.Peer, e.Node))
+        if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {
-            Messages.Dropped++;
+            _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.Partition, e.Payload, e.Mark);
             return;
         }
@@ -282,7 +282,7 @@ public sealed partial class Simulation
             : DropCause.None;
         if (cause != DropCause.None)
         {
-            Messages.Dropped++;
+            _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, cause, e.Payload, e.Mark);
             return;
         }

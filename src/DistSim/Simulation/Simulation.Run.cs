@@ -230,7 +230,7 @@ public sealed partial class Simulation
                 ArrivePacket(e);
                 break;
             case EventKind.LinkTimer:
-                Network.PairAt(e.Slot).Session.OnTimer(e.Id);
+                _network.PairAt(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
                 if (!_nodes[e.Node].Up || e.Id != _nodes[e.Node].StartGeneration)

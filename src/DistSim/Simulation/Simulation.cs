@@ -57,7 +57,7 @@ public sealed partial class Simulation
         _queueLimit = options.QueueLimit;
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Network = new SimNetwork(this, options.Network, options.Link);
+        _network = new SimNetwork(this, options.Network, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
@@ -129,19 +129,53 @@ public sealed partial class Simulation
     private SimTime CurrentTime => new(_now, trusted: true);
 
     /// <summary>Message counts so far.</summary>
-    public MessageCounters Messages { get; } = new();
+    public MessageCounters Messages
+    {
+        get
+        {
+            CheckThread(nameof(Messages));
+            return _messages;
+        }
+    }
+
+    private readonly MessageCounters _messages = new();
 
     /// <summary>What the in-transit adversary tried and what got through (all zero without an adversary).</summary>
-    public AttackCounters Attacks { get; } = new();
+    public AttackCounters Attacks
+    {
+        get
+        {
+            CheckThread(nameof(Attacks));
+            return _attacks;
+        }
+    }
+
+    private readonly AttackCounters _attacks = new();
 
     /// <summary>The network: per-pair link configuration.</summary>
-    public SimNetwork Network { get; }
+    public SimNetwork Network
+    {
+        get
+        {
+            CheckThread(nameof(Network));
+            return _network;
+        }
+    }
+
+    private readonly SimNetwork _network;
 
     /// <summary>Ids of all nodes, in the order they were added.</summary>
     public IReadOnlyList<NodeId> Nodes => _nodeIdsView;
 
     /// <summary>The failure that stopped the run, if node code threw.</summary>
-    public SimulationFailureException? Failure => _failure;
+    public SimulationFailureException? Failure
+    {
+        get
+        {
+            CheckThread(nameof(Failure));
+            return _failure;
+        }
+    }
 
     /// <summary>
     /// Adds a node. Its object is created from <paramref name="factory"/> when it starts: at the current

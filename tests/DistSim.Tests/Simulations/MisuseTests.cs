@@ -64,7 +64,7 @@ public class MisuseTests
         sim.Run();
 
         var ex = Assert.IsType<InvalidOperationException>(seen);
-        Assert.Contains(call is "Partition" or "SetLink" ? call : "Simulation." + call, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(call is "Partition" or "SetLink" ? "Simulation.Network" : "Simulation." + call, ex.Message, StringComparison.Ordinal);
         Assert.Contains("thread", ex.Message, StringComparison.Ordinal);
     }
 
