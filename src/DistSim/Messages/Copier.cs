@@ -61,12 +61,26 @@ internal sealed class Copier
             case CopyKind.Share:
                 return value;
             case CopyKind.Refused:
-                throw new CopyRefusedException(MessageRefusalReason.Delegate, value.GetType());
+                throw new CopyRefusedException(plan.Refusal!.Reason, value.GetType());
             case CopyKind.Array when Unsafe.As<Array>(value).Length == 0:
                 return value;
         }
 
-        if (_memo.TryGetValue(value, out object? existing))
+        // One lookup: a rebuilt collection registers itself; anything else takes its memo entry now and fills it below.
+        object? existing = null;
+        bool seen;
+        ref object? memo = ref Unsafe.NullRef<object?>();
+        if (plan.Kind == CopyKind.Rebuild)
+        {
+            seen = _memo.TryGetValue(value, out existing);
+        }
+        else
+        {
+            memo = ref CollectionsMarshal.GetValueRefOrAddDefault(_memo, value, out seen)!;
+            existing = memo;
+        }
+
+        if (seen)
         {
             for (int i = 0; i < _depth; i++)
             {
@@ -96,7 +110,7 @@ internal sealed class Copier
         else
         {
             clone = plan.Clone!(value);
-            _memo.Add(value, clone);
+            memo = clone; // before anything else is added to the memo
             Fix(clone, plan, semanticElements: true);
         }
 
@@ -123,9 +137,9 @@ internal sealed class Copier
             case CopyKind.Share:
                 return value;
             case CopyKind.Refused:
-                throw new CopyRefusedException(MessageRefusalReason.Delegate, value.GetType());
+                throw new CopyRefusedException(plan.Refusal!.Reason, value.GetType());
             case CopyKind.Rebuild:
-                return CopySemantic(value);
+                return _memo.TryGetValue(value, out object? rebuilt) ? rebuilt : CopySemantic(value);
             case CopyKind.Array when Unsafe.As<Array>(value).Length == 0:
                 return value;
         }
@@ -135,13 +149,14 @@ internal sealed class Copier
             return CopySemantic(value);
         }
 
-        if (_memo.TryGetValue(value, out object? existing))
+        ref object? memo = ref CollectionsMarshal.GetValueRefOrAddDefault(_memo, value, out bool seen);
+        if (seen)
         {
-            return existing;
+            return memo;
         }
 
         object clone = plan.Clone!(value);
-        _memo.Add(value, clone);
+        memo = clone;
         if (plan.NeedsFix)
         {
             _pending.Add((clone, plan, semanticElements));

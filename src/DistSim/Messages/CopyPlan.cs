@@ -53,6 +53,8 @@ internal sealed class CopyPlan
     /// <summary>An array or a BCL type: at an internal position of a BCL object it is copied without cycle checks (views and linked nodes point back).</summary>
     public bool IsBcl { get; }
 
+    public Refusal? Refusal { get; private init; }
+
     public Func<object, object>? Clone { get; private init; }
 
     /// <summary>For objects: replaces the mutable references of a clone by their copies (null when there are none).</summary>
@@ -76,7 +78,7 @@ internal sealed class CopyPlan
         TypeFacts facts = TypeFacts.Of(type);
         if (facts.Refusal is not null)
         {
-            return new CopyPlan(type, CopyKind.Refused);
+            return new CopyPlan(type, CopyKind.Refused) { Refusal = facts.Refusal };
         }
 
         if (type == typeof(string) || facts.IsDeeplyImmutable)

@@ -194,3 +194,32 @@ public class CollectionCopyTests
         AssertIndependent(tagged, taggedCopy, c => c.Add(5));
     }
 }
+
+public class ArrayCopyTests
+{
+    [Fact]
+    public void MultiDimensionalArraysOfReferences_AreEncodedAndCopied()
+    {
+        var shared = new Counter { Value = 1 };
+        var grid = new Counter?[2, 3];
+        grid[0, 1] = shared;
+        grid[1, 2] = shared;
+        grid[1, 0] = new Counter { Value = 2 };
+        var cube = (string?[,,])Array.CreateInstance(typeof(string), [2, 2, 2], [1, 0, -1]);
+        cube[2, 1, 0] = "\uD800";
+        var message = new Holder { Payload = new object[] { grid, cube, new[] { new Pair { L = new Leaf(1, "a") } } } };
+
+        Holder copy = MessageCopier.DeepCopy(message);
+
+        Assert.Equal(MessageCodec.Encode(message), MessageCodec.Encode(copy));
+        Assert.Empty(GraphChecks.SharedMutable(message, copy));
+        var gridCopy = (Counter?[,])((object[])copy.Payload!)[0];
+        Assert.Same(gridCopy[0, 1], gridCopy[1, 2]);
+        Assert.NotSame(shared, gridCopy[0, 1]);
+        var cubeCopy = (string?[,,])((object[])copy.Payload!)[1];
+        Assert.Equal((1, -1, "\uD800"), (cubeCopy.GetLowerBound(0), cubeCopy.GetLowerBound(2), cubeCopy[2, 1, 0]));
+
+        cube[1, 0, -1] = "x";
+        Assert.NotEqual(MessageCodec.Encode(message), MessageCodec.Encode(copy));
+    }
+}

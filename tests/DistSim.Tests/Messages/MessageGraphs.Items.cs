@@ -30,7 +30,7 @@ public static partial class MessageGraphs
         from name in Strings
         from version in Small
         from extra in Small
-        from log in Small.ArrayOf()
+        from log in Arrays(Small)
         select new Scalars(
             secret, note, id, weight, (float)ratio, price, flag, letter, mood, new DateTime(2020, 1, 1, 0, 0, 0, kind).AddDays(day),
             new Guid(key, 0, 0, new byte[8]), maybe, pairX, pairS, pairD, new Point(px, py), count, label, name, version, extra, log);
@@ -44,7 +44,7 @@ public static partial class MessageGraphs
     private static Gen<Func<BuildContext, Item>?> Nested(int depth, int pool) =>
         depth <= 0
             ? Gen.Constant<Func<BuildContext, Item>?>(null)
-            : Gen.Frequency((2, Gen.Constant<Func<BuildContext, Item>?>(null)), (1, ItemGen(depth - 1, pool).Select(f => (Func<BuildContext, Item>?)f)));
+            : Gen.Frequency((1, Gen.Constant<Func<BuildContext, Item>?>(null)), (1, ItemGen(depth - 1, pool).Select(f => (Func<BuildContext, Item>?)f)));
 
     private static Gen<Refs> RefsGen(int depth, int pool) =>
         from leaf in LeafGen
@@ -53,17 +53,17 @@ public static partial class MessageGraphs
         from payload in PayloadGen(depth, pool)
         from next in Nested(depth, pool)
         from counter in Gen.Choose(-1, pool - 1)
-        from numbers in OrNull(Ints.ArrayOf())
-        from grid in OrNull(Small.Array2DOf())
-        from jagged in OrNull(OrNull(Strings.ArrayOf()).ArrayOf())
+        from numbers in OrNull(Arrays(Ints))
+        from grid in OrNull(from rows in Gen.Choose(0, 4) from cols in Gen.Choose(0, 4) from g in Small.Array2DOf(rows, cols) select g)
+        from jagged in OrNull(Arrays(OrNull(Arrays(Strings))))
         from pairs in OrNull(Several(from x in Small from sv in Strings from l in LeafGen select (Func<BuildContext, Pair>)(c => new Pair { X = x, S = sv, L = l(c), D = x / 2.0 }), 3))
         from leaves in OrNull(Several(LeafGen, 4))
         from children in depth <= 0 ? Gen.Constant<(string, Func<BuildContext, Item>?)[]?>(null)
             : OrNull(Gen.Choose(0, 3).SelectMany(n => (from k in Keys from child in Nested(depth, pool) select (k, child)).ArrayOf(n)))
-        from tags in OrNull(Keys.ArrayOf())
-        from index in OrNull((from k in Small from v in Strings select (k, v)).ArrayOf())
-        from chain in OrNull(Gen.Choose(-1, pool - 1).ArrayOf())
-        from labels in OrNull(Keys.ArrayOf())
+        from tags in OrNull(Arrays(Keys))
+        from index in OrNull(Arrays(from k in Small from v in Strings select (k, v)))
+        from chain in OrNull(Arrays(Gen.Choose(-1, pool - 1)))
+        from labels in OrNull(Arrays(Keys))
         select new Refs(leaf, sealedLeaf, pairLeaf, payload, next, counter, numbers, grid, jagged, pairs, leaves, children, tags, index, chain, labels);
 
     private static Gen<Func<BuildContext, object?>> PayloadGen(int depth, int pool)
@@ -78,7 +78,7 @@ public static partial class MessageGraphs
             Gen.Constant<Func<BuildContext, object?>>(_ => null),
             simple,
             Gen.Choose(0, pool - 1).Select(i => (Func<BuildContext, object?>)(c => c.Pool[i])),
-            Ints.ArrayOf().Select(a => (Func<BuildContext, object?>)(_ => a.Clone())),
+            Arrays(Ints).Select(a => (Func<BuildContext, object?>)(_ => a.Clone())),
             Several(simple, 4).Select(xs => (Func<BuildContext, object?>)(c => c.List(xs.Select(x => x(c))))),
             (from x in Small from sv in Strings from l in LeafGen select (Func<BuildContext, object?>)(c => new Pair { X = x, S = sv, L = l(c) })),
             Doubles.Select(d => (Func<BuildContext, object?>)(_ => new Point(d, 1))),

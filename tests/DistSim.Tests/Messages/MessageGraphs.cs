@@ -83,7 +83,7 @@ public static partial class MessageGraphs
         (from a in Ints
          from b in Strings
          from x in ArbMap.Default.GeneratorFor<long>()
-         from tags in Keys.ArrayOf()
+         from tags in Arrays(Keys)
          from p in Doubles
          from m in Gen.Elements(Mood.Calm, Mood.Busy, Mood.Lost)
          from amount in ArbMap.Default.GeneratorFor<decimal>()
@@ -97,7 +97,7 @@ public static partial class MessageGraphs
 
     private static Gen<Func<BuildContext, Counter>> CounterGen =>
         from value in Ints
-        from history in Small.ArrayOf()
+        from history in Arrays(Small)
         from same in ArbMap.Default.GeneratorFor<bool>()
         select (Func<BuildContext, Counter>)(c =>
         {
@@ -122,6 +122,9 @@ public static partial class MessageGraphs
 
     private static Gen<T?> OrNull<T>(Gen<T> gen)
         where T : class => Gen.Frequency((1, Gen.Constant<T?>(null)), (3, gen.Select(x => (T?)x)));
+
+    /// <summary>Arrays of up to 12 elements, whatever the size (the mutation properties visit every element).</summary>
+    private static Gen<T[]> Arrays<T>(Gen<T> gen) => Gen.Choose(0, 12).SelectMany(n => gen.ArrayOf(n));
 
     private static Gen<Func<BuildContext, T>[]> Several<T>(Gen<Func<BuildContext, T>> gen, int max) =>
         Gen.Choose(0, max).SelectMany(n => gen.ArrayOf(n));

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace DistSim.Tests.Messages;
 
@@ -17,14 +18,22 @@ public static partial class Mutations
 {
     private const BindingFlags Instance = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
-    /// <summary>Applies one mutation: the first site from <paramref name="pick"/> on that accepts <paramref name="variant"/>.</summary>
-    public static string Mutate(object root, int pick, int variant, bool skipImmutable = false)
+    /// <summary>How many kinds of places the graph has (a field name, the elements of a collection, …).</summary>
+    public static int KindCount(object root, bool skipImmutable = false) => Kinds(root, skipImmutable).Count;
+
+    /// <summary>
+    /// Applies one mutation at a place of kind <paramref name="kind"/> (chosen by <paramref name="pick"/>), or, if no place of
+    /// that kind accepts <paramref name="variant"/>, at the next place that does.
+    /// </summary>
+    public static string Mutate(object root, int kind, int pick, int variant, bool skipImmutable = false)
     {
-        List<MutationSite> sites = Sites(root).FindAll(s => !skipImmutable || !s.InsideImmutable);
-        int start = (int)((uint)pick % (uint)sites.Count);
+        List<List<MutationSite>> kinds = Kinds(root, skipImmutable);
+        List<MutationSite> sites = kinds.SelectMany(k => k).ToList();
+        List<MutationSite> chosen = kinds[kind % kinds.Count];
+        int first = sites.IndexOf(chosen[(int)((uint)pick % (uint)chosen.Count)]);
         for (int k = 0; k < sites.Count; k++)
         {
-            MutationSite site = sites[(start + k) % sites.Count];
+            MutationSite site = sites[(first + k) % sites.Count];
             for (int v = 0; v < 3; v++)
             {
                 if (site.Apply(variant + v))
@@ -35,6 +44,16 @@ public static partial class Mutations
         }
 
         throw new InvalidOperationException("no mutable site");
+    }
+
+    private static List<List<MutationSite>> Kinds(object root, bool skipImmutable) =>
+        Sites(root).FindAll(s => !skipImmutable || !s.InsideImmutable)
+            .GroupBy(s => Kind(s.Path)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
+
+    private static string Kind(string path)
+    {
+        string general = Regex.Replace(path, @"\[[^\]]*\]", "[]");
+        return general[(general.LastIndexOf('.') + 1)..];
     }
 
     public static List<MutationSite> Sites(object root)
