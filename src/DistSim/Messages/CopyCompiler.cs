@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace DistSim.Messages;
 
@@ -19,10 +20,11 @@ internal abstract class ArrayElementFixer
 /// (a DynamicMethod: <c>stfld</c> also writes readonly fields, of any class, struct or base class).
 /// </summary>
 /// <remarks>
-/// Each reference field is copied in one of three ways. In a user type every field is a value of the message
-/// (<see cref="Copier.CopySemantic"/>: checked for cycles and depth). In a BCL type, a field whose declared type
-/// is a type parameter or <c>object</c> holds an element (semantic as well), a comparer is shared, and any
-/// other field is internal structure — views and linked nodes that may point back — copied with
+/// Each reference field is copied in one of three ways. In most types every field is a value of the message
+/// (<see cref="Copier.CopySemantic"/>: checked for cycles and depth, as the encoder does). In a type of the
+/// <c>System.Collections*</c> namespaces (which the encoder writes by elements), a field whose declared type is a
+/// type parameter or <c>object</c> holds an element (semantic as well), a comparer is shared, and any other
+/// field is internal structure — views and linked nodes that may point back — copied with
 /// <see cref="Copier.CopyRaw"/> (memoised, cycles allowed, no recursion).
 /// </remarks>
 internal static class CopyCompiler
@@ -79,6 +81,15 @@ internal static class CopyCompiler
         return m.CreateDelegate<Func<object, Copier, object>>();
     }
 
+    /// <summary>A <see cref="StringBuilder"/> is its text (as for the encoder): copied as text, however many chunks it has.</summary>
+    public static object RebuildStringBuilder(object source, Copier copier)
+    {
+        var original = (StringBuilder)source;
+        var copy = new StringBuilder(original.Capacity, original.MaxCapacity).Append(original);
+        copier.Register(source, copy);
+        return copy;
+    }
+
     private static object RebuildDictionary<TKey, TValue>(object source, Copier copier)
         where TKey : notnull
     {
@@ -118,7 +129,7 @@ internal static class CopyCompiler
         foreach (FieldInfo f in TypeRules.InstanceFields(owner))
         {
             Type declared = f.FieldType;
-            bool bcl = TypeRules.IsBcl(f.DeclaringType!);
+            bool bcl = TypeRules.IsCollectionsNamespace(f.DeclaringType!);
             if (TypeFacts.Of(declared).IsPlainData || (bcl && TypeRules.IsComparer(declared)))
             {
                 continue;

@@ -17,7 +17,7 @@ internal enum CopyKind
     /// <summary>An array of any rank: a clone, then its elements replaced by copies where they are mutable.</summary>
     Array,
 
-    /// <summary>A <see cref="Dictionary{TKey,TValue}"/> or <see cref="HashSet{T}"/>: rebuilt, so keys hashed by identity still work in the copy.</summary>
+    /// <summary>A <see cref="Dictionary{TKey,TValue}"/> or <see cref="HashSet{T}"/> (rebuilt, so keys hashed by identity still work in the copy), or a <see cref="System.Text.StringBuilder"/> (its text).</summary>
     Rebuild,
 }
 
@@ -43,14 +43,14 @@ internal sealed class CopyPlan
     {
         Type = type;
         Kind = kind;
-        IsBcl = type.IsArray || TypeRules.IsBcl(type);
+        IsBcl = type.IsArray || TypeRules.IsCollectionsNamespace(type);
     }
 
     public Type Type { get; }
 
     public CopyKind Kind { get; }
 
-    /// <summary>An array or a BCL type: at an internal position of a BCL object it is copied without cycle checks (views and linked nodes point back).</summary>
+    /// <summary>An array or a <c>System.Collections*</c> type: at an internal position of a collection it is copied without cycle checks (views and linked nodes point back).</summary>
     public bool IsBcl { get; }
 
     public Refusal? Refusal { get; private init; }
@@ -101,6 +101,11 @@ internal sealed class CopyPlan
         if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(HashSet<>)))
         {
             return new CopyPlan(type, CopyKind.Rebuild) { Rebuild = CopyCompiler.Rebuilder(type) };
+        }
+
+        if (type == typeof(System.Text.StringBuilder))
+        {
+            return new CopyPlan(type, CopyKind.Rebuild) { Rebuild = CopyCompiler.RebuildStringBuilder };
         }
 
         return new CopyPlan(type, CopyKind.Object) { Clone = Memberwise, Fix = CopyCompiler.ObjectFixer(type) };

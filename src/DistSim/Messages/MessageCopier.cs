@@ -11,10 +11,11 @@ namespace DistSim.Messages;
 /// <see cref="IsDeeplyImmutable"/>), strings, zero-length arrays and comparers are shared rather than copied; a
 /// deeply immutable root is returned as is, at the cost of one cached lookup.</para>
 /// <para>Technique: a memberwise clone, then every mutable reference replaced by its copy (emitted code that
-/// also writes readonly fields); arrays are cloned and their mutable elements replaced. BCL collections are
-/// copied by their fields (their internal nodes and views too), except <see cref="Dictionary{TKey,TValue}"/>
-/// and <see cref="HashSet{T}"/>, which are rebuilt in enumeration order with the same comparer so that keys
-/// hashed by identity still work in the copy (other hash-based BCL collections need keys hashed by value).</para>
+/// also writes readonly fields); arrays are cloned and their mutable elements replaced. BCL collections
+/// (<c>System.Collections*</c>) are copied by their fields (their internal nodes and views too, without
+/// recursion), except <see cref="Dictionary{TKey,TValue}"/> and <see cref="HashSet{T}"/>, which are rebuilt in
+/// enumeration order with the same comparer so that keys hashed by identity still work in the copy (other
+/// hash-based BCL collections need keys hashed by value). A <see cref="System.Text.StringBuilder"/> is copied as its text.</para>
 /// <para>The refusals of <see cref="MessageCodec"/> apply, with the same <see cref="MessageEncodingException"/>:
 /// delegates, pointers, native integers, reflection objects, BCL resources, cycles, nesting deeper than
 /// <see cref="MessageCodec.DepthLimit"/>. Immutable subgraphs are shared without being walked, so only the

@@ -8,17 +8,24 @@ namespace DistSim.Messages;
 internal sealed record Refusal(MessageRefusalReason Reason, Type DeclaringType, string? Member, Type Offending);
 
 /// <summary>What the encoder and the copier need to know about a type, computed once per type (thread-safe, immutable).</summary>
+/// <remarks>
+/// Each fact has its own cache and recurses only where it must: refusals through struct fields (inline, so finite),
+/// immutability by a search over declared types, plain data through struct fields and the immutability of class fields.
+/// No fact needs another type's full set of facts, so a struct that holds a class that holds the struct terminates.
+/// </remarks>
 internal sealed class TypeFacts
 {
     private static readonly ConcurrentDictionary<Type, TypeFacts> Cache = new();
+    private static readonly ConcurrentDictionary<Type, Refusal?> Refusals = new();
+    private static readonly ConcurrentDictionary<Type, bool> Immutables = new();
+    private static readonly ConcurrentDictionary<Type, bool> Plains = new();
 
     private TypeFacts(Type type)
     {
-        Refusal = ComputeRefusal(type);
-        IsDeeplyImmutable = Refusal is null && ComputeImmutable(type);
-        IsImmutableAsDeclared = IsDeeplyImmutable && !type.IsArray
-            && (type.IsValueType || type.IsSealed || TypeRules.ImmutableFamilyArguments(type) is not null);
-        IsPlainData = Refusal is null && (IsImmutableAsDeclared || (type.IsValueType && AllFieldsPlain(type)));
+        Refusal = RefusalOf(type);
+        IsDeeplyImmutable = ImmutableOf(type);
+        IsImmutableAsDeclared = ImmutableAsDeclared(type);
+        IsPlainData = PlainOf(type);
     }
 
     /// <summary>Non-null when no instance of this type can be encoded (its own kind, or one of its fields' declared types).</summary>
@@ -34,6 +41,17 @@ internal sealed class TypeFacts
     public bool IsPlainData { get; }
 
     public static TypeFacts Of(Type type) => Cache.TryGetValue(type, out TypeFacts? f) ? f : Cache.GetOrAdd(type, static t => new TypeFacts(t));
+
+    private static Refusal? RefusalOf(Type type) => Refusals.TryGetValue(type, out Refusal? r) ? r : Refusals.GetOrAdd(type, ComputeRefusal);
+
+    private static bool ImmutableOf(Type type) =>
+        Immutables.TryGetValue(type, out bool b) ? b : Immutables.GetOrAdd(type, static t => RefusalOf(t) is null && ComputeImmutable(t));
+
+    private static bool ImmutableAsDeclared(Type type) =>
+        !type.IsArray && (type.IsValueType || type.IsSealed || TypeRules.ImmutableFamilyArguments(type) is not null) && ImmutableOf(type);
+
+    private static bool PlainOf(Type type) =>
+        Plains.TryGetValue(type, out bool b) ? b : Plains.GetOrAdd(type, static t => RefusalOf(t) is null && (ImmutableAsDeclared(t) || (t.IsValueType && AllFieldsPlain(t))));
 
     private static Refusal? ComputeRefusal(Type type)
     {
@@ -76,7 +94,7 @@ internal sealed class TypeFacts
             return DeclaredRefusal(declared.GetElementType()!, owner, member + "[]");
         }
 
-        if (declared.IsValueType && !TypeRules.IsLeaf(declared) && Of(declared).Refusal is { } inner)
+        if (declared.IsValueType && !TypeRules.IsLeaf(declared) && RefusalOf(declared) is { } inner)
         {
             // A struct is stored inline: its refused member is a member of the owner.
             return inner with { Member = member + (inner.Member is null ? "" : "." + inner.Member) };
@@ -89,7 +107,7 @@ internal sealed class TypeFacts
     {
         foreach (FieldInfo f in TypeRules.InstanceFields(type))
         {
-            if (!Of(f.FieldType).IsPlainData)
+            if (!PlainOf(f.FieldType))
             {
                 return false;
             }
@@ -112,7 +130,7 @@ internal sealed class TypeFacts
 
         if (TypeRules.ImmutableFamilyArguments(root) is { } args)
         {
-            return Array.TrueForAll(args, a => Of(a).IsImmutableAsDeclared);
+            return Array.TrueForAll(args, ImmutableAsDeclared);
         }
 
         if (root.IsInterface || root.IsAbstract || root.IsArray || root.ContainsGenericParameters)
@@ -126,7 +144,7 @@ internal sealed class TypeFacts
         while (pending.Count > 0)
         {
             Type t = pending.Pop();
-            if (ComputeRefusal(t) is not null)
+            if (RefusalOf(t) is not null)
             {
                 return false;
             }

@@ -24,12 +24,13 @@ internal static class TypeRules
     /// <summary>A type of the base class library: its namespace is <c>System</c> or <c>System.*</c>.</summary>
     public static bool IsBcl(Type type) => type.Namespace is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal));
 
+    /// <summary>A type of the <c>System.Collections*</c> namespaces: a collection, or one of its nodes, views, entries or comparers.</summary>
+    public static bool IsCollectionsNamespace(Type type) =>
+        type.Namespace is { } ns && (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal));
+
     /// <summary>A BCL collection encoded by its elements: an <see cref="IEnumerable"/> of <c>System.Collections*</c>.</summary>
     public static bool IsSemanticCollection(Type type) =>
-        !type.IsArray
-        && type.Namespace is { } ns
-        && (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal))
-        && typeof(IEnumerable).IsAssignableFrom(type);
+        !type.IsArray && IsCollectionsNamespace(type) && typeof(IEnumerable).IsAssignableFrom(type);
 
     /// <summary>Immutable values written by a dedicated routine: primitives (but native integers), enums, string, decimal, dates, Guid, …</summary>
     public static bool IsLeaf(Type type) =>

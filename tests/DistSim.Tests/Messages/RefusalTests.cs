@@ -145,6 +145,15 @@ public class RefusalTests
     }
 
     [Fact]
+    public void CycleInsideANonCollectionBclObject_IsRefusedByBoth()
+    {
+        IGrouping<int, int> grouping = new[] { 1, 2, 3 }.GroupBy(i => i % 2).First(); // groupings form a ring
+
+        Assert.Equal(MessageRefusalReason.Cycle, Assert.Throws<MessageEncodingException>(() => MessageCodec.Encode(grouping)).Reason);
+        Assert.Equal(MessageRefusalReason.Cycle, Assert.Throws<MessageEncodingException>(() => MessageCopier.DeepCopy(grouping)).Reason);
+    }
+
+    [Fact]
     public void SharedObjectReachedTwice_IsNotACycle()
     {
         var shared = new Link { Id = 9 };
