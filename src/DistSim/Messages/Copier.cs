@@ -21,10 +21,11 @@ internal sealed class Copier
     [ThreadStatic]
     private static Copier? t_cached;
 
-    private readonly Dictionary<object, object> _memo = new(ReferenceEqualityComparer.Instance);
+    private readonly IdentityMap<object?> _memo = new();
     private readonly object?[] _ancestors = new object?[MessageCodec.DepthLimit];
     private readonly List<(object Clone, CopyPlan Plan, bool SemanticElements)> _pending = [];
     private int _depth;
+    private CopyPlan? _lastPlan;
 
     public static Copier Rent()
     {
@@ -35,12 +36,7 @@ internal sealed class Copier
 
     public void Return()
     {
-        bool large = _memo.Count > 4096;
         _memo.Clear();
-        if (large)
-        {
-            _memo.TrimExcess(16);
-        }
         _pending.Clear();
         Array.Clear(_ancestors, 0, _depth); // deeper frames were cleared as they returned
         _depth = 0;
@@ -55,7 +51,7 @@ internal sealed class Copier
             return null;
         }
 
-        CopyPlan plan = CopyPlan.For(value.GetType());
+        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
         switch (plan.Kind)
         {
             case CopyKind.Share:
@@ -76,7 +72,7 @@ internal sealed class Copier
         }
         else
         {
-            memo = ref CollectionsMarshal.GetValueRefOrAddDefault(_memo, value, out seen)!;
+            memo = ref _memo.GetOrAdd(value, out seen);
             existing = memo;
         }
 
@@ -131,7 +127,7 @@ internal sealed class Copier
             return null;
         }
 
-        CopyPlan plan = CopyPlan.For(value.GetType());
+        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
         switch (plan.Kind)
         {
             case CopyKind.Share:
@@ -149,7 +145,7 @@ internal sealed class Copier
             return CopySemantic(value);
         }
 
-        ref object? memo = ref CollectionsMarshal.GetValueRefOrAddDefault(_memo, value, out bool seen);
+        ref object? memo = ref _memo.GetOrAdd(value, out bool seen);
         if (seen)
         {
             return memo;
@@ -166,7 +162,7 @@ internal sealed class Copier
     }
 
     /// <summary>Records a rebuilt collection before its elements are copied (they may refer back to it).</summary>
-    public void Register(object original, object copy) => _memo.Add(original, copy);
+    public void Register(object original, object copy) => _memo.GetOrAdd(original, out _) = copy;
 
     private void Drain(int mark)
     {

@@ -73,6 +73,19 @@ internal sealed class CopyPlan
     public static CopyPlan For(Type type) =>
         Cache.TryGetValue(type, out CopyPlan? plan) ? plan : Cache.GetOrAdd(type, static t => Build(t));
 
+    /// <summary>As <see cref="For(Type)"/>, through a one-entry cache (a benign race: a reference read and write).</summary>
+    public static CopyPlan For(Type type, ref CopyPlan? last)
+    {
+        CopyPlan? plan = last;
+        if (plan is null || plan.Type != type)
+        {
+            plan = For(type);
+            last = plan;
+        }
+
+        return plan;
+    }
+
     private static CopyPlan Build(Type type)
     {
         TypeFacts facts = TypeFacts.Of(type);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace DistSim.Messages;
@@ -20,7 +19,7 @@ internal sealed partial class Encoder
     [ThreadStatic]
     private static Encoder? t_cached;
 
-    private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
+    private readonly IdentityMap<int> _ids = new();
     private readonly object?[] _ancestors = new object?[MessageCodec.DepthLimit];
     private readonly Slot[] _frames = new Slot[MessageCodec.DepthLimit];
     private readonly int[] _indexes = new int[MessageCodec.DepthLimit];
@@ -38,12 +37,7 @@ internal sealed partial class Encoder
 
     public void Return()
     {
-        bool large = _ids.Count > 4096;
         _ids.Clear();
-        if (large)
-        {
-            _ids.TrimExcess(16);
-        }
         Array.Clear(_ancestors, 0, _depth); // deeper frames were cleared as they returned
         _depth = 0;
         _nextId = 0;
@@ -104,7 +98,7 @@ internal sealed partial class Encoder
 
         if (plan.Tracked)
         {
-            ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, value, out bool seen);
+            ref int id = ref _ids.GetOrAdd(value, out bool seen);
             if (seen)
             {
                 int existing = id;

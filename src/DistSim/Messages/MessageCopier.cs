@@ -24,13 +24,15 @@ namespace DistSim.Messages;
 /// </remarks>
 public static class MessageCopier
 {
+    private static CopyPlan? s_lastPlan;
+
     /// <summary>A copy of <paramref name="message"/> that shares no mutable object with it.</summary>
     /// <param name="message">The message graph.</param>
     /// <exception cref="MessageEncodingException">The graph cannot be copied faithfully (same rules as <see cref="MessageCodec"/>).</exception>
     public static object DeepCopy(object message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        CopyPlan plan = CopyPlan.For(message.GetType());
+        CopyPlan plan = CopyPlan.For(message.GetType(), ref s_lastPlan);
         if (plan.Kind == CopyKind.Share)
         {
             return message;
