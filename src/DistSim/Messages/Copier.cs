@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace DistSim.Messages;
+
+/// <summary>Signals, inside a copy, that the graph is refused; <see cref="MessageCopier"/> then asks the encoder for the exact path.</summary>
+internal sealed class CopyRefusedException(MessageRefusalReason reason, Type type) : Exception("The message graph cannot be copied.")
+{
+    public MessageRefusalReason Reason { get; } = reason;
+
+    public Type RefusedType { get; } = type;
+}
+
+/// <summary>
+/// The state of one deep copy: the clones made so far (so shared objects stay shared), the ancestors of the
+/// current object (cycles are refused as the encoder refuses them), and the internal BCL objects cloned but not
+/// yet fixed (processed iteratively: a long linked list does not recurse). One per thread, reused.
+/// </summary>
+internal sealed class Copier
+{
+    [ThreadStatic]
+    private static Copier? t_cached;
+
+    private readonly IdentityMap<object?> _memo = new();
+    private readonly object?[] _ancestors = new object?[MessageCodec.DepthLimit];
+    private readonly List<(object Clone, CopyPlan Plan, bool SemanticElements)> _pending = [];
+    private int _depth;
+    private CopyPlan? _lastPlan;
+
+    public static Copier Rent()
+    {
+        Copier c = t_cached ?? new Copier();
+        t_cached = null;
+        return c;
+    }
+
+    public void Return()
+    {
+        _memo.Clear();
+        _pending.Clear();
+        Array.Clear(_ancestors, 0, _depth); // deeper frames were cleared as they returned
+        _depth = 0;
+        t_cached = this;
+    }
+
+    /// <summary>A value of the message (a field of a user type, an element): memoised, checked for cycles and depth.</summary>
+    public object? CopySemantic(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
+        switch (plan.Kind)
+        {
+            case CopyKind.Share:
+                return value;
+            case CopyKind.Refused:
+                throw new CopyRefusedException(plan.Refusal!.Reason, value.GetType());
+            case CopyKind.Array when Unsafe.As<Array>(value).Length == 0:
+                return value;
+        }
+
+        // One lookup: a rebuilt collection registers itself; anything else takes its memo entry now and fills it below.
+        object? existing = null;
+        bool seen;
+        ref object? memo = ref Unsafe.NullRef<object?>();
+        if (plan.Kind == CopyKind.Rebuild)
+        {
+            seen = _memo.TryGetValue(value, out existing);
+        }
+        else
+        {
+            memo = ref _memo.GetOrAdd(value, out seen);
+            existing = memo;
+        }
+
+        if (seen)
+        {
+            for (int i = 0; i < _depth; i++)
+            {
+                if (ReferenceEquals(_ancestors[i], value))
+                {
+                    throw new CopyRefusedException(MessageRefusalReason.Cycle, value.GetType());
+                }
+            }
+
+            return existing;
+        }
+
+        int depth = _depth;
+        if (depth == MessageCodec.DepthLimit || ((depth & 31) == 31 && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
+        {
+            throw new CopyRefusedException(MessageRefusalReason.TooDeep, value.GetType());
+        }
+
+        _ancestors[depth] = value;
+        _depth = depth + 1;
+        int mark = _pending.Count;
+        object clone;
+        if (plan.Kind == CopyKind.Rebuild)
+        {
+            clone = plan.Rebuild!(value, this);
+        }
+        else
+        {
+            clone = plan.Clone!(value);
+            memo = clone; // before anything else is added to the memo
+            Fix(clone, plan, semanticElements: true);
+        }
+
+        Drain(mark);
+        _ancestors[depth] = null;
+        _depth = depth;
+        return clone;
+    }
+
+    /// <summary>Internal structure of a BCL object: memoised, cycles allowed, fixed later (no recursion). User objects met here are values.</summary>
+    public object? CopyRaw(object? value) => CopyRawArray(value, semanticElements: false);
+
+    /// <summary>As <see cref="CopyRaw"/>; for an array, whether its elements are values of the message (a <c>T[]</c> in a <c>List&lt;T&gt;</c>).</summary>
+    public object? CopyRawArray(object? value, bool semanticElements)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
+        switch (plan.Kind)
+        {
+            case CopyKind.Share:
+                return value;
+            case CopyKind.Refused:
+                throw new CopyRefusedException(plan.Refusal!.Reason, value.GetType());
+            case CopyKind.Rebuild:
+                return _memo.TryGetValue(value, out object? rebuilt) ? rebuilt : CopySemantic(value);
+            case CopyKind.Array when Unsafe.As<Array>(value).Length == 0:
+                return value;
+        }
+
+        if (!plan.IsBcl)
+        {
+            return CopySemantic(value);
+        }
+
+        ref object? memo = ref _memo.GetOrAdd(value, out bool seen);
+        if (seen)
+        {
+            return memo;
+        }
+
+        object clone = plan.Clone!(value);
+        memo = clone;
+        if (plan.NeedsFix)
+        {
+            _pending.Add((clone, plan, semanticElements));
+        }
+
+        return clone;
+    }
+
+    /// <summary>Records a rebuilt collection before its elements are copied (they may refer back to it).</summary>
+    public void Register(object original, object copy) => _memo.GetOrAdd(original, out _) = copy;
+
+    private void Drain(int mark)
+    {
+        while (_pending.Count > mark)
+        {
+            (object clone, CopyPlan plan, bool semanticElements) = _pending[^1];
+            _pending.RemoveAt(_pending.Count - 1);
+            Fix(clone, plan, semanticElements);
+        }
+    }
+
+    private void Fix(object clone, CopyPlan plan, bool semanticElements)
+    {
+        if (plan.Fix is { } fix)
+        {
+            fix(clone, this);
+            return;
+        }
+
+        switch (plan.Elements)
+        {
+            case ElementKind.References:
+                ref object? first = ref Unsafe.As<byte, object?>(ref MemoryMarshal.GetArrayDataReference(Unsafe.As<Array>(clone)));
+                int n = Unsafe.As<Array>(clone).Length;
+                for (int i = 0; i < n; i++)
+                {
+                    ref object? e = ref Unsafe.Add(ref first, i);
+                    if (e is not null)
+                    {
+                        e = semanticElements ? CopySemantic(e) : CopyRaw(e);
+                    }
+                }
+
+                break;
+            case ElementKind.Structs:
+                plan.StructElements!.Fix(Unsafe.As<Array>(clone), this);
+                break;
+        }
+    }
+}
