@@ -26,10 +26,19 @@ internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
                 return null;
             }
 
-            byte[] expected = Mac(authenticated.Frame);
+            byte[] expected;
+            try
+            {
+                expected = Mac(authenticated.Frame);
+            }
+            catch (Messages.MessageEncodingException)
+            {
+                return null; // no sender could have sealed it: a made-up frame
+            }
+
             return CryptographicOperations.FixedTimeEquals(expected, authenticated.Mac) ? authenticated.Frame : null;
         }
 
-        private byte[] Mac(object frame) => HMACSHA256.HashData(Host.Key, CanonicalEncoding.Encode(Host.From.Value, Host.To.Value, frame));
+        private byte[] Mac(object frame) => CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, frame);
     }
 }

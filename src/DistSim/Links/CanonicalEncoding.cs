@@ -1,64 +1,92 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using DistSim.Messages;
 
 namespace DistSim.Links;
 
 /// <summary>
-/// The bytes a MAC is computed over: <c>"DistSim.auth.v2"</c>, the session's sender and receiver ids
+/// The bytes a MAC is computed over: <c>"DistSim.auth.v3"</c>, the session's sender and receiver ids
 /// (int32 LE each), the frame kind (<c>'D'</c> data, <c>'A'</c> acknowledgement), the sender's and the
-/// receiver's incarnation (int64 LE each), the sequence number (int64 LE) and then, for data, the message's type name (UTF-8, NUL-terminated) and its JSON
-/// serialisation (System.Text.Json, declaration order), or, for an acknowledgement, the cumulative
-/// acknowledgement (int64 LE). Binding both ends into the MAC means a packet cannot be redirected or
-/// re-attributed, binding the kind means a data MAC cannot pass for an acknowledgement, and binding the
-/// incarnations means a frame of an old incarnation cannot be passed off as one of the current one.
+/// receiver's incarnation (int64 LE each), the sequence number (int64 LE) and then, for data, the
+/// message's canonical encoding (<see cref="MessageCodec"/>: every field of the whole object graph, with
+/// its runtime types), or, for an acknowledgement, the cumulative acknowledgement (int64 LE). Binding
+/// both ends into the MAC means a packet cannot be redirected or re-attributed, binding the kind means a
+/// data MAC cannot pass for an acknowledgement, binding the incarnations means a frame of an old
+/// incarnation cannot be passed off as one of the current one, and encoding the whole message means a
+/// change anywhere in it — a public or private field, an element, a runtime type — changes the MAC.
 /// </summary>
+/// <remarks>See <c>docs/concepts/links.md</c> and <c>docs/concepts/messages.md</c>. Thread-safe.</remarks>
 public static class CanonicalEncoding
 {
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.auth.v2\0");
+    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.auth.v3\0");
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? s_buffer;
 
     /// <summary>The canonical bytes of <paramref name="frame"/> in the session <paramref name="from"/> → <paramref name="to"/>.</summary>
     /// <param name="from">The session's sending node id.</param>
     /// <param name="to">The session's receiving node id.</param>
     /// <param name="frame">A <see cref="DataFrame"/> or <see cref="AckFrame"/>.</param>
+    /// <exception cref="MessageEncodingException">The data frame's message cannot be encoded faithfully.</exception>
     public static byte[] Encode(int from, int to, object frame)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(64);
+        Write(buffer, from, to, frame);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>HMAC-SHA256 under <paramref name="key"/> of the canonical bytes of <paramref name="frame"/>, without building them as an array.</summary>
+    internal static byte[] Mac(ReadOnlySpan<byte> key, int from, int to, object frame)
+    {
+        ArrayBufferWriter<byte> buffer = s_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        Write(buffer, from, to, frame);
+        return HMACSHA256.HashData(key, buffer.WrittenSpan);
+    }
+
+    private static void Write(IBufferWriter<byte> buffer, int from, int to, object frame)
+    {
         buffer.Write(Domain);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(number, from);
-        buffer.Write(number[..4]);
-        BinaryPrimitives.WriteInt32LittleEndian(number, to);
-        buffer.Write(number[..4]);
+        WriteInt32(buffer, from);
+        WriteInt32(buffer, to);
         switch (frame)
         {
             case DataFrame data:
-                buffer.WriteByte((byte)'D');
-                BinaryPrimitives.WriteInt64LittleEndian(number, data.SenderIncarnation);
-                buffer.Write(number);
-                BinaryPrimitives.WriteInt64LittleEndian(number, data.ReceiverIncarnation);
-                buffer.Write(number);
-                BinaryPrimitives.WriteInt64LittleEndian(number, data.Seq);
-                buffer.Write(number);
-                buffer.Write(Encoding.UTF8.GetBytes(data.Message.GetType().FullName ?? data.Message.GetType().Name));
-                buffer.WriteByte(0);
-                buffer.Write(JsonSerializer.SerializeToUtf8Bytes(data.Message, data.Message.GetType()));
+                WriteByte(buffer, (byte)'D');
+                WriteInt64(buffer, data.SenderIncarnation);
+                WriteInt64(buffer, data.ReceiverIncarnation);
+                WriteInt64(buffer, data.Seq);
+                MessageCodec.Encode(data.Message, buffer);
                 break;
             case AckFrame ack:
-                buffer.WriteByte((byte)'A');
-                BinaryPrimitives.WriteInt64LittleEndian(number, ack.SenderIncarnation);
-                buffer.Write(number);
-                BinaryPrimitives.WriteInt64LittleEndian(number, ack.ReceiverIncarnation);
-                buffer.Write(number);
-                BinaryPrimitives.WriteInt64LittleEndian(number, ack.Seq);
-                buffer.Write(number);
-                BinaryPrimitives.WriteInt64LittleEndian(number, ack.Cumulative);
-                buffer.Write(number);
+                WriteByte(buffer, (byte)'A');
+                WriteInt64(buffer, ack.SenderIncarnation);
+                WriteInt64(buffer, ack.ReceiverIncarnation);
+                WriteInt64(buffer, ack.Seq);
+                WriteInt64(buffer, ack.Cumulative);
                 break;
             default:
                 throw new ArgumentException($"frame of type {frame?.GetType().Name ?? "null"} is neither a DataFrame nor an AckFrame", nameof(frame));
         }
+    }
 
-        return buffer.ToArray();
+    private static void WriteByte(IBufferWriter<byte> buffer, byte value)
+    {
+        buffer.GetSpan(1)[0] = value;
+        buffer.Advance(1);
+    }
+
+    private static void WriteInt32(IBufferWriter<byte> buffer, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), value);
+        buffer.Advance(4);
+    }
+
+    private static void WriteInt64(IBufferWriter<byte> buffer, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), value);
+        buffer.Advance(8);
     }
 }

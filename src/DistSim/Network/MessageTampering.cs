@@ -8,8 +8,10 @@ namespace DistSim.Network;
 /// <summary>Generic ways for an adversary to modify a message it does not know the type of.</summary>
 public static class MessageTampering
 {
+    private static readonly JsonSerializerOptions Json = new() { IncludeFields = true };
+
     /// <summary>
-    /// Serialises the message to JSON, changes one number (adds 1 to 1,000) or one string (appends a
+    /// Serialises the message to JSON (public properties and public fields), changes one number (adds 1 to 1,000) or one string (appends a
     /// character), chosen with <paramref name="random"/>, and deserialises it back to the same type.
     /// Returns null when the message has no such field or does not round-trip.
     /// </summary>
@@ -22,7 +24,7 @@ public static class MessageTampering
         Type type = message.GetType();
         try
         {
-            JsonNode? root = JsonSerializer.SerializeToNode(message, type);
+            JsonNode? root = JsonSerializer.SerializeToNode(message, type, Json);
             var leaves = new List<(JsonNode? Parent, string? Name, JsonValue Value)>();
             Collect(root, null, null, leaves);
             if (leaves.Count == 0)
@@ -41,7 +43,7 @@ public static class MessageTampering
                 root = changed;
             }
 
-            return root.Deserialize(type);
+            return root.Deserialize(type, Json);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {

@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using DistSim.Nodes;
 using DistSim.Random;
 
@@ -10,13 +10,16 @@ namespace DistSim.Security;
 /// <summary>
 /// The ideal signing service: every node has a secret key (32 bytes from the stream
 /// <c>sign:&lt;name&gt;</c>); a node signs only with its own key (its context offers nothing else), and
-/// anyone can verify. A signature is HMAC-SHA256 over <c>"DistSim.sign.v1\0"</c>, the signer's id, the
-/// message's type name and its JSON serialisation; the check is constant-time.
+/// anyone can verify. A signature is HMAC-SHA256 over <c>"DistSim.sign.v2\0"</c>, the signer's id and the
+/// message's canonical encoding (<see cref="Messages.MessageCodec"/>: every field of the whole object graph
+/// and its runtime types, so a change anywhere breaks the signature); the check is constant-time. The keys
+/// derive from the seed: anyone with the seed can sign for any node (a property of simulation, not of security).
 /// </summary>
 internal sealed class SignatureService(ulong seed, Func<int, string> nodeName)
 {
-    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.sign.v1\0");
+    private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.sign.v2\0");
     private readonly Dictionary<int, byte[]> _keys = [];
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
     public Signature Sign(NodeId signer, object message) => new(signer, Mac(signer, message));
 
@@ -26,15 +29,12 @@ internal sealed class SignatureService(ulong seed, Func<int, string> nodeName)
     private byte[] Mac(NodeId signer, object message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var buffer = new MemoryStream();
-        buffer.Write(Domain);
-        Span<byte> id = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(id, signer.Value);
-        buffer.Write(id);
-        buffer.Write(Encoding.UTF8.GetBytes(message.GetType().FullName ?? message.GetType().Name));
-        buffer.WriteByte(0);
-        buffer.Write(JsonSerializer.SerializeToUtf8Bytes(message, message.GetType()));
-        return HMACSHA256.HashData(Key(signer.Value), buffer.ToArray());
+        _buffer.ResetWrittenCount();
+        _buffer.Write(Domain);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.GetSpan(4), signer.Value);
+        _buffer.Advance(4);
+        Messages.MessageCodec.Encode(message, _buffer);
+        return HMACSHA256.HashData(Key(signer.Value), _buffer.WrittenSpan);
     }
 
     private byte[] Key(int node)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DistSim.Links;
+using DistSim.Messages;
 using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Random;
@@ -22,6 +23,7 @@ public sealed partial class Simulation
         }
 
         ArgumentNullException.ThrowIfNull(message);
+        message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
         long id = ++_messageIds;
         _messages.Sent++;
         RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
@@ -141,6 +143,7 @@ public sealed partial class Simulation
         RequireNode(claimed, nameof(claimed));
         RequireNode(to, nameof(to));
         ArgumentNullException.ThrowIfNull(message);
+        message = Snapshot(message);
         LinkPair pair = _network.Pair(claimed.Value, to.Value);
         RandomStream random = _nodes[forger].Random;
         (long senderIncarnation, long receiverIncarnation) = pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
@@ -177,8 +180,16 @@ public sealed partial class Simulation
 
         RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
             _vectorClocks ? MergeMessage(node, packet.MessageId) : null);
-        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, message);
+        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message) : message); // its own copy
     }
+
+    /// <summary>
+    /// The message as the network carries it: with isolation on (the default) a deep copy taken now, so the
+    /// sender's later changes do not travel (a deeply immutable message is itself, at the cost of a cached
+    /// lookup). A message that cannot be copied faithfully is refused here with a
+    /// <see cref="MessageEncodingException"/> naming its type and member.
+    /// </summary>
+    private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message) : message;
 
     /// <summary>A link session reports what it did with a packet or message.</summary>
     internal void RecordLinkVerdict(LinkPair pair, LinkVerdict verdict, long messageId, in LinkPacket packet)

@@ -41,6 +41,7 @@ public sealed partial class Simulation
     private readonly FaultNemesis? _nemesis;
     private readonly Timing.TimingModel _timing;
     private readonly long _gst;
+    private readonly bool _isolate;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -61,6 +62,7 @@ public sealed partial class Simulation
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
+        _isolate = options.IsolateMessages;
         _vectorClocks = options.VectorClocks;
         _gst = _timing.DrawGst(options.Seed);
         if (options.Partitions is not null)

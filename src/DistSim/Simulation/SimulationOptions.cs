@@ -50,6 +50,17 @@ public sealed record SimulationOptions
     public AdversaryOptions? Adversary { get; init; }
 
     /// <summary>
+    /// Whether messages are values (default true): at <c>Send</c> the network takes a deep copy of the message,
+    /// and each delivery hands the receiver its own copy, so neither the sender's later changes nor one
+    /// receiver's changes reach any other node — as on a real network. A deeply immutable message (a record of
+    /// numbers and strings) is shared as it is, at no cost; a message that cannot be copied faithfully (a
+    /// delegate, a pointer, a cycle, …) is refused at <c>Send</c> with a
+    /// <see cref="Messages.MessageEncodingException"/>. False hands the same object to everyone (the benchmarks
+    /// use it); nothing then protects nodes from each other. See <c>docs/concepts/messages.md</c>.
+    /// </summary>
+    public bool IsolateMessages { get; init; } = true;
+
+    /// <summary>
     /// Whether the trace keeps its events in memory (the fingerprint is computed either way). Default true,
     /// or false when a <see cref="TraceWriter"/> is set: a streamed trace keeps nothing unless this is set too.
     /// </summary>
