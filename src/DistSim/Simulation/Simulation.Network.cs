@@ -202,21 +202,15 @@ public sealed partial class Simulation
             case LinkVerdict.Abandoned:
                 RecordEvent(TraceEventKind.Abandoned, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
                 break;
-            case LinkVerdict.DuplicateSuppressed:
-                RecordEvent(TraceEventKind.DuplicateSuppressed, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
-                    DropCause.None, packet.Frame, packet.Mark);
-                break;
-            case LinkVerdict.Rejected:
-                RecordEvent(TraceEventKind.Rejected, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
-                    DropCause.None, packet.Frame, packet.Mark);
-                break;
-            case LinkVerdict.Stale:
-                RecordEvent(TraceEventKind.Stale, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
-                    DropCause.None, packet.Frame, packet.Mark);
-                break;
-            case LinkVerdict.Handshake:
-                RecordEvent(TraceEventKind.Handshake, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0,
-                    DropCause.None, packet.Frame, packet.Mark);
+            case LinkVerdict.DuplicateSuppressed or LinkVerdict.Rejected or LinkVerdict.Stale or LinkVerdict.Handshake:
+                TraceEventKind kind = verdict switch
+                {
+                    LinkVerdict.DuplicateSuppressed => TraceEventKind.DuplicateSuppressed,
+                    LinkVerdict.Rejected => TraceEventKind.Rejected,
+                    LinkVerdict.Stale => TraceEventKind.Stale,
+                    _ => TraceEventKind.Handshake,
+                };
+                RecordEvent(kind, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0, DropCause.None, packet.Frame, packet.Mark);
                 break;
             case LinkVerdict.OutOfWindow:
                 _messages.Dropped++;
