@@ -52,6 +52,7 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
 
     internal void RememberSent(object message)
     {
+        message = Messages.MessageCopier.DeepCopy(message); // a replay resends what was sent, not what the honest code changed since
         if (_sent.Count < 32)
         {
             _sent.Add(message);

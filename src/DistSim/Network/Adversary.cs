@@ -45,10 +45,28 @@ internal sealed class Adversary
     public object? TamperFrame(object frame) => frame switch
     {
         AuthenticatedFrame a => TamperFrame(a.Frame) is { } inner ? a with { Frame = inner } : null,
-        DataFrame d => _options.Tamper(d.Message, Stream) is { } m ? d with { Message = m } : null,
+        DataFrame d => CallTamper(d.Message) is { } m ? d with { Message = m } : null,
         AckFrame => null,
-        _ => _options.Tamper(frame, Stream),
+        _ => CallTamper(frame),
     };
+
+    /// <summary>
+    /// The user's tamper function, on a copy of the message (so that a function that changes its argument in place
+    /// changes nothing the network or the sender holds); its exception says whose it is.
+    /// </summary>
+    private object? CallTamper(object message)
+    {
+        object copy = Messages.MessageCopier.DeepCopy(message);
+        try
+        {
+            return _options.Tamper(copy, Stream);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"AdversaryOptions.Tamper threw for a message of type {message.GetType().Name}: {ex.Message} (the adversary's function, not node code)", ex);
+        }
+    }
 
     /// <summary>
     /// A forged frame built from one seen on the wire: its message modified (or kept), and, for the

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DistSim.Messages;
 using DistSim.Random;
 
 namespace DistSim.Network;
@@ -43,11 +44,12 @@ public static class MessageTampering
                 root = changed;
             }
 
-            return root.Deserialize(type, Json);
+            object? tampered = root.Deserialize(type, Json);
+            return tampered is null ? null : MessageCopier.DeepCopy(tampered); // a result the network can carry, or none (e.g. an object field became a JsonElement)
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
         {
-            return null;
+            return null; // includes MessageEncodingException, and a constructor that rejects the changed value
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public FairLossLinkOptions GetFairLoss(NodeId from, NodeId to)
     {
+        _simulation.CheckRead(nameof(GetFairLoss));
         RequirePair(from, to);
         return _fairLoss.TryGetValue(Key(from.Value, to.Value), out FairLossLinkOptions? o) ? o : Defaults;
     }
@@ -115,6 +116,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public ILink GetLink(NodeId from, NodeId to)
     {
+        _simulation.CheckRead(nameof(GetLink));
         RequirePair(from, to);
         return _links.TryGetValue(Key(from.Value, to.Value), out ILink? l) ? l : DefaultLink;
     }
@@ -134,7 +136,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public bool IsCut(NodeId from, NodeId to)
     {
-        using ThreadClaim claim = _simulation.Claim(nameof(Cut));
+        _simulation.CheckRead(nameof(IsCut));
         RequirePair(from, to);
         return _partitions.IsCut(from.Value, to.Value);
     }
@@ -172,6 +174,7 @@ public sealed class SimNetwork
     /// <param name="to">The node that stops hearing it.</param>
     public void Cut(NodeId from, NodeId to)
     {
+        using ThreadClaim claim = _simulation.Claim(nameof(Cut));
         RequirePair(from, to);
         _partitions.Cut(from.Value, to.Value);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, from, to, $"cut {_simulation.NodeName(from)}->{_simulation.NodeName(to)}");

@@ -39,9 +39,17 @@ public sealed class RandomStream : RandomSource
     /// <summary>The seed this stream started from.</summary>
     public ulong Seed { get; }
 
+    /// <summary>
+    /// Called before every draw when set: a node's stream checks that it is drawn from inside that node's
+    /// own handler, on the simulation's thread (a stream cached and drawn from elsewhere would change what
+    /// the node draws next, silently).
+    /// </summary>
+    internal Action? Guard { get; set; }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
+        Guard?.Invoke();
         ulong s1 = _s1;
         ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
         ulong t = s1 << 17;

@@ -40,6 +40,12 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
     /// </summary>
     public long StartGeneration { get; set; }
 
+    /// <summary>+1 at every crash: a restart scheduled for one crash (<c>CrashFor</c>) does not end a later one.</summary>
+    public long CrashGeneration { get; set; }
+
+    /// <summary>+1 at every pause: a resume scheduled for one pause (<c>PauseFor</c>, the step bound) does not end a later one.</summary>
+    public long PauseGeneration { get; set; }
+
     /// <summary>The live object; null before the node starts and while it is down.</summary>
     public Node? Instance { get; set; }
 

@@ -23,6 +23,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public SimTime LocalNowOf(NodeId node)
     {
+        CheckThread(nameof(LocalNowOf));
         RequireNode(node, nameof(node));
         return new SimTime(LocalTicks(_nodes[node.Value]));
     }
@@ -31,6 +32,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public double DriftOf(NodeId node)
     {
+        CheckThread(nameof(DriftOf));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].DriftPpb / (double)Billion;
     }

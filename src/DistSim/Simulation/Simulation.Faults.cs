@@ -75,6 +75,7 @@ public sealed partial class Simulation
         record.Up = false;
         record.Instance = null;
         record.Paused = false;
+        record.CrashGeneration++;
         foreach (ScheduledEvent e in record.Deferred)
         {
             if (e.Kind == EventKind.Packet)
@@ -82,9 +83,11 @@ public sealed partial class Simulation
                 _messages.Dropped++; // it sat in the buffer of a machine that went down
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }
-            else if (e.Kind == EventKind.NodeAction)
+            else if (e.Kind is EventKind.NodeAction or EventKind.LinkTimer)
             {
-                Schedule(_now, e); // a test's scripted action must not vanish: it runs now and fails, the node being down
+                // A test's scripted action must not vanish (it runs now and fails, the node being down); a link timer
+                // belongs to the link, whose state may survive the crash (durable state): it must go on firing.
+                Schedule(_now, e);
             }
         }
 
@@ -138,7 +141,15 @@ public sealed partial class Simulation
 
         if (Crash(node))
         {
-            At(CurrentTime + downtime, () => Restart(node));
+            NodeRecord record = _nodes[node.Value];
+            long crash = record.CrashGeneration;
+            At(CurrentTime + downtime, () =>
+            {
+                if (record.CrashGeneration == crash)
+                {
+                    Restart(node); // unless the node was restarted and crashed again meanwhile: that later crash is not ours to end
+                }
+            });
         }
     }
 
@@ -159,11 +170,12 @@ public sealed partial class Simulation
         }
 
         record.Paused = true;
+        record.PauseGeneration++;
         _faults.Pauses++;
         RecordEvent(TraceEventKind.Pause, node.Value, -1, 0, 0, 0, DropCause.None, null);
         if (_timing.StepBound is { } bound)
         {
-            At(CurrentTime + bound, () => Resume(node)); // the synchronous model bounds a step: no pause outlasts it
+            ResumeLater(record, node, bound); // the synchronous model bounds a step: no pause outlasts it
         }
 
         return true;
@@ -210,8 +222,21 @@ public sealed partial class Simulation
 
         if (Pause(node))
         {
-            At(CurrentTime + duration, () => Resume(node));
+            ResumeLater(_nodes[node.Value], node, duration);
         }
+    }
+
+    /// <summary>Resumes the pause that is in force now, after <paramref name="duration"/>: not a later pause of the node.</summary>
+    private void ResumeLater(NodeRecord record, NodeId node, TimeSpan duration)
+    {
+        long pause = record.PauseGeneration;
+        At(CurrentTime + duration, () =>
+        {
+            if (record.PauseGeneration == pause)
+            {
+                Resume(node);
+            }
+        });
     }
 
     /// <summary>A node reports its own deviation (Byzantine behaviour); refused outside its model.</summary>
@@ -230,13 +255,6 @@ public sealed partial class Simulation
     private NodeRecord RequireFault(NodeId node, FaultKinds kinds)
     {
         RequireNode(node, nameof(node));
-        if (_active is { } active)
-        {
-            throw new InvalidOperationException(
-                $"node {active.Name} tried to inject a fault into node {_nodes[node.Value].Name} from its handler: inject faults from " +
-                "Simulation.At, a FaultSchedule or between steps, not from node code.");
-        }
-
         NodeRecord record = _nodes[node.Value];
         return record.Model.Allows(kinds)
             ? record

@@ -24,7 +24,7 @@ public sealed partial class Simulation
     private int _lastThread;
     private bool _running;
     private NodeContext? _active;
-    private InvalidOperationException? _foreignCall;
+    private Exception? _foreignCall;
     private string? _foreignNode;
 
     /// <summary>The context whose handler runs now (null between handlers).</summary>
@@ -33,8 +33,46 @@ public sealed partial class Simulation
     /// <summary>The managed id of the thread running the simulation now (0 when none).</summary>
     internal int OwnerThread => Volatile.Read(ref _ownerThread);
 
-    /// <summary>Claims the simulation for this thread until the claim is disposed (<c>using</c>).</summary>
-    internal ThreadClaim Claim(string member) => new(this, Enter(member));
+    /// <summary>
+    /// Claims the simulation for this thread until the claim is disposed (<c>using</c>), for a call that changes
+    /// it: refused from inside a node handler too, since node code acts only through its context (a node that
+    /// could crash, partition or reschedule the world from its handler would be an oracle no real node has).
+    /// </summary>
+    internal ThreadClaim Claim(string member)
+    {
+        bool entered = Enter(member);
+        if (_active is { } active)
+        {
+            Exit(entered);
+            throw Misuse(active.Name, new InvalidOperationException(
+                $"node {active.Name} called Simulation.{member} from its handler: node code acts only through its context " +
+                "(Send, timers, storage). Script faults, partitions and clock steps from the test: Simulation.At, a FaultSchedule, or between steps."));
+        }
+
+        return new ThreadClaim(this, entered);
+    }
+
+    /// <summary>A read from outside the kernel (e.g. <see cref="Network.SimNetwork"/>): no other thread may be using the simulation.</summary>
+    internal void CheckRead(string member) => CheckThread(member);
+
+    /// <summary>A draw from node <paramref name="node"/>'s own stream: only inside that node's handler, on the simulation's thread.</summary>
+    internal void CheckNodeRandom(int node)
+    {
+        if (_active is { } active && active.NodeIndex == node && Environment.CurrentManagedThreadId == _ownerThread)
+        {
+            return;
+        }
+
+        if (IsForeignThread(out int owner))
+        {
+            ThrowForeign(_nodes[node].Name, "Random", owner);
+        }
+
+        throw Misuse(_nodes[node].Name, new InvalidOperationException(
+            $"node {_nodes[node].Name}'s random stream was drawn from {(_active is { } other ? $"node {other.Name}'s handler" : "outside its handlers")}: " +
+            "a node's stream may be used only inside that node's own handlers (a draw from elsewhere would shift what the node draws next). " +
+            "Do not keep Context.Random past a handler for use elsewhere."));
+    }
 
     /// <summary>Claims the simulation for this thread; returns true when this call took the claim (and must release it).</summary>
     private bool Enter(string member)
@@ -88,9 +126,9 @@ public sealed partial class Simulation
         if (_running)
         {
             string where = _active is { } active ? $"node {active.Name}'s handler" : "a Simulation.At action or a link callback";
-            throw new InvalidOperationException(
+            throw Misuse(_active?.Name, new InvalidOperationException(
                 $"Simulation.{member} was called from inside the run ({where}): a run cannot be re-entered. " +
-                "Schedule further work with Simulation.At, or call Run again after this one returns.");
+                "Schedule further work with Simulation.At, or call Run again after this one returns."));
         }
     }
 
@@ -118,9 +156,9 @@ public sealed partial class Simulation
 
         if (_active is { } active && active.NodeIndex != node)
         {
-            throw new InvalidOperationException(
+            throw Misuse(active.Name, new InvalidOperationException(
                 $"node {active.Name} called Storage.{action} on the storage of node {_nodes[node].Name}: a node may use only its own storage " +
-                "(no shared disks). Send the other node a message instead.");
+                "(no shared disks). Send the other node a message instead."));
         }
     }
 
@@ -135,16 +173,16 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[context.NodeIndex];
         if (context.Incarnation != record.Incarnation || !record.Up)
         {
-            throw new InvalidOperationException(
+            throw Misuse(context.Name, new InvalidOperationException(
                 $"node {context.Name} (incarnation {context.Incarnation}) called {action}, but that incarnation is gone " +
                 $"(the node {(record.Up ? $"runs incarnation {record.Incarnation}" : "is down")}): nothing of a crashed incarnation may act. " +
-                "Do not keep references to a node object or its context past a crash.");
+                "Do not keep references to a node object or its context past a crash."));
         }
 
         string where = _active is { } active ? $"node {active.Name}'s handler" : _running ? "a Simulation.At action or a link callback" : "outside any handler";
-        throw new InvalidOperationException(
+        throw Misuse(context.Name, new InvalidOperationException(
             $"node {context.Name} called {action} from {where}: a node acts only from inside its own handlers " +
-            "(OnStart, OnRecover, OnMessage, OnTimer). To make a node act from a test, use Simulation.At<TNode>(time, node, action).");
+            "(OnStart, OnRecover, OnMessage, OnTimer). To make a node act from a test, use Simulation.At<TNode>(time, node, action)."));
     }
 
     /// <summary>
@@ -173,15 +211,40 @@ public sealed partial class Simulation
         throw ex;
     }
 
-    /// <summary>Turns a call recorded from a foreign thread into the run's failure (on the simulation's thread).</summary>
+    /// <summary>
+    /// A refusal at <c>Send</c> (an unencodable message, a full backlog): returned for the node to see, and kept so
+    /// that the run fails at the end of the handler even if the node catches it.
+    /// </summary>
+    private Exception Refuse(int node, Exception ex) => Misuse(_nodes[node].Name, ex);
+
+    /// <summary>
+    /// A misuse detected during a run (a refused node action, a re-entrant call): returned to be thrown where it
+    /// happened, and kept so that the run fails after the current event even if the caller catches it. Between
+    /// runs it is only thrown (test code sees it at once).
+    /// </summary>
+    private Exception Misuse(string? node, Exception ex)
+    {
+        if (_running && Interlocked.CompareExchange(ref _foreignCall, ex, null) is null)
+        {
+            _foreignNode = node;
+        }
+
+        return ex;
+    }
+
+    /// <summary>Turns a call recorded from a foreign thread, or a refusal the node swallowed, into the run's failure (on the simulation's thread).</summary>
     private void SurfaceForeignCall()
     {
         if (Volatile.Read(ref _foreignCall) is { } ex && _failure is null)
         {
-            string name = _foreignNode ?? "?";
+            string name = _foreignNode ?? "simulation";
             int index = _nodesByName.TryGetValue(name, out int i) ? i : -1;
             _failure = new SimulationFailureException(
-                Seed, CurrentTime, index >= 0 ? new NodeId(index) : null, name, _trace.Count - 1, "a call from outside the simulation's thread", _trace, ex);
+                Seed, CurrentTime, index >= 0 ? new NodeId(index) : null, name, _trace.Count - 1,
+                ex is InvalidOperationException { Message: var m } && m.Contains("not on the simulation's thread", StringComparison.Ordinal)
+                    ? "a call from outside the simulation's thread"
+                    : "a refused call (the caller may have caught the exception; the run fails anyway)",
+                _trace, ex);
         }
     }
 }

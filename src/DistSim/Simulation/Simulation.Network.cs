@@ -19,18 +19,38 @@ public sealed partial class Simulation
     {
         if (to.Value >= _nodes.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(to), to, $"is not a node of this simulation ({_nodes.Count} nodes)");
+            throw Refuse(from, new ArgumentOutOfRangeException(nameof(to), to, $"is not a node of this simulation ({_nodes.Count} nodes)"));
         }
 
-        ArgumentNullException.ThrowIfNull(message);
-        message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
+        if (message is null)
+        {
+            throw Refuse(from, new ArgumentNullException(nameof(message)));
+        }
+
+        try
+        {
+            message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
+        }
+        catch (MessageEncodingException ex)
+        {
+            throw Refuse(from, ex);
+        }
+
         long id = ++_messageIds;
         _messages.Sent++;
         RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
         // behaviour act here). Then the link protocol of the pair takes the message.
-        _network.Pair(from, to.Value).Session.Send(id, message);
+        try
+        {
+            _network.Pair(from, to.Value).Session.Send(id, message);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw Refuse(from, ex); // e.g. the backlog limit: the send above is traced, and the run fails even if the node swallows this
+        }
+
         return id;
     }
 

@@ -162,12 +162,6 @@ public sealed partial class Simulation
             return false;
         }
 
-        if (_eventsExecuted >= _eventLimit)
-        {
-            stopped = RunOutcome.EventLimit;
-            return false;
-        }
-
         ScheduledEvent e;
         long time;
         while (true)
@@ -186,6 +180,12 @@ public sealed partial class Simulation
             _queue.RemoveNext(); // a cancelled timer: discard without counting it as an event
         }
 
+        if (_eventsExecuted >= _eventLimit)
+        {
+            stopped = RunOutcome.EventLimit; // checked after the queue: a run whose last allowed event left nothing pending is quiescent
+            return false;
+        }
+
         if (time > _timeLimitTicks)
         {
             stopped = RunOutcome.TimeLimit;
@@ -201,7 +201,17 @@ public sealed partial class Simulation
         _queue.RemoveNext();
         _now = time;
         _eventsExecuted++;
-        Execute(e);
+        try
+        {
+            Execute(e);
+        }
+        catch (Exception ex)
+        {
+            // Node code is caught in its handler; what reaches here came from a link protocol, the adversary's
+            // tamper function or another plug-in. The run fails as loudly as for node code, never escapes raw.
+            FailOutsideNodeCode(e, ex);
+        }
+
         if (_foreignCall is not null)
         {
             SurfaceForeignCall();
@@ -326,6 +336,17 @@ public sealed partial class Simulation
         {
             _active = null;
         }
+    }
+
+    private void FailOutsideNodeCode(in ScheduledEvent e, Exception ex)
+    {
+        string what = e.Kind switch
+        {
+            EventKind.Packet => string.Create(CultureInfo.InvariantCulture, $"packet {e.Packet} of message {e.Id} from {_nodes[e.Peer].Name} arrived (link protocol or adversary)"),
+            EventKind.LinkTimer => "link timer fired (link protocol or adversary)",
+            _ => e.Kind.ToString(),
+        };
+        _failure = new SimulationFailureException(Seed, CurrentTime, new NodeId(e.Node), _nodes[e.Node].Name, _trace.Count - 1, what, _trace, ex);
     }
 
     /// <summary>A scripted action (<see cref="At(Time.SimTime, Action)"/>) runs; if it throws, the run fails as if a handler had.</summary>

@@ -167,7 +167,14 @@ public sealed partial class Simulation
     private readonly SimNetwork _network;
 
     /// <summary>Ids of all nodes, in the order they were added.</summary>
-    public IReadOnlyList<NodeId> Nodes => _nodeIdsView;
+    public IReadOnlyList<NodeId> Nodes
+    {
+        get
+        {
+            CheckThread(nameof(Nodes));
+            return _nodeIdsView;
+        }
+    }
 
     /// <summary>The failure that stopped the run, if node code threw.</summary>
     public SimulationFailureException? Failure
@@ -210,6 +217,7 @@ public sealed partial class Simulation
             Logger = new NodeLogger(inner, id, name, () => CurrentTime),
         };
         record.Storage = new Storage.DurableStorage(this, id.Value);
+        record.Random.Guard = () => CheckNodeRandom(id.Value);
         DrawClock(record);
         record.Context = new NodeContext(this, id, record, record.Logger, 0);
         _nodes.Add(record);
@@ -224,6 +232,7 @@ public sealed partial class Simulation
     /// <param name="node">A node of this simulation.</param>
     public string NodeName(NodeId node)
     {
+        CheckThread(nameof(NodeName));
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Name;
     }
@@ -233,6 +242,7 @@ public sealed partial class Simulation
     /// <exception cref="ArgumentException">No node has that name.</exception>
     public NodeId FindNode(string name)
     {
+        CheckThread(nameof(FindNode));
         ArgumentNullException.ThrowIfNull(name);
         return _nodesByName.TryGetValue(name, out int i)
             ? new NodeId(i)

@@ -17,8 +17,10 @@ namespace DistSim.Storage;
 /// Nothing handed out aliases the stored bytes: writes copy what they are given, and every read
 /// (<see cref="TryGet"/>, <see cref="Log"/>) returns a fresh copy, so mutating a value after a flush
 /// cannot "persist" a change that was never written. Inside a simulation the storage may be used only
-/// from its own node's handlers, or by the test between steps; anything else throws an
-/// <see cref="InvalidOperationException"/>. Not thread-safe. See <c>docs/concepts/failures.md</c>.
+/// on the simulation's thread: from its own node's handlers, or by test code (between steps, or in a
+/// <see cref="Simulation.At(Time.SimTime, Action)"/> action, e.g. to corrupt a disk on purpose); another
+/// node's handler or another thread gets an <see cref="InvalidOperationException"/>. Not thread-safe.
+/// See <c>docs/concepts/failures.md</c>.
 /// </remarks>
 public sealed class DurableStorage
 {
@@ -277,10 +279,15 @@ public sealed class DurableStorage
 
         public IEnumerator<byte[]> GetEnumerator()
         {
-            storage.Check("Log");
             List<byte[]> log = storage._visibleLog;
-            for (int i = 0; i < log.Count; i++)
+            for (int i = 0; ; i++)
             {
+                storage.Check("Log"); // at every step: an enumerator carried to another thread is refused too
+                if (i >= log.Count)
+                {
+                    yield break;
+                }
+
                 yield return (byte[])log[i].Clone();
             }
         }

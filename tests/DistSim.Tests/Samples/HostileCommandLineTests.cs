@@ -114,7 +114,7 @@ public sealed class HostileCommandLineTests : IDisposable
 
     [Theory]
     // A limit stops the run: limitHit names it, the exit code is 3, and stderr says why.
-    [InlineData(3, "event", "two-generals", "--event-limit", "3")]
+    [InlineData(3, "event", "two-generals", "--event-limit", "2")]
     [InlineData(3, "time", "two-generals", "--loss", "0", "--delay", "const:11000d", "--attack-after", "1h")]
     [InlineData(3, "event", "two-generals", "--strategy", "redundant", "--sweep", "20", "--event-limit", "4")]
     [InlineData(3, "event", "byzantine-generals", "--event-limit", "10")]
@@ -155,7 +155,7 @@ public sealed class HostileCommandLineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("3 events", "two-generals", "--event-limit", "3")]
+    [InlineData("2 events", "two-generals", "--event-limit", "2")]
     [InlineData("10 events", "byzantine-generals", "--event-limit", "10")]
     [InlineData("100 events", "reliable", "--messages", "500", "--event-limit", "100")]
     [InlineData("100 events", "tcp", "--event-limit", "100")]

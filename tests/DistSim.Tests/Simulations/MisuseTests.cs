@@ -51,7 +51,8 @@ public class MisuseTests
 
     // ---- one simulation, one thread at a time -------------------------------------------------------------
 
-    public static TheoryData<string> ForeignThreadCalls() => ["Step", "Run", "RunUntil", "AddNode", "At", "Crash", "Partition", "Now", "GetNode", "SetLink"];
+    public static TheoryData<string> ForeignThreadCalls() =>
+        ["Step", "Run", "RunUntil", "AddNode", "At", "Crash", "Partition", "Now", "GetNode", "SetLink", "NodeName", "FindNode", "Nodes", "LocalNowOf", "DriftOf", "Trace", "StepClock"];
 
     [Theory(DisplayName = "A second thread using a simulation while it runs gets InvalidOperationException naming the call")]
     [MemberData(nameof(ForeignThreadCalls))]
@@ -66,6 +67,136 @@ public class MisuseTests
         var ex = Assert.IsType<InvalidOperationException>(seen);
         Assert.Contains(call is "Partition" or "SetLink" ? "Simulation.Network" : "Simulation." + call, ex.Message, StringComparison.Ordinal);
         Assert.Contains("thread", ex.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> WorldChangesFromNodeCode() => ["Crash", "At", "Partition", "SetLink", "StepClock", "AddNode", "FaultSchedule", "Cut", "Heal", "Isolate"];
+
+    [Theory(DisplayName = "Node code cannot change the world around it (faults, partitions, clocks, scripted actions): the run fails naming the call")]
+    [MemberData(nameof(WorldChangesFromNodeCode))]
+    public void WorldChangeFromHandler_FailsTheRun(string call)
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        NodeId n = new(0), m = new(1);
+        sim.AddNode("n", () => new Scripted(onStart: _ =>
+        {
+            switch (call)
+            {
+                case "At": sim.At(SimTime.FromSeconds(1), () => sim.Crash(m)); break;
+                case "FaultSchedule": new FaultSchedule().Crash(SimTime.FromSeconds(1), m).ApplyTo(sim); break;
+                case "Cut": sim.Network.Cut(m, n); break;
+                case "Heal": sim.Network.Heal(); break;
+                case "Isolate": sim.Network.Isolate(m); break;
+                default: Use(sim, call); break;
+            }
+        }));
+        sim.AddNode("m", () => new Receiver(), FailureModels.CrashStop);
+        RunResult result = sim.Run();
+
+        Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+        Assert.Contains("node n called Simulation.", result.Failure!.InnerException!.Message, StringComparison.Ordinal);
+        Assert.True(sim.IsUp(m));
+        Assert.False(sim.Network.IsCut(m, n));
+    }
+
+    [Fact(DisplayName = "A node's random stream kept and drawn from Task.Run fails the run (it would shift the node's draws silently)")]
+    public void CachedRandom_FromAnotherThread_FailsTheRun()
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        sim.AddNode("n", () => new Scripted(onStart: c =>
+        {
+            DistSim.Random.RandomStream rng = c.Random;
+            Task t = Task.Run(() => rng.NextUInt64());
+            ((IAsyncResult)t).AsyncWaitHandle.WaitOne();
+            c.SetTimer(TimeSpan.FromMilliseconds(1));
+        }));
+        RunResult result = sim.Run();
+        Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+        Assert.Contains("not on the simulation's thread", result.Failure!.InnerException!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A node's random stream drawn from another node's handler fails the run; from the test between runs it throws")]
+    public void CachedRandom_FromElsewhere_IsRefused()
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        DistSim.Random.RandomStream? kept = null;
+        sim.AddNode("a", () => new Scripted(onStart: c => kept = c.Random));
+        sim.AddNode("b", () => new Scripted(onTimer: (_, _) => kept!.NextUInt64(), onStart: c => c.SetTimer(TimeSpan.FromSeconds(1))));
+        RunResult result = sim.Run();
+        Assert.Contains("node a's random stream was drawn from node b's handler", result.Failure!.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => kept!.NextUInt64());
+    }
+
+    [Fact(DisplayName = "A storage log enumerator carried to another thread during a run is refused")]
+    public void LogEnumerator_OnAnotherThread_IsRefused()
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        Exception? seen = null;
+        sim.AddNode("n", () => new Scripted(onStart: c =>
+        {
+            c.Storage.AppendString("a");
+            c.Storage.AppendString("b");
+            using IEnumerator<byte[]> e = c.Storage.Log.GetEnumerator();
+            e.MoveNext();
+            seen = OnOtherThread(() => e.MoveNext());
+        }));
+        sim.Run();
+        Assert.IsType<InvalidOperationException>(seen);
+    }
+
+    public static TheoryData<string> SwallowedRefusals() => ["unencodable", "backlog", "old-context", "unknown-node", "other-storage"];
+
+    [Theory(DisplayName = "A refusal the node catches still fails the run: nothing is refused silently")]
+    [MemberData(nameof(SwallowedRefusals))]
+    public void SwallowedRefusal_StillFailsTheRun(string kind)
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = 1,
+            ThrowOnNodeFault = false,
+            Link = global::DistSim.Links.Links.Reliable(new ReliableLinkOptions { Window = 1, BacklogLimit = 1 }),
+        });
+        var contexts = new List<INodeContext>();
+        NodeId n = sim.AddNode("n", () => new Scripted(onStart: c =>
+        {
+            contexts.Add(c);
+            try
+            {
+                switch (kind)
+                {
+                    case "unencodable": c.Send(new NodeId(1), new Action(() => { })); break;
+                    case "backlog": for (int i = 0; i < 5; i++) { c.Send(new NodeId(1), new Ping(i)); } break;
+                    case "old-context" when contexts.Count == 2: contexts[0].SetTimer(TimeSpan.FromSeconds(1)); break;
+                    case "unknown-node": c.Send(new NodeId(7), new Ping(1)); break;
+                    case "other-storage": sim.StorageOf(new NodeId(1)).PutString("k", "v"); break;
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+            {
+                // swallowed by the node
+            }
+        }), FailureModels.CrashRecover());
+        sim.AddNode("m", () => new Receiver());
+        if (kind == "old-context")
+        {
+            sim.At(SimTime.FromSeconds(1), () => sim.CrashFor(n, TimeSpan.FromSeconds(1)));
+        }
+
+        RunResult result = sim.Run();
+        Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+        Assert.Equal("n", result.Failure!.NodeName);
+    }
+
+    [Fact(DisplayName = "A run whose last allowed event leaves nothing pending is quiescent, not stopped by the event limit")]
+    public void EventLimit_ExactlyReached_IsQuiescent()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, EventLimit = 3 });
+        sim.AddNode("a", () => new Sender(new NodeId(1), 1));
+        sim.AddNode("b", () => new Receiver()); // events: start a, start b, deliver: exactly 3
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        var tight = new DistSim.Simulation(new SimulationOptions { Seed = 1, EventLimit = 2 });
+        tight.AddNode("a", () => new Sender(new NodeId(1), 1));
+        tight.AddNode("b", () => new Receiver());
+        Assert.Equal(RunOutcome.EventLimit, tight.Run().Outcome);
     }
 
     private static void Use(DistSim.Simulation sim, string call)
@@ -83,6 +214,13 @@ public class MisuseTests
             case "Now": _ = sim.Now; break;
             case "GetNode": sim.GetNode(n); break;
             case "SetLink": sim.Network.SetLink(m, n, global::DistSim.Links.Links.Reliable()); break;
+            case "NodeName": sim.NodeName(n); break;
+            case "FindNode": sim.FindNode("n"); break;
+            case "Nodes": _ = sim.Nodes; break;
+            case "LocalNowOf": sim.LocalNowOf(n); break;
+            case "DriftOf": sim.DriftOf(n); break;
+            case "Trace": _ = sim.Trace; break;
+            case "StepClock": sim.StepClock(n, TimeSpan.FromSeconds(1)); break;
         }
     }
 
@@ -325,7 +463,7 @@ public class MisuseTests
         sim.AddNode("n", () => new Scripted(onStart: _ => sim.Crash(new NodeId(1))));
         sim.AddNode("victim", () => new Receiver(), FailureModels.CrashStop);
         RunResult result = sim.Run();
-        Assert.Contains("node n tried to inject a fault into node victim", result.Failure!.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Contains("node n called Simulation.Crash from its handler", result.Failure!.InnerException!.Message, StringComparison.Ordinal);
     }
 
     // ---- bad arguments: a named exception, at once ---------------------------------------------------------
