@@ -11,9 +11,13 @@ namespace DistSim.Samples.Cli;
 /// The trace is streamed: <see cref="SimulationOptions.TraceWriter"/> writes each event's line to the file as it
 /// happens and the run keeps no events; when the run is over, <see cref="Complete"/> puts the header line
 /// (<see cref="Trace.WriteJsonLinesHeader"/>) in front by moving the lines up in place, so the file is byte for
-/// byte what <see cref="Trace.WriteJsonLines"/> would write, in bounded memory. A file that cannot seek (a pipe,
-/// <c>/dev/stdout</c>) gets the in-memory export instead. A Mermaid diagram needs the events (it names every
-/// participant and counts what it leaves out), so <c>--mermaid</c> records the run in memory, up to the trace limit.
+/// byte what <see cref="Trace.WriteJsonLines"/> would write, in bounded memory. That needs a regular file that can be
+/// read, truncated and written anywhere; a pipe or a character device (<c>/dev/null</c>, a terminal), and a file
+/// that cannot be read, get the in-memory export instead, written once at the end. What cannot work is refused
+/// before the run by <see cref="OutputTarget"/>: the standard output or error, a block device, and the two options
+/// naming one file (the same path, a symbolic link to it, a hard link). A Mermaid diagram needs the events (it
+/// names every participant and counts what it leaves out), so <c>--mermaid</c> records the run in memory, up to the
+/// trace limit.
 /// </remarks>
 public sealed class OutputFiles : IDisposable
 {
@@ -38,28 +42,28 @@ public sealed class OutputFiles : IDisposable
     public static OutputFiles Open(ScenarioArgs args)
     {
         // Every path is checked before any file is created: a bad --mermaid must not leave an empty --trace file.
-        string? trace = args.TraceFile is { } t ? FullPath("trace", t) : null;
-        string? mermaid = args.MermaidFile is { } m ? FullPath("mermaid", m) : null;
-        if (trace is not null && string.Equals(trace, mermaid, StringComparison.Ordinal))
+        OutputTarget? trace = args.TraceFile is { } t ? OutputTarget.Resolve("trace", t) : null;
+        OutputTarget? mermaid = args.MermaidFile is { } m ? OutputTarget.Resolve("mermaid", m) : null;
+        if (trace is not null && mermaid is not null && mermaid.IsSameFileAs(trace))
         {
-            throw new UsageException($"--mermaid: '{args.MermaidFile}' is also the --trace file");
+            throw new UsageException($"--mermaid: '{mermaid.Given}' is the --trace file '{trace.Given}' ({mermaid.HowSameAs(trace)}); write them to two files");
         }
 
         var files = new OutputFiles(args.TraceFile, args.MermaidFile);
         try
         {
-            if (args.TraceFile is { } tracePath)
+            if (trace is not null)
             {
-                files._trace = Create("trace", tracePath, out bool readable);
-                if (readable && files._trace.CanSeek)
+                files._trace = Create(trace, out bool readable);
+                if (readable && files._trace.CanSeek && Truncates(files._trace))
                 {
                     files._traceLines = new StreamWriter(files._trace, new UTF8Encoding(false), CopyChunk / 16, leaveOpen: true);
                 }
             }
 
-            if (args.MermaidFile is { } mermaidPath)
+            if (mermaid is not null)
             {
-                files._mermaid = Create("mermaid", mermaidPath, out _);
+                files._mermaid = Create(mermaid, out _);
             }
 
             return files;
@@ -177,50 +181,44 @@ public sealed class OutputFiles : IDisposable
         }
     }
 
-    /// <summary>The full path of a file an option names; a usage error when it is empty, invalid, a directory, or in a missing directory.</summary>
-    private static string FullPath(string option, string path)
+    /// <summary>
+    /// Whether the file can be cut to its length (it was just created or truncated, so to 0): a regular file can;
+    /// a device that seeks without being one (<c>/dev/null</c> where the system does not say what it is) cannot.
+    /// </summary>
+    private static bool Truncates(FileStream file)
     {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new UsageException($"--{option}: the file name is empty");
-        }
-
-        string full;
         try
         {
-            full = Path.GetFullPath(path);
+            file.SetLength(file.Length);
+            return true;
         }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        catch (IOException)
         {
-            throw new UsageException($"--{option}: '{path}' is not a valid file name");
+            return false;
         }
-
-        if (Directory.Exists(full))
-        {
-            throw new UsageException($"--{option}: '{path}' is a directory");
-        }
-
-        if (Path.GetDirectoryName(full) is { Length: > 0 } directory && !Directory.Exists(directory))
-        {
-            throw new UsageException($"--{option}: cannot create '{path}': its directory does not exist");
-        }
-
-        return full;
     }
 
-    private static FileStream Create(string option, string path, out bool readable)
+    /// <summary>Opens the file for writing: a regular file is created or truncated; a pipe or a device is opened as it is.</summary>
+    private static FileStream Create(OutputTarget target, out bool readable)
     {
+        string option = target.Option, path = target.Given;
         try
         {
+            if (target.IsStream)
+            {
+                readable = false;
+                return new FileStream(target.FullPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            }
+
             try
             {
                 readable = true;
-                return new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+                return new FileStream(target.FullPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
             }
             catch (UnauthorizedAccessException)
             {
                 readable = false; // a write-only file: the trace is then exported from memory
-                return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+                return new FileStream(target.FullPath, FileMode.Create, FileAccess.Write, FileShare.Read);
             }
         }
         catch (DirectoryNotFoundException)

@@ -18,7 +18,7 @@ public sealed class ScenarioArgs
     [
         new("seed", "N", "master seed (unsigned 64-bit)", "1"),
         new("json", null, "print exactly one JSON object instead of the summary"),
-        new("trace", "FILE", "stream the run's trace as JSON Lines to FILE (one run; nothing kept in memory)"),
+        new("trace", "FILE", "stream the run's trace as JSON Lines to FILE (one run; nothing kept in memory; a pipe or device gets it at the end; not stdout)"),
         new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
         new("sweep", "N", "run N seeds from --seed and print the distribution"),
         new("event-limit", "N", "stop each run after N events (default: the scenario's own limit); a run stopped by a limit exits with 3"),
@@ -45,12 +45,20 @@ public sealed class ScenarioArgs
     /// <summary>The <c>--event-limit</c> of each run, or null for the scenario's own.</summary>
     public long? EventLimit => Has("event-limit") ? GetLong("event-limit", 0, min: 1, max: 1_000_000_000_000) : null;
 
-    /// <summary>Parses the common options now (<c>--seed</c>, <c>--sweep</c>, <c>--event-limit</c>), so that a bad one is reported before anything is created or run.</summary>
+    /// <summary>
+    /// Parses the common options now (<c>--seed</c>, <c>--sweep</c>, <c>--event-limit</c>), so that a bad one is reported
+    /// before anything is created or run; a sweep whose last seed, <c>--seed</c> + <c>--sweep</c> − 1, would pass
+    /// 2⁶⁴ − 1 is one (it would wrap to seed 0 and run seeds the user did not ask for).
+    /// </summary>
     public void ValidateCommon()
     {
-        _ = Seed;
-        _ = Sweep;
+        ulong seed = Seed;
+        int sweep = Sweep;
         _ = EventLimit;
+        if (sweep > 1 && seed > ulong.MaxValue - (ulong)(sweep - 1))
+        {
+            throw new UsageException(Invariant($"--sweep: {sweep} seeds from --seed {seed} would pass the largest seed, {ulong.MaxValue}; use --seed {ulong.MaxValue - (ulong)(sweep - 1)} or below, or a smaller --sweep"));
+        }
     }
 
     /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>

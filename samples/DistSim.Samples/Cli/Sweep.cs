@@ -97,7 +97,7 @@ public static class Sweep
         int count = Math.Max(1, args.Sweep);
         for (int i = 0; i < count; i++)
         {
-            yield return unchecked(args.Seed + (ulong)i);
+            yield return checked(args.Seed + (ulong)i); // ValidateCommon refused a sweep past the largest seed
         }
     }
 }

@@ -16,11 +16,17 @@ public sealed record Payload(int Seq, long Value);
 /// <summary>One run of <c>reliable</c>: what the applications saw and what the links did.</summary>
 /// <param name="Simulation">The finished simulation.</param>
 /// <param name="Run">How the run ended.</param>
-/// <param name="Delivered">Messages handed to the applications, copies included.</param>
-/// <param name="Unique">Distinct (sender, sequence number) pairs delivered.</param>
-/// <param name="Duplicates">Deliveries of a pair already delivered (or of something that was not a message).</param>
+/// <param name="Delivered">Payloads handed to the applications, copies and fakes included: <see cref="Unique"/> + <see cref="Duplicates"/> + <see cref="NeverSent"/>.</param>
+/// <param name="Unique">Distinct messages delivered: (sender, sequence number) pairs of messages that were sent, with the value sent; never more than the messages sent.</param>
+/// <param name="Duplicates">Deliveries of a message already delivered (network duplicates and replays the link let through).</param>
+/// <param name="NeverSent">Deliveries of a payload no node sent on that pair (tampered or forged): not messages, so neither distinct nor missing.</param>
 /// <param name="Links">The link counters, summed over the ring's pairs.</param>
-public sealed record ReliableRun(Simulation Simulation, RunResult Run, long Delivered, long Unique, long Duplicates, LinkCounters Links) : IScenarioRun;
+public sealed record ReliableRun(Simulation Simulation, RunResult Run, long Delivered, long Unique, long Duplicates, long NeverSent, LinkCounters Links) : IScenarioRun
+{
+    /// <summary>Messages sent that were never delivered (between 0 and <paramref name="sent"/>).</summary>
+    /// <param name="sent">Messages the senders were to send.</param>
+    public long Missing(long sent) => sent - Unique;
+}
 
 /// <summary>
 /// The <c>reliable</c> scenario: N messages around a ring of nodes over a chosen link kind, on a lossy
@@ -90,8 +96,9 @@ public sealed class ReliableScenario : IScenario
         Simulation simulation = r.Simulation;
         AttackCounters attacks = simulation.Attacks;
 
-        // Duplicates and accepted attacks are facts however short the run; "every message delivered" needs it complete.
-        bool? exactlyOnce = r.Duplicates > 0 || attacks.Accepted > 0 || r.Delivered > r.Unique ? false
+        // Duplicates, fakes and accepted attacks are facts however short the run; "every message delivered" needs it complete.
+        long missing = r.Missing(messages);
+        bool? exactlyOnce = r.Duplicates > 0 || r.NeverSent > 0 || attacks.Accepted > 0 ? false
             : r.Unique == messages && r.Delivered == messages ? true
             : summary.Complete ? false : null;
         if (args.Json)
@@ -104,8 +111,9 @@ public sealed class ReliableScenario : IScenario
                 json.WriteNumber("sent", messages);
                 json.WriteNumber("delivered", r.Delivered);
                 json.WriteNumber("uniqueDelivered", r.Unique);
-                json.WriteNumber("missing", messages - r.Unique);
+                json.WriteNumber("missing", missing);
                 json.WriteNumber("applicationDuplicates", r.Duplicates);
+                json.WriteNumber("neverSent", r.NeverSent);
                 Report.WriteVerdict(json, "exactlyOnce", exactlyOnce);
                 json.WriteNumber("packets", simulation.Messages.Packets);
                 WriteLinkCounters(json, r.Links);
@@ -117,7 +125,7 @@ public sealed class ReliableScenario : IScenario
         output.WriteLine(Invariant($"reliable: {messages} messages over {link.Name} links, {nodes} nodes, seed {args.Seed}"));
         Report.WriteLimitLine(output, summary);
         string verdict = exactlyOnce switch { true => "yes", false => "no", null => "unknown: the run stopped with messages missing (incomplete)" };
-        output.WriteLine(Invariant($"  application: {r.Delivered} delivered, {r.Unique} distinct, {messages - r.Unique} missing, {r.Duplicates} duplicates; exactly once: {verdict}"));
+        output.WriteLine(Invariant($"  application: {r.Delivered} delivered: {r.Unique} distinct, {r.Duplicates} duplicates, {r.NeverSent} never sent (tampered or forged); {missing} of {messages} missing; exactly once: {verdict}"));
         output.WriteLine(Invariant($"  wire: {simulation.Messages.Packets} packets, {simulation.Messages.Dropped} dropped, {simulation.Messages.Duplicated} duplicated by the network"));
         LinkCounters totals = r.Links;
         output.WriteLine(Invariant($"  links: {totals.Retransmitted} retransmitted, {totals.AcksSent} acks, {totals.Acknowledged} acknowledged, {totals.DuplicatesSuppressed} duplicates suppressed, {totals.Rejected} rejected, {totals.Stale} stale, {totals.Handshakes} handshakes; backlog high water {totals.BacklogHighWater}"));
@@ -144,17 +152,16 @@ public sealed class ReliableScenario : IScenario
             Network = network,
         }));
 
-        var peers = new List<Peer>();
+        // The ground truth of what was sent: sender i's k-th value, written when it sends; a receiver checks what it
+        // gets against it (the scenario's observer, not part of the protocol).
+        var sent = new Ledger[nodes];
+        var peers = new Peer[nodes];
         for (int i = 0; i < nodes; i++)
         {
-            int count = (messages / nodes) + (i < messages % nodes ? 1 : 0);
-            var next = new NodeId((i + 1) % nodes);
-            simulation.AddNode("n" + i.ToString(CultureInfo.InvariantCulture), () =>
-            {
-                var peer = new Peer(next, count, interval);
-                peers.Add(peer);
-                return peer;
-            });
+            int index = i;
+            sent[i] = new Ledger((messages / nodes) + (i < messages % nodes ? 1 : 0));
+            int previous = (i + nodes - 1) % nodes;
+            simulation.AddNode("n" + i.ToString(CultureInfo.InvariantCulture), () => peers[index] = new Peer(new NodeId((index + 1) % nodes), sent[index], previous, sent[previous], interval));
         }
 
         RunResult result = simulation.Run();
@@ -164,7 +171,14 @@ public sealed class ReliableScenario : IScenario
             totals.Add(simulation.Network.Session(new NodeId(i), new NodeId((i + 1) % nodes)).Counters);
         }
 
-        return new ReliableRun(simulation, result, peers.Sum(p => p.Delivered), peers.Sum(p => p.Unique), peers.Sum(p => p.Duplicates), totals);
+        // A limit may stop the run before a node started: it then has received nothing.
+        ReliableRun run = new(simulation, result, peers.Sum(p => p?.Delivered ?? 0), peers.Sum(p => p?.Unique ?? 0), peers.Sum(p => p?.Duplicates ?? 0), peers.Sum(p => p?.NeverSent ?? 0), totals);
+        if (run.Unique > messages || run.Unique + run.Duplicates + run.NeverSent != run.Delivered)
+        {
+            throw new InvalidOperationException(Invariant($"reliable: the application counts do not add up: {run.Delivered} delivered, {run.Unique} distinct of {messages}, {run.Duplicates} duplicates, {run.NeverSent} never sent"));
+        }
+
+        return run;
     }
 
     /// <summary>Parses <c>tamper=P,forge=P,replay=P</c>: at least one, each kind at most once, no empty parts or spaces.</summary>
@@ -237,11 +251,14 @@ public sealed class ReliableScenario : IScenario
     }
 
 
-    /// <summary>One node: sends its share to the next node, counts what it receives by (sender, seq).</summary>
-    private sealed class Peer(NodeId next, int count, TimeSpan interval) : Node
+    /// <summary>
+    /// One node: sends its share to the next node, recording each value in <paramref name="sent"/>; sorts what it
+    /// receives into distinct messages, duplicates, and payloads its predecessor never sent (by sequence number
+    /// and value, against <paramref name="sentByPrevious"/>).
+    /// </summary>
+    private sealed class Peer(NodeId next, Ledger sent, int previous, Ledger sentByPrevious, TimeSpan interval) : Node
     {
-        private readonly HashSet<(int From, int Seq)> _seen = [];
-        private int _sent;
+        private readonly bool[] _seen = new bool[sentByPrevious.Capacity];
 
         public long Delivered { get; private set; }
 
@@ -249,9 +266,11 @@ public sealed class ReliableScenario : IScenario
 
         public long Duplicates { get; private set; }
 
+        public long NeverSent { get; private set; }
+
         public override void OnStart()
         {
-            if (count > 0)
+            if (sent.Capacity > 0)
             {
                 SetTimer(TimeSpan.Zero);
             }
@@ -259,8 +278,10 @@ public sealed class ReliableScenario : IScenario
 
         public override void OnTimer(TimerId timer, object? state)
         {
-            Send(next, new Payload(_sent++, (long)Random.NextUInt64()));
-            if (_sent < count)
+            var payload = new Payload(sent.Count, (long)Random.NextUInt64());
+            sent.Add(payload.Value);
+            Send(next, payload);
+            if (sent.Count < sent.Capacity)
             {
                 SetTimer(interval);
             }
@@ -269,14 +290,35 @@ public sealed class ReliableScenario : IScenario
         public override void OnMessage(NodeId from, object message)
         {
             Delivered++;
-            if (message is Payload p && _seen.Add((from.Value, p.Seq)))
+            if (message is not Payload p || from.Value != previous || !sentByPrevious.Holds(p.Seq, p.Value))
             {
-                Unique++;
+                NeverSent++; // tampered or forged: a payload the predecessor never sent (a value is a random 64-bit number)
             }
-            else
+            else if (_seen[p.Seq])
             {
                 Duplicates++;
             }
+            else
+            {
+                _seen[p.Seq] = true;
+                Unique++;
+            }
         }
+    }
+
+    /// <summary>The values one sender sent, by sequence number: the ground truth a receiver checks a payload against.</summary>
+    /// <param name="capacity">Messages the sender is to send.</param>
+    private sealed class Ledger(int capacity)
+    {
+        private readonly long[] _values = new long[capacity];
+
+        public int Capacity => _values.Length;
+
+        public int Count { get; private set; }
+
+        public void Add(long value) => _values[Count++] = value;
+
+        /// <summary>Whether message <paramref name="seq"/> was sent, with <paramref name="value"/>.</summary>
+        public bool Holds(int seq, long value) => seq >= 0 && seq < Count && _values[seq] == value;
     }
 }

@@ -147,7 +147,9 @@ public sealed class TwoGeneralsScenario : IScenario
         output.WriteLine(r.A1.Attacks is null ? "  A1 has not decided (the run stopped before T) (incomplete)" : $"  A1 {(r.A1Attacks ? "attacks" : "does not attack")}{Why(r.A1, true, r.Plan)}");
         output.WriteLine(r.Decided ? $"  A2 {(r.A2Attacks ? "attacks" : "does not attack")}{Why(r.A2, false, r.Plan)}" : "  A2 has not decided (the run stopped before T) (incomplete)");
         output.WriteLine($"  outcome: {result ?? "undecided (incomplete)"}");
-        output.WriteLine(Invariant($"  messengers: {r.MessengersSent} sent, {r.MessengersCaptured} captured, {r.Simulation.Messages.Delivered} arrived"));
+        // A duplicated messenger arrives twice: say so, or "arrived" could exceed "sent" unexplained.
+        string twice = r.Simulation.Messages.Duplicated > 0 ? Invariant($" ({r.Simulation.Messages.Duplicated} of them twice)") : string.Empty;
+        output.WriteLine(Invariant($"  messengers: {r.MessengersSent} sent, {r.MessengersCaptured} captured, {r.Simulation.Messages.Delivered} arrived{twice}"));
         output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
         return summary.ExitCode;
     }

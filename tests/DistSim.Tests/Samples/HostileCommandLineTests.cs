@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistSim.Samples.Cli;
+using DistSim.Samples.TwoGenerals;
 
 namespace DistSim.Tests.Samples;
 
@@ -16,10 +17,30 @@ public sealed class HostileCommandLineTests : IDisposable
 
     private (int Code, string Out, string Err) Run(string[] args)
     {
-        // {dir}: a temporary directory; {file}: a file in it (so {file}/x is a path under a file: not writable).
+        // {dir}: a temporary directory; {file}: a file in it (so {file}/x is a path under a file: not writable);
+        // {link}: a symbolic link to {dir}/t.jsonl (which need not exist); {dirlink}: a link to {dir}; {loop}: a link to itself.
         string file = Path.Combine(_dir, "existing.txt");
         File.WriteAllText(file, "x");
-        string[] resolved = [.. args.Select(a => a.Replace("{dir}", _dir, StringComparison.Ordinal).Replace("{file}", file, StringComparison.Ordinal))];
+        if (args.Any(a => a.Contains("link}", StringComparison.Ordinal) || a.Contains("{loop}", StringComparison.Ordinal)))
+        {
+            try
+            {
+                File.CreateSymbolicLink(Path.Combine(_dir, "link"), Path.Combine(_dir, "t.jsonl"));
+                Directory.CreateSymbolicLink(Path.Combine(_dir, "dirlink"), _dir);
+                File.CreateSymbolicLink(Path.Combine(_dir, "loop"), Path.Combine(_dir, "loop"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Assert.Skip("cannot create symbolic links here: " + ex.Message);
+            }
+        }
+
+        string[] resolved = [.. args.Select(a => a
+            .Replace("{dir}", _dir, StringComparison.Ordinal)
+            .Replace("{file}", file, StringComparison.Ordinal)
+            .Replace("{link}", Path.Combine(_dir, "link"), StringComparison.Ordinal)
+            .Replace("{dirlink}", Path.Combine(_dir, "dirlink"), StringComparison.Ordinal)
+            .Replace("{loop}", Path.Combine(_dir, "loop"), StringComparison.Ordinal))];
         var output = new StringWriter();
         var error = new StringWriter();
         int code = Runner.Execute(resolved, output, error);
@@ -95,6 +116,24 @@ public sealed class HostileCommandLineTests : IDisposable
     [InlineData("--mermaid", "two-generals", "--trace", "{dir}/t.jsonl", "--mermaid", "{dir}/./t.jsonl")]
     [InlineData("--trace", "two-generals", "--trace", "--json")]
     [InlineData("--trace", "two-generals", "--trace")]
+    // One file under two names: a symbolic link to the trace file (before it exists), a linked directory, a link loop
+    [InlineData("--mermaid", "two-generals", "--trace", "{dir}/t.jsonl", "--mermaid", "{link}")]
+    [InlineData("--mermaid", "two-generals", "--mermaid", "{dir}/t.jsonl", "--trace", "{link}")]
+    [InlineData("--mermaid", "reliable", "--messages", "10", "--trace", "{dir}/t.jsonl", "--mermaid", "{dirlink}/t.jsonl")]
+    [InlineData("--mermaid", "two-generals", "--trace", "{dir}/t.jsonl", "--mermaid", "{dirlink}/../dirlink/./t.jsonl")]
+    [InlineData("--trace", "two-generals", "--trace", "{loop}")]
+    // The standard output and error: the report and the errors go there (--json: exactly one JSON object on stdout)
+    [InlineData("--trace", "two-generals", "--trace", "/dev/stdout", "--json")]
+    [InlineData("--trace", "two-generals", "--trace", "/dev/stdout")]
+    [InlineData("--trace", "two-generals", "--trace", "/dev/stderr")]
+    [InlineData("--mermaid", "two-generals", "--mermaid", "/dev/stdout", "--json")]
+    [InlineData("--trace", "tcp", "--trace", "/dev/fd/1", "--json")]
+    [InlineData("--trace", "wal-kv", "--trace", "/proc/self/fd/1", "--json")]
+    [InlineData("--mermaid", "split-brain", "--trace", "{dir}/t.jsonl", "--mermaid", "/proc/self/fd/2")]
+    // A sweep past the largest seed would wrap around to seed 0
+    [InlineData("--sweep", "two-generals", "--seed", "18446744073709551615", "--sweep", "3")]
+    [InlineData("--sweep", "split-brain", "--seed", "18446744073709551614", "--sweep", "3", "--json")]
+    [InlineData("--sweep", "wal-kv", "--seed", "18446744073709550616", "--sweep", "1001")]
     // Syntax
     [InlineData("--json", "two-generals", "--json=1")]
     [InlineData("--seed", "two-generals", "--seed", "1", "--seed", "2")]
@@ -110,10 +149,13 @@ public sealed class HostileCommandLineTests : IDisposable
         Assert.Contains("usage:", error, StringComparison.Ordinal);
         Assert.Contains("exit codes:", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "missing")));
+        Assert.False(File.Exists(Path.Combine(_dir, "t.jsonl")), "a file was created before the error");
+        Assert.False(File.Exists(Path.Combine(_dir, "t.md")), "a file was created before the error");
     }
 
     [Theory]
     // A limit stops the run: limitHit names it, the exit code is 3, and stderr says why.
+    // (Each stops with work pending: two-generals runs 3 events with seed 1, its decision at T still to come after 2.)
     [InlineData(3, "event", "two-generals", "--event-limit", "2")]
     [InlineData(3, "time", "two-generals", "--loss", "0", "--delay", "const:11000d", "--attack-after", "1h")]
     [InlineData(3, "event", "two-generals", "--strategy", "redundant", "--sweep", "20", "--event-limit", "4")]
@@ -224,6 +266,68 @@ public sealed class HostileCommandLineTests : IDisposable
         JsonElement root = JsonDocument.Parse(output).RootElement;
         Assert.Equal(JsonValueKind.Null, root.GetProperty("result").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("a1Attacks").ValueKind);
+    }
+
+    [Theory]
+    // A tampered or forged payload is not a message: never distinct, never making "missing" negative (it was "-5 missing").
+    [InlineData("--link", "fair-loss", "--adversary", "tamper=0.5,replay=0.5", "--messages", "200")]
+    [InlineData("--link", "fair-loss", "--adversary", "tamper=1,forge=1", "--messages", "50", "--nodes", "3")]
+    [InlineData("--link", "reliable", "--adversary", "tamper=0.3,forge=0.3,replay=0.3", "--messages", "300")]
+    [InlineData("--link", "authenticated", "--adversary", "tamper=0.5,forge=0.5,replay=0.5", "--messages", "300")]
+    [InlineData("--link", "fair-loss", "--duplicate", "0.5", "--messages", "300", "--nodes", "4")]
+    public void Reliable_Counts_AddUp_AndFakesAreNotMessages(params string[] args)
+    {
+        (_, string output, string error) = Run(["reliable", .. args, "--json"]);
+
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        long sent = root.GetProperty("sent").GetInt64();
+        long delivered = root.GetProperty("delivered").GetInt64();
+        long unique = root.GetProperty("uniqueDelivered").GetInt64();
+        long duplicates = root.GetProperty("applicationDuplicates").GetInt64();
+        long neverSent = root.GetProperty("neverSent").GetInt64();
+        long missing = root.GetProperty("missing").GetInt64();
+        JsonElement attacks = root.GetProperty("adversary");
+        Assert.True(unique is >= 0 && unique <= sent, error);
+        Assert.Equal(sent - unique, missing);
+        Assert.InRange(missing, 0, sent);
+        Assert.Equal(delivered, unique + duplicates + neverSent);
+        Assert.True(neverSent <= attacks.GetProperty("tamperedAccepted").GetInt64() + attacks.GetProperty("forgedAccepted").GetInt64(), "a fake the adversary did not make");
+        Assert.Equal(neverSent > 0 || duplicates > 0 || missing > 0 ? false : true, root.GetProperty("exactlyOnce").GetBoolean());
+
+        (_, string text, _) = Run(["reliable", .. args]);
+        Assert.Contains($"{unique} distinct, {duplicates} duplicates, {neverSent} never sent (tampered or forged); {missing} of {sent} missing", text, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A sweep that ends exactly at the largest seed runs those seeds, none wrapped to 0")]
+    public void Sweep_UpToTheLargestSeed_RunsExactlyThoseSeeds()
+    {
+        ScenarioArgs args = ScenarioArgs.Parse(["--seed", "18446744073709551613", "--sweep", "3"], new TwoGeneralsScenario().Options);
+        var seeds = new List<ulong>();
+        args.RunObserver = s => seeds.Add(s.Options.Seed);
+
+        Assert.Equal(0, new TwoGeneralsScenario().Run(args, new StringWriter()));
+
+        Assert.Equal([ulong.MaxValue - 2, ulong.MaxValue - 1, ulong.MaxValue], seeds);
+    }
+
+    [Theory(DisplayName = "A run that ends exactly at its event limit is reported as the kernel's RunOutcome says: no limit logic of the samples' own")]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    public void ARunEndingAtItsEventLimit_IsReportedAsRunOutcomeSays(ulong seed)
+    {
+        var game = new Game(Strategy.Naive, 0.3, 0, DistSim.Timing.Delay.Uniform(TimeSpan.FromHours(1), TimeSpan.FromHours(3)));
+        long events = game.Play(seed, RunSettings.Unrecorded).Run.Events; // every event of the complete run
+        RunOutcome atLimit = game.Play(seed, RunSettings.Unrecorded with { EventLimit = events }).Run.Outcome;
+        string s = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        (int code, string output, string error) = Run(["two-generals", "--seed", s, "--event-limit", events.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"]);
+
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(Report.OutcomeName(atLimit), root.GetProperty("outcome").GetString());
+        string? limit = RunSummary.LimitName(atLimit);
+        Assert.Equal(limit, root.GetProperty("limitHit").GetString());
+        Assert.Equal(limit is null ? 0 : 3, code);
+        Assert.Equal(limit is null, error.Length == 0);
     }
 
     [Fact]
