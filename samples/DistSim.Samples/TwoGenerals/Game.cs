@@ -96,8 +96,9 @@ public sealed record Game(
         NodeId a1 = simulation.AddNode("A1", () => new General(plan, isA1: true));
         NodeId a2 = simulation.AddNode("A2", () => new General(plan, isA1: false));
         RunResult run = simulation.Run();
-        General g1 = simulation.GetNode<General>(a1);
-        General g2 = simulation.GetNode<General>(a2);
+        // A limit may stop the run before a general has even started: it then stands as a general that knows nothing.
+        General g1 = simulation.GetNode(a1) as General ?? new General(plan, isA1: true);
+        General g2 = simulation.GetNode(a2) as General ?? new General(plan, isA1: false);
         return new GameResult(plan, simulation, run, g1, g2);
     }
 }

@@ -156,6 +156,7 @@ public sealed class HostileCommandLineTests : IDisposable
     [Theory]
     // A limit stops the run: limitHit names it, the exit code is 3, and stderr says why.
     // (Each stops with work pending: two-generals runs 3 events with seed 1, its decision at T still to come after 2.)
+    [InlineData(3, "event", "two-generals", "--event-limit", "1")]
     [InlineData(3, "event", "two-generals", "--event-limit", "2")]
     [InlineData(3, "time", "two-generals", "--loss", "0", "--delay", "const:11000d", "--attack-after", "1h")]
     [InlineData(3, "event", "two-generals", "--strategy", "redundant", "--sweep", "20", "--event-limit", "4")]
