@@ -12,7 +12,10 @@ namespace DistSim.Samples.Raft;
 /// <param name="Simulation">The finished simulation.</param>
 /// <param name="Run">How the run ended.</param>
 /// <param name="ElectionTime">From the leader's crash to the next leader; null if none within the limit.</param>
-/// <param name="Terms">Terms the new election took (new term − crashed leader's term).</param>
+/// <param name="Terms">
+/// Terms the new election took (new term − crashed leader's term); without a new leader, the terms tried so far
+/// (highest term a surviving node reached − crashed leader's term).
+/// </param>
 /// <param name="LeadersPerTermViolations">Terms that had two leaders (must be 0).</param>
 public sealed record RaftTrial(Simulation Simulation, RunResult Run, TimeSpan? ElectionTime, int Terms, int LeadersPerTermViolations) : IScenarioRun
 {
@@ -93,8 +96,11 @@ public sealed class RaftElectionScenario : IScenario
         simulation.Crash(crashed);
         SimTime crashAt = simulation.Now;
         RunResult run = simulation.RunUntil(() => latest!.Value.Term > oldTerm);
-        TimeSpan? time = latest!.Value.Term > oldTerm ? latest.Value.At - crashAt : null;
-        return new RaftTrial(simulation, run, time, latest.Value.Term - oldTerm, violations);
+        bool elected = latest!.Value.Term > oldTerm;
+        TimeSpan? time = elected ? latest.Value.At - crashAt : null;
+        // Without a new leader, the terms tried so far: the highest term any surviving node reached (split votes).
+        int reached = simulation.Nodes.Where(simulation.IsUp).Max(n => (simulation.GetNode(n) as RaftNode)?.Term ?? 0);
+        return new RaftTrial(simulation, run, time, (elected ? latest.Value.Term : Math.Max(reached, oldTerm)) - oldTerm, violations);
     }
 
     /// <inheritdoc />
