@@ -108,7 +108,7 @@ public class KeyedCollectionCopyTests
     }
 
     [Fact]
-    public void RecordKeysHoldingALIst_InADictionarySubclass_AreRehashed()
+    public void RecordKeysHoldingAList_InADictionaryOrASubclass_AreRehashed()
     {
         var original = new Dictionary<ListKey, int>();
         var derived = new SortedCounts();
