@@ -3,12 +3,18 @@ using System.Runtime.InteropServices;
 
 namespace DistSim.Messages;
 
-/// <summary>Signals, inside a copy, that the graph is refused; <see cref="MessageCopier"/> then asks the encoder for the exact path.</summary>
+/// <summary>
+/// Signals, inside a copy, that the graph is refused. For a refusal the encoder shares, <see cref="MessageCopier"/> asks
+/// the encoder for the exact path; one only the copier makes (a collection it cannot copy faithfully) carries its path.
+/// </summary>
 internal sealed class CopyRefusedException(MessageRefusalReason reason, Type type) : Exception("The message graph cannot be copied.")
 {
     public MessageRefusalReason Reason { get; } = reason;
 
     public Type RefusedType { get; } = type;
+
+    /// <summary>For a refusal of the copier's own: the member path, the type declaring its last member, and why.</summary>
+    public (string Path, Type DeclaringType, string Detail)? Own { get; init; }
 }
 
 /// <summary>
@@ -111,6 +117,7 @@ internal sealed class Copier
         }
 
         Drain(mark);
+        plan.Keyed?.Check(value, clone, this);
         _ancestors[depth] = null;
         _depth = depth;
         return clone;
@@ -140,9 +147,12 @@ internal sealed class Copier
                 return value;
         }
 
-        if (!plan.IsBcl)
+        if (!plan.IsBcl || plan.Keyed is { Rebuildable: true })
         {
-            return CopySemantic(value);
+            // A user object (a user collection a view points back to), or a keyed collection that can be rebuilt (checked
+            // once complete, see CopySemantic; internal tables of other collections are checked through their owner).
+            // Met before: internal structure may point back, so no cycle check here; values were checked where they are values.
+            return _memo.TryGetValue(value, out object? copied) ? copied : CopySemantic(value);
         }
 
         ref object? memo = ref _memo.GetOrAdd(value, out bool seen);
@@ -163,6 +173,22 @@ internal sealed class Copier
 
     /// <summary>Records a rebuilt collection before its elements are copied (they may refer back to it).</summary>
     public void Register(object original, object copy) => _memo.GetOrAdd(original, out _) = copy;
+
+    /// <summary>
+    /// A comparer of a collection: shared when it cannot change — deeply immutable, or a BCL comparer whose parts are
+    /// (see <see cref="ComparerSharing"/>) — and otherwise copied as any value, so that the sender flipping a field of
+    /// its comparer cannot change what the receiver's collection finds.
+    /// </summary>
+    public object? CopyComparer(object? comparer) =>
+        comparer is null || ComparerSharing.CanShare(comparer) ? comparer : CopySemantic(comparer);
+
+    /// <summary>A refusal of the copier's own, naming the path from the root to the object being copied.</summary>
+    public CopyRefusedException Refuse(MessageRefusalReason reason, string detail)
+    {
+        object current = _ancestors[_depth - 1]!;
+        (string path, Type declaring) = PathFinder.Describe(_ancestors.AsSpan(0, _depth));
+        return new CopyRefusedException(reason, current.GetType()) { Own = (path, declaring, detail) };
+    }
 
     private void Drain(int mark)
     {

@@ -20,10 +20,12 @@ internal abstract class ArrayElementFixer
 /// (a DynamicMethod: <c>stfld</c> also writes readonly fields, of any class, struct or base class).
 /// </summary>
 /// <remarks>
-/// Each reference field is copied in one of three ways. In most types every field is a value of the message
+/// Each reference field is copied in one of these ways. In most types every field is a value of the message
 /// (<see cref="Copier.CopySemantic"/>: checked for cycles and depth, as the encoder does). In a type of the
 /// <c>System.Collections*</c> namespaces (which the encoder writes by elements), a field whose declared type is a
-/// type parameter or <c>object</c> holds an element (semantic as well), a comparer is shared, and any other
+/// type parameter or <c>object</c> holds an element (semantic as well), a comparer is shared if it cannot change and
+/// copied otherwise (<see cref="Copier.CopyComparer"/>), a wrapped collection (<see cref="CollectionRules.WrappedFields"/>)
+/// is a value as well, and any other
 /// field is internal structure — views and linked nodes that may point back — copied with
 /// <see cref="Copier.CopyRaw"/> (memoised, cycles allowed, no recursion).
 /// </remarks>
@@ -32,6 +34,7 @@ internal static class CopyCompiler
     private enum Mode
     {
         Semantic,
+        Comparer,
         Raw,
         RawArrayOfElements,
         RawArray,
@@ -73,47 +76,12 @@ internal static class CopyCompiler
     public static ArrayElementFixer StructArrayFixer(Type element) =>
         (ArrayElementFixer)Activator.CreateInstance(typeof(StructElementsFixer<>).MakeGenericType(element))!;
 
-    public static Func<object, Copier, object> Rebuilder(Type type)
-    {
-        Type def = type.GetGenericTypeDefinition();
-        string name = def == typeof(Dictionary<,>) ? nameof(RebuildDictionary) : nameof(RebuildHashSet);
-        MethodInfo m = typeof(CopyCompiler).GetMethod(name, BindingFlags.Static | BindingFlags.NonPublic)!.MakeGenericMethod(type.GetGenericArguments());
-        return m.CreateDelegate<Func<object, Copier, object>>();
-    }
-
     /// <summary>A <see cref="StringBuilder"/> is its text (as for the encoder): copied as text, however many chunks it has.</summary>
     public static object RebuildStringBuilder(object source, Copier copier)
     {
         var original = (StringBuilder)source;
         var copy = new StringBuilder(original.Capacity, original.MaxCapacity).Append(original);
         copier.Register(source, copy);
-        return copy;
-    }
-
-    private static object RebuildDictionary<TKey, TValue>(object source, Copier copier)
-        where TKey : notnull
-    {
-        var original = (Dictionary<TKey, TValue>)source;
-        var copy = new Dictionary<TKey, TValue>(original.Count, original.Comparer);
-        copier.Register(source, copy);
-        foreach (KeyValuePair<TKey, TValue> pair in original)
-        {
-            copy.Add(ValueCopy<TKey>.Copy(pair.Key, copier), ValueCopy<TValue>.Copy(pair.Value, copier));
-        }
-
-        return copy;
-    }
-
-    private static object RebuildHashSet<T>(object source, Copier copier)
-    {
-        var original = (HashSet<T>)source;
-        var copy = new HashSet<T>(original.Count, original.Comparer);
-        copier.Register(source, copy);
-        foreach (T item in original)
-        {
-            copy.Add(ValueCopy<T>.Copy(item, copier));
-        }
-
         return copy;
     }
 
@@ -130,7 +98,7 @@ internal static class CopyCompiler
         {
             Type declared = f.FieldType;
             bool bcl = TypeRules.IsCollectionsNamespace(f.DeclaringType!);
-            if (TypeFacts.Of(declared).IsPlainData || (bcl && TypeRules.IsComparer(declared)))
+            if (TypeFacts.Of(declared).IsPlainData)
             {
                 continue;
             }
@@ -140,7 +108,11 @@ internal static class CopyCompiler
             {
                 Collect(declared, path, positions);
             }
-            else if (!bcl || TypeRules.IsElementPosition(f, out bool arrayOfElements))
+            else if (bcl && TypeRules.IsComparer(declared))
+            {
+                positions.Add(new Position(path, Mode.Comparer));
+            }
+            else if (!bcl || TypeRules.IsElementPosition(f, out bool arrayOfElements) || CollectionRules.IsWrappedField(f))
             {
                 positions.Add(new Position(path, Mode.Semantic));
             }
@@ -155,6 +127,7 @@ internal static class CopyCompiler
     private static void Emit(ILGenerator il, List<Position> positions, Action<ILGenerator> loadContainer)
     {
         MethodInfo semantic = typeof(Copier).GetMethod(nameof(Copier.CopySemantic))!;
+        MethodInfo comparer = typeof(Copier).GetMethod(nameof(Copier.CopyComparer))!;
         MethodInfo raw = typeof(Copier).GetMethod(nameof(Copier.CopyRaw))!;
         MethodInfo rawArray = typeof(Copier).GetMethod(nameof(Copier.CopyRawArray))!;
         foreach (Position p in positions)
@@ -168,6 +141,9 @@ internal static class CopyCompiler
             {
                 case Mode.Semantic:
                     il.Emit(OpCodes.Call, semantic);
+                    break;
+                case Mode.Comparer:
+                    il.Emit(OpCodes.Call, comparer);
                     break;
                 case Mode.Raw:
                     il.Emit(OpCodes.Call, raw);
@@ -211,29 +187,6 @@ internal static class CopyCompiler
             {
                 _fixer(ref Unsafe.Add(ref first, i), copier);
             }
-        }
-    }
-
-    /// <summary>Copies a value of static type <typeparamref name="T"/>: as is (plain data), as a reference, or as a struct fixed in place.</summary>
-    private static class ValueCopy<T>
-    {
-        private static readonly bool Plain = TypeFacts.Of(typeof(T)).IsPlainData;
-        private static readonly StructFixer<T>? Fixer = typeof(T).IsValueType && !Plain ? StructFixer<T>() : null;
-
-        public static T Copy(T value, Copier copier)
-        {
-            if (Plain)
-            {
-                return value;
-            }
-
-            if (Fixer is null)
-            {
-                return (T)copier.CopySemantic(value)!;
-            }
-
-            Fixer(ref value, copier);
-            return value;
         }
     }
 }

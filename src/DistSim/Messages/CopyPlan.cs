@@ -11,13 +11,16 @@ internal enum CopyKind
     /// <summary>Cannot be copied faithfully (same rules as the encoder).</summary>
     Refused,
 
-    /// <summary>A class or a boxed struct: a memberwise clone, then its mutable references replaced by copies.</summary>
+    /// <summary>
+    /// A class or a boxed struct: a memberwise clone, then its mutable references replaced by copies; a keyed collection
+    /// is then checked, and rebuilt or refused if it no longer finds its keys (<see cref="KeyedCollections"/>).
+    /// </summary>
     Object,
 
     /// <summary>An array of any rank: a clone, then its elements replaced by copies where they are mutable.</summary>
     Array,
 
-    /// <summary>A <see cref="Dictionary{TKey,TValue}"/> or <see cref="HashSet{T}"/> (rebuilt, so keys hashed by identity still work in the copy), or a <see cref="System.Text.StringBuilder"/> (its text).</summary>
+    /// <summary>A <see cref="System.Text.StringBuilder"/>: a new one with its text.</summary>
     Rebuild,
 }
 
@@ -68,6 +71,9 @@ internal sealed class CopyPlan
     /// <summary>For <see cref="CopyKind.Rebuild"/>: creates the copy, registers it, fills it.</summary>
     public Func<object, Copier, object>? Rebuild { get; private init; }
 
+    /// <summary>For a keyed collection copied by its fields (any other hash- or comparer-based one): checks that the copy finds its keys.</summary>
+    public KeyedCollections? Keyed { get; private init; }
+
     public bool NeedsFix => Fix is not null || Elements != ElementKind.None;
 
     public static CopyPlan For(Type type) =>
@@ -111,16 +117,11 @@ internal sealed class CopyPlan
             };
         }
 
-        if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Dictionary<,>) || type.GetGenericTypeDefinition() == typeof(HashSet<>)))
-        {
-            return new CopyPlan(type, CopyKind.Rebuild) { Rebuild = CopyCompiler.Rebuilder(type) };
-        }
-
         if (type == typeof(System.Text.StringBuilder))
         {
             return new CopyPlan(type, CopyKind.Rebuild) { Rebuild = CopyCompiler.RebuildStringBuilder };
         }
 
-        return new CopyPlan(type, CopyKind.Object) { Clone = Memberwise, Fix = CopyCompiler.ObjectFixer(type) };
+        return new CopyPlan(type, CopyKind.Object) { Clone = Memberwise, Fix = CopyCompiler.ObjectFixer(type), Keyed = KeyedCollections.For(type) };
     }
 }

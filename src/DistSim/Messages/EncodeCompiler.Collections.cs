@@ -79,17 +79,6 @@ internal static partial class EncodeCompiler
                 exit));
     }
 
-    /// <summary>A struct collection (<c>ImmutableArray&lt;T&gt;</c>): <c>0</c> for the default value (which cannot be enumerated), else <c>1</c> and the elements.</summary>
-    private static Expression StructCollection(Expression value, Type type)
-    {
-        MethodInfo equals = typeof(EqualityComparer<>).MakeGenericType(type).GetMethod(nameof(EqualityComparer<>.Equals), [type, type])!;
-        Expression comparer = Expression.Property(null, typeof(EqualityComparer<>).MakeGenericType(type), nameof(EqualityComparer<>.Default));
-        return Expression.IfThenElse(
-            Expression.Call(comparer, equals, value, Expression.Default(type)),
-            Call(nameof(Encoder.WriteByte), Expression.Constant((byte)0)),
-            Expression.Block(Call(nameof(Encoder.WriteByte), Expression.Constant((byte)1)), CollectionBody(value, type)));
-    }
-
     /// <summary>
     /// Count (int32) then the elements in enumeration order (dictionaries: key/value pairs); a collection without a count
     /// writes <c>1</c> before each element and <c>0</c> at the end. A <see cref="NameObjectCollectionBase"/> (which

@@ -68,7 +68,11 @@ internal static partial class EncodeCompiler
         }
         else if (type == typeof(Uri))
         {
-            body.Add(Call(nameof(Encoder.WriteString), Expression.Property(x, nameof(Uri.OriginalString))));
+            body.Add(Call(nameof(Encoder.WriteUri), x));
+        }
+        else if (type == typeof(System.Globalization.CompareInfo))
+        {
+            body.Add(Call(nameof(Encoder.WriteString), Expression.Property(x, nameof(System.Globalization.CompareInfo.Name))));
         }
         else if (TypeRules.IsLeaf(type))
         {
@@ -76,27 +80,50 @@ internal static partial class EncodeCompiler
         }
         else if (TypeRules.IsSemanticCollection(type))
         {
-            body.Add(type.IsValueType ? StructCollection(x, type) : CollectionBody(x, type));
+            body.Add(type.IsValueType ? StructCollection(x, type) : SemanticBody(x, type));
+        }
+        else if (TypeRules.IsBcl(type) && typeof(IEqualityComparer<string?>).IsAssignableFrom(type))
+        {
+            // A culture-aware comparer holds the sender's CompareInfo (a native handle): written as its culture and options.
+            body.Add(Expression.IfThen(Expression.Not(Call(nameof(Encoder.TryWriteStringComparer), Expression.Convert(x, typeof(IEqualityComparer<string?>)))), Fields(x, type)));
         }
         else
         {
-            Type? collection = TypeRules.IsBcl(type) ? null : TypeRules.CollectionBase(type);
-            foreach (FieldInfo f in TypeRules.InstanceFields(type))
-            {
-                if (collection is null || !TypeRules.IsBcl(f.DeclaringType!))
-                {
-                    body.Add(Emit(Expression.Field(x, f), f.FieldType, Site.Field(f)));
-                }
-            }
-
-            if (collection is not null)
-            {
-                body.Add(CollectionBody(Expression.Convert(x, collection), collection));
-            }
+            body.Add(Fields(x, type));
         }
 
         body.Add(Expression.Empty());
         return Expression.Lambda<Action<object, Encoder>>(Expression.Block([x], body), "Encode_" + type.Name, [obj, Enc]).Compile();
+    }
+
+    /// <summary>
+    /// Every instance field in order. A user type deriving from a BCL collection writes its own fields, then the collection
+    /// (not its internals). A delegate field of a BCL comparer (<c>Comparer&lt;T&gt;.Create</c>) is written as its method if it
+    /// captures nothing, and refused otherwise.
+    /// </summary>
+    private static Expression Fields(Expression x, Type type)
+    {
+        var parts = new List<Expression>();
+        Type? collection = TypeRules.IsBcl(type) ? null : TypeRules.CollectionBase(type);
+        foreach (FieldInfo f in TypeRules.InstanceFields(type))
+        {
+            if (collection is not null && TypeRules.IsBcl(f.DeclaringType!))
+            {
+                continue;
+            }
+
+            parts.Add(TypeRules.IsValueCheckedDelegate(f)
+                ? Expression.Call(Enc, nameof(Encoder.WriteStatelessDelegate), null, Expression.Field(x, f), Expression.Constant(new Slot(f.DeclaringType!, TypeNames.Member(f), f.FieldType, false)))
+                : Emit(Expression.Field(x, f), f.FieldType, Site.Field(f)));
+        }
+
+        if (collection is not null)
+        {
+            parts.Add(SemanticBody(Expression.Convert(x, collection), collection));
+        }
+
+        parts.Add(Expression.Empty());
+        return Expression.Block(parts);
     }
 
     /// <summary>Writes <paramref name="value"/> of static type <paramref name="type"/>: leaves by value, structs inline, references by slot.</summary>

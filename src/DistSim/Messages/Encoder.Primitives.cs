@@ -136,7 +136,10 @@ internal sealed partial class Encoder
         WriteBytes(MemoryMarshal.AsBytes(value.AsSpan()));
     }
 
-    /// <summary>A <see cref="StringBuilder"/> as the string it holds (its chunking and capacity are not observable contents).</summary>
+    /// <summary>
+    /// A <see cref="StringBuilder"/> as the string it holds, then its <see cref="StringBuilder.MaxCapacity"/> (beyond which an
+    /// append throws); its chunking and capacity are not observable contents.
+    /// </summary>
     public void WriteStringBuilder(StringBuilder value)
     {
         WriteInt32(value.Length);
@@ -144,6 +147,8 @@ internal sealed partial class Encoder
         {
             WriteBytes(MemoryMarshal.AsBytes(chunk.Span));
         }
+
+        WriteInt32(value.MaxCapacity);
     }
 
     /// <summary>The elements of an array of primitives (or enums), raw, in one copy.</summary>

@@ -16,7 +16,7 @@ public enum MessageRefusalReason
     /// <summary>A <see cref="Type"/>, <see cref="System.Reflection.MemberInfo"/>, <see cref="System.Reflection.Assembly"/> or similar: a description of code, not data.</summary>
     Reflection,
 
-    /// <summary>A disposable BCL type (stream, task, wait handle, timer, lock, cancellation source, …): a handle to the sender's resources.</summary>
+    /// <summary>A disposable BCL type outside the collections (stream, task, wait handle, timer, lock, cancellation source, …): a handle to the sender's resources.</summary>
     Resource,
 
     /// <summary>A by-ref or by-ref-like type (<see cref="Span{T}"/> and friends), which cannot live in a message.</summary>
@@ -31,6 +31,10 @@ public enum MessageRefusalReason
     /// <summary>Objects nested deeper than <see cref="MessageCodec.DepthLimit"/>.</summary>
     TooDeep,
 
-    /// <summary>A collection whose enumeration did not yield as many elements as its count said.</summary>
+    /// <summary>
+    /// A collection whose enumeration did not yield as many elements as its count said; or (copier only) a keyed
+    /// collection that no copy can reproduce: keys hashed by identity in a collection enumerated in hash order, or
+    /// keys that have become equal since they were added.
+    /// </summary>
     InconsistentCollection,
 }

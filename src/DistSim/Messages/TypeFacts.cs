@@ -18,6 +18,7 @@ internal sealed class TypeFacts
     private static readonly ConcurrentDictionary<Type, TypeFacts> Cache = new();
     private static readonly ConcurrentDictionary<Type, Refusal?> Refusals = new();
     private static readonly ConcurrentDictionary<Type, bool> Immutables = new();
+    private static readonly ConcurrentDictionary<Type, bool> InlineImmutables = new();
     private static readonly ConcurrentDictionary<Type, bool> Plains = new();
 
     private TypeFacts(Type type)
@@ -31,7 +32,7 @@ internal sealed class TypeFacts
     /// <summary>Non-null when no instance of this type can be encoded (its own kind, or one of its fields' declared types).</summary>
     public Refusal? Refusal { get; }
 
-    /// <summary>No instance of exactly this runtime type can change (see <see cref="MessageCopier.IsDeeplyImmutable"/>).</summary>
+    /// <summary>No instance of exactly this runtime type can change, boxed or not (see <see cref="MessageCopier.IsDeeplyImmutable"/>).</summary>
     public bool IsDeeplyImmutable { get; }
 
     /// <summary>Every value of a field declared with this type is deeply immutable (the type is also sealed or a struct).</summary>
@@ -44,17 +45,34 @@ internal sealed class TypeFacts
 
     private static Refusal? RefusalOf(Type type) => Refusals.TryGetValue(type, out Refusal? r) ? r : Refusals.GetOrAdd(type, ComputeRefusal);
 
+    /// <summary>
+    /// As a runtime type, i.e. also as a box: a struct must be a <c>readonly struct</c>, since any other struct can replace
+    /// itself (<c>this = …</c>) in a method called through an interface or <c>object</c> reference to its box.
+    /// </summary>
     private static bool ImmutableOf(Type type) =>
-        Immutables.TryGetValue(type, out bool b) ? b : Immutables.GetOrAdd(type, static t => RefusalOf(t) is null && ComputeImmutable(t));
+        Immutables.TryGetValue(type, out bool b) ? b : Immutables.GetOrAdd(type, static t =>
+            InlineImmutableOf(t) && (!t.IsValueType || TypeRules.IsLeaf(t) || TypeRules.IsReadOnlyStruct(t)));
+
+    /// <summary>
+    /// As the value of a readonly field (or of a field of a readonly struct): C# calls a member of such a value on a
+    /// defensive copy, so a non-readonly struct whose fields are all readonly and immutable cannot change there.
+    /// </summary>
+    private static bool InlineImmutableOf(Type type) =>
+        InlineImmutables.TryGetValue(type, out bool b) ? b : InlineImmutables.GetOrAdd(type, static t => RefusalOf(t) is null && ComputeImmutable(t));
 
     private static bool ImmutableAsDeclared(Type type) =>
-        !type.IsArray && (type.IsValueType || type.IsSealed || TypeRules.ImmutableFamilyArguments(type) is not null) && ImmutableOf(type);
+        !type.IsArray && (type.IsValueType ? InlineImmutableOf(type) : (type.IsSealed || TypeRules.ImmutableFamilyArguments(type) is not null) && ImmutableOf(type));
 
     private static bool PlainOf(Type type) =>
         Plains.TryGetValue(type, out bool b) ? b : Plains.GetOrAdd(type, static t => RefusalOf(t) is null && (ImmutableAsDeclared(t) || (t.IsValueType && AllFieldsPlain(t))));
 
     private static Refusal? ComputeRefusal(Type type)
     {
+        if (TypeRules.IsImmutableBclReference(type))
+        {
+            return null; // written by what it is (a URI, a culture's name), not by its fields
+        }
+
         if (TypeRules.RefusedKind(type) is { } kind)
         {
             return new Refusal(kind, type, null, type);
@@ -70,6 +88,11 @@ internal sealed class TypeFacts
             if (f.IsDefined(typeof(FixedBufferAttribute), inherit: false))
             {
                 return new Refusal(MessageRefusalReason.InlineBuffer, f.DeclaringType!, TypeNames.Member(f), f.FieldType);
+            }
+
+            if (TypeRules.IsValueCheckedDelegate(f))
+            {
+                continue; // an event of a BCL collection: refused when it holds a handler (see CollectionRules)
             }
 
             if (DeclaredRefusal(f.FieldType, f.DeclaringType!, TypeNames.Member(f)) is { } r)
@@ -123,7 +146,7 @@ internal sealed class TypeFacts
     /// </summary>
     private static bool ComputeImmutable(Type root)
     {
-        if (TypeRules.IsLeaf(root))
+        if (TypeRules.IsLeaf(root) || TypeRules.IsImmutableBclReference(root))
         {
             return true;
         }
@@ -133,7 +156,7 @@ internal sealed class TypeFacts
             return Array.TrueForAll(args, ImmutableAsDeclared);
         }
 
-        if (root.IsInterface || root.IsAbstract || root.IsArray || root.ContainsGenericParameters)
+        if (root.IsInterface || root.IsAbstract || root.IsArray || root.ContainsGenericParameters || TypeRules.IsImmutableArray(root))
         {
             return false;
         }
@@ -163,7 +186,7 @@ internal sealed class TypeFacts
 
     private static bool Follow(Type declared, HashSet<Type> visited, Stack<Type> pending)
     {
-        if (TypeRules.IsLeaf(declared))
+        if (TypeRules.IsLeaf(declared) || (declared.IsSealed && TypeRules.IsImmutableBclReference(declared)))
         {
             return true;
         }
@@ -181,7 +204,7 @@ internal sealed class TypeFacts
             return true;
         }
 
-        if (declared.IsArray || TypeRules.RefusedKind(declared) is not null || !(declared.IsValueType || declared.IsSealed))
+        if (declared.IsArray || TypeRules.RefusedKind(declared) is not null || TypeRules.IsImmutableArray(declared) || !(declared.IsValueType || declared.IsSealed))
         {
             return false;
         }

@@ -74,7 +74,7 @@ internal static class TypeNames
     }
 
     /// <summary>The member a field stands for: <c>&lt;Name&gt;k__BackingField</c> is the property <c>Name</c>.</summary>
-    public static string Member(FieldInfo field)
+    public static string Member(MemberInfo field)
     {
         string name = field.Name;
         if (name.StartsWith('<'))

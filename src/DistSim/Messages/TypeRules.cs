@@ -14,6 +14,12 @@ internal static class TypeRules
         BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
 
     private static readonly ConcurrentDictionary<Type, FieldInfo[]> Fields = new();
+    private static readonly ConcurrentDictionary<Assembly, bool> FrameworkAssemblies = new();
+    private static readonly string FrameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? "";
+
+    /// <summary>The public key tokens of the .NET runtime assemblies (Microsoft, ECMA, .NET Foundation, CoreLib).</summary>
+    private static readonly FrozenSet<string> FrameworkKeyTokens =
+        FrozenSet.Create(StringComparer.Ordinal, "b03f5f7f11d50a3a", "b77a5c561934e089", "cc7b13ffcd2ddd51", "7cec85d7bea7798e", "31bf3856ad364e35", "adb9793829ddae60");
 
     private static readonly HashSet<Type> Leaves =
     [
@@ -21,33 +27,93 @@ internal static class TypeRules
         typeof(Half), typeof(Int128), typeof(UInt128), typeof(BigInteger), typeof(DateOnly), typeof(TimeOnly),
     ];
 
-    /// <summary>A type of the base class library: its namespace is <c>System</c> or <c>System.*</c>.</summary>
-    public static bool IsBcl(Type type) => type.Namespace is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal));
+    /// <summary>
+    /// A type of the base class library: defined in an assembly of .NET itself (see <see cref="IsFrameworkAssembly"/>),
+    /// never judged by its namespace (a user type may be declared in <c>namespace System.Collections.X</c>).
+    /// Arrays, pointers and by-refs are judged by their element type; a generic type by its definition.
+    /// </summary>
+    public static bool IsBcl(Type type)
+    {
+        while (type.HasElementType)
+        {
+            type = type.GetElementType()!;
+        }
 
-    /// <summary>A type of the <c>System.Collections*</c> namespaces: a collection, or one of its nodes, views, entries or comparers.</summary>
+        return !type.IsGenericParameter && FrameworkAssemblies.GetOrAdd(type.Assembly, IsFrameworkAssembly);
+    }
+
+    /// <summary>
+    /// An assembly of .NET itself: signed with one of the public keys of the .NET runtime and library assemblies (which
+    /// covers the shared framework and Microsoft's packages, as a file or inside a single-file app), or loaded from the
+    /// directory of <c>System.Private.CoreLib</c>. A dynamic assembly never is; an unsigned user assembly never is.
+    /// </summary>
+    public static bool IsFrameworkAssembly(Assembly assembly)
+    {
+        if (assembly == typeof(object).Assembly)
+        {
+            return true;
+        }
+
+        if (assembly.IsDynamic)
+        {
+            return false;
+        }
+
+        byte[]? token = assembly.GetName().GetPublicKeyToken();
+        if (token is { Length: 8 } && FrameworkKeyTokens.Contains(Convert.ToHexStringLower(token)))
+        {
+            return true;
+        }
+
+        string location = assembly.Location;
+        return location.Length > 0 && FrameworkDirectory.Length > 0
+            && string.Equals(Path.GetDirectoryName(location), FrameworkDirectory, StringComparison.Ordinal);
+    }
+
+    /// <summary>A type of the <c>System.Collections*</c> namespaces of the BCL: a collection, or one of its nodes, views, entries or comparers.</summary>
     public static bool IsCollectionsNamespace(Type type) =>
-        type.Namespace is { } ns && (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal));
+        type.Namespace is { } ns && (ns == "System.Collections" || ns.StartsWith("System.Collections.", StringComparison.Ordinal)) && IsBcl(type);
 
-    /// <summary>A BCL collection encoded by its elements: an <see cref="IEnumerable"/> of <c>System.Collections*</c>.</summary>
+    /// <summary>A BCL collection encoded by its elements: an <see cref="IEnumerable"/> of <c>System.Collections*</c>, or a <see cref="PriorityQueue{TElement,TPriority}"/>.</summary>
     public static bool IsSemanticCollection(Type type) =>
-        !type.IsArray && IsCollectionsNamespace(type) && typeof(IEnumerable).IsAssignableFrom(type);
+        !type.IsArray && IsCollectionsNamespace(type) && (typeof(IEnumerable).IsAssignableFrom(type) || IsPriorityQueue(type));
+
+    /// <summary>A <see cref="PriorityQueue{TElement,TPriority}"/> (not enumerable itself: its contents are its <c>UnorderedItems</c>).</summary>
+    public static bool IsPriorityQueue(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(PriorityQueue<,>);
 
     /// <summary>Immutable values written by a dedicated routine: primitives (but native integers), enums, string, decimal, dates, Guid, …</summary>
     public static bool IsLeaf(Type type) =>
         (type.IsPrimitive && type != typeof(IntPtr) && type != typeof(UIntPtr)) || type.IsEnum || Leaves.Contains(type);
 
+    /// <summary>
+    /// An <see cref="System.Collections.Immutable.ImmutableArray{T}"/>: a view of an array that whoever built it through
+    /// <c>ImmutableCollectionsMarshal.AsImmutableArray</c> may still hold and change, so it is copied, never shared.
+    /// </summary>
+    public static bool IsImmutableArray(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>);
+
+    /// <summary>
+    /// A BCL class whose instances cannot change through any member, though not by the field rule (lazily filled
+    /// caches or native handles): exactly <see cref="Uri"/> (a subclass may add state) and
+    /// <see cref="System.Globalization.CompareInfo"/> (culture data, named by its culture).
+    /// </summary>
+    public static bool IsImmutableBclReference(Type type) => type == typeof(Uri) || type == typeof(System.Globalization.CompareInfo);
+
+    /// <summary>A <c>readonly struct</c>: every member sees <c>this</c> as read-only, so a boxed instance cannot be changed in place.</summary>
+    public static bool IsReadOnlyStruct(Type type) => type.IsValueType && type.IsDefined(typeof(IsReadOnlyAttribute), inherit: false);
+
     /// <summary>The type argument list of an immutable BCL collection (<c>ImmutableX&lt;…&gt;</c>, <c>FrozenX&lt;…&gt;</c>), or null.</summary>
     public static Type[]? ImmutableFamilyArguments(Type type)
     {
         if (type.IsGenericType && !type.IsNested && type.Namespace == "System.Collections.Immutable"
-            && type.Name.StartsWith("Immutable", StringComparison.Ordinal))
+            && type.Name.StartsWith("Immutable", StringComparison.Ordinal) && !IsImmutableArray(type) && IsBcl(type))
         {
             return type.GetGenericArguments();
         }
 
         for (Type? t = type; t is not null; t = t.BaseType)
         {
-            if (t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(FrozenDictionary<,>) || t.GetGenericTypeDefinition() == typeof(FrozenSet<>)))
+            if (t.IsGenericType && (t.GetGenericTypeDefinition() == typeof(FrozenDictionary<,>) || t.GetGenericTypeDefinition() == typeof(FrozenSet<>)) && IsBcl(type))
             {
                 return t.GetGenericArguments();
             }
@@ -85,7 +151,9 @@ internal static class TypeRules
             return MessageRefusalReason.Reflection;
         }
 
-        if (IsBcl(type) && (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type)))
+        // Disposable helpers of the collections (ObservableCollection's reentrancy monitor, enumerators) are not handles:
+        // a collection that holds a real resource (BlockingCollection's semaphores) is refused through that field.
+        if (IsBcl(type) && !IsCollectionsNamespace(type) && (typeof(IDisposable).IsAssignableFrom(type) || typeof(IAsyncDisposable).IsAssignableFrom(type)))
         {
             return MessageRefusalReason.Resource;
         }
@@ -162,7 +230,15 @@ internal static class TypeRules
         return open?.FieldType ?? field.FieldType;
     }
 
-    /// <summary>A comparer: behaviour of a collection, shared by copies rather than copied.</summary>
+    /// <summary>
+    /// A delegate field declared by a BCL collection type: an event (<c>ObservableCollection.CollectionChanged</c>), or the
+    /// comparison a comparer wraps (<c>Comparer&lt;T&gt;.Create</c>). Refused by its value rather than by its type: a null
+    /// event, or a comparison that captures nothing, is not the sender's state.
+    /// </summary>
+    public static bool IsValueCheckedDelegate(FieldInfo field) =>
+        typeof(Delegate).IsAssignableFrom(field.FieldType) && field.DeclaringType is { } owner && IsCollectionsNamespace(owner);
+
+    /// <summary>A comparer: behaviour of a collection, shared by copies when it cannot change (see <see cref="ComparerSharing"/>).</summary>
     public static bool IsComparer(Type type) =>
         typeof(IComparer).IsAssignableFrom(type) || typeof(IEqualityComparer).IsAssignableFrom(type)
         || (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(IComparer<>) || type.GetGenericTypeDefinition() == typeof(IEqualityComparer<>)))

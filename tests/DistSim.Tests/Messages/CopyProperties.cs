@@ -16,6 +16,7 @@ public class CopyProperties
         Assert.Equal(MessageCodec.Encode(original), MessageCodec.Encode(copy));
         Assert.Empty(GraphChecks.SharedMutable(original, copy));
         Assert.True(GraphChecks.SameSharing(original, copy), "the copy does not share the same objects as the original");
+        Assert.Empty(GraphChecks.KeysNotFound(copy));
     }
 
     [Property(MaxTest = 20, Arbitrary = [typeof(MessageGraphs)])]

@@ -31,9 +31,10 @@ public static class GraphChecks
 
             if (o is Array array)
             {
+                bool boxes = !o.GetType().GetElementType()!.IsValueType;
                 foreach (object? e in array)
                 {
-                    Follow(e);
+                    Follow(e, boxes);
                 }
 
                 continue;
@@ -44,30 +45,26 @@ public static class GraphChecks
 
         return seen;
 
-        void Follow(object? value)
+        // A struct read from a struct-typed slot is part of its container; one read from a reference-typed slot is a box,
+        // an object with its own identity (which a copy must not share unless it cannot change).
+        void Follow(object? value, bool boxed)
         {
             if (value is null)
             {
                 return;
             }
 
-            if (value.GetType().IsValueType)
+            if (value.GetType().IsValueType && !boxed)
             {
                 Fields(value, Follow); // a struct: its fields are the container's
-                if (value.GetType().IsPrimitive || value.GetType().IsEnum)
-                {
-                    return;
-                }
+                return;
             }
 
-            if (!value.GetType().IsValueType)
-            {
-                pending.Push(value);
-            }
+            pending.Push(value);
         }
     }
 
-    private static void Fields(object o, Action<object?> follow)
+    private static void Fields(object o, Action<object?, bool> follow)
     {
         if (o.GetType().IsPrimitive || o.GetType().IsEnum || o is string or decimal or DateTime or Guid)
         {
@@ -80,11 +77,33 @@ public static class GraphChecks
             {
                 if (!f.FieldType.IsPointer && f.FieldType != typeof(IntPtr))
                 {
-                    follow(f.GetValue(o));
+                    follow(f.GetValue(o), !f.FieldType.IsValueType);
                 }
             }
         }
     }
+
+    /// <summary>Every dictionary and set reachable from <paramref name="root"/> finds each of its own keys (none has stale buckets).</summary>
+    public static List<string> KeysNotFound(object root)
+    {
+        var lost = new List<string>();
+        foreach (object o in Reachable(root))
+        {
+            switch (o)
+            {
+                case IDictionary d:
+                    lost.AddRange(d.Keys.Cast<object>().Where(k => !d.Contains(k)).Select(k => $"{o.GetType().Name}[{k}]"));
+                    break;
+                case HashSet<string> set:
+                    lost.AddRange(set.Where(k => !set.Contains(k)));
+                    break;
+            }
+        }
+
+        return lost;
+    }
+
+    private static bool IsSystem(Type t) => t.Namespace?.StartsWith("System", StringComparison.Ordinal) == true;
 
     private static bool MayBeShared(object o)
     {
@@ -148,13 +167,19 @@ public static class GraphChecks
                 backward[b] = a;
             }
 
-            if (a is IEnumerable ea && (a is Array || a.GetType().Namespace!.StartsWith("System", StringComparison.Ordinal)))
+            // A System collection, or a user type deriving from one: its elements, then (for the user type) its own fields.
+            bool collection = a is IEnumerable && (a is Array || IsSystem(a.GetType())
+                || (a.GetType().BaseType is { } @base && @base != typeof(object) && typeof(IEnumerable).IsAssignableFrom(@base) && IsSystem(@base)));
+            if (collection)
             {
-                List<object?> la = ea.Cast<object?>().ToList(), lb = ((IEnumerable)b).Cast<object?>().ToList();
-                return la.Count == lb.Count && la.Zip(lb).All(p => Walk(p.First, p.Second));
+                List<object?> la = ((IEnumerable)a).Cast<object?>().ToList(), lb = ((IEnumerable)b).Cast<object?>().ToList();
+                if (la.Count != lb.Count || !la.Zip(lb).All(p => Walk(p.First, p.Second)))
+                {
+                    return false;
+                }
             }
 
-            for (Type? t = a.GetType(); t is not null; t = t.BaseType)
+            for (Type? t = a.GetType(); t is not null && !(collection && IsSystem(t)); t = t.BaseType)
             {
                 foreach (FieldInfo f in t.GetFields(Instance))
                 {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -82,6 +83,22 @@ public static partial class MessageGraphs
             Several(simple, 4).Select(xs => (Func<BuildContext, object?>)(c => c.List(xs.Select(x => x(c))))),
             (from x in Small from sv in Strings from l in LeafGen select (Func<BuildContext, object?>)(c => new Pair { X = x, S = sv, L = l(c) })),
             Doubles.Select(d => (Func<BuildContext, object?>)(_ => new Point(d, 1))),
+
+            // A boxed struct that can replace itself (this = …): each copy must have its own box.
+            Small.Select(x => (Func<BuildContext, object?>)(_ => new Bumper(x))),
+
+            // An ImmutableArray over an array the sender still holds (ImmutableCollectionsMarshal): not immutable.
+            Arrays(Ints).Select(a => (Func<BuildContext, object?>)(_ => ImmutableCollectionsMarshal.AsImmutableArray((int[])a.Clone()))),
+
+            // A dictionary subclass keyed by the pool's counters (hashed by identity): the copy must find its copied keys.
+            (from keys in Gen.Choose(0, pool - 1).ArrayOf(Math.Min(pool, 3))
+             from values in Strings.ArrayOf(3)
+             select (Func<BuildContext, object?>)(c => CounterMap.Of(keys.Distinct().Select((k, i) => (c.Pool[k], (string?)values[i]))))),
+
+            // A dictionary with a comparer a receiver can tell apart (ordinal, case-insensitive, or a comparer with state).
+            (from kind in Gen.Choose(0, 3)
+             from entries in Arrays(from k in Keys from v in Ints select (k, v))
+             select (Func<BuildContext, object?>)(_ => ComparedMap.Of(kind, entries))),
         };
         if (depth > 0)
         {

@@ -116,7 +116,13 @@ public static partial class Mutations
                     }));
                     break;
                 case IDictionary map:
-                    Type ve = t.GetGenericArguments()[1];
+                    Type ve = GenericDictionary(t).GetGenericArguments()[1];
+                    if (map is Dictionary<string, int> { Comparer: FlipComparer flip })
+                    {
+                        // A comparer with state: flipping it changes what the dictionary finds.
+                        sites.Add(new MutationSite(path + ".comparer", immutable, _ => Do(() => flip.IgnoreCase = !flip.IgnoreCase)));
+                    }
+
                     foreach (object key in map.Keys.Cast<object>().ToList())
                     {
                         Value($"{path}[{key}]", ve, () => map[key], v => map[key] = v, immutable);
@@ -250,9 +256,13 @@ public static partial class Mutations
     // Values whose Equals is by value (a swap of two different ones is observable without looking at identities).
     private static bool Comparable(object? v) => v is null or string or Leaf or Array || v.GetType().IsValueType;
 
+    private static Type GenericDictionary(Type t) =>
+        Array.Find(t.GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>))!;
+
     private static object NewKey(IDictionary map) => map switch
     {
         SortedDictionary<int, string?> s => s.Count == 0 ? 0 : s.Keys.Max() + 1,
+        CounterMap => new Counter { Value = -map.Count },
         _ => "\uD800new" + map.Count,
     };
 }

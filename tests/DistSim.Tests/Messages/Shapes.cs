@@ -109,3 +109,40 @@ public sealed class SpecialItem(int secret, string? note) : Item(secret, note)
 
 /// <summary>A deeply immutable message: DeepCopy returns it as is.</summary>
 public sealed record Frozen(int A, string? B, SealedLeaf? Inner, ImmutableList<string> Tags, Point P, Mood M, decimal Amount);
+
+/// <summary>A dictionary subclass keyed by counters, which hash by identity: copied field by field, its buckets must be rebuilt.</summary>
+public sealed class CounterMap : Dictionary<Counter, string?>
+{
+    public static CounterMap Of(IEnumerable<(Counter Key, string? Value)> entries)
+    {
+        var map = new CounterMap();
+        foreach ((Counter key, string? value) in entries)
+        {
+            map[key] = value;
+        }
+
+        return map;
+    }
+}
+
+/// <summary>Dictionaries that differ by comparer only: ordinal, case-insensitive, or a comparer with state (flipped by a mutation).</summary>
+public static class ComparedMap
+{
+    public static Dictionary<string, int> Of(int kind, (string Key, int Value)[] entries)
+    {
+        IEqualityComparer<string> comparer = kind switch
+        {
+            0 => StringComparer.Ordinal,
+            1 => StringComparer.OrdinalIgnoreCase,
+            2 => new FlipComparer(false),
+            _ => new FlipComparer(true),
+        };
+        var map = new Dictionary<string, int>(comparer);
+        foreach ((string key, int value) in entries)
+        {
+            map[key] = value;
+        }
+
+        return map;
+    }
+}
