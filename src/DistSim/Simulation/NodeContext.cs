@@ -69,13 +69,13 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     public Signature Sign(object message)
     {
         simulation.CheckNodeAction(this, "Sign");
-        return simulation.Signatures.Sign(Id, message);
+        return simulation.Signatures.Sign(Id, message, NodeIndex);
     }
 
     public bool Verify(object message, Signature? signature)
     {
         simulation.CheckNodeAction(this, "Verify");
-        return simulation.Signatures.Verify(message, signature);
+        return simulation.Signatures.Verify(message, signature, NodeIndex);
     }
 
     public void RecordFault(FaultKinds kind, string description)

@@ -245,10 +245,14 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[node];
         if (kind == FaultKinds.None || !record.Model.Allows(kind))
         {
-            throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kind.Describe()}");
+            throw Refuse(node, new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kind.Describe()}"));
         }
 
-        ArgumentNullException.ThrowIfNull(description);
+        if (description is null)
+        {
+            throw Refuse(node, new ArgumentNullException(nameof(description)));
+        }
+
         RecordEvent(TraceEventKind.Byzantine, node, -1, 0, 0, (long)kind, DropCause.None, description);
     }
 

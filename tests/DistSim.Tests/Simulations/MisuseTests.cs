@@ -143,7 +143,8 @@ public class MisuseTests
         Assert.IsType<InvalidOperationException>(seen);
     }
 
-    public static TheoryData<string> SwallowedRefusals() => ["unencodable", "backlog", "old-context", "unknown-node", "other-storage"];
+    public static TheoryData<string> SwallowedRefusals() =>
+        ["unencodable", "backlog", "old-context", "unknown-node", "other-storage", "negative-timer", "fault-outside-model", "sign-unencodable", "verify-unencodable"];
 
     [Theory(DisplayName = "A refusal the node catches still fails the run: nothing is refused silently")]
     [MemberData(nameof(SwallowedRefusals))]
@@ -168,6 +169,10 @@ public class MisuseTests
                     case "old-context" when contexts.Count == 2: contexts[0].SetTimer(TimeSpan.FromSeconds(1)); break;
                     case "unknown-node": c.Send(new NodeId(7), new Ping(1)); break;
                     case "other-storage": sim.StorageOf(new NodeId(1)).PutString("k", "v"); break;
+                    case "negative-timer": c.SetTimer(TimeSpan.FromSeconds(-1)); break;
+                    case "fault-outside-model": c.RecordFault(FaultKinds.Lie, "a lie its model does not allow"); break;
+                    case "sign-unencodable": c.Sign(new Action(() => { })); break;
+                    case "verify-unencodable": c.Verify(new Action(() => { }), new DistSim.Security.Signature(c.Id, new byte[32])); break;
                 }
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
@@ -184,6 +189,16 @@ public class MisuseTests
         RunResult result = sim.Run();
         Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
         Assert.Equal("n", result.Failure!.NodeName);
+    }
+
+    [Fact(DisplayName = "A signature claiming a signer that does not exist does not verify, and is no misuse of the verifier")]
+    public void Verify_UnknownSigner_IsFalse()
+    {
+        bool? valid = null;
+        DistSim.Simulation sim = Sim();
+        sim.AddNode("n", () => new Scripted(onStart: c => valid = c.Verify(new Ping(1), new DistSim.Security.Signature(new NodeId(99), new byte[32]))));
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        Assert.False(valid);
     }
 
     [Fact(DisplayName = "A run whose last allowed event leaves nothing pending is quiescent, not stopped by the event limit")]
