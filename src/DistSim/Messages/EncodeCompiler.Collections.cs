@@ -80,7 +80,8 @@ internal static partial class EncodeCompiler
     }
 
     /// <summary>
-    /// Count (int32) then the elements in enumeration order (dictionaries: key/value pairs); a collection without a count
+    /// Count (int32) then the elements in enumeration order (dictionaries: key/value pairs) — or, for a collection that
+    /// enumerates in hash order (<see cref="HashOrder"/>), in a canonical order; a collection without a count
     /// writes <c>1</c> before each element and <c>0</c> at the end. A <see cref="NameObjectCollectionBase"/> (which
     /// enumerates only its keys) writes its key and value arrays.
     /// </summary>
@@ -93,6 +94,13 @@ internal static partial class EncodeCompiler
             return Expression.Block(
                 Emit(Expression.Call(collection, keys), keys.ReturnType, new Site(type, "Keys", false, Expression.Constant(-1))),
                 Emit(Expression.Call(collection, values), values.ReturnType, new Site(type, "Values", false, Expression.Constant(-1))));
+        }
+
+        if (HashOrder.Applies(type))
+        {
+            // Enumerated in the order of hash codes, which differ between processes: written in a canonical order instead.
+            MethodInfo canonical = typeof(HashOrder).GetMethod(nameof(HashOrder.Canonical))!;
+            return CollectionBody(Expression.Call(canonical, Expression.Convert(collection, typeof(IEnumerable))), typeof(object[]));
         }
 
         if (BulkSpan(collection, type) is { } span)

@@ -44,7 +44,7 @@ namespace DistSim.Messages;
 public static class MessageCodec
 {
     /// <summary>The first byte of every encoding; bumped when the format changes.</summary>
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
 
     /// <summary>The most objects nested on one path from the root (the root counts as one); deeper graphs are refused.</summary>
     public const int DepthLimit = 1000;
