@@ -37,7 +37,11 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
 
     public long Send(NodeId to, object message)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        if (message is null || to.Value >= real.Nodes.Count)
+        {
+            return real.Send(to, message!); // refused there, as for an honest node (and the run fails even if the node catches it)
+        }
+
         behavior.OnSend(this, to, message);
         return 0; // which (if any) message id carried it is the adversary's secret
     }

@@ -26,9 +26,10 @@ internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, F
     {
         try
         {
+            ArgumentNullException.ThrowIfNull(message);
             return new(signer, Mac(signer, message));
         }
-        catch (Messages.MessageEncodingException ex)
+        catch (ArgumentException ex) // null, or a message that cannot be encoded
         {
             throw refuse(caller, ex);
         }
@@ -39,11 +40,12 @@ internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, F
     {
         try
         {
+            ArgumentNullException.ThrowIfNull(message);
             return signature?.Value is { Length: 32 } value
                 && signature.Signer.Value < nodeCount() // a signer that does not exist signed nothing (a Byzantine node may claim one)
                 && CryptographicOperations.FixedTimeEquals(Mac(signature.Signer, message), value);
         }
-        catch (Messages.MessageEncodingException ex)
+        catch (Exception ex) when (ex is Messages.MessageEncodingException or ArgumentNullException)
         {
             throw refuse(caller, ex);
         }

@@ -245,7 +245,8 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[node];
         if (kind == FaultKinds.None || !record.Model.Allows(kind))
         {
-            throw Refuse(node, new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kind.Describe()}"));
+            throw Refuse(node, new InvalidOperationException(
+                $"node {record.Name}: its failure model {record.Model} does not allow {(kind == FaultKinds.None ? kind : kind & ~record.Model.Allowed).Describe()}"));
         }
 
         if (description is null)
@@ -262,7 +263,7 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[node.Value];
         return record.Model.Allows(kinds)
             ? record
-            : throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {kinds.Describe()}");
+            : throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {(kinds & ~record.Model.Allowed).Describe()}");
     }
 
     private void ReleaseTimersOf(int node)

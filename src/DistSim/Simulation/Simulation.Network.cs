@@ -160,10 +160,18 @@ public sealed partial class Simulation
     /// </summary>
     internal void SendForged(int forger, NodeId claimed, NodeId to, object message)
     {
-        RequireNode(claimed, nameof(claimed));
-        RequireNode(to, nameof(to));
-        ArgumentNullException.ThrowIfNull(message);
-        message = Snapshot(message);
+        try
+        {
+            RequireNode(claimed, nameof(claimed));
+            RequireNode(to, nameof(to));
+            ArgumentNullException.ThrowIfNull(message);
+            message = Snapshot(message);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Refuse(forger, ex);
+        }
+
         LinkPair pair = _network.Pair(claimed.Value, to.Value);
         RandomStream random = _nodes[forger].Random;
         (long senderIncarnation, long receiverIncarnation) = pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire

@@ -144,7 +144,8 @@ public class MisuseTests
     }
 
     public static TheoryData<string> SwallowedRefusals() =>
-        ["unencodable", "backlog", "old-context", "unknown-node", "other-storage", "negative-timer", "fault-outside-model", "sign-unencodable", "verify-unencodable"];
+        ["unencodable", "backlog", "old-context", "unknown-node", "other-storage", "negative-timer", "fault-outside-model", "sign-unencodable", "verify-unencodable",
+         "sign-null", "byzantine-null", "byzantine-forge-unknown"];
 
     [Theory(DisplayName = "A refusal the node catches still fails the run: nothing is refused silently")]
     [MemberData(nameof(SwallowedRefusals))]
@@ -157,7 +158,7 @@ public class MisuseTests
             Link = global::DistSim.Links.Links.Reliable(new ReliableLinkOptions { Window = 1, BacklogLimit = 1 }),
         });
         var contexts = new List<INodeContext>();
-        NodeId n = sim.AddNode("n", () => new Scripted(onStart: c =>
+        Func<Node> node = () => new Scripted(onStart: c =>
         {
             contexts.Add(c);
             try
@@ -172,6 +173,7 @@ public class MisuseTests
                     case "negative-timer": c.SetTimer(TimeSpan.FromSeconds(-1)); break;
                     case "fault-outside-model": c.RecordFault(FaultKinds.Lie, "a lie its model does not allow"); break;
                     case "sign-unencodable": c.Sign(new Action(() => { })); break;
+                    case "sign-null": c.Sign(null!); break;
                     case "verify-unencodable": c.Verify(new Action(() => { }), new DistSim.Security.Signature(c.Id, new byte[32])); break;
                 }
             }
@@ -179,7 +181,13 @@ public class MisuseTests
             {
                 // swallowed by the node
             }
-        }), FailureModels.CrashRecover());
+        });
+        NodeId n = kind switch
+        {
+            "byzantine-null" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(1), null!))), ByzantineBehavior.Tamper()), FailureModels.Byzantine),
+            "byzantine-forge-unknown" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(9), new Ping(1)))), ByzantineBehavior.Forge()), FailureModels.Byzantine),
+            _ => sim.AddNode("n", node, FailureModels.CrashRecover()),
+        };
         sim.AddNode("m", () => new Receiver());
         if (kind == "old-context")
         {
@@ -189,6 +197,25 @@ public class MisuseTests
         RunResult result = sim.Run();
         Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
         Assert.Equal("n", result.Failure!.NodeName);
+    }
+
+    private static void Swallow(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // swallowed by the node
+        }
+    }
+
+    [Fact(DisplayName = "A fault outside the model is refused naming only the kinds the model lacks")]
+    public void RecordFault_NamesOnlyWhatIsMissing()
+    {
+        SimulationFailureException failure = FailureOf((_, c) => c.RecordFault(FaultKinds.Lie, "a lie"));
+        Assert.Contains("does not allow Lie", failure.InnerException!.Message, StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = "A signature claiming a signer that does not exist does not verify, and is no misuse of the verifier")]
