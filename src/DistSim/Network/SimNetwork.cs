@@ -69,7 +69,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public FairLossLinkOptions GetFairLoss(NodeId from, NodeId to)
     {
-        _simulation.CheckRead(nameof(GetFairLoss));
+        _simulation.CheckThread(nameof(GetFairLoss));
         RequirePair(from, to);
         return _fairLoss.TryGetValue(Key(from.Value, to.Value), out FairLossLinkOptions? o) ? o : Defaults;
     }
@@ -116,7 +116,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public ILink GetLink(NodeId from, NodeId to)
     {
-        _simulation.CheckRead(nameof(GetLink));
+        _simulation.CheckThread(nameof(GetLink));
         RequirePair(from, to);
         return _links.TryGetValue(Key(from.Value, to.Value), out ILink? l) ? l : DefaultLink;
     }
@@ -136,7 +136,7 @@ public sealed class SimNetwork
     /// <param name="to">The receiving node.</param>
     public bool IsCut(NodeId from, NodeId to)
     {
-        _simulation.CheckRead(nameof(IsCut));
+        _simulation.CheckThread(nameof(IsCut));
         RequirePair(from, to);
         return _partitions.IsCut(from.Value, to.Value);
     }

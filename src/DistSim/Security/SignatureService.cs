@@ -15,40 +15,22 @@ namespace DistSim.Security;
 /// and its runtime types, so a change anywhere breaks the signature); the check is constant-time. The keys
 /// derive from the seed: anyone with the seed can sign for any node (a property of simulation, not of security).
 /// </summary>
-internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, Func<int> nodeCount, Func<int, Exception, Exception> refuse)
+internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, Func<int> nodeCount)
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("DistSim.sign.v2\0");
     private readonly Dictionary<int, byte[]> _keys = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
-    /// <summary>Signs for <paramref name="signer"/>; a message that cannot be encoded is refused (and fails the run: <paramref name="caller"/> asked).</summary>
-    public Signature Sign(NodeId signer, object message, int caller)
-    {
-        try
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            return new(signer, Mac(signer, message));
-        }
-        catch (ArgumentException ex) // null, or a message that cannot be encoded
-        {
-            throw refuse(caller, ex);
-        }
-    }
+    /// <summary>Signs for <paramref name="signer"/>; a message that cannot be encoded is refused (<see cref="Messages.MessageEncodingException"/>).</summary>
+    public Signature Sign(NodeId signer, object message) => new(signer, Mac(signer, message));
 
     /// <summary>Whether <paramref name="signature"/> is its signer's signature of <paramref name="message"/>; a message that cannot be encoded is refused.</summary>
-    public bool Verify(object message, Signature? signature, int caller)
+    public bool Verify(object message, Signature? signature)
     {
-        try
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            return signature?.Value is { Length: 32 } value
-                && signature.Signer.Value < nodeCount() // a signer that does not exist signed nothing (a Byzantine node may claim one)
-                && CryptographicOperations.FixedTimeEquals(Mac(signature.Signer, message), value);
-        }
-        catch (Exception ex) when (ex is Messages.MessageEncodingException or ArgumentNullException)
-        {
-            throw refuse(caller, ex);
-        }
+        ArgumentNullException.ThrowIfNull(message);
+        return signature?.Value is { Length: 32 } value
+            && signature.Signer.Value < nodeCount() // a signer that does not exist signed nothing (a Byzantine node may claim one)
+            && CryptographicOperations.FixedTimeEquals(Mac(signature.Signer, message), value);
     }
 
     private byte[] Mac(NodeId signer, object message)

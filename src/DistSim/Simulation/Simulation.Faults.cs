@@ -245,14 +245,11 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[node];
         if (kind == FaultKinds.None || !record.Model.Allows(kind))
         {
-            throw Refuse(node, new InvalidOperationException(
-                $"node {record.Name}: its failure model {record.Model} does not allow {(kind == FaultKinds.None ? kind : kind & ~record.Model.Allowed).Describe()}"));
+            throw new InvalidOperationException(
+                $"node {record.Name}: its failure model {record.Model} does not allow {(kind == FaultKinds.None ? kind : kind & ~record.Model.Allowed).Describe()}");
         }
 
-        if (description is null)
-        {
-            throw Refuse(node, new ArgumentNullException(nameof(description)));
-        }
+        ArgumentNullException.ThrowIfNull(description);
 
         RecordEvent(TraceEventKind.Byzantine, node, -1, 0, 0, (long)kind, DropCause.None, description);
     }

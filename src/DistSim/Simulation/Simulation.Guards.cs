@@ -24,14 +24,7 @@ public sealed partial class Simulation
     private int _lastThread;
     private bool _running;
     private NodeContext? _active;
-    private Exception? _foreignCall;
-    private string? _foreignNode;
-
-    /// <summary>The context whose handler runs now (null between handlers).</summary>
-    internal NodeContext? ActiveContext => _active;
-
-    /// <summary>The managed id of the thread running the simulation now (0 when none).</summary>
-    internal int OwnerThread => Volatile.Read(ref _ownerThread);
+    private PendingFailure? _pending;
 
     /// <summary>
     /// Claims the simulation for this thread until the claim is disposed (<c>using</c>), for a call that changes
@@ -51,9 +44,6 @@ public sealed partial class Simulation
 
         return new ThreadClaim(this, entered);
     }
-
-    /// <summary>A read from outside the kernel (e.g. <see cref="Network.SimNetwork"/>): no other thread may be using the simulation.</summary>
-    internal void CheckRead(string member) => CheckThread(member);
 
     /// <summary>A draw from node <paramref name="node"/>'s own stream: only inside that node's handler, on the simulation's thread.</summary>
     internal void CheckNodeRandom(int node)
@@ -103,9 +93,28 @@ public sealed partial class Simulation
         }
     }
 
+    /// <summary>
+    /// Claims the simulation for a run call (Run, RunUntil, Step): refused from another thread, and from inside the
+    /// run itself (a node handler or an At action: a run cannot be re-entered).
+    /// </summary>
+    private ThreadClaim ClaimRun(string member)
+    {
+        bool entered = Enter(member);
+        if (_running)
+        {
+            Exit(entered);
+            string where = _active is { } active ? $"node {active.Name}'s handler" : "a Simulation.At action or a link callback";
+            throw Misuse(_active?.Name, new InvalidOperationException(
+                $"Simulation.{member} was called from inside the run ({where}): a run cannot be re-entered. " +
+                "Schedule further work with Simulation.At, or call Run again after this one returns."));
+        }
+
+        return new ThreadClaim(this, entered);
+    }
+
     /// <summary>Checks a read: no other thread may be using the simulation at the same time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CheckThread(string member)
+    internal void CheckThread(string member)
     {
         int owner = Volatile.Read(ref _ownerThread);
         if (owner != 0 && owner != Environment.CurrentManagedThreadId)
@@ -120,21 +129,10 @@ public sealed partial class Simulation
             $"Simulation.{member} was called on thread {Environment.CurrentManagedThreadId} while thread {owner} is running this simulation. " +
             "Read a simulation between runs, or from its own thread.");
 
-    /// <summary>Run, RunUntil and Step may not be called from inside the run (a node handler or an At action).</summary>
-    private void CheckNotRunning(string member)
-    {
-        if (_running)
-        {
-            string where = _active is { } active ? $"node {active.Name}'s handler" : "a Simulation.At action or a link callback";
-            throw Misuse(_active?.Name, new InvalidOperationException(
-                $"Simulation.{member} was called from inside the run ({where}): a run cannot be re-entered. " +
-                "Schedule further work with Simulation.At, or call Run again after this one returns."));
-        }
-    }
-
     /// <summary>
     /// A node action's guard, on the hot path: the calling thread runs the simulation and the context is the
-    /// one whose handler runs. Otherwise throws (and, from a foreign thread, fails the run).
+    /// one whose handler runs. Otherwise throws; the context's exception filter (<see cref="Refused"/>) makes the
+    /// refusal fail the run.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckNodeAction(NodeContext context, string action)
@@ -173,16 +171,16 @@ public sealed partial class Simulation
         NodeRecord record = _nodes[context.NodeIndex];
         if (context.Incarnation != record.Incarnation || !record.Up)
         {
-            throw Misuse(context.Name, new InvalidOperationException(
+            throw new InvalidOperationException(
                 $"node {context.Name} (incarnation {context.Incarnation}) called {action}, but that incarnation is gone " +
                 $"(the node {(record.Up ? $"runs incarnation {record.Incarnation}" : "is down")}): nothing of a crashed incarnation may act. " +
-                "Do not keep references to a node object or its context past a crash."));
+                "Do not keep references to a node object or its context past a crash.");
         }
 
         string where = _active is { } active ? $"node {active.Name}'s handler" : _running ? "a Simulation.At action or a link callback" : "outside any handler";
-        throw Misuse(context.Name, new InvalidOperationException(
+        throw new InvalidOperationException(
             $"node {context.Name} called {action} from {where}: a node acts only from inside its own handlers " +
-            "(OnStart, OnRecover, OnMessage, OnTimer). To make a node act from a test, use Simulation.At<TNode>(time, node, action)."));
+            "(OnStart, OnRecover, OnMessage, OnTimer). To make a node act from a test, use Simulation.At<TNode>(time, node, action).");
     }
 
     /// <summary>
@@ -203,50 +201,49 @@ public sealed partial class Simulation
             (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
             ": node code must not use Task.Run, threads, or await anything that resumes on the thread pool (Task.Delay without the node's " +
             "TimeProvider, ConfigureAwait(false), real I/O). The run is failed.");
-        if (Interlocked.CompareExchange(ref _foreignCall, ex, null) is null)
-        {
-            _foreignNode = node;
-        }
-
+        Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, node, "a call from outside the simulation's thread"), null); // even between runs
         throw ex;
     }
 
     /// <summary>
-    /// A refusal at <c>Send</c> (an unencodable message, a full backlog): returned for the node to see, and kept so
-    /// that the run fails at the end of the handler even if the node catches it.
+    /// The exception filter of every node action (<see cref="NodeContext"/>): whatever a context call throws during a
+    /// run — an unencodable message, a full backlog, an unknown receiver, a dead incarnation, a call from outside the
+    /// node's handlers — is kept, so the run fails after the current event even if the node catches it. Returns false:
+    /// the exception goes on to the node unchanged.
     /// </summary>
-    private Exception Refuse(int node, Exception ex) => Misuse(_nodes[node].Name, ex);
+    internal bool Refused(int node, Exception ex)
+    {
+        Misuse(_nodes[node].Name, ex);
+        return false;
+    }
 
     /// <summary>
-    /// A misuse detected during a run (a refused node action, a re-entrant call): returned to be thrown where it
-    /// happened, and kept so that the run fails after the current event even if the caller catches it. Between
-    /// runs it is only thrown (test code sees it at once).
+    /// A misuse detected during a run: returned to be thrown where it happened, and kept so that the run fails after
+    /// the current event even if the caller catches it. Between runs it is only thrown (test code sees it at once).
     /// </summary>
     private Exception Misuse(string? node, Exception ex)
     {
-        if (_running && Interlocked.CompareExchange(ref _foreignCall, ex, null) is null)
+        if (_running)
         {
-            _foreignNode = node;
+            Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, node, "a refused call (the caller may have caught the exception; the run fails anyway)"), null);
         }
 
         return ex;
     }
 
-    /// <summary>Turns a call recorded from a foreign thread, or a refusal the node swallowed, into the run's failure (on the simulation's thread).</summary>
-    private void SurfaceForeignCall()
+    /// <summary>Turns a recorded misuse (from a foreign thread, or swallowed by its caller) into the run's failure, on the simulation's thread.</summary>
+    private void SurfacePendingFailure()
     {
-        if (Volatile.Read(ref _foreignCall) is { } ex && _failure is null)
+        if (Volatile.Read(ref _pending) is { } pending && _failure is null)
         {
-            string name = _foreignNode ?? "simulation";
-            int index = _nodesByName.TryGetValue(name, out int i) ? i : -1;
+            NodeId? node = pending.Node is { } name && _nodesByName.TryGetValue(name, out int i) ? new NodeId(i) : null;
             _failure = new SimulationFailureException(
-                Seed, CurrentTime, index >= 0 ? new NodeId(index) : null, name, _trace.Count - 1,
-                ex is InvalidOperationException { Message: var m } && m.Contains("not on the simulation's thread", StringComparison.Ordinal)
-                    ? "a call from outside the simulation's thread"
-                    : "a refused call (the caller may have caught the exception; the run fails anyway)",
-                _trace, ex);
+                Seed, CurrentTime, node, pending.Node ?? "simulation", _trace.Count - 1, pending.Description, _trace, pending.Exception);
         }
     }
+
+    /// <summary>A misuse kept for the run's failure: published whole, so a foreign thread's record is never seen half-written.</summary>
+    private sealed record PendingFailure(Exception Exception, string? Node, string Description);
 }
 
 /// <summary>A thread claim on a simulation for the duration of one public call.</summary>

@@ -19,22 +19,11 @@ public sealed partial class Simulation
     {
         if (to.Value >= _nodes.Count)
         {
-            throw Refuse(from, new ArgumentOutOfRangeException(nameof(to), to, $"is not a node of this simulation ({_nodes.Count} nodes)"));
+            throw new ArgumentOutOfRangeException(nameof(to), to, $"is not a node of this simulation ({_nodes.Count} nodes)");
         }
 
-        if (message is null)
-        {
-            throw Refuse(from, new ArgumentNullException(nameof(message)));
-        }
-
-        try
-        {
-            message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
-        }
-        catch (MessageEncodingException ex)
-        {
-            throw Refuse(from, ex);
-        }
+        ArgumentNullException.ThrowIfNull(message);
+        message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
 
         long id = ++_messageIds;
         _messages.Sent++;
@@ -42,14 +31,8 @@ public sealed partial class Simulation
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
         // behaviour act here). Then the link protocol of the pair takes the message.
-        try
-        {
-            _network.Pair(from, to.Value).Session.Send(id, message);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            throw Refuse(from, ex); // e.g. the backlog limit: the send above is traced, and the run fails even if the node swallows this
-        }
+        // A refusal here (the backlog limit) leaves the send above traced; the run fails even if the node swallows it.
+        _network.Pair(from, to.Value).Session.Send(id, message);
 
         return id;
     }
@@ -160,17 +143,10 @@ public sealed partial class Simulation
     /// </summary>
     internal void SendForged(int forger, NodeId claimed, NodeId to, object message)
     {
-        try
-        {
-            RequireNode(claimed, nameof(claimed));
-            RequireNode(to, nameof(to));
-            ArgumentNullException.ThrowIfNull(message);
-            message = Snapshot(message);
-        }
-        catch (ArgumentException ex)
-        {
-            throw Refuse(forger, ex);
-        }
+        RequireNode(claimed, nameof(claimed));
+        RequireNode(to, nameof(to));
+        ArgumentNullException.ThrowIfNull(message);
+        message = Snapshot(message);
 
         LinkPair pair = _network.Pair(claimed.Value, to.Value);
         RandomStream random = _nodes[forger].Random;

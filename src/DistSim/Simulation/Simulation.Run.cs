@@ -15,44 +15,28 @@ public sealed partial class Simulation
     /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
     public bool Step()
     {
-        bool entered = Enter(nameof(Step));
+        using ThreadClaim claim = ClaimRun(nameof(Step));
+        _running = true;
+        bool stepped;
         try
         {
-            CheckNotRunning(nameof(Step));
-            _running = true;
-            bool stepped;
-            try
-            {
-                stepped = TryStep(long.MaxValue, out _);
-            }
-            finally
-            {
-                _running = false;
-            }
-
-            ThrowIfFaulted();
-            return stepped;
+            stepped = TryStep(long.MaxValue, out _);
         }
         finally
         {
-            Exit(entered);
+            _running = false;
         }
+
+        ThrowIfFaulted();
+        return stepped;
     }
 
     /// <summary>Runs until nothing is pending or a limit stops the run.</summary>
     /// <exception cref="SimulationFailureException">Node code threw and <see cref="SimulationOptions.ThrowOnNodeFault"/> is set.</exception>
     public RunResult Run()
     {
-        bool entered = Enter(nameof(Run));
-        try
-        {
-            CheckNotRunning(nameof(Run));
-            return RunCore(long.MaxValue, null);
-        }
-        finally
-        {
-            Exit(entered);
-        }
+        using ThreadClaim claim = ClaimRun(nameof(Run));
+        return RunCore(long.MaxValue, null);
     }
 
     /// <summary>
@@ -63,45 +47,29 @@ public sealed partial class Simulation
     /// <param name="time">The instant to run to; not before <see cref="Now"/>.</param>
     public RunResult RunUntil(SimTime time)
     {
-        bool entered = Enter(nameof(RunUntil));
-        try
+        using ThreadClaim claim = ClaimRun(nameof(RunUntil));
+        if (time.Ticks < _now)
         {
-            CheckNotRunning(nameof(RunUntil));
-            if (time.Ticks < _now)
-            {
-                throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
-            }
-
-            RunResult result = RunCore(time.Ticks, null);
-            if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
-            {
-                _now = Math.Max(_now, Math.Min(time.Ticks, _timeLimitTicks));
-                result = result with { Time = CurrentTime };
-            }
-
-            return result;
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }
-        finally
+
+        RunResult result = RunCore(time.Ticks, null);
+        if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
         {
-            Exit(entered);
+            _now = Math.Max(_now, Math.Min(time.Ticks, _timeLimitTicks));
+            result = result with { Time = CurrentTime };
         }
+
+        return result;
     }
 
     /// <summary>Runs until <paramref name="condition"/> holds (checked before the first and after every event).</summary>
     /// <param name="condition">Evaluated between events; must not change the simulation.</param>
     public RunResult RunUntil(Func<bool> condition)
     {
-        bool entered = Enter(nameof(RunUntil));
-        try
-        {
-            CheckNotRunning(nameof(RunUntil));
-            ArgumentNullException.ThrowIfNull(condition);
-            return RunCore(long.MaxValue, condition);
-        }
-        finally
-        {
-            Exit(entered);
-        }
+        using ThreadClaim claim = ClaimRun(nameof(RunUntil));
+        ArgumentNullException.ThrowIfNull(condition);
+        return RunCore(long.MaxValue, condition);
     }
 
     /// <summary>The loop of every run call; the caller holds the thread claim and has checked re-entrance.</summary>
@@ -149,9 +117,9 @@ public sealed partial class Simulation
     /// <summary>Runs the next event if one may run; otherwise says why not.</summary>
     private bool TryStep(long bound, out RunOutcome stopped)
     {
-        if (_failure is not null || _foreignCall is not null)
+        if (_failure is not null || _pending is not null)
         {
-            SurfaceForeignCall();
+            SurfacePendingFailure();
             stopped = RunOutcome.NodeFaulted;
             return false;
         }
@@ -212,9 +180,9 @@ public sealed partial class Simulation
             FailOutsideNodeCode(e, ex);
         }
 
-        if (_foreignCall is not null)
+        if (_pending is not null)
         {
-            SurfaceForeignCall();
+            SurfacePendingFailure();
         }
 
         stopped = _failure is not null ? RunOutcome.NodeFaulted : _queueLimitHit ? RunOutcome.QueueLimit : default;
@@ -371,8 +339,7 @@ public sealed partial class Simulation
         if (node.Instance is not { } instance)
         {
             string why = node.Up ? "has not started yet" : "is down";
-            _failure = new SimulationFailureException(Seed, CurrentTime, new NodeId(nodeIndex), node.Name, index, "scripted action (Simulation.At)", _trace,
-                new InvalidOperationException($"the scripted action cannot run inside node {node.Name}: it {why} at {CurrentTime}"));
+            Fault(nodeIndex, "scripted action (Simulation.At)", 0, index, new InvalidOperationException($"the scripted action cannot run inside node {node.Name}: it {why} at {CurrentTime}"));
             return;
         }
 

@@ -22,7 +22,7 @@ public sealed partial class Simulation
     {
         if (delay < TimeSpan.Zero)
         {
-            throw Refuse(node, new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0"));
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0");
         }
 
         int slot = TakeSlot();

@@ -72,7 +72,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>The ideal signing service (keys derived from the seed).</summary>
-    internal Security.SignatureService Signatures => _signatures ??= new Security.SignatureService(Seed, i => _nodes[i].Name, () => _nodes.Count, Refuse);
+    internal Security.SignatureService Signatures => _signatures ??= new Security.SignatureService(Seed, i => _nodes[i].Name, () => _nodes.Count);
 
     /// <summary>The random-fault rates in force (the swarm's choice in swarm mode): mean times between crashes and pauses, null when off.</summary>
     public (TimeSpan? Crashes, TimeSpan? Pauses) NemesisRates => (_nemesis?.MeanTimeBetweenCrashes, _nemesis?.MeanTimeBetweenPauses);
