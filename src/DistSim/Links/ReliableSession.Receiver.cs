@@ -86,15 +86,15 @@ internal partial class ReliableSession
             Stale(packet);
         }
 
-        Counters.AcksSent++;
-        long cumulative = data.SenderIncarnation == _streamFrom ? _cumulative : 0;
-        _host.Transmit(reverse: true, packet.MessageId, Wrap(new AckFrame(data.SenderIncarnation, _receiverIncarnation, 0, cumulative)), TransmitKind.Ack);
+        Ack(packet.MessageId, data.SenderIncarnation, 0, data.SenderIncarnation == _streamFrom ? _cumulative : 0); // a sync: it acknowledges nothing new
     }
 
-    private void SendAck(long messageId, long seq)
+    private void SendAck(long messageId, long seq) => Ack(messageId, _streamFrom, seq, _cumulative);
+
+    private void Ack(long messageId, long senderIncarnation, long seq, long cumulative)
     {
         Counters.AcksSent++;
-        _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(_streamFrom, _receiverIncarnation, seq, _cumulative)), TransmitKind.Ack);
+        _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(senderIncarnation, _receiverIncarnation, seq, cumulative)), TransmitKind.Ack);
     }
 
     /// <summary>

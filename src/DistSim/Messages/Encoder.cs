@@ -19,6 +19,11 @@ internal sealed partial class Encoder
     [ThreadStatic]
     private static Encoder? t_cached;
 
+    // A second one per thread, for an encoding nested in another (the keys of a hash-ordered collection, HashOrder):
+    // without it every nested encoding would build a new encoder (three arrays of DepthLimit entries).
+    [ThreadStatic]
+    private static Encoder? t_spare;
+
     private readonly IdentityMap<int> _ids = new();
     private readonly object?[] _ancestors = new object?[MessageCodec.DepthLimit];
     private readonly Slot[] _frames = new Slot[MessageCodec.DepthLimit];
@@ -29,8 +34,22 @@ internal sealed partial class Encoder
 
     public static Encoder Rent(IBufferWriter<byte>? sink)
     {
-        Encoder e = t_cached ?? new Encoder();
-        t_cached = null;
+        Encoder e;
+        if (t_cached is { } cached)
+        {
+            e = cached;
+            t_cached = null;
+        }
+        else if (t_spare is { } spare)
+        {
+            e = spare;
+            t_spare = null;
+        }
+        else
+        {
+            e = new Encoder();
+        }
+
         e._sink = sink;
         return e;
     }
@@ -48,7 +67,14 @@ internal sealed partial class Encoder
             _buffer = new byte[InitialBuffer];
         }
 
-        t_cached = this;
+        if (t_cached is null)
+        {
+            t_cached = this;
+        }
+        else
+        {
+            t_spare = this;
+        }
     }
 
     public void EncodeRoot(object? value)

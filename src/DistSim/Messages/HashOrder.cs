@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Collections.Specialized;
+using System.Reflection;
 
 namespace DistSim.Messages;
 
@@ -43,30 +45,56 @@ internal static class HashOrder
         return false;
     }
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_keys;
+
+    private static readonly ConcurrentDictionary<Type, PropertyInfo> PairKeys = new();
+
     /// <summary>The elements of <paramref name="collection"/>, sorted by the encoding of each one (of its key, for an entry); ties keep their order.</summary>
     public static object?[] Canonical(IEnumerable collection)
     {
-        var items = new List<(byte[] Key, object? Item)>();
+        // All keys are encoded into one reused buffer (offset, length per element), then an index is sorted.
+        ArrayBufferWriter<byte> keys = t_keys ?? new ArrayBufferWriter<byte>(1024);
+        t_keys = null; // a key holding a hash-ordered collection of its own gets another buffer
+        keys.ResetWrittenCount();
+        var items = new List<object?>();
+        var spans = new List<(int Start, int Length)>();
         foreach (object? item in collection)
         {
-            items.Add((MessageCodec.Encode(KeyOf(item)), item));
+            int start = keys.WrittenCount;
+            MessageCodec.Encode(KeyOf(item), keys);
+            items.Add(item);
+            spans.Add((start, keys.WrittenCount - start));
         }
 
-        return items.OrderBy(x => x.Key, ByteOrder.Instance).Select(x => x.Item).ToArray();
+        ReadOnlyMemory<byte> written = keys.WrittenMemory;
+        int[] order = new int[items.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) =>
+        {
+            int c = written.Span.Slice(spans[a].Start, spans[a].Length).SequenceCompareTo(written.Span.Slice(spans[b].Start, spans[b].Length));
+            return c != 0 ? c : a.CompareTo(b); // stable
+        });
+        var sorted = new object?[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            sorted[i] = items[order[i]];
+        }
+
+        t_keys = keys;
+        return sorted;
     }
 
     private static object? KeyOf(object? item) => item switch
     {
         DictionaryEntry entry => entry.Key,
         null => null,
-        _ when item.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(KeyValuePair<,>) => t.GetProperty("Key")!.GetValue(item),
+        _ when item.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(KeyValuePair<,>)
+            => PairKeys.GetOrAdd(t, static type => type.GetProperty("Key")!).GetValue(item),
         _ => item,
     };
-
-    private sealed class ByteOrder : IComparer<byte[]>
-    {
-        public static readonly ByteOrder Instance = new();
-
-        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
-    }
 }

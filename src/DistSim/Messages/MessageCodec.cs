@@ -9,7 +9,7 @@ namespace DistSim.Messages;
 /// element, the order, the count, a runtime type, null or not, which objects are shared — gives different bytes.
 /// </summary>
 /// <remarks>
-/// <para>What is encoded (format version 2, see <c>docs/concepts/messages.md</c>): every instance field of
+/// <para>What is encoded (format version 3, see <c>docs/concepts/messages.md</c>): every instance field of
 /// the runtime type and its base classes, public or private (so auto-properties, records and primary
 /// constructors, through their backing fields), in declaration order, base class first. Structs, enums
 /// (underlying integer), primitives (little-endian; floating point as raw bits, so <c>-0.0 ≠ 0.0</c> and
