@@ -42,9 +42,27 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
             return real.Send(to, message!); // refused there, as for an honest node (and the run fails even if the node catches it)
         }
 
-        behavior.OnSend(this, to, message);
+        try
+        {
+            // What an honest send would refuse is refused whatever the behaviour does with it (Silent sends nothing),
+            // and the behaviour works on a snapshot, as the network would.
+            behavior.OnSend(this, to, Messages.MessageCopier.DeepCopy(message));
+        }
+        catch (Exception ex) when (Refused(ex))
+        {
+            throw;
+        }
+
         return 0; // which (if any) message id carried it is the adversary's secret
     }
+
+    /// <summary>Records a refusal (or an exception of the behaviour) with the simulation, as the node's own context would.</summary>
+    private bool Refused(Exception ex) => real switch
+    {
+        NodeContext context => context.Refused(ex),
+        ByzantineContext inner => inner.Refused(ex),
+        _ => false,
+    };
 
     public TimerId SetTimer(TimeSpan delay, object? state = null) => real.SetTimer(delay, state);
 
@@ -52,7 +70,20 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
 
     internal void SendReal(NodeId to, object message) => real.Send(to, message);
 
-    internal void SendForged(NodeId claimed, NodeId to, object message) => ((NodeContext)real).SendForged(claimed, to, message);
+    internal void SendForged(NodeId claimed, NodeId to, object message)
+    {
+        switch (real)
+        {
+            case NodeContext context:
+                context.SendForged(claimed, to, message);
+                break;
+            case ByzantineContext inner: // a wrapper around a wrapper
+                inner.SendForged(claimed, to, message);
+                break;
+            default:
+                throw new InvalidOperationException($"a Byzantine behaviour cannot forge through a context of type {real.GetType().Name}");
+        }
+    }
 
     internal void RememberSent(object message)
     {

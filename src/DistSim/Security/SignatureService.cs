@@ -28,9 +28,14 @@ internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, F
     public bool Verify(object message, Signature? signature)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return signature?.Value is { Length: 32 } value
-            && signature.Signer.Value < nodeCount() // a signer that does not exist signed nothing (a Byzantine node may claim one)
-            && CryptographicOperations.FixedTimeEquals(Mac(signature.Signer, message), value);
+        if (signature?.Value is not { Length: 32 } value || signature.Signer.Value >= nodeCount()) // a signer that does not exist signed nothing
+        {
+            _buffer.ResetWrittenCount();
+            Messages.MessageCodec.Encode(message, _buffer); // a message that cannot be encoded is refused whatever the signature
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Mac(signature.Signer, message), value);
     }
 
     private byte[] Mac(NodeId signer, object message)

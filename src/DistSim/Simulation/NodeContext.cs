@@ -80,6 +80,9 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
 
     public int Incarnation { get; } = incarnation;
 
+    /// <summary>The refusal filter, for a wrapper of this context (a Byzantine behaviour's exceptions are this node's).</summary>
+    internal bool Refused(Exception ex) => simulation.Refused(NodeIndex, ex);
+
     public long Send(NodeId to, object message)
     {
         try

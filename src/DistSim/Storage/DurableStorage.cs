@@ -83,7 +83,7 @@ public sealed class DurableStorage
     public void Put(string key, ReadOnlySpan<byte> value)
     {
         Check(nameof(Put));
-        ArgumentNullException.ThrowIfNull(key);
+        Require(key, nameof(key));
         byte[] copy = value.ToArray();
         _visible[key] = copy;
         _pending.Add(new Write(WriteKind.Put, key, copy));
@@ -94,7 +94,7 @@ public sealed class DurableStorage
     /// <param name="value">The string.</param>
     public void PutString(string key, string value)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        Require(value, nameof(value));
         Put(key, Encoding.UTF8.GetBytes(value));
     }
 
@@ -104,7 +104,7 @@ public sealed class DurableStorage
     public bool TryGet(string key, out byte[] value)
     {
         Check(nameof(TryGet));
-        ArgumentNullException.ThrowIfNull(key);
+        Require(key, nameof(key));
         if (_visible.TryGetValue(key, out byte[]? stored))
         {
             value = (byte[])stored.Clone();
@@ -120,7 +120,7 @@ public sealed class DurableStorage
     public string? GetString(string key)
     {
         Check(nameof(GetString));
-        ArgumentNullException.ThrowIfNull(key);
+        Require(key, nameof(key));
         return _visible.TryGetValue(key, out byte[]? stored) ? Encoding.UTF8.GetString(stored) : null;
     }
 
@@ -129,7 +129,7 @@ public sealed class DurableStorage
     public void Delete(string key)
     {
         Check(nameof(Delete));
-        ArgumentNullException.ThrowIfNull(key);
+        Require(key, nameof(key));
         _visible.Remove(key);
         _pending.Add(new Write(WriteKind.Delete, key, []));
     }
@@ -149,7 +149,7 @@ public sealed class DurableStorage
     /// <param name="entry">The entry.</param>
     public long AppendString(string entry)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        Require(entry, nameof(entry));
         return Append(Encoding.UTF8.GetBytes(entry));
     }
 
@@ -160,7 +160,7 @@ public sealed class DurableStorage
         Check(nameof(TruncateLog));
         if (length < 0 || length > _visibleLog.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(length), length, $"must be in [0, {_visibleLog.Count}]");
+            throw Refuse(new ArgumentOutOfRangeException(nameof(length), length, $"must be in [0, {_visibleLog.Count}]"));
         }
 
         _visibleLog.RemoveRange((int)length, _visibleLog.Count - (int)length);
@@ -226,6 +226,21 @@ public sealed class DurableStorage
     }
 
     private void Check(string action) => _simulation?.CheckStorageAccess(_node, action);
+
+    private void Require(object? value, string name)
+    {
+        if (value is null)
+        {
+            throw Refuse(new ArgumentNullException(name));
+        }
+    }
+
+    /// <summary>A bad argument from the node: thrown, and (during a run) it fails the run even if the node catches it, as a context call's would.</summary>
+    private Exception Refuse(Exception ex)
+    {
+        _simulation?.Refused(_node, ex);
+        return ex;
+    }
 
     private static void Apply(Write w, SortedDictionary<string, byte[]> kv, List<byte[]> log)
     {

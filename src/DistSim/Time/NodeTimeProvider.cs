@@ -71,12 +71,23 @@ public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
                 return false;
             }
 
+            // As System.Threading.Timer: Timeout.InfiniteTimeSpan means never (due) or once (period); other negatives are errors.
+            if (dueTime < TimeSpan.Zero && dueTime != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "must be >= 0 or Timeout.InfiniteTimeSpan");
+            }
+
+            if (period < TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(period), period, "must be >= 0 or Timeout.InfiniteTimeSpan");
+            }
+
             provider._context.CancelTimer(Current);
             Current = default;
             _period = period;
             if (dueTime != Timeout.InfiniteTimeSpan)
             {
-                Current = provider._context.SetTimer(dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime, this);
+                Current = provider._context.SetTimer(dueTime, this);
             }
 
             return true;

@@ -145,7 +145,8 @@ public class MisuseTests
 
     public static TheoryData<string> SwallowedRefusals() =>
         ["unencodable", "backlog", "old-context", "unknown-node", "other-storage", "negative-timer", "fault-outside-model", "sign-unencodable", "verify-unencodable",
-         "sign-null", "byzantine-null", "byzantine-forge-unknown"];
+         "sign-null", "byzantine-null", "byzantine-forge-unknown", "byzantine-silent-unencodable", "byzantine-tamper-throws",
+         "verify-unencodable-bad-signature", "storage-bad-argument"];
 
     [Theory(DisplayName = "A refusal the node catches still fails the run: nothing is refused silently")]
     [MemberData(nameof(SwallowedRefusals))]
@@ -174,6 +175,8 @@ public class MisuseTests
                     case "fault-outside-model": c.RecordFault(FaultKinds.Lie, "a lie its model does not allow"); break;
                     case "sign-unencodable": c.Sign(new Action(() => { })); break;
                     case "sign-null": c.Sign(null!); break;
+                    case "verify-unencodable-bad-signature": c.Verify(new Action(() => { }), null); break;
+                    case "storage-bad-argument": c.Storage.TruncateLog(-1); break;
                     case "verify-unencodable": c.Verify(new Action(() => { }), new DistSim.Security.Signature(c.Id, new byte[32])); break;
                 }
             }
@@ -186,6 +189,8 @@ public class MisuseTests
         {
             "byzantine-null" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(1), null!))), ByzantineBehavior.Tamper()), FailureModels.Byzantine),
             "byzantine-forge-unknown" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(9), new Ping(1)))), ByzantineBehavior.Forge()), FailureModels.Byzantine),
+            "byzantine-silent-unencodable" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(1), new Action(() => { })))), ByzantineBehavior.Silent()), FailureModels.Byzantine),
+            "byzantine-tamper-throws" => sim.AddNode("n", Byzantine.Wrap(() => new Scripted(onStart: c => Swallow(() => c.Send(new NodeId(1), new Ping(1)))), ByzantineBehavior.Tamper((_, _) => throw new InvalidOperationException("behaviour bug"))), FailureModels.Byzantine),
             _ => sim.AddNode("n", node, FailureModels.CrashRecover()),
         };
         sim.AddNode("m", () => new Receiver());
@@ -197,6 +202,18 @@ public class MisuseTests
         RunResult result = sim.Run();
         Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
         Assert.Equal("n", result.Failure!.NodeName);
+    }
+
+    [Fact(DisplayName = "A Byzantine wrapper around a forging wrapper forges (no cast failure hidden in the node)")]
+    public void NestedByzantineForge_Forges()
+    {
+        DistSim.Simulation sim = Sim(throwOnFault: false);
+        sim.AddNode("n", Byzantine.Wrap(Byzantine.Wrap(() => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))), ByzantineBehavior.Forge()), ByzantineBehavior.Tamper()),
+            FailureModels.Byzantine);
+        sim.AddNode("m", () => new Receiver());
+        sim.AddNode("o", () => new Receiver());
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        Assert.Contains(sim.Trace.Events, e => e.Kind == DistSim.Tracing.TraceEventKind.Forged);
     }
 
     private static void Swallow(Action action)

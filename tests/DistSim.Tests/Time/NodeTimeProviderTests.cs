@@ -72,4 +72,24 @@ public class NodeTimeProviderTests
             Assert.InRange((x.r - NodeTimeProvider.Epoch.AddMilliseconds(100 * (x.i + 1))).Ticks, 0, x.i + 1));
         Assert.NotEqual(0, sim.DriftOf(n));
     }
+
+    [Fact(DisplayName = "As System.Threading.Timer: a negative due time or period other than InfiniteTimeSpan is refused, not turned into zero")]
+    public void NegativeTimes_AreRefused()
+    {
+        Exception? due = null, period = null;
+        bool infiniteOk = false;
+        DistSim.Simulation sim = Sims.Create(1);
+        sim.AddNode("n", () => new Scripted(onStart: c =>
+        {
+            var time = new NodeTimeProvider(c);
+            due = Record.Exception(() => time.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(-5), Timeout.InfiniteTimeSpan));
+            period = Record.Exception(() => time.CreateTimer(_ => { }, null, TimeSpan.Zero, TimeSpan.FromSeconds(-5)));
+            using ITimer never = time.CreateTimer(_ => { }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            infiniteOk = true;
+        }));
+        sim.Run();
+        Assert.Equal("dueTime", Assert.IsType<ArgumentOutOfRangeException>(due).ParamName);
+        Assert.Equal("period", Assert.IsType<ArgumentOutOfRangeException>(period).ParamName);
+        Assert.True(infiniteOk);
+    }
 }
