@@ -6,9 +6,9 @@ using DistSim.Time;
 namespace DistSim.Network;
 
 /// <summary>
-/// Everything about one ordered pair of nodes: the fair-loss channel for packets going this way, and
-/// the link session whose messages go this way (its acknowledgements travel on the reverse pair's channel).
-/// Implements <see cref="ILinkHost"/> for that session.
+/// What only some ordered pairs need, beside their inline <see cref="PairState"/>: an override of the channel or of
+/// the link, the session of a protocol link (and this object is its <see cref="ILinkHost"/>), the count of packets in
+/// flight for a channel with a capacity, and the carries of the fair-loss counters. Created on first need.
 /// </summary>
 internal sealed class LinkPair : ILinkHost
 {
@@ -16,49 +16,71 @@ internal sealed class LinkPair : ILinkHost
     private ILinkSession? _session;
     private RandomStream? _random;
     private byte[]? _key;
-    private LinkPair? _reverse;
 
-    public LinkPair(Simulation simulation, int index, NodeId from, NodeId to, FairLossChannel channel, ILink link)
+    public LinkPair(Simulation simulation, int index, int from, int to, ChannelConfig channel, ILink link)
     {
         _simulation = simulation;
         Index = index;
-        From = from;
-        To = to;
+        From = new NodeId(from);
+        To = new NodeId(to);
         Channel = channel;
         Link = link;
     }
 
     public int Index { get; }
 
-    /// <summary>Packets in flight in this direction (for the per-path capacity).</summary>
-    public int InFlight { get; set; }
-
     public NodeId From { get; }
 
     public NodeId To { get; }
 
-    public FairLossChannel Channel { get; }
+    /// <summary>The channel of this direction (the network's default unless overridden).</summary>
+    public ChannelConfig Channel { get; set; }
 
-    /// <summary>The pair of the other direction (where this session's acknowledgements travel), created on first use.</summary>
-    public LinkPair Reverse => _reverse ??= _simulation.Network.Pair(To.Value, From.Value);
+    /// <summary>Packets in flight in this direction, counted while the channel has a capacity.</summary>
+    public int InFlight { get; set; }
 
     /// <summary>The protocol; replaceable only until the session exists.</summary>
-    public ILink Link { get; set; }
+    public ILink Link
+    {
+        get;
+        set
+        {
+            field = value;
+            IsFairLoss = ReferenceEquals(value, FairLossLink.Instance);
+        }
+    }
+
+    /// <summary>True for the built-in fair-loss link: the kernel delivers without a session object.</summary>
+    public bool IsFairLoss { get; private set; }
+
+    /// <summary>Carries of <see cref="PairState.Sent"/> (multiples of 2^32).</summary>
+    public long SentHigh { get; set; }
+
+    /// <summary>Carries of <see cref="PairState.Delivered"/> (multiples of 2^32).</summary>
+    public long DeliveredHigh { get; set; }
 
     public bool HasSession => _session is not null;
 
+    /// <summary>The fair-loss link's session as users see it, once asked for.</summary>
+    public FairLossSessionView? FairLossView { get; set; }
+
+    /// <summary>The protocol session (created on first use). Not for the fair-loss link, which has none in the kernel.</summary>
     public ILinkSession Session => _session ??= Link.CreateSession(this);
 
     public SimTime Now => _simulation.Now;
 
-    public RandomStream Random => _random ??= StreamSeed.Create(_simulation.Seed, "linkproto:" + Name);
+    public RandomStream Random => _random ??= new RandomStream(StreamSeed.Derive(_simulation.Seed, "linkproto:", FromName, "->", ToName));
 
     public ReadOnlySpan<byte> Key => _key ??= DeriveKey();
 
-    public string Name => _simulation.NodeName(From) + "->" + _simulation.NodeName(To);
+    public string Name => FromName + "->" + ToName;
+
+    private string FromName => _simulation.NodeName(From);
+
+    private string ToName => _simulation.NodeName(To);
 
     public void Transmit(bool reverse, long messageId, object frame, TransmitKind kind) =>
-        _simulation.TransmitPacket(this, reverse, messageId, frame, kind);
+        _simulation.TransmitPacket(Index, reverse, messageId, frame, kind);
 
     public void Deliver(in LinkPacket packet, object message) => _simulation.DeliverToNode(packet, message);
 
@@ -70,7 +92,33 @@ internal sealed class LinkPair : ILinkHost
     private byte[] DeriveKey()
     {
         var key = new byte[32];
-        StreamSeed.Create(_simulation.Seed, "key:" + Name).NextBytes(key);
+        new RandomStream(StreamSeed.Derive(_simulation.Seed, "key:", FromName, "->", ToName)).NextBytes(key);
         return key;
+    }
+}
+
+/// <summary>
+/// The fair-loss link's session as users see it (<see cref="SimNetwork.Session"/>): the kernel keeps its counters in
+/// the pair's inline state; this view reads them.
+/// </summary>
+internal sealed class FairLossSessionView(SimNetwork network, int index) : ILinkSession
+{
+    public LinkCounters Counters => network.FairLossCounters(index);
+
+    public int DedupMemory => 0;
+
+    public void Send(long messageId, object message) =>
+        throw new InvalidOperationException("a link session is driven by the simulation: send from a node (INodeContext.Send)");
+
+    public void OnPacket(in LinkPacket packet) =>
+        throw new InvalidOperationException("a link session is driven by the simulation, not called directly");
+
+    public void OnTimer(long token)
+    {
+    }
+
+    public void OnCrash(NodeId node)
+    {
+        // no state to lose
     }
 }

@@ -58,7 +58,7 @@ internal sealed class PartitionTable
 
     public void Heal() => Push(State.Empty);
 
-    /// <summary>Starts a new epoch; a run is limited to <see cref="ScheduledEvent.EpochMax"/> partition changes (packets carry the epoch in 24 bits).</summary>
+    /// <summary>Starts a new epoch; a run is limited to <see cref="ScheduledEvent.EpochMax"/> partition changes (packets carry the epoch in 23 bits).</summary>
     private void Push(State state)
     {
         if (_epochs.Count > ScheduledEvent.EpochMax)

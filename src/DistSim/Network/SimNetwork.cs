@@ -17,8 +17,9 @@ namespace DistSim.Network;
 public sealed class SimNetwork
 {
     private readonly Simulation _simulation;
-    private readonly List<LinkPair> _pairs = [];
-    private readonly Dictionary<long, int> _pairIndex = new(PairKeys.Instance);
+    private readonly PairTable _pairs = new();
+    private readonly ChannelConfig _defaultChannel;
+    private readonly bool _defaultIsFairLoss;
     private readonly Dictionary<long, FairLossLinkOptions> _fairLoss = new(PairKeys.Instance);
     private readonly Dictionary<long, ILink> _links = new(PairKeys.Instance);
     private readonly PartitionTable _partitions = new();
@@ -28,6 +29,8 @@ public sealed class SimNetwork
         _simulation = simulation;
         Defaults = defaults;
         DefaultLink = link;
+        _defaultChannel = new ChannelConfig(defaults);
+        _defaultIsFairLoss = ReferenceEquals(link, FairLossLink.Instance);
     }
 
     /// <summary>The fair-loss behaviour of every pair without an override.</summary>
@@ -46,11 +49,11 @@ public sealed class SimNetwork
         RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        long key = Key(from.Value, to.Value);
-        _fairLoss[key] = options;
-        if (_pairIndex.TryGetValue(key, out int index))
+        _fairLoss[Key(from.Value, to.Value)] = options;
+        int index = _pairs.Find(from.Value, to.Value);
+        if (index >= 0)
         {
-            _pairs[index].Channel.Reconfigure(options);
+            Rich(index).Channel = new ChannelConfig(options);
         }
     }
 
@@ -87,17 +90,17 @@ public sealed class SimNetwork
         using ThreadClaim claim = _simulation.Claim(nameof(SetLink));
         RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(link);
-        long key = Key(from.Value, to.Value);
-        if (_pairIndex.TryGetValue(key, out int index) && _pairs[index].HasSession)
+        int index = _pairs.Find(from.Value, to.Value);
+        if (index >= 0 && HasCarried(index))
         {
             throw new InvalidOperationException(
-                $"the link {_pairs[index].Name} already carried messages; choose its protocol before the first send");
+                $"the link {Rich(index).Name} already carried messages; choose its protocol before the first send");
         }
 
-        _links[key] = link;
-        if (_pairIndex.TryGetValue(key, out int existing))
+        _links[Key(from.Value, to.Value)] = link;
+        if (index >= 0)
         {
-            _pairs[existing].Link = link; // the pair exists (its channel carried acknowledgements) but has no session yet
+            Rich(index).Link = link; // the pair exists (its channel carried acknowledgements) but has no session yet
         }
     }
 
@@ -128,7 +131,9 @@ public sealed class SimNetwork
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Session));
         RequirePair(from, to);
-        return Pair(from.Value, to.Value).Session;
+        int index = PairIndex(from.Value, to.Value);
+        LinkPair rich = Rich(index);
+        return rich.IsFairLoss ? rich.FairLossView ??= new FairLossSessionView(this, index) : rich.Session;
     }
 
     /// <summary>True while messages from <paramref name="from"/> to <paramref name="to"/> cannot cross the network.</summary>
@@ -205,42 +210,83 @@ public sealed class SimNetwork
 
     internal bool WasCutSince(int sentEpoch, int from, int to) => _partitions.Epoch != 0 && _partitions.WasCutSince(sentEpoch, from, to);
 
-    internal LinkPair Pair(int from, int to)
-    {
-        long key = Key(from, to);
-        if (!_pairIndex.TryGetValue(key, out int index))
-        {
-            index = _pairs.Count;
-            _pairs.Add(NewPair(index, from, to));
-            _pairIndex.Add(key, index);
-        }
+    /// <summary>The pairs' inline state.</summary>
+    internal PairTable Pairs => _pairs;
 
-        return _pairs[index];
+    /// <summary>The index of the pair (<paramref name="from"/>, <paramref name="to"/>), created on first use.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal int PairIndex(int from, int to)
+    {
+        int index = _pairs.Find(from, to);
+        return index >= 0 ? index : NewPair(from, to);
     }
 
-    internal LinkPair PairAt(int index) => _pairs[index];
+    /// <summary>The channel of a pair: its override, or the network's default.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal ChannelConfig ChannelOf(int index) => _pairs[index].Rich?.Channel ?? _defaultChannel;
+
+    /// <summary>True when the pair's link is the built-in fair-loss link (no session object: the kernel delivers).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal bool IsFairLoss(int index) => _pairs[index].Rich is { } rich ? rich.IsFairLoss : _defaultIsFairLoss;
+
+    /// <summary>The pair's rich part (override, session, capacity count), created on first need.</summary>
+    internal LinkPair Rich(int index)
+    {
+        ref PairState state = ref _pairs[index];
+        if (state.Rich is { } rich)
+        {
+            return rich;
+        }
+
+        long key = Key(state.From, state.To);
+        ChannelConfig channel = _fairLoss.Count > 0 && _fairLoss.TryGetValue(key, out FairLossLinkOptions? o) ? new ChannelConfig(o) : _defaultChannel;
+        ILink link = _links.Count > 0 && _links.TryGetValue(key, out ILink? l) ? l : DefaultLink;
+        rich = new LinkPair(_simulation, index, state.From, state.To, channel, link);
+        _pairs[index].Rich = rich;
+        return rich;
+    }
+
+    /// <summary>Whether the pair's link carried traffic (a session exists, or the fair-loss link counted a message).</summary>
+    private bool HasCarried(int index)
+    {
+        ref PairState state = ref _pairs[index];
+        return state.Sent != 0 || state.Delivered != 0 || state.Rich is { HasSession: true } || state.Rich is { SentHigh: not 0 } || state.Rich is { DeliveredHigh: not 0 };
+    }
+
+    /// <summary>The fair-loss link's counters of a pair, from its inline state.</summary>
+    internal Links.LinkCounters FairLossCounters(int index)
+    {
+        ref PairState state = ref _pairs[index];
+        return new Links.LinkCounters
+        {
+            Sent = state.Sent + (state.Rich?.SentHigh ?? 0),
+            Delivered = state.Delivered + (state.Rich?.DeliveredHigh ?? 0),
+        };
+    }
 
     /// <summary>Tells every link session with <paramref name="node"/> at one end that it crashed (in pair order).</summary>
     internal void OnCrash(NodeId node)
     {
-        foreach (LinkPair pair in _pairs)
+        for (int i = 0; i < _pairs.Count; i++)
         {
-            if (pair.HasSession && (pair.From == node || pair.To == node))
+            if (_pairs[i].Rich is { HasSession: true } pair && (pair.From == node || pair.To == node))
             {
                 pair.Session.OnCrash(node);
             }
         }
     }
 
-    private LinkPair NewPair(int index, int from, int to)
+    private int NewPair(int from, int to)
     {
-        long key = Key(from, to);
-        var f = new NodeId(from);
-        var t = new NodeId(to);
-        FairLossLinkOptions options = _fairLoss.TryGetValue(key, out FairLossLinkOptions? o) ? o : Defaults;
-        ILink link = _links.TryGetValue(key, out ILink? l) ? l : DefaultLink;
-        string name = "link:" + _simulation.NodeName(f) + "->" + _simulation.NodeName(t);
-        return new LinkPair(_simulation, index, f, t, new FairLossChannel(StreamSeed.Create(_simulation.Seed, name), options), link);
+        ulong seed = StreamSeed.Derive(_simulation.Seed, "link:", _simulation.NodeNameOf(from), "->", _simulation.NodeNameOf(to));
+        int index = _pairs.Add(from, to, seed);
+        bool overridden = (_fairLoss.Count > 0 && _fairLoss.ContainsKey(Key(from, to))) || (_links.Count > 0 && _links.ContainsKey(Key(from, to)));
+        if (overridden || !_defaultIsFairLoss)
+        {
+            Rich(index); // the common pair (default channel, fair-loss link) stays inline
+        }
+
+        return index;
     }
 
     private void RequirePair(NodeId from, NodeId to)
@@ -252,9 +298,8 @@ public sealed class SimNetwork
     internal static long Key(int from, int to) => ((long)from << 32) | (uint)to;
 
     /// <summary>
-    /// Hashes a pair key by Fibonacci hashing. .NET hashes a <c>long</c> as its two halves XORed, which for a pair key
-    /// is <c>from ^ to</c>: a ring of 1,000 nodes then has about ten distinct hash codes and every lookup walks a long
-    /// chain. Deterministic (no per-process seed); only lookups use it, nothing iterates these dictionaries.
+    /// Hashes a pair key by Fibonacci hashing for the override dictionaries (.NET hashes a <c>long</c> as
+    /// <c>from ^ to</c>). Only lookups use it; nothing iterates these dictionaries.
     /// </summary>
     internal sealed class PairKeys : IEqualityComparer<long>
     {

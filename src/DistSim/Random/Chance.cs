@@ -27,4 +27,12 @@ internal readonly struct Chance
         ulong draw = stream.NextUInt64();
         return _always || draw < _threshold;
     }
+
+    /// <summary>The same decision from a bare generator (one draw).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Happens(ref Xoshiro256 state)
+    {
+        ulong draw = state.Next();
+        return _always || draw < _threshold;
+    }
 }

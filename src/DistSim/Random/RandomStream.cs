@@ -17,11 +17,7 @@ namespace DistSim.Random;
 /// </remarks>
 public sealed class RandomStream : RandomSource
 {
-    private const double DoubleUnit = 1.0 / (1UL << 53);
-    private ulong _s0;
-    private ulong _s1;
-    private ulong _s2;
-    private ulong _s3;
+    private Xoshiro256 _state;
 
     /// <summary>Creates a stream from a 64-bit seed (every value, including 0, is valid).</summary>
     /// <param name="seed">The seed.</param>
@@ -29,11 +25,7 @@ public sealed class RandomStream : RandomSource
         : base(threadSafe: false)
     {
         Seed = seed;
-        ulong x = seed;
-        _s0 = SplitMix64(ref x);
-        _s1 = SplitMix64(ref x);
-        _s2 = SplitMix64(ref x);
-        _s3 = SplitMix64(ref x);
+        _state = new Xoshiro256(seed);
     }
 
     /// <summary>The seed this stream started from.</summary>
@@ -50,26 +42,34 @@ public sealed class RandomStream : RandomSource
     public ulong NextUInt64()
     {
         Guard?.Invoke();
-        ulong s1 = _s1;
-        ulong result = ulong.RotateLeft(s1 * 5, 7) * 9;
-        ulong t = s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= s1;
-        _s1 = s1 ^ _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
+        return _state.Next();
     }
 
+    /// <summary>
+    /// The generator itself, for the kernel's allocation-free samplers (<see cref="Timing.Delay"/>, <see cref="Chance"/>):
+    /// the caller has run <see cref="CheckGuard"/> once for the one draw it makes.
+    /// </summary>
+    internal ref Xoshiro256 State => ref _state;
+
+    /// <summary>Runs the <see cref="Guard"/> for one draw made through <see cref="State"/>.</summary>
+    internal void CheckGuard() => Guard?.Invoke();
+
     /// <summary>A uniform double in [0, 1) with 53 random bits (one draw).</summary>
-    public double NextUnitDouble() => (NextUInt64() >> 11) * DoubleUnit;
+    public double NextUnitDouble()
+    {
+        Guard?.Invoke();
+        return _state.NextUnitDouble();
+    }
 
     /// <summary>
     /// A uniform double in the open interval (0, 1) (one draw), safe to pass to an inverse CDF that
     /// is infinite at 0 or 1.
     /// </summary>
-    public double NextOpenUnitDouble() => ((NextUInt64() >> 11) + 0.5) * DoubleUnit;
+    public double NextOpenUnitDouble()
+    {
+        Guard?.Invoke();
+        return _state.NextOpenUnitDouble();
+    }
 
     /// <summary>A uniform integer in [0, <paramref name="bound"/>) by Lemire's multiply-shift (one draw).</summary>
     /// <param name="bound">Exclusive upper bound, at least 1.</param>

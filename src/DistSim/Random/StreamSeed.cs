@@ -28,4 +28,28 @@ public static class StreamSeed
     /// <param name="masterSeed">The simulation's master seed.</param>
     /// <param name="name">The component's stable identity.</param>
     public static RandomStream Create(ulong masterSeed, string name) => new(Derive(masterSeed, name));
+
+    /// <summary>
+    /// The seed of the stream called <paramref name="prefix"/> + <paramref name="first"/> + <paramref name="separator"/> +
+    /// <paramref name="second"/>, equal to <see cref="Derive(ulong, string)"/> of that concatenation, without building
+    /// it: the kernel derives a stream per ordered pair (<c>link:A-&gt;B</c>), up to a million of them in a run.
+    /// </summary>
+    internal static ulong Derive(ulong masterSeed, string prefix, string first, string separator, string second)
+    {
+        int length = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(first)
+            + Encoding.UTF8.GetByteCount(separator) + Encoding.UTF8.GetByteCount(second);
+        byte[]? rented = length > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented is null ? stackalloc byte[256] : rented;
+        int at = Encoding.UTF8.GetBytes(prefix, bytes);
+        at += Encoding.UTF8.GetBytes(first, bytes[at..]);
+        at += Encoding.UTF8.GetBytes(separator, bytes[at..]);
+        at += Encoding.UTF8.GetBytes(second, bytes[at..]);
+        ulong seed = XxHash64.HashToUInt64(bytes[..at], unchecked((long)masterSeed));
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return seed;
+    }
 }

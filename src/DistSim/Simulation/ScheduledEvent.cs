@@ -20,16 +20,19 @@ internal enum EventKind : byte
 /// message or timer state (already allocated by the user).
 /// </summary>
 /// <remarks>
-/// Kind, mark and partition epoch share one 32-bit field (kind: 4 bits, mark: 4 bits, epoch: 24 bits) so
+/// Kind, mark, partition epoch and the in-flight flag share one 32-bit field (kind: 4 bits, mark: 4 bits, epoch: 23 bits,
+/// counted: 1 bit) so
 /// the struct stays at 40 bytes: every schedule and pop copies it.
 /// </remarks>
 internal readonly struct ScheduledEvent(
-    EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None, int epoch = 0)
+    EventKind kind, int node, int peer, int slot, long id, long packet, object? payload, PacketMark mark = PacketMark.None, int epoch = 0, bool counted = false)
 {
     /// <summary>Partition epochs beyond this cannot be packed (about 8 million partition changes in one run).</summary>
     public const int EpochMax = (1 << 23) - 1;
 
-    private readonly int _packed = (epoch << 8) | ((int)mark << 4) | (int)kind;
+    private const int CountedBit = unchecked((int)0x80000000);
+
+    private readonly int _packed = (epoch << 8) | ((int)mark << 4) | (int)kind | (counted ? CountedBit : 0);
 
     public EventKind Kind => (EventKind)(_packed & 0xF);
 
@@ -37,7 +40,10 @@ internal readonly struct ScheduledEvent(
     public PacketMark Mark => (PacketMark)((_packed >> 4) & 0xF);
 
     /// <summary>The partition epoch a packet was sent in.</summary>
-    public int Epoch => _packed >> 8;
+    public int Epoch => (_packed >> 8) & EpochMax;
+
+    /// <summary>A packet counted in its path's in-flight total (its channel has a capacity): its arrival gives the place back.</summary>
+    public bool Counted => _packed < 0;
 
     /// <summary>The node that handles the event (the receiver of a packet).</summary>
     public int Node { get; } = node;

@@ -30,9 +30,23 @@ public sealed partial class Simulation
         RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
-        // behaviour act here). Then the link protocol of the pair takes the message.
+        // behaviour act here). Then the link protocol of the pair takes the message: the fair-loss link is no
+        // protocol (the kernel puts the message on the wire itself); any other link has a session.
         // A refusal here (the backlog limit) leaves the send above traced; the run fails even if the node swallows it.
-        _network.Pair(from, to.Value).Session.Send(id, message);
+        int pair = _network.PairIndex(from, to.Value);
+        if (_network.IsFairLoss(pair))
+        {
+            if (++_network.Pairs[pair].Sent == 0)
+            {
+                _network.Rich(pair).SentHigh += 1L << 32;
+            }
+
+            TransmitPacket(pair, reverse: false, id, message, TransmitKind.First);
+        }
+        else
+        {
+            _network.Rich(pair).Session.Send(id, message);
+        }
 
         return id;
     }
@@ -41,10 +55,11 @@ public sealed partial class Simulation
     /// A link session puts one packet on the wire: the adversary (if any) may tamper with it or inject
     /// packets beside it, then the fair-loss channel of its direction decides its fate.
     /// </summary>
-    internal void TransmitPacket(LinkPair pair, bool reverse, long messageId, object frame, TransmitKind kind)
+    internal void TransmitPacket(int session, bool reverse, long messageId, object frame, TransmitKind kind)
     {
-        int from = reverse ? pair.To.Value : pair.From.Value;
-        int to = reverse ? pair.From.Value : pair.To.Value;
+        ref PairState state = ref _network.Pairs[session];
+        int from = reverse ? state.To : state.From;
+        int to = reverse ? state.From : state.To;
         long packet = ++_packetIds;
         _messages.Packets++;
         if (kind == TransmitKind.Retransmit)
@@ -80,31 +95,31 @@ public sealed partial class Simulation
             }
         }
 
-        LinkPair path = reverse ? pair.Reverse : pair;
-        FairLossChannel channel = path.Channel;
-        switch (channel.Decide())
+        int path = reverse ? _network.PairIndex(from, to) : session; // the pair of this direction: its channel
+        ChannelConfig channel = _network.ChannelOf(path);
+        switch (channel.Decide(ref _network.Pairs[path].Channel))
         {
             case PacketFate.Lost:
                 _messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
-                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, packet, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
                 break;
             case PacketFate.Twice:
-                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, packet, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
                 long copy = ++_packetIds;
                 _messages.Packets++;
                 _messages.Duplicated++;
                 RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
-                SchedulePacket(path, channel.SampleDelayTicks(), pair.Index, messageId, copy, wire, mark);
+                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, copy, wire, mark);
                 break;
         }
 
         if (_adversary is not null && !reverse)
         {
             InjectAttacks(attack.Forge, attack.Replay, to, frame);
-            _adversary.Remember(pair.Index, from, to, messageId, frame);
+            _adversary.Remember(session, from, to, messageId, frame);
         }
     }
 
@@ -115,14 +130,14 @@ public sealed partial class Simulation
         if (forge)
         {
             int claimed = adversary.ClaimedSender(to, _nodes.Count);
-            LinkPair forgedPair = _network.Pair(claimed, to);
+            int forgedPair = _network.PairIndex(claimed, to);
             object forged = adversary.Forge(frame);
             long message = ++_messageIds; // a message no node sent
             long packet = ++_packetIds;
             _messages.Packets++;
             _attacks.ForgeAttempts++;
             RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
-            SchedulePacket(forgedPair, forgedPair.Channel.Options.Delay.SampleTicks(adversary.Stream), forgedPair.Index, message, packet, forged, PacketMark.Forged);
+            SchedulePacket(forgedPair, _network.ChannelOf(forgedPair).Options.Delay.SampleTicks(adversary.Stream), forgedPair, message, packet, forged, PacketMark.Forged);
         }
 
         if (replay && adversary.PickRemembered() is { } old)
@@ -131,8 +146,7 @@ public sealed partial class Simulation
             _messages.Packets++;
             _attacks.ReplayAttempts++;
             RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
-            LinkPair oldPair = _network.PairAt(old.PairIndex);
-            SchedulePacket(oldPair, oldPair.Channel.Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
+            SchedulePacket(old.PairIndex, _network.ChannelOf(old.PairIndex).Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
     }
 
@@ -148,9 +162,10 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(message);
         message = Snapshot(message);
 
-        LinkPair pair = _network.Pair(claimed.Value, to.Value);
+        int index = _network.PairIndex(claimed.Value, to.Value);
+        LinkPair pair = _network.Rich(index);
         RandomStream random = _nodes[forger].Random;
-        (long senderIncarnation, long receiverIncarnation) = pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
+        (long senderIncarnation, long receiverIncarnation) = !pair.IsFairLoss && pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
         object frame = pair.Link switch
         {
             AuthenticatedLink => new AuthenticatedFrame(
@@ -162,7 +177,7 @@ public sealed partial class Simulation
         long packet = ++_packetIds;
         _messages.Packets++;
         RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
-        SchedulePacket(pair, pair.Channel.SampleDelayTicks(), pair.Index, id, packet, frame, PacketMark.Forged);
+        SchedulePacket(index, pair.Channel.SampleDelayTicks(ref _network.Pairs[index].Channel), index, id, packet, frame, PacketMark.Forged);
     }
 
     private static byte[] RandomBytes(RandomStream random, int count)
@@ -231,18 +246,18 @@ public sealed partial class Simulation
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0");
         }
 
-        LinkPair pair = _network.PairAt(pairIndex);
-        Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, pair.From.Value, -1, pairIndex, token, 0, null));
+        Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, _network.Pairs[pairIndex].From, -1, pairIndex, token, 0, null));
     }
 
     /// <summary>
-    /// Puts one packet in flight on <paramref name="path"/> (its direction), unless a partition cuts the
+    /// Puts one packet in flight on the pair <paramref name="path"/> (its direction), unless a partition cuts the
     /// path or the path is at capacity. Its delay was drawn by the caller, always, so that a drop does not
     /// shift the channel's stream (the timing model composes here).
     /// </summary>
-    private void SchedulePacket(LinkPair path, long delayTicks, int sessionIndex, long message, long packet, object frame, PacketMark mark)
+    private void SchedulePacket(int path, long delayTicks, int session, long message, long packet, object frame, PacketMark mark)
     {
-        int from = path.From.Value, to = path.To.Value;
+        ref PairState state = ref _network.Pairs[path];
+        int from = state.From, to = state.To;
         if (_network.IsCutNow(from, to))
         {
             _messages.Dropped++;
@@ -250,32 +265,41 @@ public sealed partial class Simulation
             return;
         }
 
-        if (path.Channel.Options.Capacity is int capacity && path.InFlight >= capacity)
+        bool counted = false;
+        if (_network.ChannelOf(path).Capacity is int capacity)
         {
-            _messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
-            return;
+            LinkPair rich = _network.Rich(path);
+            if (rich.InFlight >= capacity)
+            {
+                _messages.Dropped++;
+                RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
+                return;
+            }
+
+            rich.InFlight++;
+            counted = true; // its arrival gives the place back
         }
 
         if (!ReferenceEquals(_timing, global::DistSim.Timing.TimingModels.Unbounded))
         {
-            delayTicks = _timing.Delay(_now, delayTicks, frame, path.Channel.Stream, _gst); // the timing model composes with the link
+            delayTicks = _timing.Delay(_now, delayTicks, frame, ref state.Channel, _gst); // the timing model composes with the link
         }
 
-        path.InFlight++;
         _messages.InFlight++;
         Schedule(
             SaturatingAdd(_now, delayTicks),
-            new ScheduledEvent(EventKind.Packet, to, from, sessionIndex, message, packet, frame, mark, _network.PartitionEpoch));
+            new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, _network.PartitionEpoch, counted));
     }
 
-    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link session.</summary>
+    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
     private void ArrivePacket(in ScheduledEvent e)
     {
         _messages.InFlight--;
-        LinkPair session = _network.PairAt(e.Slot);
-        LinkPair path = session.From.Value == e.Peer && session.To.Value == e.Node ? session : session.Reverse;
-        path.InFlight--;
+        if (e.Counted)
+        {
+            _network.Rich(_network.PairIndex(e.Peer, e.Node)).InFlight--;
+        }
+
         if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {
             _messages.Dropped++;
@@ -296,7 +320,20 @@ public sealed partial class Simulation
             return;
         }
 
-        session.Session.OnPacket(new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark));
+        var packet = new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark);
+        if (_network.IsFairLoss(e.Slot))
+        {
+            if (++_network.Pairs[e.Slot].Delivered == 0)
+            {
+                _network.Rich(e.Slot).DeliveredHigh += 1L << 32;
+            }
+
+            DeliverToNode(packet, packet.Frame); // the fair-loss link delivers whatever arrives
+        }
+        else
+        {
+            _network.Rich(e.Slot).Session.OnPacket(packet);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

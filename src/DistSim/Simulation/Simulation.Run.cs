@@ -208,7 +208,7 @@ public sealed partial class Simulation
                 ArrivePacket(e);
                 break;
             case EventKind.LinkTimer:
-                _network.PairAt(e.Slot).Session.OnTimer(e.Id);
+                _network.Rich(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
                 if (!_nodes[e.Node].Up || e.Id != _nodes[e.Node].StartGeneration)

@@ -237,6 +237,9 @@ public sealed partial class Simulation
         return _nodes[node.Value].Name;
     }
 
+    /// <summary>The name of node <paramref name="index"/>, for the kernel's own use (no checks).</summary>
+    internal string NodeNameOf(int index) => _nodes[index].Name;
+
     /// <summary>The id of the node called <paramref name="name"/>.</summary>
     /// <param name="name">A node name.</param>
     /// <exception cref="ArgumentException">No node has that name.</exception>

@@ -44,7 +44,7 @@ public abstract class TimingModel
     /// <param name="message">What the packet carries (for models that hold chosen messages).</param>
     /// <param name="stream">The sending path's stream.</param>
     /// <param name="gst">The run's global stabilisation time, in ticks (partially synchronous only).</param>
-    internal abstract long Delay(long now, long linkDelay, object message, RandomStream stream, long gst);
+    internal abstract long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst);
 
     /// <summary>The run's GST in ticks, drawn once per run (partially synchronous only; otherwise 0).</summary>
     internal virtual long DrawGst(ulong seed) => 0;

@@ -101,7 +101,7 @@ public static class TimingModels
 
     private sealed class UnboundedModel() : TimingModel("unbounded", 0, TimeSpan.Zero)
     {
-        internal override long Delay(long now, long linkDelay, object message, RandomStream stream, long gst) => linkDelay;
+        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst) => linkDelay;
     }
 
     private sealed class SynchronousModel(TimeSpan delta, TimeSpan minDelay, TimeSpan? stepBound, double drift, TimeSpan skew)
@@ -109,18 +109,18 @@ public static class TimingModels
     {
         public override TimeSpan? StepBound => stepBound;
 
-        internal override long Delay(long now, long linkDelay, object message, RandomStream stream, long gst) =>
+        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst) =>
             Math.Clamp(linkDelay, minDelay.Ticks, delta.Ticks);
     }
 
     private sealed class AsynchronousModel(Delay extra, Chance hold, Delay holdFor, Func<object, bool>? holdWhen, double drift, TimeSpan skew)
         : TimingModel("asynchronous", drift, skew)
     {
-        internal override long Delay(long now, long linkDelay, object message, RandomStream stream, long gst)
+        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst)
         {
-            long delay = linkDelay + extra.SampleTicks(stream);
-            bool held = hold.Happens(stream); // always one draw
-            long heldFor = holdFor.SampleTicks(stream); // always one draw
+            long delay = linkDelay + extra.SampleTicks(ref stream);
+            bool held = hold.Happens(ref stream); // always one draw
+            long heldFor = holdFor.SampleTicks(ref stream); // always one draw
             return held && (holdWhen is null || holdWhen(message)) ? delay + heldFor : delay;
         }
     }
@@ -131,9 +131,9 @@ public static class TimingModels
         internal override long DrawGst(ulong seed) =>
             gst?.Ticks ?? (long)StreamSeed.Create(seed, "timing:gst").NextBelow((ulong)gstMax.Ticks + 1);
 
-        internal override long Delay(long now, long linkDelay, object message, RandomStream stream, long gstTicks)
+        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gstTicks)
         {
-            long asynchronous = linkDelay + before.SampleTicks(stream); // always one draw
+            long asynchronous = linkDelay + before.SampleTicks(ref stream); // always one draw
             if (now >= gstTicks)
             {
                 return Math.Min(linkDelay, delta.Ticks);
