@@ -9,7 +9,7 @@ namespace DistSim.Diagnostics;
 /// A node's logger: forwards to the user's logger and adds the virtual time and the node's name, both
 /// to the structured state (<c>VirtualTime</c>, <c>Node</c>, <c>NodeId</c>) and as a prefix of the formatted message.
 /// </summary>
-internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Func<SimTime> now) : ILogger
+internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Simulation simulation) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => inner.BeginScope(state);
@@ -23,7 +23,7 @@ internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Fu
             return;
         }
 
-        var entry = new Entry<TState>(now(), node, nodeName, state, formatter);
+        var entry = new Entry<TState>(simulation.TrueTime, node, nodeName, state, formatter);
         inner.Log(logLevel, eventId, entry, exception, Entry<TState>.Format);
     }
 

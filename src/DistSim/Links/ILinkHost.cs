@@ -107,5 +107,14 @@ public interface ILinkHost
     /// <summary>Sets a timer for the session; <see cref="ILinkSession.OnTimer"/> gets <paramref name="token"/> back.</summary>
     /// <param name="delay">At least zero.</param>
     /// <param name="token">The session's own meaning, e.g. a sequence number.</param>
-    void SetTimer(TimeSpan delay, long token);
+    /// <returns>The timer, for <see cref="CancelTimer"/>.</returns>
+    TimerId SetTimer(TimeSpan delay, long token);
+
+    /// <summary>
+    /// Cancels a timer of this session that has not fired: it leaves the event queue at once (a retransmission timer
+    /// of a message just acknowledged costs nothing more). Cancelling one that fired or was cancelled does nothing.
+    /// </summary>
+    /// <param name="timer">A timer <see cref="SetTimer"/> returned.</param>
+    /// <returns>True when the timer was pending.</returns>
+    bool CancelTimer(TimerId timer);
 }

@@ -4,9 +4,10 @@ namespace DistSim.Links;
 internal partial class ReliableSession
 {
     // Every sequence number <= _cumulative of the stream (_streamFrom, _receiverIncarnation) was delivered;
-    // _seen flags (cumulative, cumulative + window]. _receiverIncarnation is the receiver end's boot counter (it
-    // survives its crashes); _streamFrom is the newest sender incarnation it has taken a stream from (0: none yet).
-    private readonly bool[] _seen;
+    // _seen flags (cumulative, cumulative + _seen.Length] (a ring whose length is a power of two, grown on need up to
+    // the window). _receiverIncarnation is the receiver end's boot counter (it survives its crashes); _streamFrom is the
+    // newest sender incarnation it has taken a stream from (0: none yet).
+    private bool[] _seen = [];
     private long _cumulative;
     private long _receiverIncarnation = 1;
     private long _streamFrom;
@@ -34,7 +35,7 @@ internal partial class ReliableSession
         }
 
         long seq = data.Seq;
-        if (seq <= _cumulative || (seq <= _cumulative + _window && _seen[seq % _window]))
+        if (seq <= _cumulative || (seq <= _cumulative + _window && Seen(seq)))
         {
             Counters.DuplicatesSuppressed++;
             _host.Record(LinkVerdict.DuplicateSuppressed, packet.MessageId, packet);
@@ -49,10 +50,18 @@ internal partial class ReliableSession
             return;
         }
 
-        _seen[seq % _window] = true;
-        while (_seen[(_cumulative + 1) % _window])
+        if (seq == _cumulative + 1)
         {
-            _seen[(_cumulative + 1) % _window] = false;
+            _cumulative++; // in order: nothing to remember
+        }
+        else
+        {
+            MarkSeen(seq);
+        }
+
+        while (Seen(_cumulative + 1))
+        {
+            _seen[(_cumulative + 1) & (_seen.Length - 1)] = false;
             _cumulative++;
         }
 
@@ -87,6 +96,27 @@ internal partial class ReliableSession
         }
 
         Ack(packet.MessageId, data.SenderIncarnation, 0, data.SenderIncarnation == _streamFrom ? _cumulative : 0); // a sync: it acknowledges nothing new
+    }
+
+    /// <summary>Whether <paramref name="seq"/> (beyond the cumulative point) was delivered.</summary>
+    private bool Seen(long seq) => seq - _cumulative <= _seen.Length && _seen.Length > 0 && _seen[seq & (_seen.Length - 1)];
+
+    /// <summary>Remembers <paramref name="seq"/>, at most a window beyond the cumulative point, growing the ring if needed.</summary>
+    private void MarkSeen(long seq)
+    {
+        long ahead = seq - _cumulative;
+        if (ahead > _seen.Length)
+        {
+            var ring = new bool[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)ahead)];
+            for (long s = _cumulative + 1; s <= _cumulative + _seen.Length; s++)
+            {
+                ring[s & (ring.Length - 1)] = _seen[s & (_seen.Length - 1)];
+            }
+
+            _seen = ring;
+        }
+
+        _seen[seq & (_seen.Length - 1)] = true;
     }
 
     private void SendAck(long messageId, long seq) => Ack(messageId, _streamFrom, seq, _cumulative);

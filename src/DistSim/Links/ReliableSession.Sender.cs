@@ -13,8 +13,8 @@ internal partial class ReliableSession
     private const long EpochMask = 0xFFFF;
 
     // Messages [_base, _nextSeq) are unacknowledged or acknowledged out of order; _backlog waits for the window.
-    private readonly Outstanding[] _outstanding;
-    private readonly Queue<(long Id, object Message)> _backlog = new();
+    private Outstanding[] _outstanding = [];
+    private Queue<(long Id, object Message)>? _backlog;
     private long _nextSeq = 1;
     private long _base = 1;
     private long _senderEpoch; // +1 whenever the numbering or the binding changes: timers set before are ignored
@@ -36,6 +36,7 @@ internal partial class ReliableSession
             return;
         }
 
+        _backlog ??= new Queue<(long Id, object Message)>();
         if (_backlog.Count >= _options.BacklogLimit)
         {
             throw BacklogFull();
@@ -54,11 +55,13 @@ internal partial class ReliableSession
             return; // set before the numbering or the binding changed
         }
 
-        ref Outstanding o = ref _outstanding[seq % _window];
+        ref Outstanding o = ref Entry(seq);
         if (o.Seq != seq || o.Acked)
         {
             return; // acknowledged since the timer was set
         }
+
+        o.Timer = default; // it fired
 
         if (o.Attempts >= _options.RetransmitLimit)
         {
@@ -87,20 +90,50 @@ internal partial class ReliableSession
         Counters.Retransmitted++;
         _host.Transmit(reverse: false, o.MessageId, o.Frame, TransmitKind.Retransmit); // wrapped once: no new MAC per attempt
         o.IntervalTicks = Math.Min((long)(o.IntervalTicks * _options.Backoff), _options.RetransmitIntervalMax.Ticks);
-        _host.SetTimer(TimeSpan.FromTicks(o.IntervalTicks), Token(seq));
+        o.Timer = _host.SetTimer(TimeSpan.FromTicks(o.IntervalTicks), Token(seq));
+    }
+
+    /// <summary>The ring entry of <paramref name="seq"/> (it holds that message only if its <c>Seq</c> says so).</summary>
+    private ref Outstanding Entry(long seq) => ref _outstanding[seq & (_outstanding.Length - 1)];
+
+    /// <summary>
+    /// Makes room in the ring for message <paramref name="seq"/>: [_base, seq] must map to distinct entries. The ring
+    /// doubles (to at most the window, rounded up to a power of two) and its entries move to their new places.
+    /// </summary>
+    private void MakeRoom(long seq)
+    {
+        long needed = seq - _base + 1;
+        if (needed <= _outstanding.Length)
+        {
+            return;
+        }
+
+        var ring = new Outstanding[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)needed)];
+        for (long s = _base; s < _nextSeq; s++)
+        {
+            ref Outstanding o = ref Entry(s);
+            if (o.Seq == s)
+            {
+                ring[s & (ring.Length - 1)] = o;
+            }
+        }
+
+        _outstanding = ring;
     }
 
     private long Token(long seq) => ((_senderEpoch & EpochMask) << EpochShift) | seq;
 
     private InvalidOperationException BacklogFull() => new(string.Create(CultureInfo.InvariantCulture,
-        $"Link {_host.Name}: the send backlog is full ({_backlog.Count} messages wait for the window; ReliableLinkOptions.BacklogLimit = {_options.BacklogLimit}, Window = {_window}, {_nextSeq - _base} unacknowledged). The sender sends faster than the link delivers, for good: the receiver may be down or partitioned away, or the network too lossy for this rate. Let the sender wait for replies (flow control), or raise ReliableLinkOptions.BacklogLimit (or Window) if this backlog is intended."));
+        $"Link {_host.Name}: the send backlog is full ({Backlog} messages wait for the window; ReliableLinkOptions.BacklogLimit = {_options.BacklogLimit}, Window = {_window}, {_nextSeq - _base} unacknowledged). The sender sends faster than the link delivers, for good: the receiver may be down or partitioned away, or the network too lossy for this rate. Let the sender wait for replies (flow control), or raise ReliableLinkOptions.BacklogLimit (or Window) if this backlog is intended."));
 
     /// <summary>Numbers a message in the current stream, puts it on the wire and arms its retransmission.</summary>
     private void TransmitNew(long messageId, object message)
     {
-        long seq = _nextSeq++;
+        long seq = _nextSeq;
+        MakeRoom(seq);
+        _nextSeq++;
         object frame = Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, message));
-        _outstanding[seq % _window] = new Outstanding
+        Entry(seq) = new Outstanding
         {
             Seq = seq,
             MessageId = messageId,
@@ -109,7 +142,7 @@ internal partial class ReliableSession
             IntervalTicks = _options.RetransmitInterval.Ticks,
         };
         _host.Transmit(reverse: false, messageId, frame, TransmitKind.First);
-        _host.SetTimer(_options.RetransmitInterval, Token(seq));
+        Entry(seq).Timer = _host.SetTimer(_options.RetransmitInterval, Token(seq));
     }
 
     private void OnAck(in LinkPacket packet, AckFrame ack)
@@ -179,16 +212,18 @@ internal partial class ReliableSession
             throw new InvalidOperationException($"link {_host.Name}: {_nextSeq - _base} messages outstanding before the handshake");
         }
 
-        Outstanding probe = _base < _nextSeq && !_outstanding[_base % _window].Acked ? _outstanding[_base % _window] : default;
+        Outstanding probe = _base < _nextSeq && !Entry(_base).Acked ? Entry(_base) : default;
         StartStream();
         if (probe.Seq != 0)
         {
-            long seq = _nextSeq++;
+            long seq = _nextSeq;
+            MakeRoom(seq);
+            _nextSeq++;
             object frame = Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, probe.Message!));
-            _outstanding[seq % _window] = probe with { Seq = seq, Frame = frame, IntervalTicks = _options.RetransmitInterval.Ticks };
+            Entry(seq) = probe with { Seq = seq, Frame = frame, IntervalTicks = _options.RetransmitInterval.Ticks, Timer = default };
             Counters.Retransmitted++;
             _host.Transmit(reverse: false, probe.MessageId, frame, TransmitKind.Retransmit);
-            _host.SetTimer(_options.RetransmitInterval, Token(seq));
+            Entry(seq).Timer = _host.SetTimer(_options.RetransmitInterval, Token(seq));
         }
     }
 
@@ -197,7 +232,7 @@ internal partial class ReliableSession
     {
         for (long s = _base; s < _nextSeq; s++)
         {
-            ref Outstanding o = ref _outstanding[s % _window];
+            ref Outstanding o = ref Entry(s);
             if (o.Seq == s && !o.Acked)
             {
                 Counters.Abandoned++;
@@ -208,9 +243,18 @@ internal partial class ReliableSession
         StartStream();
     }
 
-    /// <summary>Forgets the outstanding entries and numbers from 1 again; timers set before are void.</summary>
+    /// <summary>Forgets the outstanding entries (cancelling their timers) and numbers from 1 again; timers set before are void.</summary>
     private void StartStream()
     {
+        for (long s = _base; s < _nextSeq; s++)
+        {
+            ref Outstanding o = ref Entry(s);
+            if (o.Seq == s && o.Timer.Number != 0)
+            {
+                _host.CancelTimer(o.Timer);
+            }
+        }
+
         Array.Clear(_outstanding);
         _base = 1;
         _nextSeq = 1;
@@ -219,10 +263,16 @@ internal partial class ReliableSession
 
     private void MarkAcked(long seq)
     {
-        ref Outstanding o = ref _outstanding[seq % _window];
+        ref Outstanding o = ref Entry(seq);
         if (o.Seq == seq && !o.Acked)
         {
             o.Acked = true;
+            if (o.Timer.Number != 0)
+            {
+                _host.CancelTimer(o.Timer); // its retransmission is moot: out of the queue at once
+                o.Timer = default;
+            }
+
             Counters.Acknowledged++;
             _host.Record(LinkVerdict.Acknowledged, o.MessageId, default);
         }
@@ -231,13 +281,13 @@ internal partial class ReliableSession
     /// <summary>Advances the window past acknowledged messages and sends from the backlog.</summary>
     private void Slide()
     {
-        while (_base < _nextSeq && _outstanding[_base % _window].Acked)
+        while (_base < _nextSeq && Entry(_base).Acked)
         {
-            _outstanding[_base % _window] = default;
+            Entry(_base) = default;
             _base++;
         }
 
-        while (_backlog.Count > 0 && _nextSeq < _base + SendWindow)
+        while (_backlog is { Count: > 0 } && _nextSeq < _base + SendWindow)
         {
             (long id, object message) = _backlog.Dequeue();
             Counters.Backlog = _backlog.Count;
@@ -252,13 +302,13 @@ internal partial class ReliableSession
     private void CrashSender()
     {
         AbandonOutstanding();
-        foreach ((long id, _) in _backlog)
+        foreach ((long id, _) in _backlog ?? [])
         {
             Counters.Abandoned++;
             _host.Record(LinkVerdict.Abandoned, id, default);
         }
 
-        _backlog.Clear();
+        _backlog?.Clear();
         Counters.Backlog = 0;
         _senderIncarnation++;
         _boundTo = 0;
@@ -273,5 +323,6 @@ internal partial class ReliableSession
         public int Attempts;
         public long IntervalTicks;
         public bool Acked;
+        public Nodes.TimerId Timer; // its pending retransmission timer (default when none)
     }
 }

@@ -21,8 +21,11 @@ namespace DistSim.Links;
 /// before the crash: at most once, never twice) and starts a new stream. See <c>docs/concepts/links.md</c>.
 /// </para>
 /// <para>
-/// Memory per pair is bounded: <see cref="ReliableLinkOptions.Window"/> outstanding entries and as many receiver
-/// flags, a backlog of at most <see cref="ReliableLinkOptions.BacklogLimit"/> messages, and a few numbers.
+/// Memory per pair is bounded: at most <see cref="ReliableLinkOptions.Window"/> outstanding entries and as many receiver
+/// flags (rounded up to a power of two; both rings start empty and grow only as far as the traffic needs, so a pair
+/// that carries one message at a time keeps one entry), a backlog of at most
+/// <see cref="ReliableLinkOptions.BacklogLimit"/> messages, and a few numbers. An acknowledged message's
+/// retransmission timer is cancelled at once, so it leaves the event queue.
 /// </para>
 /// </remarks>
 internal partial class ReliableSession : ILinkSession
@@ -36,8 +39,6 @@ internal partial class ReliableSession : ILinkSession
         _host = host;
         _options = options;
         _window = options.Window;
-        _outstanding = new Outstanding[_window];
-        _seen = new bool[_window];
     }
 
     public LinkCounters Counters { get; } = new();
@@ -45,7 +46,7 @@ internal partial class ReliableSession : ILinkSession
     public int DedupMemory => _seen.Length;
 
     /// <summary>Messages waiting for the sender's window to open.</summary>
-    public int Backlog => _backlog.Count;
+    public int Backlog => _backlog?.Count ?? 0;
 
     /// <summary>
     /// The incarnations of the two ends now: what an eavesdropper reads on the wire (frames carry them in the

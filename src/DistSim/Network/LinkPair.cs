@@ -86,7 +86,9 @@ internal sealed class LinkPair : ILinkHost
 
     public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.RecordLinkVerdict(this, verdict, messageId, packet);
 
-    public void SetTimer(TimeSpan delay, long token) => _simulation.SetLinkTimer(Index, delay, token);
+    public TimerId SetTimer(TimeSpan delay, long token) => _simulation.SetLinkTimer(Index, delay, token);
+
+    public bool CancelTimer(TimerId timer) => _simulation.CancelLinkTimer(Index, timer);
 
     /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair.</summary>
     private byte[] DeriveKey()

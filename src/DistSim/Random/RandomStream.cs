@@ -36,12 +36,20 @@ public sealed class RandomStream : RandomSource
     /// own handler, on the simulation's thread (a stream cached and drawn from elsewhere would change what
     /// the node draws next, silently).
     /// </summary>
-    internal Action? Guard { get; set; }
+    private Simulation? _guard;
+    private int _guardNode;
+
+    /// <summary>Makes this stream node <paramref name="node"/>'s own: every draw checks that it comes from that node's handler.</summary>
+    internal void GuardFor(Simulation simulation, int node)
+    {
+        _guard = simulation;
+        _guardNode = node;
+    }
 
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
-        Guard?.Invoke();
+        _guard?.CheckNodeRandom(_guardNode);
         return _state.Next();
     }
 
@@ -51,13 +59,13 @@ public sealed class RandomStream : RandomSource
     /// </summary>
     internal ref Xoshiro256 State => ref _state;
 
-    /// <summary>Runs the <see cref="Guard"/> for one draw made through <see cref="State"/>.</summary>
-    internal void CheckGuard() => Guard?.Invoke();
+    /// <summary>Runs the guard (<see cref="GuardFor"/>) for one draw made through <see cref="State"/>.</summary>
+    internal void CheckGuard() => _guard?.CheckNodeRandom(_guardNode);
 
     /// <summary>A uniform double in [0, 1) with 53 random bits (one draw).</summary>
     public double NextUnitDouble()
     {
-        Guard?.Invoke();
+        _guard?.CheckNodeRandom(_guardNode);
         return _state.NextUnitDouble();
     }
 
@@ -67,7 +75,7 @@ public sealed class RandomStream : RandomSource
     /// </summary>
     public double NextOpenUnitDouble()
     {
-        Guard?.Invoke();
+        _guard?.CheckNodeRandom(_guardNode);
         return _state.NextOpenUnitDouble();
     }
 

@@ -18,7 +18,7 @@ namespace DistSim;
 /// fault outside the model — reaches the node unchanged and also fails the run after the current event, so a node
 /// that catches it cannot make the refusal silent. The filter costs nothing unless something is thrown.
 /// </remarks>
-internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord record, ILogger logger, int incarnation) : INodeContext
+internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord record, int incarnation) : INodeContext
 {
     public NodeId Id { get; } = id;
 
@@ -60,7 +60,7 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
         }
     }
 
-    public ILogger Logger { get; } = logger;
+    public ILogger Logger => record.Logger;
 
     public DurableStorage Storage
     {

@@ -6,32 +6,41 @@ using DistSim.Storage;
 namespace DistSim;
 
 /// <summary>Everything the simulation keeps about one node, across its incarnations.</summary>
-internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream random, FailureModel model, Func<RandomStream> faultStream)
+/// <remarks>
+/// What many nodes never use is created on first use — the node's random stream, its fault stream, its storage, its
+/// logger, the list of events deferred while paused — so an idle node costs this object, its context and its entries
+/// in the simulation's tables. Creating a stream late draws the same numbers: a stream's seed depends only on its name.
+/// </remarks>
+internal sealed class NodeRecord(Simulation simulation, int index, string name, Func<Node> factory, FailureModel model)
 {
+    private RandomStream? _random;
     private RandomStream? _faults;
+    private DurableStorage? _storage;
+    private Microsoft.Extensions.Logging.ILogger? _logger;
+    private List<ScheduledEvent>? _deferred;
 
     public string Name { get; } = name;
 
     public Func<Node> Factory { get; } = factory;
 
-    /// <summary>The node's own stream; it continues across restarts (the node does not get its past draws again).</summary>
-    public RandomStream Random { get; } = random;
+    /// <summary>The node's own stream (<c>node:&lt;name&gt;</c>); it continues across restarts (the node does not get its past draws again).</summary>
+    public RandomStream Random => _random ??= NewRandom();
 
     public FailureModel Model { get; } = model;
 
     /// <summary>Draws for the node's faults (omissions, torn writes): <c>faults:&lt;name&gt;</c>, apart from the node's own stream.</summary>
-    public RandomStream Faults => _faults ??= faultStream();
+    public RandomStream Faults => _faults ??= StreamSeed.Create(simulation.Seed, "faults:" + Name);
 
-    public Chance SendOmission { get; } = new(model.SendOmissionProbability);
+    /// <summary>The node's durable storage: it outlives the node's objects.</summary>
+    public DurableStorage Storage => _storage ??= new DurableStorage(simulation, index);
 
-    public Chance ReceiveOmission { get; } = new(model.ReceiveOmissionProbability);
-
-    public DurableStorage Storage { get; set; } = null!;
+    /// <summary>The storage if the node ever used it (a crash has nothing to lose otherwise).</summary>
+    public DurableStorage? StorageIfUsed => _storage;
 
     /// <summary>The context of the current (or last) incarnation: a new one per incarnation, so an old one can be told apart.</summary>
     public NodeContext Context { get; set; } = null!;
 
-    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = null!;
+    public Microsoft.Extensions.Logging.ILogger Logger => _logger ??= simulation.CreateNodeLogger(index, Name);
 
     /// <summary>
     /// The number of the start the node waits for: +1 at every restart. A start event carries the number it
@@ -56,7 +65,10 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
     public bool Paused { get; set; }
 
     /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
-    public List<ScheduledEvent> Deferred { get; } = [];
+    public List<ScheduledEvent> Deferred => _deferred ??= [];
+
+    /// <summary>How many events wait for the node's resume.</summary>
+    public int DeferredCount => _deferred?.Count ?? 0;
 
     /// <summary>How far the node's clock starts ahead of true time, in ticks.</summary>
     public long ClockOffset { get; set; }
@@ -75,4 +87,11 @@ internal sealed class NodeRecord(string name, Func<Node> factory, RandomStream r
 
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
+
+    private RandomStream NewRandom()
+    {
+        RandomStream stream = StreamSeed.Create(simulation.Seed, "node:" + Name);
+        stream.GuardFor(simulation, index);
+        return stream;
+    }
 }

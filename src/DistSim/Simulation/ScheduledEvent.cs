@@ -5,6 +5,9 @@ namespace DistSim;
 /// <summary>What a pending event does when it runs.</summary>
 internal enum EventKind : byte
 {
+    /// <summary>A slot whose event was cancelled (<see cref="EventQueue.Cancel"/>).</summary>
+    Cancelled = 0,
+
     Start = 1,
     Packet = 2,
     Timer = 3,

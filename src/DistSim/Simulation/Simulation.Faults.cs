@@ -87,7 +87,7 @@ public sealed partial class Simulation
             {
                 // A test's scripted action must not vanish (it runs now and fails, the node being down); a link timer
                 // belongs to the link, whose state may survive the crash (durable state): it must go on firing.
-                Schedule(_now, e);
+                Requeue(e);
             }
         }
 
@@ -95,7 +95,7 @@ public sealed partial class Simulation
         ReleaseTimersOf(node.Value);
         _faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
-        if (record.Storage.Crash(record.Model.TornWrites, record.Faults) is { } torn)
+        if (record.StorageIfUsed?.Crash(record.Model.TornWrites, record.Faults) is { } torn)
         {
             _faults.TornWrites++;
             RecordEvent(TraceEventKind.TornWrite, node.Value, -1, 0, 0, 0, DropCause.None, torn);
@@ -194,10 +194,10 @@ public sealed partial class Simulation
         }
 
         record.Paused = false;
-        RecordEvent(TraceEventKind.Resume, node.Value, -1, 0, 0, 0, DropCause.None, record.Deferred.Count);
+        RecordEvent(TraceEventKind.Resume, node.Value, -1, 0, 0, 0, DropCause.None, record.DeferredCount);
         foreach (ScheduledEvent e in record.Deferred)
         {
-            Schedule(_now, e);
+            Requeue(e);
         }
 
         record.Deferred.Clear();
@@ -269,7 +269,8 @@ public sealed partial class Simulation
         {
             if (_timerNumbers[slot] != 0 && _timerOwners[slot] == node)
             {
-                ReleaseTimer(slot); // the queued event finds its slot changed and is discarded
+                CancelQueued(slot);
+                ReleaseTimer(slot);
             }
         }
     }

@@ -73,7 +73,7 @@ public sealed partial class Simulation
 
         // Failure model, sender side: a crashed node sends nothing; an omitting one loses packets.
         NodeRecord sender = _nodes[from];
-        if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && sender.SendOmission.Happens(sender.Faults)))
+        if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && new Chance(sender.Model.SendOmissionProbability).Happens(sender.Faults)))
         {
             _messages.Dropped++;
             RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
@@ -239,16 +239,6 @@ public sealed partial class Simulation
         }
     }
 
-    internal void SetLinkTimer(int pairIndex, TimeSpan delay, long token)
-    {
-        if (delay < TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "must be >= 0");
-        }
-
-        Schedule(SaturatingAdd(_now, delay.Ticks), new ScheduledEvent(EventKind.LinkTimer, _network.Pairs[pairIndex].From, -1, pairIndex, token, 0, null));
-    }
-
     /// <summary>
     /// Puts one packet in flight on the pair <paramref name="path"/> (its direction), unless a partition cuts the
     /// path or the path is at capacity. Its delay was drawn by the caller, always, so that a drop does not
@@ -311,7 +301,7 @@ public sealed partial class Simulation
         NodeRecord receiver = _nodes[e.Node];
         DropCause cause = !receiver.Up ? DropCause.NodeDown
             : receiver.Instance is null ? DropCause.ReceiverNotStarted
-            : receiver.Model.ReceiveOmissionProbability > 0 && receiver.ReceiveOmission.Happens(receiver.Faults) ? DropCause.ReceiveOmission
+            : receiver.Model.ReceiveOmissionProbability > 0 && new Chance(receiver.Model.ReceiveOmissionProbability).Happens(receiver.Faults) ? DropCause.ReceiveOmission
             : DropCause.None;
         if (cause != DropCause.None)
         {

@@ -140,12 +140,12 @@ public sealed partial class Simulation
                 return false;
             }
 
-            if (e.Kind != EventKind.Timer || IsTimerPending(e.Slot, e.Id))
+            if (e.Kind == EventKind.Timer ? IsTimerPending(e.Slot, e.Id) : e.Kind != EventKind.LinkTimer || IsTimerPending(e.Peer, e.Packet))
             {
                 break;
             }
 
-            _queue.RemoveNext(); // a cancelled timer: discard without counting it as an event
+            _queue.RemoveNext(); // a timer released since (its node crashed while the event waited out a pause): not an event
         }
 
         if (_eventsExecuted >= _eventLimit)
@@ -208,6 +208,7 @@ public sealed partial class Simulation
                 ArrivePacket(e);
                 break;
             case EventKind.LinkTimer:
+                ReleaseTimer(e.Peer);
                 _network.Rich(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
@@ -279,7 +280,7 @@ public sealed partial class Simulation
         NodeRecord node = _nodes[nodeIndex];
         long index = _trace.Count - 1; // the node-started event, recorded just before
         node.Incarnation++;
-        node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Logger, node.Incarnation); // a context per incarnation
+        node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Incarnation); // a context per incarnation
         ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one
         _active = node.Context;
         try
@@ -379,12 +380,14 @@ public sealed partial class Simulation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Schedule(long time, in ScheduledEvent e)
+    private int Schedule(long time, in ScheduledEvent e)
     {
-        _queue.Schedule(time, e);
+        int slot = _queue.Schedule(time, e);
         if (_queue.Count > _queueLimit)
         {
             _queueLimitHit = true;
         }
+
+        return slot;
     }
 }

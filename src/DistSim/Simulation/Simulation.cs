@@ -130,6 +130,9 @@ public sealed partial class Simulation
     /// <summary>True time, for the simulation's own use (no thread check: it runs on the simulation's thread).</summary>
     private SimTime CurrentTime => new(_now, trusted: true);
 
+    /// <summary>True time for the kernel's helpers (loggers), without the thread check of <see cref="Now"/>.</summary>
+    internal SimTime TrueTime => CurrentTime;
+
     /// <summary>Message counts so far.</summary>
     public MessageCounters Messages
     {
@@ -211,15 +214,9 @@ public sealed partial class Simulation
         failureModel ??= FailureModels.None;
         failureModel.Validate();
         var id = new NodeId(_nodes.Count);
-        ILogger inner = _loggerFactory.CreateLogger("DistSim.Node." + name);
-        var record = new NodeRecord(name, factory, StreamSeed.Create(Seed, "node:" + name), failureModel, () => StreamSeed.Create(Seed, "faults:" + name))
-        {
-            Logger = new NodeLogger(inner, id, name, () => CurrentTime),
-        };
-        record.Storage = new Storage.DurableStorage(this, id.Value);
-        record.Random.Guard = () => CheckNodeRandom(id.Value);
+        var record = new NodeRecord(this, id.Value, name, factory, failureModel);
         DrawClock(record);
-        record.Context = new NodeContext(this, id, record, record.Logger, 0);
+        record.Context = new NodeContext(this, id, record, 0);
         _nodes.Add(record);
         _nodeIds.Add(id);
         _nodesByName.Add(name, id.Value);
@@ -236,6 +233,10 @@ public sealed partial class Simulation
         RequireNode(node, nameof(node));
         return _nodes[node.Value].Name;
     }
+
+    /// <summary>A node's logger: its entries carry true virtual time and the node.</summary>
+    internal ILogger CreateNodeLogger(int index, string name) =>
+        new NodeLogger(_loggerFactory.CreateLogger("DistSim.Node." + name), new NodeId(index), name, this);
 
     /// <summary>The name of node <paramref name="index"/>, for the kernel's own use (no checks).</summary>
     internal string NodeNameOf(int index) => _nodes[index].Name;
