@@ -155,4 +155,22 @@ public sealed class ShardTests : IDisposable
 
         Assert.Equal(0, Run(["merge", .. files]).Code); // and the good ones do merge
     }
+
+    [Theory]
+    [InlineData("deploy/k8s/sweep-job.yaml")]
+    [InlineData("deploy/k8s/sweep-merge.yaml")]
+    [InlineData(".github/workflows/sweep.yml")]
+    public void TheGuide_QuotesTheManifestsAndTheWorkflow_Whole(string file)
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "DistSim.sln")))
+        {
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("no DistSim.sln above the test binaries");
+        }
+
+        string guide = File.ReadAllText(Path.Combine(root, "docs", "guides", "distributed-sweeps.md"));
+        string text = File.ReadAllText(Path.Combine(root, file)).TrimEnd();
+        Assert.Contains(text, guide, StringComparison.Ordinal);
+        Assert.Contains("shard", text, StringComparison.Ordinal);
+    }
 }
