@@ -1,4 +1,5 @@
 using DistSim.Samples.Cli;
+using static DistSim.Tests.Support.RunnerCli;
 
 namespace DistSim.Tests.Samples;
 
@@ -16,22 +17,15 @@ public class ParallelSweepTests
         { ["wal-kv", "--writes", "20", "--sweep", "10", "--event-limit", "1500"] },
     };
 
-    private static (int Code, string Out) Run(string[] args)
-    {
-        var output = new StringWriter();
-        int code = Runner.Execute(args, output, new StringWriter());
-        return (code, output.ToString());
-    }
-
     [Theory]
     [MemberData(nameof(Sweeps))]
     public void TheSweepOutput_IsByteIdentical_ForAnyParallelism(string[] sweep)
     {
         foreach (string[] format in new[] { new[] { "--json" }, Array.Empty<string>() })
         {
-            (int code, string one) = Run([.. sweep, .. format, "--parallel", "1"]);
-            (int code2, string two) = Run([.. sweep, .. format, "--parallel", "2"]);
-            (int code4, string four) = Run([.. sweep, .. format, "--parallel", "4"]);
+            (int code, string one, _) = Run([.. sweep, .. format, "--parallel", "1"]);
+            (int code2, string two, _) = Run([.. sweep, .. format, "--parallel", "2"]);
+            (int code4, string four, _) = Run([.. sweep, .. format, "--parallel", "4"]);
 
             Assert.True(code is 0 or 3, one);
             Assert.Contains("fingerprint", one, StringComparison.Ordinal);

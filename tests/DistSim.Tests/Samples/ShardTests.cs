@@ -1,4 +1,5 @@
 using DistSim.Samples.Cli;
+using static DistSim.Tests.Support.RunnerCli;
 
 namespace DistSim.Tests.Samples;
 
@@ -24,14 +25,6 @@ public sealed class ShardTests : IDisposable
     };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Runner.Execute(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>Runs every slice (the even ones to a file, the odd ones to the standard output) and returns the files.</summary>
     private string[] Shards(string[] sweep, int n, string tag = "s")
