@@ -66,11 +66,12 @@ public sealed class ByzantineGeneralsScenario : IScenario
             throw new UsageException(Invariant($"--m: OM({m}) with n={n} sends {Generals.OralMessageCount(n, m):N0} messages per case; at most {MaxOralMessages:N0} (use a smaller --m or --n)"));
         }
 
-        var cases = new Cases(args.Sweep == 0 && !exhaustive);
+        var cases = new Cases();
+        GeneralsRun? single = null;
         RunSummary summary = exhaustive
-            ? Sweep.Fold(args, Exhaustive(args.Seed, n, m, signed, traitors, commander), (_, r) => cases.Add(r))
-            : Sweep.Fold(args, (seed, settings) => Seeded(seed, n, m, signed, traitors, commander, settings), (_, r) => cases.Add(r));
-        Write(args, output, summary, cases, n, m, signed, traitors, exhaustive);
+            ? Sweep.Fold(args, Exhaustive(args.Seed, n, m, signed, traitors, commander), CaseRecord.Of, (_, r) => cases.Add(r))
+            : Sweep.Fold(args, (seed, settings) => Seeded(seed, n, m, signed, traitors, commander, settings), CaseRecord.Of, (_, r) => cases.Add(r), out single);
+        Write(args, output, summary, cases, single, n, m, signed, traitors, exhaustive);
         return summary.ExitCode;
     }
 
@@ -111,11 +112,10 @@ public sealed class ByzantineGeneralsScenario : IScenario
         }
     }
 
-    private void Write(ScenarioArgs args, TextWriter output, RunSummary summary, Cases cases, int n, int m, bool signed, int traitors, bool exhaustive)
+    private void Write(ScenarioArgs args, TextWriter output, RunSummary summary, Cases cases, GeneralsRun? first, int n, int m, bool signed, int traitors, bool exhaustive)
     {
         string algorithm = $"{(signed ? "SM" : "OM")}({m})";
         long ic1 = cases.Ic1Violations, ic2 = cases.Ic2Violations;
-        GeneralsRun? first = cases.Single;
         bool single = summary.Runs == 1;
         string incomplete = cases.Undecided > 0 ? Invariant($" in the {summary.Runs - cases.Undecided} decided case(s) (incomplete)") : string.Empty;
         if (args.Json)
@@ -186,8 +186,7 @@ public sealed class ByzantineGeneralsScenario : IScenario
     }
 
     /// <summary>What the report needs from the cases, folded one at a time.</summary>
-    /// <param name="keepSingle">Keep the (only) run, for a single run's details.</param>
-    private sealed class Cases(bool keepSingle)
+    private sealed class Cases
     {
         public long Ic1Violations { get; private set; }
 
@@ -201,15 +200,12 @@ public sealed class ByzantineGeneralsScenario : IScenario
 
         public string? Example { get; private set; }
 
-        public GeneralsRun? Single { get; private set; }
-
         /// <summary>Whether any case ran to its end: message counts come from those only.</summary>
         public bool AnyComplete => MaxMessages >= 0;
 
-        public void Add(GeneralsRun run)
+        public void Add(CaseRecord run)
         {
-            Single = keepSingle ? run : null;
-            if (RunSummary.LimitName(run.Run.Outcome) is null)
+            if (run.Complete)
             {
                 MinMessages = Math.Min(MinMessages, run.Messages);
                 MaxMessages = Math.Max(MaxMessages, run.Messages);
@@ -223,10 +219,25 @@ public sealed class ByzantineGeneralsScenario : IScenario
 
             Ic1Violations += run.Ic1 ? 0 : 1;
             Ic2Violations += run.Ic2 ? 0 : 1;
-            if (Example is null && (!run.Ic1 || !run.Ic2))
-            {
-                Example = run.Describe();
-            }
+            Example ??= run.Violation;
+        }
+    }
+
+    /// <summary>What the report folds from one case (and a shard writes).</summary>
+    /// <param name="Complete">No limit stopped the case: its message count counts.</param>
+    /// <param name="Messages">Messages the generals sent.</param>
+    /// <param name="Decided">Every loyal lieutenant decided.</param>
+    /// <param name="Ic1">IC1 held.</param>
+    /// <param name="Ic2">IC2 held.</param>
+    /// <param name="Violation">The case in words when it was decided and violated IC1 or IC2; null otherwise.</param>
+    public sealed record CaseRecord(bool Complete, long Messages, bool Decided, bool Ic1, bool Ic2, string? Violation)
+    {
+        /// <summary>The record of a finished case.</summary>
+        public static CaseRecord Of(GeneralsRun run)
+        {
+            bool decided = run.Decided;
+            bool ic1 = decided && run.Ic1, ic2 = decided && run.Ic2;
+            return new CaseRecord(RunSummary.LimitName(run.Run.Outcome) is null, run.Messages, decided, ic1, ic2, decided && (!ic1 || !ic2) ? run.Describe() : null);
         }
     }
 

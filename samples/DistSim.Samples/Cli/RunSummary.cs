@@ -73,29 +73,32 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
         /// <summary>Runs added so far.</summary>
         public int Runs => _runs;
 
-        /// <summary>Adds one run.</summary>
-        public void Add(ulong seed, Simulation simulation, RunResult result)
+        /// <summary>Adds one run (on the thread that ran it).</summary>
+        public void Add(ulong seed, Simulation simulation, RunResult result) => Add(seed, RunFacts.Of(simulation, result));
+
+        /// <summary>Adds one run's facts; runs must be added in seed order (the combined fingerprint is a hash chain).</summary>
+        public void Add(ulong seed, RunFacts run)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(_buffer, result.Fingerprint);
+            BinaryPrimitives.WriteUInt64LittleEndian(_buffer, run.Fingerprint);
             _combined.Append(_buffer);
-            _first = _runs == 0 ? result.Fingerprint : _first;
+            _first = _runs == 0 ? run.Fingerprint : _first;
             _runs++;
-            _ticks += result.Time.Ticks;
-            _events += result.Events;
-            _totals += RunTotals.Of(simulation);
-            if (_outcome is null || (result.Outcome != RunOutcome.Quiescent && _outcome == "quiescent"))
+            _ticks += run.Ticks;
+            _events += run.Events;
+            _totals += run.Totals;
+            if (_outcome is null || (run.Outcome != RunOutcome.Quiescent && _outcome == "quiescent"))
             {
-                _outcome = Report.OutcomeName(result.Outcome);
+                _outcome = Report.OutcomeName(run.Outcome);
             }
 
-            if (LimitName(result.Outcome) is { } limit)
+            if (LimitName(run.Outcome) is { } limit)
             {
                 _incomplete++;
                 if (_limit is null)
                 {
                     _limit = limit;
                     _limitSeed = seed;
-                    _detail = Describe(simulation.Options, result);
+                    _detail = run.LimitDetail;
                 }
             }
         }
@@ -115,7 +118,8 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
             };
         }
 
-        private static string Describe(SimulationOptions options, RunResult result) => result.Outcome switch
+        /// <summary>Which limit stopped a run and where, for <see cref="RunSummary.LimitDetail"/>.</summary>
+        internal static string Describe(SimulationOptions options, RunResult result) => result.Outcome switch
         {
             RunOutcome.EventLimit => Invariant($"its event limit ({Count(options.EventLimit, "event")}) at {result.Time}"),
             RunOutcome.TimeLimit => Invariant($"its time limit ({Report.Duration(options.TimeLimit)} of virtual time; the last event ran at {result.Time})"),

@@ -10,7 +10,10 @@ using DistSim.Samples.TwoGenerals;
 
 namespace DistSim.Samples.Cli;
 
-/// <summary>The samples runner: <c>&lt;scenario&gt; [--seed N] [--json] [--trace FILE] [--sweep N] [options]</c>.</summary>
+/// <summary>
+/// The samples runner: <c>&lt;scenario&gt; [--seed N] [--json] [--trace FILE] [--sweep N [--parallel N] [--shard I/N]] [options]</c>,
+/// <c>merge [--json] FILE...</c> and <c>list</c>.
+/// </summary>
 /// <remarks>
 /// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, or an output file could not be
 /// written), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
@@ -42,6 +45,11 @@ public static class Runner
             return args.Length == 0 ? UsageError : 0;
         }
 
+        if (args[0] == "merge")
+        {
+            return Merge.Execute(args[1..], output, error);
+        }
+
         if (args[0] == "list")
         {
             foreach (IScenario s in Scenarios)
@@ -70,7 +78,7 @@ public static class Runner
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
             parsed.ValidateCommon();
-            int code = scenario.Run(parsed, output);
+            int code = parsed.Shard is null ? scenario.Run(parsed, output) : RunShard(scenario, parsed, output);
             if (code == LimitHit)
             {
                 error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {LimitHit})");
@@ -103,9 +111,38 @@ public static class Runner
         }
     }
 
+    /// <summary>
+    /// <c>--shard i/n</c>: plays slice i of the sweep and writes its runs (<see cref="ShardFile"/>) to the standard output or
+    /// the <c>--shard-out</c> file; the scenario's own report over the slice is not printed (<c>merge</c> prints the whole one).
+    /// </summary>
+    private static int RunShard(IScenario scenario, ScenarioArgs args, TextWriter output)
+    {
+        StreamWriter? file = null;
+        if (args.ShardOutFile is { } path)
+        {
+            try
+            {
+                file = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"--shard-out: cannot write '{path}': {ex.Message}");
+            }
+        }
+
+        using (file)
+        {
+            var sink = new ShardSink(scenario.Name, file ?? output);
+            args.ShardSink = sink;
+            int code = scenario.Run(args, TextWriter.Null);
+            return sink.Written ? code : throw new UsageException($"--shard: {scenario.Name} does not sweep seeds in this mode; it cannot be sharded");
+        }
+    }
+
     private static void WriteUsage(TextWriter w, IScenario? scenario)
     {
-        w.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- <scenario> [--seed N] [--json] [--trace FILE] [--sweep N] [options]");
+        w.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- <scenario> [--seed N] [--json] [--trace FILE] [--sweep N [--parallel N] [--shard I/N [--shard-out FILE]]] [options]");
+        w.WriteLine("       dotnet run --project samples/DistSim.Samples -- merge [--json] SHARD-FILE...   (the report of the whole sweep)");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
         w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");
         w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");

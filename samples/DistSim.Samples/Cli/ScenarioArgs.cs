@@ -22,7 +22,16 @@ public sealed class ScenarioArgs
         new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
         new("sweep", "N", "run N seeds from --seed and print the distribution"),
         new("event-limit", "N", "stop each run after N events (default: the scenario's own limit); a run stopped by a limit exits with 3"),
+        new("parallel", "N", "with --sweep: run N seeds at once; the output is the same for every N (default: all cores; 1 runs them one after the other)"),
+        new("shard", "I/N", "with --sweep: run only slice I of N (from 0) and write its runs as JSON Lines for 'merge' (see docs/guides/distributed-sweeps.md)"),
+        new("shard-out", "FILE", "with --shard: write the slice to FILE instead of the standard output"),
     ];
+
+    /// <summary>The most threads <c>--parallel</c> accepts.</summary>
+    public const int MaxParallel = 1024;
+
+    /// <summary>Options that change no run and no figure of the report's content, left out of a shard's <see cref="RunOptions"/>.</summary>
+    private static readonly string[] PresentationOptions = ["shard", "shard-out", "parallel", "json"];
 
     /// <summary>The master seed (<c>--seed</c>, default 1).</summary>
     public ulong Seed => GetUInt64("seed", 1);
@@ -45,6 +54,23 @@ public sealed class ScenarioArgs
     /// <summary>The <c>--event-limit</c> of each run, or null for the scenario's own.</summary>
     public long? EventLimit => Has("event-limit") ? GetLong("event-limit", 0, min: 1, max: 1_000_000_000_000) : null;
 
+    /// <summary>The <c>--parallel</c> threads of a sweep (default: every core).</summary>
+    public int Parallel => Has("parallel")
+        ? GetInt("parallel", 1, min: 1, max: MaxParallel)
+        : Environment.ProcessorCount; // determinism-ok: how many seeds run at once, never what a run computes
+
+    /// <summary>The <c>--shard</c> slice, or null for the whole sweep.</summary>
+    public ShardSpec? Shard => Has("shard") ? ShardSpec.Parse(GetString("shard", string.Empty)) : null;
+
+    /// <summary>The <c>--shard-out</c> file, or null for the standard output.</summary>
+    public string? ShardOutFile => _values.TryGetValue("shard-out", out string? v) ? v : null;
+
+    /// <summary>Where a shard writes its runs (set by the runner with <c>--shard</c>); null otherwise.</summary>
+    internal ShardSink? ShardSink { get; set; }
+
+    /// <summary>In a <c>merge</c>: the runs of every slice, in seed order, to fold instead of playing; null otherwise.</summary>
+    internal IEnumerable<ReplayedRun>? Replay { get; set; }
+
     /// <summary>
     /// Parses the common options now (<c>--seed</c>, <c>--sweep</c>, <c>--event-limit</c>), so that a bad one is reported
     /// before anything is created or run; a sweep whose last seed, <c>--seed</c> + <c>--sweep</c> − 1, would pass
@@ -55,6 +81,21 @@ public sealed class ScenarioArgs
         ulong seed = Seed;
         int sweep = Sweep;
         _ = EventLimit;
+        _ = Parallel;
+        ShardSpec? shard = Shard;
+        RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
+        RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");
+        RejectUnless("shard-out", shard is not null, "only with --shard");
+        if (shard is not null && Has("json"))
+        {
+            throw new UsageException("--json: a shard writes its runs as JSON Lines for 'merge'; give --json to merge instead");
+        }
+
+        if (shard is not null && shard.Count > sweep)
+        {
+            throw new UsageException(Invariant($"--shard: {shard} cuts a sweep of {sweep} run(s) into {shard.Count} slices; every slice needs a run (use n <= {sweep})"));
+        }
+
         if (sweep > 1 && seed > ulong.MaxValue - (ulong)(sweep - 1))
         {
             throw new UsageException(Invariant($"--sweep: {sweep} seeds from --seed {seed} would pass the largest seed, {ulong.MaxValue}; use --seed {ulong.MaxValue - (ulong)(sweep - 1)} or below, or a smaller --sweep"));
@@ -63,6 +104,28 @@ public sealed class ScenarioArgs
 
     /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>
     internal Action<Simulation>? RunObserver { get; set; }
+
+    /// <summary>
+    /// The options given that shape the runs and the report (all but <c>--shard</c>, <c>--shard-out</c>,
+    /// <c>--parallel</c> and <c>--json</c>), sorted by name; a flag's value is null. Shards of one sweep have equal ones.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> RunOptions()
+    {
+        var options = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach ((string name, string? value) in _values)
+        {
+            if (!PresentationOptions.Contains(name, StringComparer.Ordinal))
+            {
+                options[name] = value;
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>The command line of <paramref name="options"/> (as <see cref="RunOptions"/> gives them): <c>--name=value</c>, or <c>--name</c> for a flag.</summary>
+    public static IEnumerable<string> CommandLine(IEnumerable<KeyValuePair<string, string?>> options) =>
+        options.Select(o => o.Value is null ? "--" + o.Key : "--" + o.Key + "=" + o.Value);
 
     /// <summary>Parses <paramref name="args"/> against the common options and <paramref name="specs"/>.</summary>
     public static ScenarioArgs Parse(IReadOnlyList<string> args, IReadOnlyList<OptionSpec> specs)

@@ -80,8 +80,7 @@ public sealed class PrimaryBackupScenario : IScenario
         bool synchronous = !args.Has("async");
         long lost = 0, acknowledged = 0;
         int failovers = 0, runsWithLoss = 0, notChecked = 0;
-        (SimTime CrashAt, bool Crashed, bool TookOver)? single = null;
-        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, synchronous, settings), (_, r) =>
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, synchronous, settings), PrimaryBackupRecord.Of, (_, r) =>
         {
             if (r.LostAcknowledged is { } l)
             {
@@ -93,10 +92,10 @@ public sealed class PrimaryBackupScenario : IScenario
                 notChecked++;
             }
 
-            failovers += r.Survivor.TookOver ? 1 : 0;
-            acknowledged += r.Client.AcknowledgedCount;
-            single = args.Sweep > 0 ? null : (r.CrashAt, r.Simulation.Faults.Crashes > 0, r.Survivor.TookOver);
-        });
+            failovers += r.TookOver ? 1 : 0;
+            acknowledged += r.Acknowledged;
+        }, out PrimaryBackupRun? run);
+        (SimTime CrashAt, bool Crashed, bool TookOver)? single = run is null ? null : (run.CrashAt, run.Simulation.Faults.Crashes > 0, run.Survivor.TookOver);
         int count = summary.Runs;
         if (args.Json)
         {
@@ -130,4 +129,14 @@ public sealed class PrimaryBackupScenario : IScenario
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }
+}
+
+/// <summary>What a sweep folds from one primary-backup run (and a shard writes).</summary>
+/// <param name="LostAcknowledged">Acknowledged writes lost; null when the run could not be checked.</param>
+/// <param name="TookOver">The backup took over.</param>
+/// <param name="Acknowledged">Writes acknowledged to the client.</param>
+public sealed record PrimaryBackupRecord(long? LostAcknowledged, bool TookOver, long Acknowledged)
+{
+    /// <summary>The record of a finished run.</summary>
+    public static PrimaryBackupRecord Of(PrimaryBackupRun r) => new(r.LostAcknowledged, r.Survivor.TookOver, r.Client.AcknowledgedCount);
 }

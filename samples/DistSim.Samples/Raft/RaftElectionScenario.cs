@@ -26,6 +26,18 @@ public sealed record RaftTrial(Simulation Simulation, RunResult Run, TimeSpan? E
     public bool CutShort => ElectionTime is null && !Unfinished && RunSummary.LimitName(Run.Outcome) is not null;
 }
 
+/// <summary>What a sweep folds from one trial (and a shard writes).</summary>
+/// <param name="ElectionTicks">From the crash to the next leader, in ticks; null if none.</param>
+/// <param name="Terms">Terms the election took (see <see cref="RaftTrial.Terms"/>).</param>
+/// <param name="LeadersPerTermViolations">Terms that had two leaders.</param>
+/// <param name="Unfinished">No new leader within the limit.</param>
+/// <param name="CutShort">Another limit stopped the trial: it measures nothing.</param>
+public sealed record RaftRecord(long? ElectionTicks, int Terms, int LeadersPerTermViolations, bool Unfinished, bool CutShort)
+{
+    /// <summary>The record of a finished trial.</summary>
+    public static RaftRecord Of(RaftTrial t) => new(t.ElectionTime?.Ticks, t.Terms, t.LeadersPerTermViolations, t.Unfinished, t.CutShort);
+}
+
 /// <summary>The <c>raft-election</c> scenario: how long Raft takes to elect a new leader, for a range of election timeouts.</summary>
 public sealed class RaftElectionScenario : IScenario
 {
@@ -138,15 +150,14 @@ public sealed class RaftElectionScenario : IScenario
         var times = new List<double>();
         int count = 0, unfinished = 0, cutShort = 0, violations = 0;
         long terms = 0;
-        RaftTrial? single = null;
         RunSummary summary = Sweep.Fold(
             args,
             (seed, settings) => Trial(seed, TimeSpan.FromMilliseconds(minMs), TimeSpan.FromMilliseconds(maxMs), delay, timing, settings),
+            RaftRecord.Of,
             (_, t) =>
             {
                 count++;
                 violations += t.LeadersPerTermViolations;
-                single = args.Sweep > 0 ? null : t;
                 if (t.CutShort)
                 {
                     cutShort++; // measures nothing: left out of the figures
@@ -155,9 +166,10 @@ public sealed class RaftElectionScenario : IScenario
 
                 // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.
                 unfinished += t.Unfinished ? 1 : 0;
-                times.Add((t.ElectionTime ?? Limit).TotalMilliseconds);
+                times.Add(TimeSpan.FromTicks(t.ElectionTicks ?? Limit.Ticks).TotalMilliseconds);
                 terms += t.Terms;
-            });
+            },
+            out RaftTrial? single);
         times.Sort();
         int measured = times.Count;
         double P(double q) => times.Count == 0 ? double.NaN : times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];

@@ -15,6 +15,16 @@ namespace DistSim.Samples.SplitBrain;
 /// <param name="Takeovers">How often a backup took over.</param>
 public sealed record SplitBrainRun(Simulation Simulation, RunResult Run, int Conflicts, SimTime? FirstConflict, int Takeovers) : IScenarioRun;
 
+/// <summary>What a sweep folds from one split-brain run (and a shard writes).</summary>
+/// <param name="Conflicts">Writes accepted by one replica while the other was serving too.</param>
+/// <param name="FirstConflictTicks">When the first one happened, in ticks of virtual time; null if none.</param>
+/// <param name="Takeovers">How often a backup took over.</param>
+public sealed record SplitBrainRecord(int Conflicts, long? FirstConflictTicks, int Takeovers)
+{
+    /// <summary>The record of a finished run.</summary>
+    public static SplitBrainRecord Of(SplitBrainRun r) => new(r.Conflicts, r.FirstConflict?.Ticks, r.Takeovers);
+}
+
 /// <summary>The <c>split-brain</c> scenario: omission hides the primary's heartbeats; does the system end up with two primaries?</summary>
 public sealed class SplitBrainScenario : IScenario
 {
@@ -76,16 +86,16 @@ public sealed class SplitBrainScenario : IScenario
         int withSplit = 0;
         long conflicts = 0, takeovers = 0;
         (ulong Seed, SimTime At)? example = null;
-        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, omission, leases, duration, settings), (seed, r) =>
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, omission, leases, duration, settings), SplitBrainRecord.Of, (seed, r) =>
         {
             withSplit += r.Conflicts > 0 ? 1 : 0;
             conflicts += r.Conflicts;
             takeovers += r.Takeovers;
-            if (example is null && r.FirstConflict is { } at)
+            if (example is null && r.FirstConflictTicks is { } at)
             {
-                example = (seed, at);
+                example = (seed, SimTime.FromStart(TimeSpan.FromTicks(at)));
             }
-        });
+        }, out _);
         int count = summary.Runs;
 
         // Two primaries seen at once is a fact however short the run; "never" needs every run to have lasted its duration.

@@ -88,15 +88,11 @@ public sealed class TwoGeneralsScenario : IScenario
         Plan plan = PlanFrom(game, args);
         args.RejectUnless("log", args.Sweep == 0, "prints one run's log; it cannot be combined with --sweep");
         var tally = new OutcomeTally();
-        GameResult? single = null;
+        GameResult? single;
         RunSummary summary;
         using (ILoggerFactory? logs = args.Has("log") ? ConsoleLogs() : null)
         {
-            summary = Sweep.Fold(args, (seed, settings) => game.Play(seed, settings, logs), (_, r) =>
-            {
-                single = args.Sweep == 0 ? r : null;
-                tally.Add(r);
-            });
+            summary = Sweep.Fold(args, (seed, settings) => game.Play(seed, settings, logs), GameRecord.Of, (_, r) => tally.Add(r), out single);
         }
 
         return args.Sweep > 0 ? WriteSweep(game, plan, args, output, summary, tally) : WriteOne(game, args, output, summary, single!);

@@ -93,7 +93,7 @@ public sealed class WalKvScenario : IScenario
         long lost = 0, crashes = 0, torn = 0, acknowledged = 0, retries = 0;
         int runsWithLoss = 0, notChecked = 0;
         string? recovery = null;
-        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, crashEvery, snapshotEvery, flush, settings), (_, r) =>
+        RunSummary summary = Sweep.Fold(args, (seed, settings) => Play(seed, writes, keys, crashEvery, snapshotEvery, flush, settings), r => WalKvRecord.Of(r, args.Sweep == 0), (_, r) =>
         {
             if (r.LostAcknowledged is { } l)
             {
@@ -106,13 +106,11 @@ public sealed class WalKvScenario : IScenario
             }
 
             crashes += r.Crashes;
-            torn += r.Simulation.Faults.TornWrites;
-            acknowledged += r.Client.AcknowledgedCount;
-            retries += r.Client.Retries;
-            recovery = args.Sweep > 0 ? null : r.Server is { } s
-                ? Invariant($"snapshot {(s.SnapshotUsed ? "used" : "none")}, {s.Replayed} log entries replayed, {s.TornFound} torn entry cut")
-                : "none (the run stopped before the server could recover)";
-        });
+            torn += r.TornWrites;
+            acknowledged += r.Acknowledged;
+            retries += r.Retries;
+            recovery = r.Recovery;
+        }, out _);
         int count = summary.Runs;
         if (args.Json)
         {
@@ -149,4 +147,25 @@ public sealed class WalKvScenario : IScenario
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }
+}
+
+/// <summary>What a sweep folds from one wal-kv run (and a shard writes).</summary>
+/// <param name="LostAcknowledged">Acknowledged writes lost; null when the run stopped before the server could recover.</param>
+/// <param name="Crashes">Server crashes.</param>
+/// <param name="TornWrites">Torn writes at crashes.</param>
+/// <param name="Acknowledged">Writes acknowledged to the client.</param>
+/// <param name="Retries">Client retries.</param>
+/// <param name="Recovery">A single run's last recovery in words; null in a sweep.</param>
+public sealed record WalKvRecord(long? LostAcknowledged, long Crashes, long TornWrites, long Acknowledged, long Retries, string? Recovery)
+{
+    /// <summary>The record of a finished run; <paramref name="describeRecovery"/> for a single run's report.</summary>
+    public static WalKvRecord Of(WalKvRun r, bool describeRecovery) => new(
+        r.LostAcknowledged,
+        r.Crashes,
+        r.Simulation.Faults.TornWrites,
+        r.Client.AcknowledgedCount,
+        r.Client.Retries,
+        !describeRecovery ? null : r.Server is { } s
+            ? Invariant($"snapshot {(s.SnapshotUsed ? "used" : "none")}, {s.Replayed} log entries replayed, {s.TornFound} torn entry cut")
+            : "none (the run stopped before the server could recover)");
 }

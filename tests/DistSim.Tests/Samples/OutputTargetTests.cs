@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DistSim.Samples.Cli;
+using static DistSim.Tests.Support.RunnerCli;
 
 namespace DistSim.Tests.Samples;
 
@@ -13,14 +13,6 @@ public sealed class OutputTargetTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("distsim-target-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Runner.Execute(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private static bool Tool(string name, params string[] args)
     {

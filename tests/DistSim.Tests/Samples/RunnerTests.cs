@@ -1,18 +1,11 @@
 using System.Text.Json;
 using DistSim.Samples.Cli;
+using static DistSim.Tests.Support.RunnerCli;
 
 namespace DistSim.Tests.Samples;
 
 public class RunnerTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Runner.Execute(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void TwoGenerals_Json_IsOneObjectWithTheRequiredFields_AndRepeatable()
     {
