@@ -20,7 +20,7 @@ namespace DistSim;
 /// </remarks>
 internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord record, int incarnation) : INodeContext
 {
-    public NodeId Id { get; } = id;
+    public NodeId Id => new(NodeIndex);
 
     public int NodeIndex { get; } = id.Value;
 

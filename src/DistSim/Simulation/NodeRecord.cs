@@ -7,17 +7,14 @@ namespace DistSim;
 
 /// <summary>Everything the simulation keeps about one node, across its incarnations.</summary>
 /// <remarks>
-/// What many nodes never use is created on first use — the node's random stream, its fault stream, its storage, its
-/// logger, the list of events deferred while paused — so an idle node costs this object, its context and its entries
-/// in the simulation's tables. Creating a stream late draws the same numbers: a stream's seed depends only on its name.
+/// What many nodes never use is created on first use — the node's random stream, and (in one object) its fault stream,
+/// storage, logger, clock errors, crash and pause generations and the events deferred while paused — so an idle node
+/// costs this object, its context and its entries in the simulation's tables. Creating a stream late draws the same numbers: a stream's seed depends only on its name.
 /// </remarks>
 internal sealed class NodeRecord(Simulation simulation, int index, string name, Func<Node> factory, FailureModel model)
 {
     private RandomStream? _random;
-    private RandomStream? _faults;
-    private DurableStorage? _storage;
-    private Microsoft.Extensions.Logging.ILogger? _logger;
-    private List<ScheduledEvent>? _deferred;
+    private Extras? _extras;
 
     public string Name { get; } = name;
 
@@ -29,18 +26,18 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public FailureModel Model { get; } = model;
 
     /// <summary>Draws for the node's faults (omissions, torn writes): <c>faults:&lt;name&gt;</c>, apart from the node's own stream.</summary>
-    public RandomStream Faults => _faults ??= StreamSeed.Create(simulation.Seed, "faults:" + Name);
+    public RandomStream Faults => X.Faults ??= StreamSeed.Create(simulation.Seed, "faults:" + Name);
 
     /// <summary>The node's durable storage: it outlives the node's objects.</summary>
-    public DurableStorage Storage => _storage ??= new DurableStorage(simulation, index);
+    public DurableStorage Storage => X.Storage ??= new DurableStorage(simulation, index);
 
     /// <summary>The storage if the node ever used it (a crash has nothing to lose otherwise).</summary>
-    public DurableStorage? StorageIfUsed => _storage;
+    public DurableStorage? StorageIfUsed => _extras?.Storage;
 
     /// <summary>The context of the current (or last) incarnation: a new one per incarnation, so an old one can be told apart.</summary>
     public NodeContext Context { get; set; } = null!;
 
-    public Microsoft.Extensions.Logging.ILogger Logger => _logger ??= simulation.CreateNodeLogger(index, Name);
+    public Microsoft.Extensions.Logging.ILogger Logger => X.Logger ??= simulation.CreateNodeLogger(index, Name);
 
     /// <summary>
     /// The number of the start the node waits for: +1 at every restart. A start event carries the number it
@@ -50,10 +47,18 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public long StartGeneration { get; set; }
 
     /// <summary>+1 at every crash: a restart scheduled for one crash (<c>CrashFor</c>) does not end a later one.</summary>
-    public long CrashGeneration { get; set; }
+    public long CrashGeneration
+    {
+        get => _extras?.CrashGeneration ?? 0;
+        set => X.CrashGeneration = value;
+    }
 
     /// <summary>+1 at every pause: a resume scheduled for one pause (<c>PauseFor</c>, the step bound) does not end a later one.</summary>
-    public long PauseGeneration { get; set; }
+    public long PauseGeneration
+    {
+        get => _extras?.PauseGeneration ?? 0;
+        set => X.PauseGeneration = value;
+    }
 
     /// <summary>The live object; null before the node starts and while it is down.</summary>
     public Node? Instance { get; set; }
@@ -65,33 +70,69 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public bool Paused { get; set; }
 
     /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
-    public List<ScheduledEvent> Deferred => _deferred ??= [];
+    public List<ScheduledEvent> Deferred => X.Deferred ??= [];
 
     /// <summary>How many events wait for the node's resume.</summary>
-    public int DeferredCount => _deferred?.Count ?? 0;
+    public int DeferredCount => _extras?.Deferred?.Count ?? 0;
 
     /// <summary>How far the node's clock starts ahead of true time, in ticks.</summary>
-    public long ClockOffset { get; set; }
+    public long ClockOffset
+    {
+        get => _extras?.Offset ?? 0;
+        set => X.Offset = value;
+    }
 
     /// <summary>The node's clock rate error, in parts per billion (+1,000,000 runs 0.1% fast).</summary>
-    public long DriftPpb { get; set; }
+    public long DriftPpb
+    {
+        get => _extras?.DriftPpb ?? 0;
+        set => X.DriftPpb = value;
+    }
 
     /// <summary>The sum of the step corrections applied to its clock, in ticks.</summary>
-    public long ClockSteps { get; set; }
+    public long ClockSteps
+    {
+        get => _extras?.Steps ?? 0;
+        set => X.Steps = value;
+    }
 
-    /// <summary>False while the clock is perfect (the common case: no arithmetic at all).</summary>
-    public bool HasClock => ClockOffset != 0 || DriftPpb != 0 || ClockSteps != 0;
+    /// <summary>False while the clock is perfect (the common case: no arithmetic at all, and no object).</summary>
+    public bool HasClock => _extras is { } c && (c.Offset != 0 || c.DriftPpb != 0 || c.Steps != 0);
 
     /// <summary>Its vector clock (when the simulation keeps them).</summary>
-    public long[] VectorClock { get; set; } = [];
+    public long[] VectorClock
+    {
+        get => _extras?.Vector ?? [];
+        set => X.Vector = value;
+    }
 
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
+
+    private Extras X => _extras ??= new Extras();
 
     private RandomStream NewRandom()
     {
         RandomStream stream = StreamSeed.Create(simulation.Seed, "node:" + Name);
         stream.GuardFor(simulation, index);
         return stream;
+    }
+
+    /// <summary>
+    /// What many nodes never need, in one object created on first need: an imperfect clock, vector clocks, the fault
+    /// stream, storage, a logger, crash and pause generations, events deferred by a pause.
+    /// </summary>
+    private sealed class Extras
+    {
+        public long Offset;
+        public long DriftPpb;
+        public long Steps;
+        public long[] Vector = [];
+        public RandomStream? Faults;
+        public DurableStorage? Storage;
+        public Microsoft.Extensions.Logging.ILogger? Logger;
+        public List<ScheduledEvent>? Deferred;
+        public long CrashGeneration;
+        public long PauseGeneration;
     }
 }
