@@ -25,14 +25,7 @@ public static class BenchOutput
         BenchWorkload w = report.Workload;
         Report.WriteCommon(json, scenario, seed, summary);
         json.WriteString("workload", w.Name);
-        if (w.LinkName is { } link)
-        {
-            json.WriteString("link", link);
-        }
-        else
-        {
-            json.WriteNull("link");
-        }
+        Report.WriteStringOrNull(json, "link", w.LinkName);
 
         json.WriteNumber("nodes", w.Nodes);
         json.WriteString("unit", w.Unit);

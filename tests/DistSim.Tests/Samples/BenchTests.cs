@@ -2,27 +2,20 @@ using System.Text.Json;
 using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Samples.Bench;
-using DistSim.Samples.Cli;
 
 namespace DistSim.Tests.Samples;
 
 /// <summary>
 /// The <c>bench</c> scenario: a smoke of every workload and link at tiny sizes (no timing is asserted, only that the
-/// figures exist and the work was done), the refusal of options that do not apply, and that each bare baseline does
-/// the same logical work as DistSim.
+/// figures exist and the work was done), and that each bare baseline does the same logical work as DistSim. The
+/// refusal of options that do not apply is in <see cref="HostileCommandLineTests"/>.
 /// </summary>
 public class BenchTests
 {
     private const int SmokeNodes = 50;
     private const int SmokeCount = 2000;
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Runner.Execute(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => RunnerTests.Run(args);
 
     [Theory]
     [InlineData("timers", null)]
@@ -98,33 +91,6 @@ public class BenchTests
         Assert.StartsWith("bench timers: 10 nodes, 1,000 events", output, StringComparison.Ordinal);
         Assert.Contains("ratio:", output, StringComparison.Ordinal);
         Assert.Contains("in every round", output, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("--link", "bench", "--link", "reliable")]
-    [InlineData("--link", "bench", "--workload", "idle", "--link", "fair-loss")]
-    [InlineData("--events", "bench", "--workload", "ring", "--events", "1000")]
-    [InlineData("--events", "bench", "--workload", "idle", "--events", "1000")]
-    [InlineData("--deliveries", "bench", "--deliveries", "1000")]
-    [InlineData("--deliveries", "bench", "--workload", "all-to-all", "--deliveries", "0")]
-    [InlineData("--nodes: '1'", "bench", "--workload", "ring", "--nodes", "1")]
-    [InlineData("--nodes: '1'", "bench", "--workload", "all-to-all", "--nodes", "1")]
-    [InlineData("--nodes: '0'", "bench", "--workload", "idle", "--nodes", "0")]
-    [InlineData("--rounds: '4'", "bench", "--rounds", "4")]
-    [InlineData("--workload: 'mesh'", "bench", "--workload", "mesh")]
-    [InlineData("--link: 'tcp'", "bench", "--workload", "ring", "--link", "tcp")]
-    [InlineData("--sweep", "bench", "--sweep", "2")]
-    [InlineData("--trace", "bench", "--trace", "t.jsonl")]
-    [InlineData("--event-limit", "bench", "--workload", "ring", "--event-limit", "5")]
-    public void Bench_OptionThatDoesNotApply_IsRefusedNamingIt(string named, params string[] args)
-    {
-        (int code, string output, string error) = Run(args);
-
-        Assert.Equal(2, code);
-        Assert.Empty(output);
-        string first = error.Split('\n')[0];
-        Assert.StartsWith("error: ", first, StringComparison.Ordinal);
-        Assert.Contains(named, first, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -5,7 +5,7 @@ namespace DistSim.Tests.Samples;
 
 public class RunnerTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
