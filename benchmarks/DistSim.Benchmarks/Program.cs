@@ -1,3 +1,3 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(DistSim.Benchmarks.KernelBenchmarks).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(DistSim.Benchmarks.TimerBenchmarks).Assembly).Run(args);

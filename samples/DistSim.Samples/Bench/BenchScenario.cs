@@ -1,30 +1,76 @@
-using System.Diagnostics;
-using System.Globalization;
 using DistSim.Samples.Cli;
 
 namespace DistSim.Samples.Bench;
 
-/// <summary>The <c>bench</c> scenario: kernel throughput and allocation per event, next to a bare priority-queue loop.</summary>
+/// <summary>
+/// The <c>bench</c> scenario: a workload (timers, ring, all-to-all, idle) run in DistSim and in a bare loop doing the
+/// same logical work, alternating, in one process; medians of each side's rounds and their ratio.
+/// </summary>
+/// <remarks>See <c>docs/samples/bench.md</c>.</remarks>
 public sealed class BenchScenario : IScenario
 {
-    private const int Rounds = 3;
+    /// <summary>The default D on the fair-loss link.</summary>
+    public const long FairLossDeliveries = 1_000_000;
+
+    /// <summary>The default D on the reliable and authenticated links (slower per delivery today).</summary>
+    public const long ReliableDeliveries = 20_000;
 
     /// <inheritdoc />
     public string Name => "bench";
 
     /// <inheritdoc />
-    public string Summary => "kernel throughput: K nodes re-arming exponential timers, E events; events/s and bytes/event";
+    public string Summary => "throughput next to a bare loop: timers, ring, all-to-all (per link) or idle nodes; medians of alternating rounds";
 
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("nodes", "K", "number of nodes", "1000"),
-        new("events", "E", "events in all", "5000000"),
+        new("workload", "W", "timers | ring | all-to-all | idle", "timers"),
+        new("link", "L", "ring, all-to-all: fair-loss | reliable | authenticated", "fair-loss"),
+        new("nodes", "K", "number of nodes (ring and all-to-all: at least 2)", "1000"),
+        new("events", "E", "timers: events in all, the K start events included", "5000000"),
+        new("deliveries", "D", "ring, all-to-all: messages delivered in all", Invariant($"{FairLossDeliveries} on fair-loss, {ReliableDeliveries} on reliable and authenticated")),
+        new("rounds", "R", Invariant($"timed rounds of each side after a warm-up (at least {BenchRunner.MinRounds})"), "5"),
     ];
 
     /// <inheritdoc />
     public int Run(ScenarioArgs args, TextWriter output)
     {
+        BenchWorkload workload = Parse(args);
+        int rounds = args.GetInt("rounds", BenchRunner.MinRounds, min: BenchRunner.MinRounds, max: 1000);
+        BenchReport report;
+        try
+        {
+            report = BenchRunner.Measure(workload, rounds);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ScenarioCheckException(Invariant($"{ex.Message} (reproduce with --seed {workload.Seed})"), ex);
+        }
+
+        // Timers: the event limit is how bench asks for E events, so reaching it is completion, not a limit hit.
+        RunSummary summary = report.Summary;
+        if (workload is TimerWorkload && report.Result.Outcome == RunOutcome.EventLimit)
+        {
+            summary = summary with { IncompleteRuns = 0, LimitHit = null, LimitDetail = null, LimitSeed = null };
+        }
+
+        if (args.Json)
+        {
+            output.WriteLine(Report.Json(json => BenchOutput.WriteJson(json, Name, args.Seed, summary, report)));
+        }
+        else
+        {
+            BenchOutput.WriteText(output, summary, report);
+        }
+
+        return summary.ExitCode;
+    }
+
+    /// <summary>The workload the options ask for, every option validated (a usage error names the option and its value).</summary>
+    /// <param name="args">The parsed options.</param>
+    public static BenchWorkload Parse(ScenarioArgs args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
         if (args.Sweep > 0)
         {
             throw new UsageException("--sweep: bench runs one seed");
@@ -35,68 +81,28 @@ public sealed class BenchScenario : IScenario
             throw new UsageException($"--{option}: bench runs with trace recording off");
         }
 
-        args.RejectUnless("event-limit", false, "bench runs exactly --events events (its event limit)");
-
+        args.RejectUnless("event-limit", false, "bench runs exactly --events events or --deliveries deliveries; it sets the event limit itself");
+        string name = args.GetChoice("workload", "timers", "timers", "ring", "all-to-all", "idle");
+        bool messages = name is "ring" or "all-to-all";
+        args.RejectUnless("link", messages, Invariant($"only with --workload ring or all-to-all ({name} sends no message)"));
+        args.RejectUnless("events", name == "timers", Invariant($"only with --workload timers ({(messages ? "ring and all-to-all count --deliveries" : "idle runs one start event per node")})"));
+        args.RejectUnless("deliveries", messages, Invariant($"only with --workload ring or all-to-all ({(name == "timers" ? "timers counts --events" : "idle sends no message")})"));
         int nodes = args.GetInt("nodes", 1000, min: 1, max: 1_000_000);
-        long events = args.GetLong("events", 5_000_000, min: 1, max: 10_000_000_000);
-
-        // Alternate the two loops for three rounds after a warm-up, and keep each one's best round: the
-        // JIT's tiering settles during the first rounds, and the other core's noise hits one round, not all.
-        TimerWorkload.Build(nodes, Math.Min(events, 200_000), args.Seed).Run();
-        TimerWorkload.BareLoop(nodes, Math.Min(events, 200_000), args.Seed);
-        RunResult result = null!;
-        Simulation simulation = null!;
-        TimeSpan elapsed = TimeSpan.MaxValue, bareElapsed = TimeSpan.MaxValue;
-        long allocated = 0, bareEnd = 0;
-        for (int round = 0; round < Rounds; round++)
+        ulong seed = args.Seed;
+        if (!messages)
         {
-            simulation = TimerWorkload.Build(nodes, events, args.Seed);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            long start = Stopwatch.GetTimestamp(); // determinism-ok: measures the host, outside the simulation
-            result = simulation.Run();
-            elapsed = Min(elapsed, Stopwatch.GetElapsedTime(start)); // determinism-ok: measures the host
-            allocated = Math.Max(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-
-            long bareStart = Stopwatch.GetTimestamp(); // determinism-ok: measures the host
-            bareEnd = TimerWorkload.BareLoop(nodes, events, args.Seed);
-            bareElapsed = Min(bareElapsed, Stopwatch.GetElapsedTime(bareStart)); // determinism-ok: measures the host
+            return name == "timers"
+                ? new TimerWorkload(nodes, args.GetLong("events", 5_000_000, min: 1, max: 10_000_000_000), seed)
+                : new IdleWorkload(nodes, seed);
         }
 
-        double eventsPerSecond = result.Events / elapsed.TotalSeconds;
-        double bytesPerEvent = (double)allocated / result.Events;
-        double bareEventsPerSecond = events / bareElapsed.TotalSeconds;
-        double ratio = eventsPerSecond / bareEventsPerSecond;
-        // The event limit is how bench asks for E events: reaching it is completion, not a limit hit.
-        RunSummary summary = RunSummary.Of(args.Seed, simulation, result);
-        if (result.Outcome == RunOutcome.EventLimit && result.Events == events)
+        if (nodes < 2)
         {
-            summary = summary with { IncompleteRuns = 0, LimitHit = null, LimitDetail = null, LimitSeed = null };
+            throw new UsageException(Invariant($"--nodes: '{nodes}' is too few for --workload {name}: it needs at least 2 nodes (a node does not send to itself)"));
         }
 
-        if (args.Json)
-        {
-            output.WriteLine(Report.Json(json =>
-            {
-                Report.WriteCommon(json, Name, args.Seed, summary);
-                json.WriteNumber("nodes", nodes);
-                json.WriteNumber("eventsPerSecond", Math.Round(eventsPerSecond));
-                json.WriteNumber("allocatedBytesPerEvent", Math.Round(bytesPerEvent, 4));
-                json.WriteNumber("allocatedBytes", allocated);
-                json.WriteNumber("bareQueueEventsPerSecond", Math.Round(bareEventsPerSecond));
-                json.WriteNumber("ratioToBareQueue", Math.Round(ratio, 3));
-                json.WriteNumber("bareQueueVirtualTime", bareEnd / 1e7);
-                json.WriteNumber("rounds", Rounds);
-            }));
-            return summary.ExitCode;
-        }
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench: {nodes} nodes, {result.Events} events ({Report.OutcomeName(result.Outcome)}), seed {args.Seed}"));
-        Report.WriteLimitLine(output, summary);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  DistSim:      {eventsPerSecond,14:N0} events/s   {bytesPerEvent:F4} bytes/event ({allocated} bytes), best of {Rounds} rounds"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  bare queue:   {bareEventsPerSecond,14:N0} events/s"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio:        {ratio:F3} of the bare loop; virtual time {result.Time}, fingerprint {result.Fingerprint:x16}"));
-        return summary.ExitCode;
+        BenchLink link = BenchLinks.Parse(args.GetChoice("link", "fair-loss", "fair-loss", "reliable", "authenticated"));
+        long deliveries = args.GetLong("deliveries", link == BenchLink.FairLoss ? FairLossDeliveries : ReliableDeliveries, min: 1, max: 10_000_000_000);
+        return new MessageWorkload(name == "all-to-all", link, nodes, deliveries, seed);
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

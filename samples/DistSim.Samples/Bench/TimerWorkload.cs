@@ -1,90 +1,105 @@
-using DistSim.Random;
 using DistSim.Timing;
 
 namespace DistSim.Samples.Bench;
 
 /// <summary>
-/// The bench workload, shared by the <c>bench</c> scenario and the BenchmarkDotNet benchmarks: K nodes each
-/// re-arming its timer with an exponential delay (mean 1 ms), E events in all; and the same work done by a
-/// bare <see cref="PriorityQueue{TElement, TPriority}"/> loop, for the ratio.
+/// The <c>timers</c> workload: K nodes, each re-arming its own timer with an exponential delay (mean 1 ms) drawn from
+/// its own stream; E events in all (the K start events included), asked for as the event limit.
 /// </summary>
-public static class TimerWorkload
+/// <param name="nodes">K.</param>
+/// <param name="events">E.</param>
+/// <param name="seed">The master seed.</param>
+public sealed class TimerWorkload(int nodes, long events, ulong seed) : BenchWorkload(nodes, events, seed)
 {
     /// <summary>The re-arm delay: exponential with mean 1 ms.</summary>
-    public static Delay RearmDelay { get; } = Delay.Exponential(TimeSpan.FromMilliseconds(1));
+    public static Delay RearmDelay { get; } = Delay.Exponential(MeanDelay);
 
-    /// <summary>Builds the simulation (not yet run): K timer nodes, trace recording off, event limit E.</summary>
-    public static Simulation Build(int nodes, long events, ulong seed)
+    /// <inheritdoc />
+    public override string Name => "timers";
+
+    /// <inheritdoc />
+    public override string Unit => "events";
+
+    /// <inheritdoc />
+    public override Simulation Build()
     {
-        var simulation = new Simulation(new SimulationOptions
+        var simulation = new Simulation(Options(Seed) with { EventLimit = Count });
+        for (int i = 0; i < Nodes; i++)
         {
-            Seed = seed,
-            EventLimit = events,
-            TimeLimit = TimeSpan.MaxValue,
-            RecordTrace = false,
-        });
-        for (int i = 0; i < nodes; i++)
-        {
-            simulation.AddNode("n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), () => new TimerLoopNode(RearmDelay));
+            simulation.AddNode(NodeName(i), () => new TimerLoopNode(RearmDelay));
         }
 
         return simulation;
     }
 
-    /// <summary>
-    /// The baseline: a bare priority queue of (time, sequence) keys, one entry per node, popping the earliest
-    /// and pushing it back after an exponential delay drawn from that node's stream; E pops in all.
-    /// Returns the final virtual time in ticks (so the work cannot be optimised away).
-    /// </summary>
-    /// <remarks>
-    /// The loop runs in chunks of 4,096 pops so that, like the kernel's per-event methods, its body is
-    /// called often enough for the JIT to tier it up with profile-guided optimisation; one long call
-    /// would run on-stack-replacement code and flatter the kernel.
-    /// </remarks>
-    public static long BareLoop(int nodes, long events, ulong seed)
+    /// <inheritdoc />
+    public override void Check(Simulation simulation, RunResult result)
     {
-        var queue = new PriorityQueue<int, BareKey>(nodes);
-        var streams = new RandomStream[nodes];
-        long seq = 0;
+        Require("events", Count, result.Outcome == RunOutcome.EventLimit ? result.Events : -1, result);
+    }
+
+    /// <inheritdoc />
+    public override BareLoop CreateBare() => new BareTimers(Nodes, Count, Seed);
+
+    /// <summary>
+    /// The baseline: a <see cref="PriorityQueue{TElement, TPriority}"/> of nodes keyed by (time, sequence). It
+    /// pushes one start entry per node at time 0, then pops E entries; after each pop it pushes the same node back
+    /// after −ln(u)·1 ms (rounded to ticks) drawn from that node's inline xoshiro256**. One pop and one push per
+    /// event, as DistSim's start and timer events each pop an event and set a timer.
+    /// </summary>
+    private sealed class BareTimers(int nodes, long events, ulong seed) : BareLoop
+    {
+        private readonly PriorityQueue<int, BareKey> _queue = new(nodes);
+        private readonly BareRandom[] _random = CreateRandom(nodes, seed);
+        private readonly double _mean = MeanDelay.Ticks;
+        private long _sequence;
+
+        public override void Run()
+        {
+            for (int i = 0; i < nodes; i++)
+            {
+                _queue.Enqueue(i, new BareKey(0, _sequence++));
+            }
+
+            long left = events;
+            while (left > 0)
+            {
+                int n = (int)Math.Min(ChunkSize, left);
+                Chunk(n);
+                left -= n;
+            }
+
+            Counts.Pops = events;
+            Counts.Pushes = nodes + events;
+        }
+
+        private void Chunk(int count)
+        {
+            PriorityQueue<int, BareKey> queue = _queue;
+            BareRandom[] random = _random;
+            long now = 0;
+            for (int e = 0; e < count; e++)
+            {
+                queue.TryDequeue(out int node, out BareKey key);
+                now = key.Time;
+                queue.Enqueue(node, new BareKey(now + random[node].ExponentialTicks(_mean), _sequence++));
+            }
+
+            Counts.EndTime = now;
+        }
+    }
+
+    /// <summary>One inline xoshiro256** generator per node.</summary>
+    /// <param name="nodes">K.</param>
+    /// <param name="seed">The master seed.</param>
+    internal static BareRandom[] CreateRandom(int nodes, ulong seed)
+    {
+        var random = new BareRandom[nodes];
         for (int i = 0; i < nodes; i++)
         {
-            streams[i] = StreamSeed.Create(seed, "node:n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            queue.Enqueue(i, new BareKey(RearmDelay.SampleTicks(streams[i]), seq++));
+            random[i] = new BareRandom(seed, i);
         }
 
-        long now = 0;
-        for (long done = 0; done < events; done += 4096)
-        {
-            now = BareChunk(queue, streams, ref seq, (int)Math.Min(4096, events - done));
-        }
-
-        return now;
-    }
-
-    private static long BareChunk(PriorityQueue<int, BareKey> queue, RandomStream[] streams, ref long seq, int count)
-    {
-        long now = 0;
-        for (int e = 0; e < count; e++)
-        {
-            queue.TryDequeue(out int node, out BareKey key);
-            now = key.Time;
-            queue.Enqueue(node, new BareKey(now + RearmDelay.SampleTicks(streams[node]), seq++));
-        }
-
-        return now;
-    }
-
-    /// <summary>The baseline's key: (time, sequence) with a direct comparison, as cheap as a key can be.</summary>
-    private readonly struct BareKey(long time, long sequence) : IComparable<BareKey>
-    {
-        public long Time { get; } = time;
-
-        public long Sequence { get; } = sequence;
-
-        public int CompareTo(BareKey other)
-        {
-            int c = Time.CompareTo(other.Time);
-            return c != 0 ? c : Sequence.CompareTo(other.Sequence);
-        }
+        return random;
     }
 }

@@ -44,14 +44,7 @@ public static class Report
         json.WriteString("scenario", scenario);
         json.WriteNumber("seed", seed);
         json.WriteString("outcome", summary.Outcome);
-        if (summary.LimitHit is { } limit)
-        {
-            json.WriteString("limitHit", limit);
-        }
-        else
-        {
-            json.WriteNull("limitHit");
-        }
+        WriteStringOrNull(json, "limitHit", summary.LimitHit);
 
         json.WriteNumber("incompleteRuns", summary.IncompleteRuns);
         json.WriteString("fingerprint", summary.Fingerprint.ToString("x16", CultureInfo.InvariantCulture));
@@ -63,6 +56,19 @@ public static class Report
         json.WriteNumber("dropped", summary.Totals.Dropped);
         json.WriteNumber("duplicated", summary.Totals.Duplicated);
         json.WriteEndObject();
+    }
+
+    /// <summary>Writes a string, or null.</summary>
+    public static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     /// <summary>Writes a boolean verdict, or null when it could not be decided (a limit cut the run short).</summary>

@@ -15,8 +15,8 @@ namespace DistSim.Samples.Cli;
 /// <c>merge [--json] FILE...</c> and <c>list</c>.
 /// </summary>
 /// <remarks>
-/// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, or an output file could not be
-/// written), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
+/// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, an output file could not be
+/// written, or a scenario's own check failed), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
 /// stopped at its event, time or queue limit before it completed; the report says so and marks what is incomplete).
 /// </remarks>
 public static class Runner
@@ -24,7 +24,7 @@ public static class Runner
     /// <summary>Exit code of a run that completed.</summary>
     public const int Success = 0;
 
-    /// <summary>Exit code when node code threw or an output file could not be written.</summary>
+    /// <summary>Exit code when node code threw, an output file could not be written, or a scenario's own check failed.</summary>
     public const int Failure = 1;
 
     /// <summary>Exit code for bad input.</summary>
@@ -102,6 +102,11 @@ public static class Runner
         {
             error.WriteLine($"error: {scenario.Name}: a node failed: {ex.Message}");
             error.WriteLine(ex.InnerException);
+            return Failure;
+        }
+        catch (ScenarioCheckException ex)
+        {
+            error.WriteLine($"error: {scenario.Name}: {ex.Message}");
             return Failure;
         }
         catch (OutputFileException ex)

@@ -121,8 +121,9 @@ public class RunnerTests
         using JsonDocument doc = JsonDocument.Parse(output);
         Assert.Equal("event-limit", doc.RootElement.GetProperty("outcome").GetString());
         Assert.Equal(20000, doc.RootElement.GetProperty("events").GetInt64());
-        Assert.True(doc.RootElement.GetProperty("eventsPerSecond").GetDouble() > 0);
-        Assert.True(doc.RootElement.GetProperty("allocatedBytesPerEvent").GetDouble() >= 0);
+        Assert.Equal("timers", doc.RootElement.GetProperty("workload").GetString());
+        Assert.True(doc.RootElement.GetProperty("distSimPerSecond").GetDouble() > 0);
+        Assert.True(doc.RootElement.GetProperty("allocatedBytesPerUnit").GetDouble() >= 0);
     }
 
     private static JsonElement Json(params string[] args)
