@@ -281,7 +281,10 @@ public sealed partial class Simulation
         long index = _trace.Count - 1; // the node-started event, recorded just before
         node.Incarnation++;
         node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Incarnation); // a context per incarnation
-        ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one
+        if (node.Incarnation > 1)
+        {
+            ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one (a first start has none: no scan)
+        }
         _active = node.Context;
         try
         {
