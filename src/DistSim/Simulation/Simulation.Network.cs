@@ -199,7 +199,7 @@ public sealed partial class Simulation
 
         RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
             _vectorClocks ? MergeMessage(node, packet.MessageId) : null);
-        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message) : message); // its own copy
+        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message); // its own copy
     }
 
     /// <summary>
@@ -208,7 +208,9 @@ public sealed partial class Simulation
     /// lookup). A message that cannot be copied faithfully is refused here with a
     /// <see cref="MessageEncodingException"/> naming its type and member.
     /// </summary>
-    private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message) : message;
+    private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message;
+
+    private CopyPlan? _lastCopyPlan;
 
     /// <summary>A link session reports what it did with a packet or message.</summary>
     internal void RecordLinkVerdict(LinkPair pair, LinkVerdict verdict, long messageId, in LinkPacket packet)
