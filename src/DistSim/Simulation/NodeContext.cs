@@ -18,15 +18,18 @@ namespace DistSim;
 /// fault outside the model — reaches the node unchanged and also fails the run after the current event, so a node
 /// that catches it cannot make the refusal silent. The filter costs nothing unless something is thrown.
 /// </remarks>
-internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord record, int incarnation) : INodeContext
+internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeContext
 {
     public NodeId Id => new(NodeIndex);
 
-    public int NodeIndex { get; } = id.Value;
+    public int NodeIndex => record.Index;
+
+    /// <summary>The simulation (through the record: a context is 24 bytes, one per incarnation of every node).</summary>
+    private Simulation Sim => record.Simulation;
 
     public string Name => record.Name;
 
-    public IReadOnlyList<NodeId> Nodes => simulation.Nodes;
+    public IReadOnlyList<NodeId> Nodes => Sim.Nodes;
 
     public SimTime LocalNow
     {
@@ -34,10 +37,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
         {
             try
             {
-                simulation.CheckNodeAction(this, "LocalNow");
-                return simulation.LocalNowFor(record);
+                Sim.CheckNodeAction(this, "LocalNow");
+                return Sim.LocalNowFor(record);
             }
-            catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -50,10 +53,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
         {
             try
             {
-                simulation.CheckNodeAction(this, "Random");
+                Sim.CheckNodeAction(this, "Random");
                 return record.Random;
             }
-            catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -68,10 +71,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
         {
             try
             {
-                simulation.CheckNodeAction(this, "Storage");
+                Sim.CheckNodeAction(this, "Storage");
                 return record.Storage;
             }
-            catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -81,16 +84,16 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     public int Incarnation { get; } = incarnation;
 
     /// <summary>The refusal filter, for a wrapper of this context (a Byzantine behaviour's exceptions are this node's).</summary>
-    internal bool Refused(Exception ex) => simulation.Refused(NodeIndex, ex);
+    internal bool Refused(Exception ex) => Sim.Refused(NodeIndex, ex);
 
     public long Send(NodeId to, object message)
     {
         try
         {
-            simulation.CheckNodeAction(this, "Send");
-            return simulation.SendFrom(NodeIndex, to, message);
+            Sim.CheckNodeAction(this, "Send");
+            return Sim.SendFrom(NodeIndex, to, message);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -101,10 +104,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "Send");
-            simulation.SendForged(NodeIndex, claimed, to, message);
+            Sim.CheckNodeAction(this, "Send");
+            Sim.SendForged(NodeIndex, claimed, to, message);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -114,11 +117,11 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "Sign");
+            Sim.CheckNodeAction(this, "Sign");
             ArgumentNullException.ThrowIfNull(message);
-            return simulation.Signatures.Sign(Id, message);
+            return Sim.Signatures.Sign(Id, message);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -128,10 +131,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "Verify");
-            return simulation.Signatures.Verify(message, signature);
+            Sim.CheckNodeAction(this, "Verify");
+            return Sim.Signatures.Verify(message, signature);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -141,10 +144,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "RecordFault");
-            simulation.RecordNodeFault(NodeIndex, kind, description);
+            Sim.CheckNodeAction(this, "RecordFault");
+            Sim.RecordNodeFault(NodeIndex, kind, description);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -154,10 +157,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "SetTimer");
-            return simulation.SetTimerFor(NodeIndex, record.DriftPpb == 0 ? delay : TimeSpan.FromTicks(simulation.TrueTicks(record, delay.Ticks)), state);
+            Sim.CheckNodeAction(this, "SetTimer");
+            return Sim.SetTimerFor(NodeIndex, record.DriftPpb == 0 ? delay : TimeSpan.FromTicks(Sim.TrueTicks(record, delay.Ticks)), state);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }
@@ -167,10 +170,10 @@ internal sealed class NodeContext(Simulation simulation, NodeId id, NodeRecord r
     {
         try
         {
-            simulation.CheckNodeAction(this, "CancelTimer");
-            return simulation.CancelTimerOf(NodeIndex, timer);
+            Sim.CheckNodeAction(this, "CancelTimer");
+            return Sim.CancelTimerOf(NodeIndex, timer);
         }
-        catch (Exception ex) when (simulation.Refused(NodeIndex, ex))
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
         }

@@ -18,6 +18,12 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
 
     public string Name { get; } = name;
 
+    /// <summary>The simulation the node belongs to.</summary>
+    public Simulation Simulation { get; } = simulation;
+
+    /// <summary>The node's index (its <see cref="Nodes.NodeId"/>).</summary>
+    public int Index { get; } = index;
+
     public Func<Node> Factory { get; } = factory;
 
     /// <summary>The node's own stream (<c>node:&lt;name&gt;</c>); it continues across restarts (the node does not get its past draws again).</summary>
@@ -26,10 +32,10 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public FailureModel Model { get; } = model;
 
     /// <summary>Draws for the node's faults (omissions, torn writes): <c>faults:&lt;name&gt;</c>, apart from the node's own stream.</summary>
-    public RandomStream Faults => X.Faults ??= StreamSeed.Create(simulation.Seed, "faults:" + Name);
+    public RandomStream Faults => X.Faults ??= StreamSeed.Create(Simulation.Seed, "faults:" + Name);
 
     /// <summary>The node's durable storage: it outlives the node's objects.</summary>
-    public DurableStorage Storage => X.Storage ??= new DurableStorage(simulation, index);
+    public DurableStorage Storage => X.Storage ??= new DurableStorage(Simulation, Index);
 
     /// <summary>The storage if the node ever used it (a crash has nothing to lose otherwise).</summary>
     public DurableStorage? StorageIfUsed => _extras?.Storage;
@@ -37,7 +43,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     /// <summary>The context of the current (or last) incarnation: a new one per incarnation, so an old one can be told apart.</summary>
     public NodeContext Context { get; set; } = null!;
 
-    public Microsoft.Extensions.Logging.ILogger Logger => X.Logger ??= simulation.CreateNodeLogger(index, Name);
+    public Microsoft.Extensions.Logging.ILogger Logger => X.Logger ??= Simulation.CreateNodeLogger(Index, Name);
 
     /// <summary>
     /// The number of the start the node waits for: +1 at every restart. A start event carries the number it
@@ -113,8 +119,8 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
 
     private RandomStream NewRandom()
     {
-        RandomStream stream = StreamSeed.Create(simulation.Seed, "node:" + Name);
-        stream.GuardFor(simulation, index);
+        RandomStream stream = StreamSeed.Create(Simulation.Seed, "node:" + Name);
+        stream.GuardFor(Simulation, Index);
         return stream;
     }
 
@@ -135,4 +141,24 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         public long CrashGeneration;
         public long PauseGeneration;
     }
+}
+
+/// <summary>The ids of a simulation's nodes, 0 … count − 1, as a read-only list computed from the node table (no list of ids is kept).</summary>
+internal sealed class NodeIdList(List<NodeRecord> nodes) : IReadOnlyList<Nodes.NodeId>
+{
+    public int Count => nodes.Count;
+
+    public Nodes.NodeId this[int index] => (uint)index < (uint)nodes.Count
+        ? new Nodes.NodeId(index)
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"must be in [0, {nodes.Count})");
+
+    public IEnumerator<Nodes.NodeId> GetEnumerator()
+    {
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            yield return new Nodes.NodeId(i);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

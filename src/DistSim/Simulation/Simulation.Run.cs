@@ -280,7 +280,7 @@ public sealed partial class Simulation
         NodeRecord node = _nodes[nodeIndex];
         long index = _trace.Count - 1; // the node-started event, recorded just before
         node.Incarnation++;
-        node.Context = new NodeContext(this, new NodeId(nodeIndex), node, node.Incarnation); // a context per incarnation
+        node.Context = new NodeContext(node, node.Incarnation); // a context per incarnation
         if (node.Incarnation > 1)
         {
             ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one (a first start has none: no scan)

@@ -24,8 +24,7 @@ public sealed partial class Simulation
 {
     private readonly EventQueue _queue;
     private readonly List<NodeRecord> _nodes = [];
-    private readonly List<NodeId> _nodeIds = [];
-    private readonly System.Collections.ObjectModel.ReadOnlyCollection<NodeId> _nodeIdsView;
+    private readonly NodeIdList _nodeIdsView;
     private readonly Dictionary<string, int> _nodesByName = new(StringComparer.Ordinal);
     private readonly ILoggerFactory _loggerFactory;
     private readonly long _eventLimit;
@@ -52,7 +51,7 @@ public sealed partial class Simulation
         options.Validate();
         Options = options;
         _queue = new EventQueue(options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
-        _nodeIdsView = _nodeIds.AsReadOnly();
+        _nodeIdsView = new NodeIdList(_nodes);
         _eventLimit = options.EventLimit;
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
@@ -216,9 +215,8 @@ public sealed partial class Simulation
         var id = new NodeId(_nodes.Count);
         var record = new NodeRecord(this, id.Value, name, factory, failureModel);
         DrawClock(record);
-        record.Context = new NodeContext(this, id, record, 0);
+        record.Context = new NodeContext(record, 0);
         _nodes.Add(record);
-        _nodeIds.Add(id);
         _nodesByName.Add(name, id.Value);
         _queue.Schedule(_now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
         _nemesis?.AddNode(id, failureModel, name);
