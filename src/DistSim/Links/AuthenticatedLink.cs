@@ -26,10 +26,10 @@ internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
                 return null;
             }
 
-            byte[] expected;
+            Span<byte> expected = stackalloc byte[CanonicalEncoding.MacSize]; // verifying allocates nothing
             try
             {
-                expected = Mac(authenticated.Frame);
+                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, authenticated.Frame, expected);
             }
             catch (Messages.MessageEncodingException)
             {

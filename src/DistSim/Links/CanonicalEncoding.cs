@@ -37,6 +37,18 @@ public static class CanonicalEncoding
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The size of a MAC (HMAC-SHA256), in bytes.</summary>
+    internal const int MacSize = 32;
+
+    /// <summary>The MAC of <paramref name="frame"/> into <paramref name="destination"/> (<see cref="MacSize"/> bytes): a verifier allocates nothing.</summary>
+    internal static void Mac(ReadOnlySpan<byte> key, int from, int to, object frame, Span<byte> destination)
+    {
+        ArrayBufferWriter<byte> buffer = s_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        Write(buffer, from, to, frame);
+        HMACSHA256.HashData(key, buffer.WrittenSpan, destination);
+    }
+
     /// <summary>HMAC-SHA256 under <paramref name="key"/> of the canonical bytes of <paramref name="frame"/>, without building them as an array.</summary>
     internal static byte[] Mac(ReadOnlySpan<byte> key, int from, int to, object frame)
     {
