@@ -142,23 +142,3 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         public long PauseGeneration;
     }
 }
-
-/// <summary>The ids of a simulation's nodes, 0 … count − 1, as a read-only list computed from the node table (no list of ids is kept).</summary>
-internal sealed class NodeIdList(List<NodeRecord> nodes) : IReadOnlyList<Nodes.NodeId>
-{
-    public int Count => nodes.Count;
-
-    public Nodes.NodeId this[int index] => (uint)index < (uint)nodes.Count
-        ? new Nodes.NodeId(index)
-        : throw new ArgumentOutOfRangeException(nameof(index), index, $"must be in [0, {nodes.Count})");
-
-    public IEnumerator<Nodes.NodeId> GetEnumerator()
-    {
-        for (int i = 0; i < nodes.Count; i++)
-        {
-            yield return new Nodes.NodeId(i);
-        }
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}

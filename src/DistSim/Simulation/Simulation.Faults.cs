@@ -265,9 +265,9 @@ public sealed partial class Simulation
 
     private void ReleaseTimersOf(int node)
     {
-        for (int slot = 0; slot < _slotsUsed; slot++)
+        for (int slot = 0; slot < _timers.Used; slot++)
         {
-            if (_timerNumbers[slot] != 0 && _timerOwners[slot] == node)
+            if (_timers.HoldsNodeTimer(slot, node))
             {
                 CancelQueued(slot);
                 ReleaseTimer(slot);

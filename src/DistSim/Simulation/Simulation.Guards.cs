@@ -236,7 +236,7 @@ public sealed partial class Simulation
     {
         if (Volatile.Read(ref _pending) is { } pending && _failure is null)
         {
-            NodeId? node = pending.Node is { } name && _nodesByName.TryGetValue(name, out int i) ? new NodeId(i) : null;
+            NodeId? node = pending.Node is { } name && _nodes.TryFind(name, out int i) ? new NodeId(i) : null;
             _failure = new SimulationFailureException(
                 Seed, CurrentTime, node, pending.Node ?? "simulation", _trace.Count - 1, pending.Description, _trace, pending.Exception);
         }

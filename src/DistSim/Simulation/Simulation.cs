@@ -23,9 +23,7 @@ namespace DistSim;
 public sealed partial class Simulation
 {
     private readonly EventQueue _queue;
-    private readonly List<NodeRecord> _nodes = [];
-    private readonly NodeIdList _nodeIdsView;
-    private readonly Dictionary<string, int> _nodesByName = new(StringComparer.Ordinal);
+    private readonly NodeTable _nodes = new();
     private readonly ILoggerFactory _loggerFactory;
     private readonly long _eventLimit;
     private readonly long _timeLimitTicks;
@@ -51,7 +49,6 @@ public sealed partial class Simulation
         options.Validate();
         Options = options;
         _queue = new EventQueue(options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
-        _nodeIdsView = new NodeIdList(_nodes);
         _eventLimit = options.EventLimit;
         _timeLimitTicks = options.TimeLimit.Ticks;
         _queueLimit = options.QueueLimit;
@@ -174,7 +171,7 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(Nodes));
-            return _nodeIdsView;
+            return _nodes.Ids;
         }
     }
 
@@ -204,7 +201,7 @@ public sealed partial class Simulation
             throw new ArgumentException($"name must be a non-empty node name, got \"{name}\"", nameof(name));
         }
 
-        if (_nodesByName.ContainsKey(name))
+        if (_nodes.Contains(name))
         {
             throw new ArgumentException($"name \"{name}\" is already used by another node", nameof(name));
         }
@@ -217,7 +214,6 @@ public sealed partial class Simulation
         DrawClock(record);
         record.Context = new NodeContext(record, 0);
         _nodes.Add(record);
-        _nodesByName.Add(name, id.Value);
         _queue.Schedule(_now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
         _nemesis?.AddNode(id, failureModel, name);
         return id;
@@ -246,7 +242,7 @@ public sealed partial class Simulation
     {
         CheckThread(nameof(FindNode));
         ArgumentNullException.ThrowIfNull(name);
-        return _nodesByName.TryGetValue(name, out int i)
+        return _nodes.TryFind(name, out int i)
             ? new NodeId(i)
             : throw new ArgumentException($"name \"{name}\" is not a node of this simulation", nameof(name));
     }

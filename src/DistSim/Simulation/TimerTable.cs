@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+
+namespace DistSim;
+
+/// <summary>
+/// The pending timers, of nodes and of link sessions, as parallel arrays indexed by slot: the number of the timer in
+/// the slot (0 when free), its owner (a node, or −1 − the pair index for a link session's timer) and the queue slot of
+/// its event. Setting, firing and cancelling allocate nothing once the arrays have grown; freed slots are reused last
+/// in, first out. Node timers are numbered 1, 2, … (the trace shows those numbers); link timers −1, −2, …, so the two
+/// never collide and a link's timers never shift a node's numbers.
+/// </summary>
+internal sealed class TimerTable
+{
+    private long[] _numbers = new long[64];
+    private int[] _owners = new int[64];
+    private int[] _events = new int[64];
+    private int[] _free = new int[64];
+    private int _freeCount;
+    private long _lastNodeNumber;
+    private long _lastLinkNumber;
+
+    /// <summary>Slots ever used: every pending timer is in [0, <see cref="Used"/>).</summary>
+    public int Used { get; private set; }
+
+    /// <summary>Takes a slot for a new node timer of <paramref name="node"/>; returns the slot and the timer's number.</summary>
+    public (int Slot, long Number) TakeForNode(int node) => Take(++_lastNodeNumber, node);
+
+    /// <summary>Takes a slot for a new timer of the link session of pair <paramref name="pairIndex"/>.</summary>
+    public (int Slot, long Number) TakeForLink(int pairIndex) => Take(--_lastLinkNumber, -1 - pairIndex);
+
+    /// <summary>Whether timer <paramref name="number"/> is pending in <paramref name="slot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsPending(int slot, long number) => (uint)slot < (uint)Used && _numbers[slot] == number;
+
+    /// <summary>Whether timer <paramref name="number"/> is pending in <paramref name="slot"/> and belongs to <paramref name="owner"/>.</summary>
+    public bool IsPendingFor(int slot, long number, int owner) => number != 0 && IsPending(slot, number) && _owners[slot] == owner;
+
+    /// <summary>Whether the slot holds a pending timer of node <paramref name="node"/>.</summary>
+    public bool HoldsNodeTimer(int slot, int node) => _numbers[slot] != 0 && _owners[slot] == node;
+
+    /// <summary>The number of the timer in <paramref name="slot"/> (0 when free).</summary>
+    public long NumberAt(int slot) => _numbers[slot];
+
+    /// <summary>The queue slot of the timer's event (<see cref="EventQueue.Schedule"/>'s handle).</summary>
+    public ref int EventOf(int slot) => ref _events[slot];
+
+    /// <summary>Frees a slot.</summary>
+    public void Release(int slot)
+    {
+        _numbers[slot] = 0;
+        if (_freeCount == _free.Length)
+        {
+            Array.Resize(ref _free, _free.Length * 2);
+        }
+
+        _free[_freeCount++] = slot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private (int Slot, long Number) Take(long number, int owner)
+    {
+        int slot;
+        if (_freeCount > 0)
+        {
+            slot = _free[--_freeCount];
+        }
+        else
+        {
+            if (Used == _numbers.Length)
+            {
+                Array.Resize(ref _numbers, _numbers.Length * 2);
+                Array.Resize(ref _owners, _owners.Length * 2);
+                Array.Resize(ref _events, _events.Length * 2);
+            }
+
+            slot = Used++;
+        }
+
+        _numbers[slot] = number;
+        _owners[slot] = owner;
+        return (slot, number);
+    }
+}
