@@ -80,11 +80,11 @@ internal sealed class LinkPair : ILinkHost
     private string ToName => _simulation.NodeName(To);
 
     public void Transmit(bool reverse, long messageId, object frame, TransmitKind kind) =>
-        _simulation.TransmitPacket(Index, reverse, messageId, frame, kind);
+        _simulation.Pipeline.Transmit(Index, reverse, messageId, frame, kind);
 
-    public void Deliver(in LinkPacket packet, object message) => _simulation.DeliverToNode(packet, message);
+    public void Deliver(in LinkPacket packet, object message) => _simulation.Pipeline.Deliver(packet, message);
 
-    public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.RecordLinkVerdict(this, verdict, messageId, packet);
+    public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.Pipeline.RecordLinkVerdict(this, verdict, messageId, packet);
 
     public TimerId SetTimer(TimeSpan delay, long token) => _simulation.SetLinkTimer(Index, delay, token);
 

@@ -91,7 +91,7 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeCon
         try
         {
             Sim.CheckNodeAction(this, "Send");
-            return Sim.SendFrom(NodeIndex, to, message);
+            return Sim.Pipeline.Send(NodeIndex, to, message);
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
@@ -105,7 +105,7 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeCon
         try
         {
             Sim.CheckNodeAction(this, "Send");
-            Sim.SendForged(NodeIndex, claimed, to, message);
+            Sim.Pipeline.SendForged(NodeIndex, claimed, to, message);
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {

@@ -80,7 +80,7 @@ public sealed partial class Simulation
         {
             if (e.Kind == EventKind.Packet)
             {
-                _messages.Dropped++; // it sat in the buffer of a machine that went down
+                _pipeline.Messages.Dropped++; // it sat in the buffer of a machine that went down
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }
             else if (e.Kind is EventKind.NodeAction or EventKind.LinkTimer)

@@ -205,7 +205,7 @@ public sealed partial class Simulation
                 InvokeTimer(e.Node, e.Id, e.Slot, e.Payload);
                 break;
             case EventKind.Packet:
-                ArrivePacket(e);
+                _pipeline.Arrive(e);
                 break;
             case EventKind.LinkTimer:
                 ReleaseTimer(e.Peer);
@@ -251,7 +251,7 @@ public sealed partial class Simulation
         }
     }
 
-    private void InvokeMessage(int nodeIndex, int from, long message, long packet, object payload)
+    internal void InvokeMessage(int nodeIndex, int from, long message, long packet, object payload)
     {
         long index = _trace.Count - 1; // the deliver event, recorded just before
         NodeRecord node = _nodes[nodeIndex];
@@ -370,7 +370,7 @@ public sealed partial class Simulation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RecordEvent(
+    internal void RecordEvent(
         TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark = PacketMark.None, long[]? clock = null) =>
         _trace.Record(CurrentTime, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
 
@@ -383,7 +383,7 @@ public sealed partial class Simulation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Schedule(long time, in ScheduledEvent e)
+    internal int Schedule(long time, in ScheduledEvent e)
     {
         int slot = _queue.Schedule(time, e);
         if (_queue.Count > _queueLimit)

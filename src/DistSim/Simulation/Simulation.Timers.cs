@@ -96,6 +96,14 @@ public sealed partial class Simulation
         }
     }
 
+    /// <summary><paramref name="now"/> + <paramref name="ticks"/>, or the end of time if that overflows: such an event simply never happens within the time limit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long SaturatingAdd(long now, long ticks)
+    {
+        long at = now + ticks;
+        return at < now ? long.MaxValue : at;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsTimerPending(int slot, long number) => _timers.IsPending(slot, number);
 

@@ -17,14 +17,14 @@ public sealed partial class Simulation
         return (long[])clock.Clone();
     }
 
-    private long[] StampMessage(int node, long message)
+    internal long[] StampMessage(int node, long message)
     {
         long[] stamp = TickClock(node);
         _messageClocks[message] = stamp;
         return stamp;
     }
 
-    private long[] MergeMessage(int node, long message)
+    internal long[] MergeMessage(int node, long message)
     {
         long[] clock = ClockOf(node);
         if (_messageClocks.TryGetValue(message, out long[]? stamp))

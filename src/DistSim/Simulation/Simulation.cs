@@ -29,8 +29,6 @@ public sealed partial class Simulation
     private readonly long _timeLimitTicks;
     private readonly int _queueLimit;
     private long _now;
-    private long _messageIds;
-    private long _packetIds;
     private bool _queueLimitHit;
     private SimulationFailureException? _failure;
     private readonly Adversary? _adversary;
@@ -38,7 +36,7 @@ public sealed partial class Simulation
     private readonly FaultNemesis? _nemesis;
     private readonly Timing.TimingModel _timing;
     private readonly long _gst;
-    private readonly bool _isolate;
+    private readonly MessagePipeline _pipeline;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
     /// <param name="options">The run's configuration, including the required seed.</param>
@@ -58,9 +56,9 @@ public sealed partial class Simulation
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
-        _isolate = options.IsolateMessages;
         _vectorClocks = options.VectorClocks;
         _gst = _timing.DrawGst(options.Seed);
+        _pipeline = new MessagePipeline(this, _nodes, _network, _adversary, _timing, _gst, options);
         if (options.Partitions is not null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
@@ -126,6 +124,12 @@ public sealed partial class Simulation
     /// <summary>True time, for the simulation's own use (no thread check: it runs on the simulation's thread).</summary>
     private SimTime CurrentTime => new(_now, trusted: true);
 
+    /// <summary>True time in ticks, for the kernel's parts (no thread check).</summary>
+    internal long NowTicks => _now;
+
+    /// <summary>The message pipeline: every send, packet and delivery goes through it.</summary>
+    internal MessagePipeline Pipeline => _pipeline;
+
     /// <summary>True time for the kernel's helpers (loggers), without the thread check of <see cref="Now"/>.</summary>
     internal SimTime TrueTime => CurrentTime;
 
@@ -135,11 +139,9 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(Messages));
-            return _messages;
+            return _pipeline.Messages;
         }
     }
-
-    private readonly MessageCounters _messages = new();
 
     /// <summary>What the in-transit adversary tried and what got through (all zero without an adversary).</summary>
     public AttackCounters Attacks
@@ -147,11 +149,9 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(Attacks));
-            return _attacks;
+            return _pipeline.Attacks;
         }
     }
-
-    private readonly AttackCounters _attacks = new();
 
     /// <summary>The network: per-pair link configuration.</summary>
     public SimNetwork Network

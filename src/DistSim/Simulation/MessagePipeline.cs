@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DistSim.Links;
 using DistSim.Messages;
 using DistSim.Network;
@@ -9,13 +8,49 @@ using DistSim.Tracing;
 namespace DistSim;
 
 /// <summary>
-/// The message pipeline of DESIGN.md: send → link → failure model (sender side) → network → timing →
-/// queue → (failure model, receiver side) → link → deliver. Each stage returns a decision; this class
-/// owns the branching.
+/// The message pipeline of DESIGN.md, one stage after another in the order a message travels: <see cref="Send"/>
+/// (snapshot, trace, the pair's link) → <see cref="Transmit"/> (the sender's failure model, the adversary, the pair's
+/// channel: loss, duplication, delay) → <see cref="SchedulePacket"/> (partition, capacity, the timing model, the event
+/// queue) → <see cref="Arrive"/> (partition, the receiver's failure model, the link) → <see cref="Deliver"/> (trace,
+/// the node's handler). Each stage decides one thing; the state it decides from is the pair table
+/// (<see cref="SimNetwork"/>), the node table and the counters here. The simulation owns the clock, the queue and the
+/// trace; this type owns the message and packet numbering and what happens to each packet.
 /// </summary>
-public sealed partial class Simulation
+internal sealed class MessagePipeline
 {
-    internal long SendFrom(int from, NodeId to, object message)
+    private readonly Simulation _simulation;
+    private readonly NodeTable _nodes;
+    private readonly SimNetwork _network;
+    private readonly Adversary? _adversary;
+    private readonly Timing.TimingModel _timing;
+    private readonly long _gst;
+    private readonly bool _isolate;
+    private readonly bool _vectorClocks;
+    private long _messageIds;
+    private long _packetIds;
+    private CopyPlan? _lastCopyPlan;
+
+    public MessagePipeline(Simulation simulation, NodeTable nodes, SimNetwork network, Adversary? adversary, Timing.TimingModel timing, long gst, SimulationOptions options)
+    {
+        _simulation = simulation;
+        _nodes = nodes;
+        _network = network;
+        _adversary = adversary;
+        _timing = timing;
+        _gst = gst;
+        _isolate = options.IsolateMessages;
+        _vectorClocks = options.VectorClocks;
+    }
+
+    /// <summary>Message counts so far.</summary>
+    public MessageCounters Messages { get; } = new();
+
+    /// <summary>What the in-transit adversary tried and what got through.</summary>
+    public AttackCounters Attacks { get; } = new();
+
+    private long Now => _simulation.NowTicks;
+
+    internal long Send(int from, NodeId to, object message)
     {
         if (to.Value >= _nodes.Count)
         {
@@ -26,8 +61,8 @@ public sealed partial class Simulation
         message = Snapshot(message); // what the receivers will see is what was sent now (and it refuses what cannot be sent)
 
         long id = ++_messageIds;
-        _messages.Sent++;
-        RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? StampMessage(from, id) : null);
+        Messages.Sent++;
+        _simulation.RecordEvent(TraceEventKind.Send, from, to.Value, id, 0, 0, DropCause.None, message, clock: _vectorClocks ? _simulation.StampMessage(from, id) : null);
 
         // Failure model, sender side: a correct node sends what it sends (crash, omission and Byzantine
         // behaviour act here). Then the link protocol of the pair takes the message: the fair-loss link is no
@@ -41,7 +76,7 @@ public sealed partial class Simulation
                 _network.Rich(pair).SentHigh += 1L << 32;
             }
 
-            TransmitPacket(pair, reverse: false, id, message, TransmitKind.First);
+            Transmit(pair, reverse: false, id, message, TransmitKind.First);
         }
         else
         {
@@ -55,28 +90,28 @@ public sealed partial class Simulation
     /// A link session puts one packet on the wire: the adversary (if any) may tamper with it or inject
     /// packets beside it, then the fair-loss channel of its direction decides its fate.
     /// </summary>
-    internal void TransmitPacket(int session, bool reverse, long messageId, object frame, TransmitKind kind)
+    internal void Transmit(int session, bool reverse, long messageId, object frame, TransmitKind kind)
     {
         ref PairState state = ref _network.Pairs[session];
         int from = reverse ? state.To : state.From;
         int to = reverse ? state.From : state.To;
         long packet = ++_packetIds;
-        _messages.Packets++;
+        Messages.Packets++;
         if (kind == TransmitKind.Retransmit)
         {
-            RecordEvent(TraceEventKind.Retransmit, from, to, messageId, packet, 0, DropCause.None, frame);
+            _simulation.RecordEvent(TraceEventKind.Retransmit, from, to, messageId, packet, 0, DropCause.None, frame);
         }
         else if (kind == TransmitKind.Ack)
         {
-            RecordEvent(TraceEventKind.AckSent, from, to, messageId, packet, 0, DropCause.None, frame);
+            _simulation.RecordEvent(TraceEventKind.AckSent, from, to, messageId, packet, 0, DropCause.None, frame);
         }
 
         // Failure model, sender side: a crashed node sends nothing; an omitting one loses packets.
         NodeRecord sender = _nodes[from];
         if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && new Chance(sender.Model.SendOmissionProbability).Happens(sender.Faults)))
         {
-            _messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
+            Messages.Dropped++;
+            _simulation.RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
             return;
         }
 
@@ -90,8 +125,8 @@ public sealed partial class Simulation
             {
                 wire = tampered;
                 mark = PacketMark.Tampered;
-                _attacks.TamperAttempts++;
-                RecordEvent(TraceEventKind.Tampered, from, to, messageId, packet, 0, DropCause.None, wire, mark);
+                Attacks.TamperAttempts++;
+                _simulation.RecordEvent(TraceEventKind.Tampered, from, to, messageId, packet, 0, DropCause.None, wire, mark);
             }
         }
 
@@ -100,8 +135,8 @@ public sealed partial class Simulation
         switch (channel.Decide(ref _network.Pairs[path].Channel))
         {
             case PacketFate.Lost:
-                _messages.Dropped++;
-                RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
+                Messages.Dropped++;
+                _simulation.RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
                 SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
@@ -109,9 +144,9 @@ public sealed partial class Simulation
             case PacketFate.Twice:
                 SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
                 long copy = ++_packetIds;
-                _messages.Packets++;
-                _messages.Duplicated++;
-                RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
+                Messages.Packets++;
+                Messages.Duplicated++;
+                _simulation.RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
                 SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, copy, wire, mark);
                 break;
         }
@@ -134,18 +169,18 @@ public sealed partial class Simulation
             object forged = adversary.Forge(frame);
             long message = ++_messageIds; // a message no node sent
             long packet = ++_packetIds;
-            _messages.Packets++;
-            _attacks.ForgeAttempts++;
-            RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
+            Messages.Packets++;
+            Attacks.ForgeAttempts++;
+            _simulation.RecordEvent(TraceEventKind.Forged, claimed, to, message, packet, 0, DropCause.None, forged, PacketMark.Forged);
             SchedulePacket(forgedPair, _network.ChannelOf(forgedPair).Options.Delay.SampleTicks(adversary.Stream), forgedPair, message, packet, forged, PacketMark.Forged);
         }
 
         if (replay && adversary.PickRemembered() is { } old)
         {
             long packet = ++_packetIds;
-            _messages.Packets++;
-            _attacks.ReplayAttempts++;
-            RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
+            Messages.Packets++;
+            Attacks.ReplayAttempts++;
+            _simulation.RecordEvent(TraceEventKind.Replayed, old.From, old.To, old.MessageId, packet, 0, DropCause.None, old.Frame, PacketMark.Replayed);
             SchedulePacket(old.PairIndex, _network.ChannelOf(old.PairIndex).Options.Delay.SampleTicks(adversary.Stream), old.PairIndex, old.MessageId, packet, old.Frame, PacketMark.Replayed);
         }
     }
@@ -157,8 +192,8 @@ public sealed partial class Simulation
     /// </summary>
     internal void SendForged(int forger, NodeId claimed, NodeId to, object message)
     {
-        RequireNode(claimed, nameof(claimed));
-        RequireNode(to, nameof(to));
+        _simulation.RequireNode(claimed, nameof(claimed));
+        _simulation.RequireNode(to, nameof(to));
         ArgumentNullException.ThrowIfNull(message);
         message = Snapshot(message);
 
@@ -175,8 +210,8 @@ public sealed partial class Simulation
         };
         long id = ++_messageIds;
         long packet = ++_packetIds;
-        _messages.Packets++;
-        RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
+        Messages.Packets++;
+        _simulation.RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
         SchedulePacket(index, pair.Channel.SampleDelayTicks(ref _network.Pairs[index].Channel), index, id, packet, frame, PacketMark.Forged);
     }
 
@@ -188,18 +223,18 @@ public sealed partial class Simulation
     }
 
     /// <summary>A link session hands a message to its receiving node.</summary>
-    internal void DeliverToNode(in LinkPacket packet, object message)
+    internal void Deliver(in LinkPacket packet, object message)
     {
         int node = packet.To.Value;
-        _messages.Delivered++;
+        Messages.Delivered++;
         if (_adversary is not null)
         {
-            _attacks.OnDeliver(packet.MessageId, packet.Mark);
+            Attacks.OnDeliver(packet.MessageId, packet.Mark);
         }
 
-        RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
-            _vectorClocks ? MergeMessage(node, packet.MessageId) : null);
-        InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message); // its own copy
+        _simulation.RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
+            _vectorClocks ? _simulation.MergeMessage(node, packet.MessageId) : null);
+        _simulation.InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message); // its own copy
     }
 
     /// <summary>
@@ -210,18 +245,16 @@ public sealed partial class Simulation
     /// </summary>
     private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message;
 
-    private CopyPlan? _lastCopyPlan;
-
     /// <summary>A link session reports what it did with a packet or message.</summary>
     internal void RecordLinkVerdict(LinkPair pair, LinkVerdict verdict, long messageId, in LinkPacket packet)
     {
         switch (verdict)
         {
             case LinkVerdict.Acknowledged:
-                RecordEvent(TraceEventKind.Acknowledged, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                _simulation.RecordEvent(TraceEventKind.Acknowledged, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
                 break;
             case LinkVerdict.Abandoned:
-                RecordEvent(TraceEventKind.Abandoned, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                _simulation.RecordEvent(TraceEventKind.Abandoned, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
                 break;
             case LinkVerdict.DuplicateSuppressed or LinkVerdict.Rejected or LinkVerdict.Stale or LinkVerdict.Handshake:
                 TraceEventKind kind = verdict switch
@@ -231,11 +264,11 @@ public sealed partial class Simulation
                     LinkVerdict.Stale => TraceEventKind.Stale,
                     _ => TraceEventKind.Handshake,
                 };
-                RecordEvent(kind, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0, DropCause.None, packet.Frame, packet.Mark);
+                _simulation.RecordEvent(kind, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0, DropCause.None, packet.Frame, packet.Mark);
                 break;
             case LinkVerdict.OutOfWindow:
-                _messages.Dropped++;
-                RecordEvent(TraceEventKind.Drop, packet.From.Value, packet.To.Value, messageId, packet.PacketId, 0,
+                Messages.Dropped++;
+                _simulation.RecordEvent(TraceEventKind.Drop, packet.From.Value, packet.To.Value, messageId, packet.PacketId, 0,
                     DropCause.OutOfWindow, packet.Frame, packet.Mark);
                 break;
         }
@@ -252,8 +285,8 @@ public sealed partial class Simulation
         int from = state.From, to = state.To;
         if (_network.IsCutNow(from, to))
         {
-            _messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Partition, frame, mark);
+            Messages.Dropped++;
+            _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Partition, frame, mark);
             return;
         }
 
@@ -263,8 +296,8 @@ public sealed partial class Simulation
             LinkPair rich = _network.Rich(path);
             if (rich.InFlight >= capacity)
             {
-                _messages.Dropped++;
-                RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
+                Messages.Dropped++;
+                _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
                 return;
             }
 
@@ -274,19 +307,19 @@ public sealed partial class Simulation
 
         if (!ReferenceEquals(_timing, global::DistSim.Timing.TimingModels.Unbounded))
         {
-            delayTicks = _timing.Delay(_now, delayTicks, frame, ref state.Channel, _gst); // the timing model composes with the link
+            delayTicks = _timing.Delay(Now, delayTicks, frame, ref state.Channel, _gst); // the timing model composes with the link
         }
 
-        _messages.InFlight++;
-        Schedule(
-            SaturatingAdd(_now, delayTicks),
+        Messages.InFlight++;
+        _simulation.Schedule(
+            Simulation.SaturatingAdd(Now, delayTicks),
             new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, _network.PartitionEpoch, counted));
     }
 
     /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
-    private void ArrivePacket(in ScheduledEvent e)
+    internal void Arrive(in ScheduledEvent e)
     {
-        _messages.InFlight--;
+        Messages.InFlight--;
         if (e.Counted)
         {
             _network.Rich(_network.PairIndex(e.Peer, e.Node)).InFlight--;
@@ -294,8 +327,8 @@ public sealed partial class Simulation
 
         if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {
-            _messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.Partition, e.Payload, e.Mark);
+            Messages.Dropped++;
+            _simulation.RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.Partition, e.Payload, e.Mark);
             return;
         }
 
@@ -307,8 +340,8 @@ public sealed partial class Simulation
             : DropCause.None;
         if (cause != DropCause.None)
         {
-            _messages.Dropped++;
-            RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, cause, e.Payload, e.Mark);
+            Messages.Dropped++;
+            _simulation.RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, cause, e.Payload, e.Mark);
             return;
         }
 
@@ -320,18 +353,11 @@ public sealed partial class Simulation
                 _network.Rich(e.Slot).DeliveredHigh += 1L << 32;
             }
 
-            DeliverToNode(packet, packet.Frame); // the fair-loss link delivers whatever arrives
+            Deliver(packet, packet.Frame); // the fair-loss link delivers whatever arrives
         }
         else
         {
             _network.Rich(e.Slot).Session.OnPacket(packet);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long SaturatingAdd(long now, long ticks)
-    {
-        long at = now + ticks;
-        return at < now ? long.MaxValue : at; // such an event simply never happens within the time limit
     }
 }
