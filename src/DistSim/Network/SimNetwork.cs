@@ -281,9 +281,9 @@ public sealed class SimNetwork
         ulong seed = StreamSeed.Derive(_simulation.Seed, "link:", _simulation.NodeNameOf(from), "->", _simulation.NodeNameOf(to));
         int index = _pairs.Add(from, to, seed);
         bool overridden = (_fairLoss.Count > 0 && _fairLoss.ContainsKey(Key(from, to))) || (_links.Count > 0 && _links.ContainsKey(Key(from, to)));
-        if (overridden || !_defaultIsFairLoss)
+        if (overridden)
         {
-            Rich(index); // the common pair (default channel, fair-loss link) stays inline
+            Rich(index); // the common pair (default channel, default link) stays inline until it needs a session
         }
 
         return index;
