@@ -3,17 +3,15 @@ using System.Runtime.CompilerServices;
 namespace DistSim;
 
 /// <summary>
-/// The pending timers, of nodes and of link sessions, as parallel arrays indexed by slot: the number of the timer in
-/// the slot (0 when free), its owner (a node, or −1 − the pair index for a link session's timer) and the queue slot of
-/// its event. Setting, firing and cancelling allocate nothing once the arrays have grown; freed slots are reused last
+/// The pending timers, of nodes and of link sessions, in one array of 16-byte slots: the number of the timer in the slot
+/// (0 when free), its owner (a node, or −1 − the pair index for a link session's timer) and the queue slot of its event
+/// — one cache line holds all a timer event needs (with a million timers, three parallel arrays cost three misses). Setting, firing and cancelling allocate nothing once the arrays have grown; freed slots are reused last
 /// in, first out. Node timers are numbered 1, 2, … (the trace shows those numbers); link timers −1, −2, …, so the two
 /// never collide and a link's timers never shift a node's numbers.
 /// </summary>
 internal sealed class TimerTable
 {
-    private long[] _numbers = new long[64];
-    private int[] _owners = new int[64];
-    private int[] _events = new int[64];
+    private Slot[] _slots = new Slot[64];
     private int[] _free = new int[64];
     private int _freeCount;
     private long _lastNodeNumber;
@@ -30,24 +28,24 @@ internal sealed class TimerTable
 
     /// <summary>Whether timer <paramref name="number"/> is pending in <paramref name="slot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool IsPending(int slot, long number) => (uint)slot < (uint)Used && _numbers[slot] == number;
+    public bool IsPending(int slot, long number) => (uint)slot < (uint)Used && _slots[slot].Number == number;
 
     /// <summary>Whether timer <paramref name="number"/> is pending in <paramref name="slot"/> and belongs to <paramref name="owner"/>.</summary>
-    public bool IsPendingFor(int slot, long number, int owner) => number != 0 && IsPending(slot, number) && _owners[slot] == owner;
+    public bool IsPendingFor(int slot, long number, int owner) => number != 0 && IsPending(slot, number) && _slots[slot].Owner == owner;
 
     /// <summary>Whether the slot holds a pending timer of node <paramref name="node"/>.</summary>
-    public bool HoldsNodeTimer(int slot, int node) => _numbers[slot] != 0 && _owners[slot] == node;
+    public bool HoldsNodeTimer(int slot, int node) => _slots[slot].Number != 0 && _slots[slot].Owner == node;
 
     /// <summary>The number of the timer in <paramref name="slot"/> (0 when free).</summary>
-    public long NumberAt(int slot) => _numbers[slot];
+    public long NumberAt(int slot) => _slots[slot].Number;
 
     /// <summary>The queue slot of the timer's event (<see cref="EventQueue.Schedule"/>'s handle).</summary>
-    public ref int EventOf(int slot) => ref _events[slot];
+    public ref int EventOf(int slot) => ref _slots[slot].Event;
 
     /// <summary>Frees a slot.</summary>
     public void Release(int slot)
     {
-        _numbers[slot] = 0;
+        _slots[slot].Number = 0;
         if (_freeCount == _free.Length)
         {
             Array.Resize(ref _free, _free.Length * 2);
@@ -66,18 +64,24 @@ internal sealed class TimerTable
         }
         else
         {
-            if (Used == _numbers.Length)
+            if (Used == _slots.Length)
             {
-                Array.Resize(ref _numbers, _numbers.Length * 2);
-                Array.Resize(ref _owners, _owners.Length * 2);
-                Array.Resize(ref _events, _events.Length * 2);
+                Array.Resize(ref _slots, _slots.Length * 2);
             }
 
             slot = Used++;
         }
 
-        _numbers[slot] = number;
-        _owners[slot] = owner;
+        ref Slot s = ref _slots[slot];
+        s.Number = number;
+        s.Owner = owner;
         return (slot, number);
+    }
+
+    private struct Slot
+    {
+        public long Number;
+        public int Owner;
+        public int Event;
     }
 }
