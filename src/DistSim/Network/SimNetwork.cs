@@ -49,12 +49,19 @@ public sealed class SimNetwork
         RequirePair(from, to);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _fairLoss[Key(from.Value, to.Value)] = options;
         int index = _pairs.Find(from.Value, to.Value);
         if (index >= 0)
         {
-            Rich(index).Channel = new ChannelConfig(options);
+            LinkPair rich = Rich(index); // before the override is recorded: it holds the channel in force until now
+            if (options.Capacity is not null && rich.Channel.Capacity is null)
+            {
+                rich.InFlight += _simulation.Pipeline.CountInFlight(from.Value, to.Value); // packets on the wire count too
+            }
+
+            rich.Channel = new ChannelConfig(options);
         }
+
+        _fairLoss[Key(from.Value, to.Value)] = options;
     }
 
     /// <summary>Overrides the fair-loss behaviour in both directions between two nodes.</summary>

@@ -62,6 +62,36 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
         }
     }
 
+    /// <summary>
+    /// Marks every pending packet from <paramref name="from"/> to <paramref name="to"/> not yet counted in its path's
+    /// in-flight total as counted; returns how many. O(pending events): only a capacity set on a path in use needs it.
+    /// </summary>
+    public int MarkPackets(int from, int to)
+    {
+        int marked = 0;
+        foreach ((int slot, EventKey _) in _heap.UnorderedItems)
+        {
+            ref ScheduledEvent e = ref _slab[slot];
+            if (e.Kind == EventKind.Packet && e.Peer == from && e.Node == to && !e.Counted)
+            {
+                e = e.AsCounted();
+                marked++;
+            }
+        }
+
+        for (int i = 0; i < _laneCount; i++)
+        {
+            ref LaneEntry entry = ref _lane[(_laneHead + i) & (_lane.Length - 1)];
+            if (entry.Event is { Kind: EventKind.Packet, Counted: false } e && e.Peer == from && e.Node == to)
+            {
+                entry = entry with { Event = e.AsCounted() };
+                marked++;
+            }
+        }
+
+        return marked;
+    }
+
     /// <summary>Schedules an event; returns its slot, the handle for <see cref="Cancel"/> (−1 for an event in the lane, which cannot be cancelled).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Schedule(long time, in ScheduledEvent e)

@@ -316,14 +316,26 @@ internal sealed class MessagePipeline
             new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, _network.PartitionEpoch, counted));
     }
 
-    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
-    internal void Arrive(in ScheduledEvent e)
+    /// <summary>A packet is no longer on the wire (it arrived, or was lost with the paused machine that held it): its place is given back.</summary>
+    internal void LeaveFlight(in ScheduledEvent e)
     {
         Messages.InFlight--;
         if (e.Counted)
         {
             _network.Rich(_network.PairIndex(e.Peer, e.Node)).InFlight--;
         }
+    }
+
+    /// <summary>
+    /// A channel gained a capacity while packets were on its path: they count from now on (their arrival gives their
+    /// place back), so the capacity sees every packet in flight, whenever it was set.
+    /// </summary>
+    internal int CountInFlight(int from, int to) => _simulation.MarkPacketsInFlight(from, to);
+
+    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
+    internal void Arrive(in ScheduledEvent e)
+    {
+        LeaveFlight(e);
 
         if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {

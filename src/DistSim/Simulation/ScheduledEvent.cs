@@ -45,6 +45,9 @@ internal readonly struct ScheduledEvent(
     /// <summary>The partition epoch a packet was sent in.</summary>
     public int Epoch => (_packed >> 8) & EpochMax;
 
+    /// <summary>The same event, counted in its path's in-flight total.</summary>
+    public ScheduledEvent AsCounted() => new(Kind, Node, Peer, Slot, Id, Packet, Payload, Mark, Epoch, counted: true);
+
     /// <summary>A packet counted in its path's in-flight total (its channel has a capacity): its arrival gives the place back.</summary>
     public bool Counted => _packed < 0;
 

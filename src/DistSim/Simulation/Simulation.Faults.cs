@@ -80,7 +80,8 @@ public sealed partial class Simulation
         {
             if (e.Kind == EventKind.Packet)
             {
-                _pipeline.Messages.Dropped++; // it sat in the buffer of a machine that went down
+                _pipeline.LeaveFlight(e); // it sat in the buffer of a machine that went down: no longer in flight
+                _pipeline.Messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }
             else if (e.Kind is EventKind.NodeAction or EventKind.LinkTimer)
@@ -273,5 +274,26 @@ public sealed partial class Simulation
                 ReleaseTimer(slot);
             }
         }
+    }
+
+    /// <summary>Marks the packets in flight from <paramref name="from"/> to <paramref name="to"/> (queued, or deferred by the paused receiver) as counted; returns how many.</summary>
+    internal int MarkPacketsInFlight(int from, int to)
+    {
+        int marked = _queue.MarkPackets(from, to);
+        NodeRecord receiver = _nodes[to];
+        if (receiver.DeferredCount > 0)
+        {
+            List<ScheduledEvent> deferred = receiver.Deferred;
+            for (int i = 0; i < deferred.Count; i++)
+            {
+                if (deferred[i] is { Kind: EventKind.Packet, Counted: false } e && e.Peer == from)
+                {
+                    deferred[i] = e.AsCounted();
+                    marked++;
+                }
+            }
+        }
+
+        return marked;
     }
 }

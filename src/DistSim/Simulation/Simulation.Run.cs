@@ -193,7 +193,18 @@ public sealed partial class Simulation
     {
         if (e.Kind != EventKind.Control && _nodes[e.Node].Paused)
         {
-            _nodes[e.Node].Deferred.Add(e); // a paused node handles nothing: the event waits for its resume
+            // A paused node handles nothing: the event waits for its resume, outside the queue (its queue slot is free
+            // now, so a timer forgets its queue handle until Requeue gives it a new one).
+            if (e.Kind == EventKind.Timer)
+            {
+                _timers.EventOf(e.Slot) = -1;
+            }
+            else if (e.Kind == EventKind.LinkTimer)
+            {
+                _timers.EventOf(e.Peer) = -1;
+            }
+
+            _nodes[e.Node].Deferred.Add(e);
             return;
         }
 

@@ -88,6 +88,11 @@ public sealed partial class Simulation
     private void CancelQueued(int slot)
     {
         int queued = _timers.EventOf(slot);
+        if (queued < 0)
+        {
+            return; // its event waits out a pause, outside the queue
+        }
+
         long number = _timers.NumberAt(slot);
         ref readonly ScheduledEvent e = ref _queue.At(queued);
         if ((e.Kind == EventKind.Timer && e.Slot == slot && e.Id == number) || (e.Kind == EventKind.LinkTimer && e.Peer == slot && e.Packet == number))

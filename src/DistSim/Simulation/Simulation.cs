@@ -99,7 +99,7 @@ public sealed partial class Simulation
 
     private long _eventsExecuted;
 
-    /// <summary>Events waiting in the queue (including cancelled timers not yet discarded).</summary>
+    /// <summary>Events waiting in the queue: scheduled and not yet run (a cancelled timer leaves at once; events a paused node defers wait outside the queue).</summary>
     public int PendingEvents
     {
         get
