@@ -266,13 +266,10 @@ public sealed partial class Simulation
 
     private void ReleaseTimersOf(int node)
     {
-        for (int slot = 0; slot < _timers.Used; slot++)
+        for (int slot = _timers.AnyOf(node); slot >= 0; slot = _timers.AnyOf(node))
         {
-            if (_timers.HoldsNodeTimer(slot, node))
-            {
-                CancelQueued(slot);
-                ReleaseTimer(slot);
-            }
+            CancelQueued(slot);
+            ReleaseTimer(slot);
         }
     }
 
