@@ -45,7 +45,9 @@ internal struct PairState
 internal sealed class PairTable
 {
     private const int MinimumBits = 4;
-    private PairState[] _states = new PairState[16];
+    private const int ChunkBits = 10; // 1,024 states a chunk: 57 KB, below the large-object heap's threshold
+    private const int ChunkMask = (1 << ChunkBits) - 1;
+    private PairState[][] _chunks = new PairState[4][];
     private int[] _buckets = new int[1 << MinimumBits];
     private int _bits = MinimumBits;
     private int _count;
@@ -57,7 +59,7 @@ internal sealed class PairTable
     public ref PairState this[int index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref _states[index];
+        get => ref _chunks[index >> ChunkBits][index & ChunkMask];
     }
 
     /// <summary>The index of the pair (<paramref name="from"/>, <paramref name="to"/>), or -1.</summary>
@@ -75,7 +77,7 @@ internal sealed class PairTable
                 return -1;
             }
 
-            ref PairState s = ref _states[entry - 1];
+            ref PairState s = ref this[entry - 1];
             if (s.From == from && s.To == to)
             {
                 return entry - 1;
@@ -88,13 +90,21 @@ internal sealed class PairTable
     /// <summary>Adds a pair that <see cref="Find"/> did not find; returns its index.</summary>
     public int Add(int from, int to, ulong channelSeed)
     {
-        if (_count == _states.Length)
+        if ((_count & ChunkMask) == 0)
         {
-            Array.Resize(ref _states, _states.Length * 2);
+            // A new chunk, never a copy of the others: a million pairs grow by 57 KB steps on the small-object heap
+            // instead of doubling a 56 MB array (each doubling a large-object allocation that forces a full collection).
+            int chunk = _count >> ChunkBits;
+            if (chunk == _chunks.Length)
+            {
+                Array.Resize(ref _chunks, _chunks.Length * 2);
+            }
+
+            _chunks[chunk] = new PairState[1 << ChunkBits];
         }
 
         int index = _count++;
-        _states[index] = new PairState { Channel = new Xoshiro256(channelSeed), From = from, To = to };
+        this[index] = new PairState { Channel = new Xoshiro256(channelSeed), From = from, To = to };
         if (_count * 10 > _buckets.Length * 7)
         {
             Rehash(_bits + 1);
@@ -112,7 +122,7 @@ internal sealed class PairTable
         var buckets = new int[1 << bits];
         for (int i = 0; i < _count; i++)
         {
-            Insert(buckets, bits, _states[i].From, _states[i].To, i);
+            Insert(buckets, bits, this[i].From, this[i].To, i);
         }
 
         _buckets = buckets;
