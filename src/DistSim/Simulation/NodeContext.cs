@@ -22,9 +22,9 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeCon
 {
     public NodeId Id => new(NodeIndex);
 
-    public int NodeIndex => record.Index;
+    public int NodeIndex { get; } = record.Index; // free: the object is 32 bytes with or without it
 
-    /// <summary>The simulation (through the record: a context is 24 bytes, one per incarnation of every node).</summary>
+    /// <summary>The simulation (through the record: a context is 32 bytes, one per incarnation of every node).</summary>
     private Simulation Sim => record.Simulation;
 
     public string Name => record.Name;
