@@ -23,7 +23,7 @@ internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Si
             return;
         }
 
-        var entry = new Entry<TState>(simulation.TrueTime, node, nodeName, state, formatter);
+        var entry = new Entry<TState>(simulation.CurrentTime, node, nodeName, state, formatter);
         inner.Log(logLevel, eventId, entry, exception, Entry<TState>.Format);
     }
 

@@ -67,6 +67,22 @@ internal readonly struct ScheduledEvent(
     public long Packet { get; } = packet;
 
     public object? Payload { get; } = payload;
+
+    /// <summary>The timer-table slot of a timer or link-timer event; −1 for any other event.</summary>
+    public int TimerSlot => Kind switch
+    {
+        EventKind.Timer => Slot,
+        EventKind.LinkTimer => Peer,
+        _ => -1,
+    };
+
+    /// <summary>The number of the timer a timer or link-timer event fires; 0 for any other event.</summary>
+    public long TimerNumber => Kind switch
+    {
+        EventKind.Timer => Id,
+        EventKind.LinkTimer => Packet,
+        _ => 0,
+    };
 }
 
 /// <summary>The order of pending events: virtual time, then insertion sequence (FIFO among equals).</summary>

@@ -140,7 +140,7 @@ public sealed partial class Simulation
                 return false;
             }
 
-            if (e.Kind == EventKind.Timer ? IsTimerPending(e.Slot, e.Id) : e.Kind != EventKind.LinkTimer || IsTimerPending(e.Peer, e.Packet))
+            if (e.TimerSlot < 0 || IsTimerPending(e.TimerSlot, e.TimerNumber))
             {
                 break;
             }
@@ -195,13 +195,9 @@ public sealed partial class Simulation
         {
             // A paused node handles nothing: the event waits for its resume, outside the queue (its queue slot is free
             // now, so a timer forgets its queue handle until Requeue gives it a new one).
-            if (e.Kind == EventKind.Timer)
+            if (e.TimerSlot >= 0)
             {
-                _timers.EventOf(e.Slot) = -1;
-            }
-            else if (e.Kind == EventKind.LinkTimer)
-            {
-                _timers.EventOf(e.Peer) = -1;
+                _timers.EventOf(e.TimerSlot) = -1;
             }
 
             _nodes[e.Node].Deferred.Add(e);

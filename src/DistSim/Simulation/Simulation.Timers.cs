@@ -71,13 +71,9 @@ public sealed partial class Simulation
     private void Requeue(in ScheduledEvent e)
     {
         int queued = Schedule(_now, e);
-        if (e.Kind == EventKind.Timer && IsTimerPending(e.Slot, e.Id))
+        if (e.TimerSlot >= 0 && IsTimerPending(e.TimerSlot, e.TimerNumber))
         {
-            _timers.EventOf(e.Slot) = queued;
-        }
-        else if (e.Kind == EventKind.LinkTimer && IsTimerPending(e.Peer, e.Packet))
-        {
-            _timers.EventOf(e.Peer) = queued;
+            _timers.EventOf(e.TimerSlot) = queued;
         }
     }
 
@@ -95,7 +91,7 @@ public sealed partial class Simulation
 
         long number = _timers.NumberAt(slot);
         ref readonly ScheduledEvent e = ref _queue.At(queued);
-        if ((e.Kind == EventKind.Timer && e.Slot == slot && e.Id == number) || (e.Kind == EventKind.LinkTimer && e.Peer == slot && e.Packet == number))
+        if (e.TimerSlot == slot && e.TimerNumber == number)
         {
             _queue.Cancel(queued);
         }

@@ -121,17 +121,14 @@ public sealed partial class Simulation
 
     private readonly Trace _trace;
 
-    /// <summary>True time, for the simulation's own use (no thread check: it runs on the simulation's thread).</summary>
-    private SimTime CurrentTime => new(_now, trusted: true);
+    /// <summary>True time, for the kernel's own use (no thread check: it runs on the simulation's thread).</summary>
+    internal SimTime CurrentTime => new(_now, trusted: true);
 
     /// <summary>True time in ticks, for the kernel's parts (no thread check).</summary>
     internal long NowTicks => _now;
 
     /// <summary>The message pipeline: every send, packet and delivery goes through it.</summary>
     internal MessagePipeline Pipeline => _pipeline;
-
-    /// <summary>True time for the kernel's helpers (loggers), without the thread check of <see cref="Now"/>.</summary>
-    internal SimTime TrueTime => CurrentTime;
 
     /// <summary>Message counts so far.</summary>
     public MessageCounters Messages

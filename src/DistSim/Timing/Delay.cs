@@ -235,7 +235,7 @@ public abstract class Delay
         public override TimeSpan Mean => mean + min;
 
         /// <summary>The inverse CDF in seconds.</summary>
-        internal double InverseCdf(double p) => p >= 1.0 ? double.PositiveInfinity : -Math.Log(1 - p) / _rate;
+        private double InverseCdf(double p) => p >= 1.0 ? double.PositiveInfinity : -Math.Log(1 - p) / _rate;
 
         internal override long SampleTicks(ref Xoshiro256 state)
         {

@@ -7,7 +7,7 @@ namespace DistSim.Tests.Simulations;
 public class TimerTableTests
 {
     [Property(MaxTest = 60)]
-    public bool EachNodesList_HoldsExactlyItsPendingTimers(ulong seed, PositiveInt length)
+    public void EachNodesList_HoldsExactlyItsPendingTimers(ulong seed, PositiveInt length)
     {
         var random = new DistSim.Random.RandomStream(seed);
         var table = new TimerTable();
@@ -20,10 +20,7 @@ public class TimerTableTests
             {
                 case < 5:
                     (int slot, long number) = table.TakeForNode(node);
-                    if (pending.ContainsKey(slot))
-                    {
-                        return false; // a pending slot handed out twice
-                    }
+                    Assert.False(pending.ContainsKey(slot), $"slot {slot} handed out while pending");
 
                     pending[slot] = (node, number);
                     break;
@@ -39,29 +36,18 @@ public class TimerTableTests
                 default: // a crash: every timer of the node goes
                     for (int s = table.AnyOf(node); s >= 0; s = table.AnyOf(node))
                     {
-                        if (!pending.TryGetValue(s, out (int Node, long Number) p) || p.Node != node)
-                        {
-                            return false; // the list held a slot that is not this node's pending timer
-                        }
+                        Assert.True(pending.TryGetValue(s, out (int Node, long Number) p) && p.Node == node, $"node {node}'s list holds slot {s}, not its pending timer");
 
                         table.Release(s);
                         pending.Remove(s);
                     }
 
-                    if (pending.Values.Any(p => p.Node == node))
-                    {
-                        return false; // a timer of the node was missed
-                    }
+                    Assert.DoesNotContain(pending.Values, p => p.Node == node); // none of the node's timers missed
 
                     break;
             }
 
-            if (pending.Any(p => !table.IsPending(p.Key, p.Value.Number)))
-            {
-                return false;
-            }
+            Assert.All(pending, p => Assert.True(table.IsPending(p.Key, p.Value.Number), $"timer {p.Value.Number} in slot {p.Key} lost"));
         }
-
-        return true;
     }
 }
