@@ -69,8 +69,8 @@ public sealed partial class Simulation
 
     private long LocalTicks(NodeRecord node)
     {
-        Int128 drift = (Int128)_now * node.DriftPpb / Billion;
-        Int128 local = _now + node.ClockOffset + drift + node.ClockSteps;
+        Int128 drift = (Int128)_loop.Now * node.DriftPpb / Billion;
+        Int128 local = _loop.Now + node.ClockOffset + drift + node.ClockSteps;
         return local < 0 ? 0 : local > long.MaxValue ? long.MaxValue : (long)local;
     }
 

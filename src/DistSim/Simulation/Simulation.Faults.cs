@@ -88,12 +88,12 @@ public sealed partial class Simulation
             {
                 // A test's scripted action must not vanish (it runs now and fails, the node being down); a link timer
                 // belongs to the link, whose state may survive the crash (durable state): it must go on firing.
-                Requeue(e);
+                _loop.Requeue(e);
             }
         }
 
         record.Deferred.Clear();
-        ReleaseTimersOf(node.Value);
+        _loop.ReleaseTimersOf(node.Value);
         _faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         if (record.StorageIfUsed?.Crash(record.Model.TornWrites, record.Faults) is { } torn)
@@ -124,7 +124,7 @@ public sealed partial class Simulation
         record.Up = true;
         _faults.Restarts++;
         RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
-        Schedule(_now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, ++record.StartGeneration, 0, null));
+        Schedule(_loop.Now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, ++record.StartGeneration, 0, null));
         return true;
     }
 
@@ -198,7 +198,7 @@ public sealed partial class Simulation
         RecordEvent(TraceEventKind.Resume, node.Value, -1, 0, 0, 0, DropCause.None, record.DeferredCount);
         foreach (ScheduledEvent e in record.Deferred)
         {
-            Requeue(e);
+            _loop.Requeue(e);
         }
 
         record.Deferred.Clear();
@@ -264,19 +264,10 @@ public sealed partial class Simulation
             : throw new InvalidOperationException($"node {record.Name}: its failure model {record.Model} does not allow {(kinds & ~record.Model.Allowed).Describe()}");
     }
 
-    private void ReleaseTimersOf(int node)
-    {
-        for (int slot = _timers.AnyOf(node); slot >= 0; slot = _timers.AnyOf(node))
-        {
-            CancelQueued(slot);
-            ReleaseTimer(slot);
-        }
-    }
-
     /// <summary>Marks the packets in flight from <paramref name="from"/> to <paramref name="to"/> (queued, or deferred by the paused receiver) as counted; returns how many.</summary>
     internal int MarkPacketsInFlight(int from, int to)
     {
-        int marked = _queue.MarkPackets(from, to);
+        int marked = _loop.MarkPackets(from, to);
         NodeRecord receiver = _nodes[to];
         if (receiver.DeferredCount > 0)
         {

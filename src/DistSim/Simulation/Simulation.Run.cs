@@ -48,7 +48,7 @@ public sealed partial class Simulation
     public RunResult RunUntil(SimTime time)
     {
         using ThreadClaim claim = ClaimRun(nameof(RunUntil));
-        if (time.Ticks < _now)
+        if (time.Ticks < _loop.Now)
         {
             throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }
@@ -56,7 +56,7 @@ public sealed partial class Simulation
         RunResult result = RunCore(time.Ticks, null);
         if (result.Outcome is RunOutcome.TimeReached or RunOutcome.Quiescent)
         {
-            _now = Math.Max(_now, Math.Min(time.Ticks, _timeLimitTicks));
+            _loop.Now = Math.Max(_loop.Now, Math.Min(time.Ticks, _loop.TimeLimit));
             result = result with { Time = CurrentTime };
         }
 
@@ -111,10 +111,10 @@ public sealed partial class Simulation
         }
 
         ThrowIfFaulted();
-        return new RunResult(outcome, CurrentTime, _eventsExecuted, _trace.Fingerprint, _failure);
+        return new RunResult(outcome, CurrentTime, _loop.Executed, _trace.Fingerprint, _failure);
     }
 
-    /// <summary>Runs the next event if one may run; otherwise says why not.</summary>
+    /// <summary>Runs the next event if one may run (the event loop decides); otherwise says why not.</summary>
     private bool TryStep(long bound, out RunOutcome stopped)
     {
         if (_failure is not null || _pending is not null)
@@ -124,54 +124,14 @@ public sealed partial class Simulation
             return false;
         }
 
-        if (_queueLimitHit)
+        if (!_loop.TryTake(bound, out ScheduledEvent e, out stopped))
         {
-            stopped = RunOutcome.QueueLimit;
             return false;
         }
 
-        ScheduledEvent e;
-        long time;
-        while (true)
-        {
-            if (!_queue.TryPeekNext(out e, out time))
-            {
-                stopped = RunOutcome.Quiescent;
-                return false;
-            }
-
-            if (e.TimerSlot < 0 || IsTimerPending(e.TimerSlot, e.TimerNumber))
-            {
-                break;
-            }
-
-            _queue.RemoveNext(); // a timer released since (its node crashed while the event waited out a pause): not an event
-        }
-
-        if (_eventsExecuted >= _eventLimit)
-        {
-            stopped = RunOutcome.EventLimit; // checked after the queue: a run whose last allowed event left nothing pending is quiescent
-            return false;
-        }
-
-        if (time > _timeLimitTicks)
-        {
-            stopped = RunOutcome.TimeLimit;
-            return false;
-        }
-
-        if (time > bound)
-        {
-            stopped = RunOutcome.TimeReached;
-            return false;
-        }
-
-        _queue.RemoveNext();
-        _now = time;
-        _eventsExecuted++;
         try
         {
-            Execute(e);
+            Dispatch(e);
         }
         catch (Exception ex)
         {
@@ -185,21 +145,17 @@ public sealed partial class Simulation
             SurfacePendingFailure();
         }
 
-        stopped = _failure is not null ? RunOutcome.NodeFaulted : _queueLimitHit ? RunOutcome.QueueLimit : default;
-        return _failure is null && !_queueLimitHit;
+        stopped = _failure is not null ? RunOutcome.NodeFaulted : _loop.QueueLimitHit ? RunOutcome.QueueLimit : default;
+        return _failure is null && !_loop.QueueLimitHit;
     }
 
-    private void Execute(in ScheduledEvent e)
+    /// <summary>Hands an event to the part it belongs to: a node's handler, the message pipeline, a link session.</summary>
+    private void Dispatch(in ScheduledEvent e)
     {
         if (e.Kind != EventKind.Control && _nodes[e.Node].Paused)
         {
-            // A paused node handles nothing: the event waits for its resume, outside the queue (its queue slot is free
-            // now, so a timer forgets its queue handle until Requeue gives it a new one).
-            if (e.TimerSlot >= 0)
-            {
-                _timers.EventOf(e.TimerSlot) = -1;
-            }
-
+            // A paused node handles nothing: the event waits for its resume, outside the queue.
+            _loop.Defer(e);
             _nodes[e.Node].Deferred.Add(e);
             return;
         }
@@ -207,7 +163,7 @@ public sealed partial class Simulation
         switch (e.Kind)
         {
             case EventKind.Timer:
-                ReleaseTimer(e.Slot);
+                _loop.Timers.Release(e.Slot);
                 RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload, clock: _vectorClocks ? TickClock(e.Node) : null);
                 InvokeTimer(e.Node, e.Id, e.Slot, e.Payload);
                 break;
@@ -215,7 +171,7 @@ public sealed partial class Simulation
                 _pipeline.Arrive(e);
                 break;
             case EventKind.LinkTimer:
-                ReleaseTimer(e.Peer);
+                _loop.Timers.Release(e.Peer);
                 _network.Rich(e.Slot).Session.OnTimer(e.Id);
                 break;
             case EventKind.Start:
@@ -290,7 +246,7 @@ public sealed partial class Simulation
         node.Context = new NodeContext(node, node.Incarnation); // a context per incarnation
         if (node.Incarnation > 1)
         {
-            ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one (a first start has none: no scan)
+            _loop.ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one (a first start has none: no scan)
         }
         _active = node.Context;
         try
@@ -390,14 +346,5 @@ public sealed partial class Simulation
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int Schedule(long time, in ScheduledEvent e)
-    {
-        int slot = _queue.Schedule(time, e);
-        if (_queue.Count > _queueLimit)
-        {
-            _queueLimitHit = true;
-        }
-
-        return slot;
-    }
+    internal int Schedule(long time, in ScheduledEvent e) => _loop.Schedule(time, e);
 }

@@ -22,14 +22,9 @@ namespace DistSim;
 /// </remarks>
 public sealed partial class Simulation
 {
-    private readonly EventQueue _queue;
+    private readonly EventLoop _loop;
     private readonly NodeTable _nodes = new();
     private readonly ILoggerFactory _loggerFactory;
-    private readonly long _eventLimit;
-    private readonly long _timeLimitTicks;
-    private readonly int _queueLimit;
-    private long _now;
-    private bool _queueLimitHit;
     private SimulationFailureException? _failure;
     private readonly Adversary? _adversary;
     private Security.SignatureService? _signatures;
@@ -46,10 +41,7 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _queue = new EventQueue(options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
-        _eventLimit = options.EventLimit;
-        _timeLimitTicks = options.TimeLimit.Ticks;
-        _queueLimit = options.QueueLimit;
+        _loop = new EventLoop(options, options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _network = new SimNetwork(this, options.Network, options.Link);
@@ -83,7 +75,7 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(Now));
-            return new(_now, trusted: true);
+            return new(_loop.Now, trusted: true);
         }
     }
 
@@ -93,11 +85,9 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(EventsExecuted));
-            return _eventsExecuted;
+            return _loop.Executed;
         }
     }
-
-    private long _eventsExecuted;
 
     /// <summary>Events waiting in the queue: scheduled and not yet run (a cancelled timer leaves at once; events a paused node defers wait outside the queue).</summary>
     public int PendingEvents
@@ -105,7 +95,7 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(PendingEvents));
-            return _queue.Count;
+            return _loop.Pending;
         }
     }
 
@@ -122,10 +112,10 @@ public sealed partial class Simulation
     private readonly Trace _trace;
 
     /// <summary>True time, for the kernel's own use (no thread check: it runs on the simulation's thread).</summary>
-    internal SimTime CurrentTime => new(_now, trusted: true);
+    internal SimTime CurrentTime => new(_loop.Now, trusted: true);
 
     /// <summary>True time in ticks, for the kernel's parts (no thread check).</summary>
-    internal long NowTicks => _now;
+    internal long NowTicks => _loop.Now;
 
     /// <summary>The message pipeline: every send, packet and delivery goes through it.</summary>
     internal MessagePipeline Pipeline => _pipeline;
@@ -211,7 +201,7 @@ public sealed partial class Simulation
         DrawClock(record);
         record.Context = new NodeContext(record, 0);
         _nodes.Add(record);
-        _queue.Schedule(_now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
+        _loop.Schedule(_loop.Now, new ScheduledEvent(EventKind.Start, id.Value, -1, 0, 0, 0, null));
         _nemesis?.AddNode(id, failureModel, name);
         return id;
     }
@@ -273,7 +263,7 @@ public sealed partial class Simulation
     public void At(SimTime time, Action action)
     {
         using ThreadClaim claim = Claim(nameof(At));
-        if (time.Ticks < _now)
+        if (time.Ticks < _loop.Now)
         {
             throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }
@@ -297,7 +287,7 @@ public sealed partial class Simulation
     {
         using ThreadClaim claim = Claim(nameof(At));
         RequireNode(node, nameof(node));
-        if (time.Ticks < _now)
+        if (time.Ticks < _loop.Now)
         {
             throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
         }

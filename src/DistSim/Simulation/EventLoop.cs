@@ -1,0 +1,192 @@
+using System.Runtime.CompilerServices;
+using DistSim.Nodes;
+
+namespace DistSim;
+
+/// <summary>
+/// The event loop's state and its one decision: which event runs next, and whether it may run. It owns the queue, the
+/// clock (true virtual time), the count of events run, the run's limits, and the timer table (a timer is an event that
+/// can be cancelled by its slot, so the two are kept side by side). What an event does is not decided here: the
+/// simulation's dispatch hands the event to the part it belongs to (a node's handler, the message pipeline, a link
+/// session).
+/// </summary>
+/// <remarks>
+/// Reading order of the kernel: <see cref="EventLoop"/> (this: the next event), <c>Simulation.Dispatch</c> (who handles
+/// it), <see cref="NodeTable"/> (the nodes), <see cref="MessagePipeline"/> (a message from send to delivery),
+/// <see cref="Network.PairTable"/> (per-pair state), <see cref="TimerTable"/> (timers).
+/// </remarks>
+internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? tieBreak)
+{
+    private readonly EventQueue _queue = new(tieBreak);
+    private readonly long _eventLimit = options.EventLimit;
+    private readonly long _timeLimit = options.TimeLimit.Ticks;
+    private readonly int _queueLimit = options.QueueLimit;
+
+    /// <summary>True virtual time in ticks: the time of the event taken last, or the time a run was advanced to.</summary>
+    public long Now;
+
+    /// <summary>Events run so far.</summary>
+    public long Executed;
+
+    /// <summary>The pending timers of nodes and link sessions.</summary>
+    public TimerTable Timers { get; } = new();
+
+    /// <summary>True once more events were pending than <see cref="SimulationOptions.QueueLimit"/> allows: the run stops.</summary>
+    public bool QueueLimitHit { get; private set; }
+
+    /// <summary>The time limit in ticks.</summary>
+    public long TimeLimit => _timeLimit;
+
+    /// <summary>Events waiting in the queue (cancelled ones excluded; events deferred by a pause wait outside it).</summary>
+    public int Pending => _queue.Count;
+
+    /// <summary>Schedules <paramref name="e"/> at <paramref name="time"/>; returns its queue slot, the handle to cancel it (−1: not cancellable).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Schedule(long time, in ScheduledEvent e)
+    {
+        int slot = _queue.Schedule(time, e);
+        if (_queue.Count > _queueLimit)
+        {
+            QueueLimitHit = true;
+        }
+
+        return slot;
+    }
+
+    /// <summary>
+    /// Takes the next event if it may run: not beyond <paramref name="bound"/>, the time limit or the event limit. On
+    /// success the clock moves to the event's time and the event counts as run; otherwise <paramref name="stopped"/>
+    /// says why not. A timer event whose timer was released meanwhile is dropped on the way, without counting.
+    /// </summary>
+    public bool TryTake(long bound, out ScheduledEvent e, out RunOutcome stopped)
+    {
+        if (QueueLimitHit)
+        {
+            e = default;
+            stopped = RunOutcome.QueueLimit;
+            return false;
+        }
+
+        long time;
+        while (true)
+        {
+            if (!_queue.TryPeekNext(out e, out time))
+            {
+                stopped = RunOutcome.Quiescent;
+                return false;
+            }
+
+            if (e.TimerSlot < 0 || Timers.IsPending(e.TimerSlot, e.TimerNumber))
+            {
+                break;
+            }
+
+            _queue.RemoveNext(); // a timer released since (its node crashed while the event waited out a pause): not an event
+        }
+
+        if (Executed >= _eventLimit)
+        {
+            stopped = RunOutcome.EventLimit; // checked after the queue: a run whose last allowed event left nothing pending is quiescent
+            return false;
+        }
+
+        if (time > _timeLimit)
+        {
+            stopped = RunOutcome.TimeLimit;
+            return false;
+        }
+
+        if (time > bound)
+        {
+            stopped = RunOutcome.TimeReached;
+            return false;
+        }
+
+        _queue.RemoveNext();
+        Now = time;
+        Executed++;
+        stopped = default;
+        return true;
+    }
+
+    /// <summary>Sets a node timer: a table slot and its queued event. Returns the timer's id.</summary>
+    public TimerId SetNodeTimer(int node, long at, object? state, out long number)
+    {
+        (int slot, number) = Timers.TakeForNode(node);
+        Timers.EventOf(slot) = Schedule(at, new ScheduledEvent(EventKind.Timer, node, -1, slot, number, 0, state));
+        return new TimerId(number, slot);
+    }
+
+    /// <summary>Sets a link session's timer (of pair <paramref name="pairIndex"/>, whose sender is <paramref name="from"/>).</summary>
+    public TimerId SetLinkTimer(int pairIndex, int from, long at, long token)
+    {
+        (int slot, long number) = Timers.TakeForLink(pairIndex);
+        Timers.EventOf(slot) = Schedule(at, new ScheduledEvent(EventKind.LinkTimer, from, slot, pairIndex, token, number, null));
+        return new TimerId(number, slot);
+    }
+
+    /// <summary>Cancels <paramref name="timer"/> if it is pending and belongs to <paramref name="owner"/> (a node, or −1 − a pair index).</summary>
+    public bool CancelTimer(TimerId timer, int owner)
+    {
+        if (!Timers.IsPendingFor(timer.Slot, timer.Number, owner))
+        {
+            return false;
+        }
+
+        CancelQueued(timer.Slot);
+        Timers.Release(timer.Slot);
+        return true;
+    }
+
+    /// <summary>Releases every pending timer of <paramref name="node"/> (its crash or restart), with their queued events.</summary>
+    public void ReleaseTimersOf(int node)
+    {
+        for (int slot = Timers.AnyOf(node); slot >= 0; slot = Timers.AnyOf(node))
+        {
+            CancelQueued(slot);
+            Timers.Release(slot);
+        }
+    }
+
+    /// <summary>An event leaves the queue to wait out its node's pause: a timer forgets its queue handle until <see cref="Requeue"/>.</summary>
+    public void Defer(in ScheduledEvent e)
+    {
+        if (e.TimerSlot >= 0)
+        {
+            Timers.EventOf(e.TimerSlot) = -1;
+        }
+    }
+
+    /// <summary>Puts an event that waited out a pause back in the queue, now; a timer's event gets its handle back.</summary>
+    public void Requeue(in ScheduledEvent e)
+    {
+        int queued = Schedule(Now, e);
+        if (e.TimerSlot >= 0 && Timers.IsPending(e.TimerSlot, e.TimerNumber))
+        {
+            Timers.EventOf(e.TimerSlot) = queued;
+        }
+    }
+
+    /// <summary>Marks the queued packets from <paramref name="from"/> to <paramref name="to"/> not yet counted in flight; returns how many.</summary>
+    public int MarkPackets(int from, int to) => _queue.MarkPackets(from, to);
+
+    /// <summary>
+    /// Takes the pending timer in <paramref name="slot"/> out of the queue, if its event is still there: an event
+    /// deferred by a pause has left the queue (and its queue slot may hold another event by now).
+    /// </summary>
+    private void CancelQueued(int slot)
+    {
+        int queued = Timers.EventOf(slot);
+        if (queued < 0)
+        {
+            return; // its event waits out a pause, outside the queue
+        }
+
+        long number = Timers.NumberAt(slot);
+        ref readonly ScheduledEvent e = ref _queue.At(queued);
+        if (e.TimerSlot == slot && e.TimerNumber == number)
+        {
+            _queue.Cancel(queued);
+        }
+    }
+}
