@@ -29,6 +29,11 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
 
     public int Incarnation => real.Incarnation;
 
+    public TimeProvider TimeProvider => real.TimeProvider;
+
+    /// <summary>The simulation's context this one wraps.</summary>
+    internal NodeContext? Kernel => real as NodeContext;
+
     public Signature Sign(object message) => real.Sign(message);
 
     public bool Verify(object message, Signature? signature) => real.Verify(message, signature);

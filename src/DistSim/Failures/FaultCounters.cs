@@ -17,4 +17,10 @@ public sealed class FaultCounters
 
     /// <summary>Pauses.</summary>
     public long Pauses { get; internal set; }
+
+    /// <summary>
+    /// Continuations of async node code dropped because their incarnation had crashed (not a fault injected, a
+    /// consequence of one: each would otherwise have resumed a dead incarnation's code). Not traced.
+    /// </summary>
+    public long AbandonedContinuations { get; internal set; }
 }

@@ -44,6 +44,14 @@ public interface INodeContext
     /// <summary>Which incarnation of the node this is: 1 for the first object, 2 after the first restart, …</summary>
     int Incarnation { get; }
 
+    /// <summary>
+    /// A <see cref="System.TimeProvider"/> on this node's clock whose timers are this node's timers (one per incarnation):
+    /// hand it to code written against <see cref="System.TimeProvider"/> — <c>Task.Delay(d, TimeProvider)</c>,
+    /// <c>new CancellationTokenSource(d, TimeProvider)</c>, <c>new PeriodicTimer(d, TimeProvider)</c>, timeouts of caches and
+    /// retry policies. Its timer callbacks run inside the node, on the simulation's thread; they die with the incarnation.
+    /// </summary>
+    TimeProvider TimeProvider { get; }
+
     /// <summary>Signs <paramref name="message"/> with this node's own key (the ideal signing service).</summary>
     /// <param name="message">Any message; its JSON serialisation is what is signed.</param>
     Signature Sign(object message);

@@ -78,5 +78,13 @@ public abstract class Node
     /// <param name="timer">The timer.</param>
     protected bool CancelTimer(TimerId timer) => Context.CancelTimer(timer);
 
+    /// <summary>The simulation's own context behind <see cref="Context"/> (null for a context of the user's making).</summary>
+    internal NodeContext? KernelContext => _context switch
+    {
+        NodeContext kernel => kernel,
+        Failures.ByzantineContext wrapped => wrapped.Kernel,
+        _ => null,
+    };
+
     internal void Attach(INodeContext context) => _context = context;
 }

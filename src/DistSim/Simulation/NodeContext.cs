@@ -17,8 +17,12 @@ namespace DistSim;
 /// from outside the handler, a dead incarnation, an unknown receiver, an unencodable message, a full backlog, a
 /// fault outside the model — reaches the node unchanged and also fails the run after the current event, so a node
 /// that catches it cannot make the refusal silent. The filter costs nothing unless something is thrown.
+/// <para>The context is also the incarnation's <see cref="SynchronizationContext"/>: it is
+/// <see cref="SynchronizationContext.Current"/> while the node's handlers run, so an <c>await</c> in node code resumes
+/// through <see cref="Post"/>, as an event of this node (<see cref="Tracing.TraceEventKind.Continued"/>) on the
+/// simulation's thread — never on the thread pool, and never in a later incarnation.</para>
 /// </remarks>
-internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeContext
+internal sealed class NodeContext(NodeRecord record, int incarnation) : SynchronizationContext, INodeContext
 {
     public NodeId Id => new(NodeIndex);
 
@@ -82,6 +86,36 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : INodeCon
     }
 
     public int Incarnation { get; } = incarnation;
+
+    /// <summary>The run's call counters.</summary>
+    internal RpcCounters Rpc => Sim.RpcCounters;
+
+    /// <summary>What the simulation keeps about the node.</summary>
+    internal NodeRecord Record => record;
+
+    public TimeProvider TimeProvider => record.TimeProviderFor(this);
+
+    /// <summary>Queues the continuation of an await in this incarnation's code as an event of the node (see <see cref="Simulation.PostContinuation"/>).</summary>
+    public override void Post(SendOrPostCallback d, object? state) => Sim.PostContinuation(this, d, state);
+
+    /// <summary>Runs <paramref name="d"/> at once when called from this incarnation's own handler; anything else is refused (it would block the simulation).</summary>
+    public override void Send(SendOrPostCallback d, object? state)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        try
+        {
+            Sim.CheckNodeAction(this, "SynchronizationContext.Send");
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+        {
+            throw;
+        }
+
+        d(state);
+    }
+
+    /// <summary>The context itself: it stands for one incarnation of one node, and copies would have to be the same.</summary>
+    public override SynchronizationContext CreateCopy() => this;
 
     /// <summary>The refusal filter, for a wrapper of this context (a Byzantine behaviour's exceptions are this node's).</summary>
     internal bool Refused(Exception ex) => Sim.Refused(NodeIndex, ex);

@@ -117,6 +117,19 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
 
     private Extras X => _extras ??= new Extras();
 
+    /// <summary>The time provider of incarnation <paramref name="context"/> (one per incarnation: its timers die with it).</summary>
+    public TimeProvider TimeProviderFor(NodeContext context)
+    {
+        Extras x = X;
+        if (x.TimeProvider is null || !ReferenceEquals(x.TimeProviderOwner, context))
+        {
+            x.TimeProvider = new Time.NodeTimeProvider(context);
+            x.TimeProviderOwner = context;
+        }
+
+        return x.TimeProvider;
+    }
+
     private RandomStream NewRandom()
     {
         RandomStream stream = StreamSeed.Create(Simulation.Seed, "node:" + Name);
@@ -140,5 +153,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         public List<ScheduledEvent>? Deferred;
         public long CrashGeneration;
         public long PauseGeneration;
+        public Time.NodeTimeProvider? TimeProvider;
+        public NodeContext? TimeProviderOwner;
     }
 }

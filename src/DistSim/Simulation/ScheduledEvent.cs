@@ -16,6 +16,9 @@ internal enum EventKind : byte
 
     /// <summary>A scripted action run inside a node, as one of its handlers (<see cref="Simulation.At{TNode}"/>).</summary>
     NodeAction = 6,
+
+    /// <summary>Node code resuming after an await (<see cref="NodeContext.Post"/>): Slot is the incarnation, Payload the continuation.</summary>
+    Continuation = 7,
 }
 
 /// <summary>

@@ -189,6 +189,9 @@ public sealed partial class Simulation
             case EventKind.NodeAction:
                 InvokeNodeAction(e.Node, (Action<Node>)e.Payload!);
                 break;
+            case EventKind.Continuation:
+                Continue(e);
+                break;
         }
     }
 
@@ -199,10 +202,17 @@ public sealed partial class Simulation
     {
         long index = _trace.Count - 1; // the timer-fired event, recorded just before
         NodeRecord node = _nodes[nodeIndex];
-        _active = node.Context;
+        SynchronizationContext? saved = EnterNode(node);
         try
         {
-            node.Instance!.OnTimer(new TimerId(number, slot), state);
+            if (state is Time.KernelTimerState owned)
+            {
+                owned.Fire(new TimerId(number, slot)); // a timer of the node's TimeProvider: its callback, not OnTimer
+            }
+            else
+            {
+                node.Instance!.OnTimer(new TimerId(number, slot), state);
+            }
         }
         catch (Exception ex)
         {
@@ -210,7 +220,7 @@ public sealed partial class Simulation
         }
         finally
         {
-            _active = null;
+            LeaveNode(saved);
         }
     }
 
@@ -218,7 +228,7 @@ public sealed partial class Simulation
     {
         long index = _trace.Count - 1; // the deliver event, recorded just before
         NodeRecord node = _nodes[nodeIndex];
-        _active = node.Context;
+        SynchronizationContext? saved = EnterNode(node);
         try
         {
             node.Instance!.OnMessage(new NodeId(from), payload);
@@ -234,7 +244,7 @@ public sealed partial class Simulation
         }
         finally
         {
-            _active = null;
+            LeaveNode(saved);
         }
     }
 
@@ -248,7 +258,7 @@ public sealed partial class Simulation
         {
             _loop.ReleaseTimersOf(nodeIndex); // nothing of an earlier incarnation reaches this one (a first start has none: no scan)
         }
-        _active = node.Context;
+        SynchronizationContext? saved = EnterNode(node);
         try
         {
             Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
@@ -269,7 +279,7 @@ public sealed partial class Simulation
         }
         finally
         {
-            _active = null;
+            LeaveNode(saved);
         }
     }
 
@@ -310,7 +320,7 @@ public sealed partial class Simulation
             return;
         }
 
-        _active = node.Context;
+        SynchronizationContext? saved = EnterNode(node);
         try
         {
             action(instance);
@@ -321,7 +331,7 @@ public sealed partial class Simulation
         }
         finally
         {
-            _active = null;
+            LeaveNode(saved);
         }
     }
 

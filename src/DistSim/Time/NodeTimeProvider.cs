@@ -6,10 +6,9 @@ namespace DistSim.Time;
 /// A <see cref="TimeProvider"/> for code running inside a node, so that code written against
 /// <see cref="TimeProvider"/> (timeouts, caches, retry policies) runs unchanged in a simulation: time is the
 /// node's local clock (<see cref="INodeContext.LocalNow"/>, drift and all) and timers are the node's timers.
-/// The node forwards its timers to <see cref="OnTimer"/> (true when the provider consumed one).
 /// </summary>
 /// <remarks>
-/// <see cref="GetUtcNow"/> is <see cref="Epoch"/> plus the local clock; the timestamp counts local ticks of
+/// Every node has one: <see cref="INodeContext.TimeProvider"/>. <see cref="GetUtcNow"/> is <see cref="Epoch"/> plus the local clock; the timestamp counts local ticks of
 /// 100 ns. Timer callbacks run inside the node's timer handler, on the simulation's thread. Not thread-safe.
 /// </remarks>
 /// <param name="context">The node's context.</param>
@@ -41,21 +40,25 @@ public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
         return timer;
     }
 
-    /// <summary>Runs the callback of a provider timer; false for any other timer of the node.</summary>
+    /// <summary>
+    /// Runs the callback of a provider timer; false for any other timer of the node. Not needed in a simulation: the
+    /// simulation fires a provider's timers itself, inside the node, and never hands them to <see cref="Node.OnTimer"/>.
+    /// Kept for code that forwards its timers here.
+    /// </summary>
     /// <param name="timer">The node timer that fired.</param>
     /// <param name="state">Its state.</param>
     public bool OnTimer(TimerId timer, object? state)
     {
-        if (state is not SimTimer owned || !ReferenceEquals(owned.Provider, this) || owned.Current != timer)
+        if (state is not SimTimer owned || !ReferenceEquals(owned.Provider, this))
         {
-            return state is SimTimer; // a stale firing of one of ours (changed or disposed since): consumed
+            return state is SimTimer;
         }
 
-        owned.Fire();
+        owned.Fire(timer);
         return true;
     }
 
-    private sealed class SimTimer(NodeTimeProvider provider, TimerCallback callback, object? state) : ITimer
+    private sealed class SimTimer(NodeTimeProvider provider, TimerCallback callback, object? state) : KernelTimerState, ITimer
     {
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
         private bool _disposed;
@@ -93,8 +96,13 @@ public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
             return true;
         }
 
-        public void Fire()
+        internal override void Fire(TimerId timer)
         {
+            if (Current != timer)
+            {
+                return; // a stale firing (changed or disposed since)
+            }
+
             Current = default;
             if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
             {
@@ -117,4 +125,11 @@ public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
             return ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>A timer state the simulation fires itself, inside its node, instead of handing it to <see cref="Node.OnTimer"/>.</summary>
+internal abstract class KernelTimerState
+{
+    /// <summary>The timer <paramref name="timer"/> fired; the state decides whether it is still current.</summary>
+    internal abstract void Fire(TimerId timer);
 }

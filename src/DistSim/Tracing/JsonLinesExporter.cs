@@ -124,6 +124,7 @@ internal static class JsonLinesExporter
         TraceEventKind.ClockStep => "clock-step",
         TraceEventKind.Stale => "stale",
         TraceEventKind.Handshake => "handshake",
+        TraceEventKind.Continued => "continued",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown trace event kind"),
     };
 

@@ -95,4 +95,10 @@ public enum TraceEventKind : byte
     /// end); payload: the frame that told it.
     /// </summary>
     Handshake = 29,
+
+    /// <summary>
+    /// Node code resumed after an <c>await</c>: a continuation the node's synchronization context queued ran as an event
+    /// of its own. <c>Timer</c> holds the incarnation it belongs to (a continuation of an earlier incarnation never runs).
+    /// </summary>
+    Continued = 30,
 }

@@ -36,6 +36,8 @@ public sealed class ProbeContext(NodeId id, string name, IReadOnlyList<NodeId> n
 
     public int Incarnation => incarnation();
 
+    public TimeProvider TimeProvider => new NodeTimeProvider(this);
+
     public DistSim.Security.Signature Sign(object message) => throw new NotSupportedException();
 
     public bool Verify(object message, DistSim.Security.Signature? signature) => false;

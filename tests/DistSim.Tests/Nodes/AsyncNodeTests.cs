@@ -1,0 +1,254 @@
+using System.Threading.Channels;
+using DistSim.Diagnostics;
+using DistSim.Nodes;
+using DistSim.Time;
+using DistSim.Tracing;
+
+namespace DistSim.Tests.Nodes;
+
+/// <summary>Async node code on the deterministic scheduler: what resumes when, on which thread, and what fails a run.</summary>
+public class AsyncNodeTests
+{
+    /// <summary>Runs <paramref name="body"/> as the node's OnStartAsync and logs (label, virtual ms, thread) at each step.</summary>
+    private sealed class Script(Func<Script, Task> body) : AsyncNode
+    {
+        public List<(string Label, double Ms, int Thread)> Log { get; } = [];
+
+        public new TimeProvider TimeProvider => base.TimeProvider;
+
+        public INodeContext Ctx => Context;
+
+        public void Mark(string label) => Log.Add((label, LocalNow.SinceStart.TotalMilliseconds, Environment.CurrentManagedThreadId));
+
+        public Task Wait(double ms, CancellationToken token = default) => Delay(TimeSpan.FromMilliseconds(ms), token);
+
+        protected override Task OnStartAsync() => body(this);
+    }
+
+    private static (Simulation Sim, Script Node, RunResult Result) RunScript(Func<Script, Task> body, ulong seed = 1)
+    {
+        Simulation sim = Quiet(seed);
+        NodeId n = sim.AddNode("n", () => new Script(body));
+        RunResult result = sim.Run();
+        return (sim, sim.GetNode<Script>(n), result);
+    }
+
+    /// <summary>A simulation that reports a node fault in its result instead of throwing it.</summary>
+    private static Simulation Quiet(ulong seed) =>
+        new(new SimulationOptions { Seed = seed, RecordTrace = true, ThrowOnNodeFault = false, TimeLimit = TimeSpan.FromSeconds(10) });
+
+    [Fact]
+    public void Awaits_ResumeAtTheirVirtualTime_OnTheSimulationsThread_AsEventsOfTheNode()
+    {
+        int thread = Environment.CurrentManagedThreadId;
+        (Simulation sim, Script node, RunResult result) = RunScript(async s =>
+        {
+            s.Mark("start");
+            await Task.Yield();
+            s.Mark("yield");
+            await s.Wait(10);
+            s.Mark("delay");
+            await Task.Delay(TimeSpan.FromMilliseconds(5), s.TimeProvider);
+            s.Mark("task-delay");
+        });
+
+        Assert.Equal(RunOutcome.Quiescent, result.Outcome);
+        Assert.Null(result.Failure);
+        Assert.Equal([("start", 0.0), ("yield", 0.0), ("delay", 10.0), ("task-delay", 15.0)], node.Log.Select(l => (l.Label, l.Ms)));
+        Assert.All(node.Log, l => Assert.Equal(thread, l.Thread));
+        // Task.Yield posts to the node's context: an event of its own. A delay's continuation runs inline in the event of
+        // the delay's timer (the await resumes on the context it was started on, which is current there).
+        Assert.Equal(1, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Continued && e.TimerNumber == 1));
+        Assert.Equal(2, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.TimerFired));
+        Assert.Null(SynchronizationContext.Current);
+    }
+
+    [Fact]
+    public void CancellationTokenSource_AndPeriodicTimer_OnTheNodesTimeProvider_RunOnVirtualTime()
+    {
+        (_, Script node, RunResult result) = RunScript(async s =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(25), s.TimeProvider);
+            try
+            {
+                await s.Wait(1000, cts.Token);
+                s.Mark("not cancelled");
+            }
+            catch (OperationCanceledException)
+            {
+                s.Mark("cancelled");
+            }
+
+            using var periodic = new PeriodicTimer(TimeSpan.FromMilliseconds(10), s.TimeProvider);
+            for (int i = 0; i < 3 && await periodic.WaitForNextTickAsync(); i++)
+            {
+                s.Mark("tick");
+            }
+        });
+
+        Assert.Null(result.Failure);
+        Assert.Equal([("cancelled", 25.0), ("tick", 35.0), ("tick", 45.0), ("tick", 55.0)], node.Log.Select(l => (l.Label, l.Ms)));
+    }
+
+    [Fact]
+    public void WhenAll_WhenAny_SemaphoreSlim_AndChannels_BetweenTheNodesOwnTasks()
+    {
+        (_, Script node, RunResult result) = RunScript(async s =>
+        {
+            Task<int> slow = Later(s, 30, 3);
+            Task<int> fast = Later(s, 10, 1);
+            Task<int> first = await Task.WhenAny(slow, fast);
+            s.Mark("any:" + await first);
+            int[] both = await Task.WhenAll(slow, fast);
+            s.Mark("all:" + both.Sum());
+
+            using var gate = new SemaphoreSlim(1);
+            var order = new List<string>();
+            async Task Critical(string who, double hold)
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    order.Add(who + "+");
+                    await s.Wait(hold);
+                    order.Add(who + "-");
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }
+
+            await Task.WhenAll(Critical("a", 5), Critical("b", 1));
+            s.Mark(string.Join(" ", order));
+
+            Channel<int> channel = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { AllowSynchronousContinuations = true });
+            async Task Produce()
+            {
+                for (int i = 1; i <= 3; i++)
+                {
+                    await s.Wait(2);
+                    await channel.Writer.WriteAsync(i);
+                }
+
+                channel.Writer.Complete();
+            }
+
+            Task producer = Produce();
+            int sum = 0;
+            await foreach (int item in channel.Reader.ReadAllAsync())
+            {
+                sum += item;
+            }
+
+            await producer;
+            s.Mark("channel:" + sum);
+        });
+
+        Assert.Null(result.Failure);
+        Assert.Equal(
+            [("any:1", 10.0), ("all:4", 30.0), ("a+ a- b+ b-", 36.0), ("channel:6", 42.0)],
+            node.Log.Select(l => (l.Label, l.Ms)));
+    }
+
+    private static async Task<int> Later(Script s, double ms, int value)
+    {
+        await s.Wait(ms);
+        return value;
+    }
+
+    [Fact]
+    public void AnExceptionAfterAnAwait_FailsTheRun_WithNodeTimeAndEvent()
+    {
+        (Simulation sim, _, RunResult result) = RunScript(async s =>
+        {
+            await s.Wait(7);
+            throw new InvalidOperationException("boom after await");
+        });
+
+        Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+        SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+        Assert.Equal("boom after await", failure.InnerException!.Message);
+        Assert.Equal("n", failure.NodeName);
+        Assert.Equal(SimTime.FromSeconds(7 / 1000.0), failure.Time);
+        Assert.Contains("OnStartAsync", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(TraceEventKind.TimerFired, sim.Trace.Events[(int)failure.EventIndex].Kind); // the delay's timer: the code after the await ran there
+    }
+
+    [Fact]
+    public void AnExceptionBeforeTheFirstAwait_FailsTheRunInTheHandlersOwnEvent()
+    {
+        (Simulation sim, _, RunResult result) = RunScript(s => throw new InvalidOperationException("sync part"));
+
+        SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+        Assert.Equal("sync part", failure.InnerException!.Message);
+        Assert.Equal(TraceEventKind.NodeStarted, sim.Trace.Events[(int)failure.EventIndex].Kind);
+    }
+
+    /// <summary>A plain node with an async void handler: the pattern that used to kill the process.</summary>
+    private sealed class AsyncVoidNode(bool throwBeforeAwait) : Node
+    {
+        private NodeTimeProvider? _time;
+
+        public override void OnStart()
+        {
+            _time = new NodeTimeProvider(Context);
+            Send(Id, "go");
+        }
+
+        public override async void OnMessage(NodeId from, object message)
+        {
+            if (throwBeforeAwait)
+            {
+                throw new InvalidOperationException("async void, before await");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(3), _time!);
+            throw new InvalidOperationException("async void, after await");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnExceptionInAsyncVoid_FailsTheRun_AndNeverReachesTheProcess(bool beforeAwait)
+    {
+        Simulation sim = Quiet(3);
+        sim.AddNode("v", () => new AsyncVoidNode(beforeAwait));
+        RunResult result = sim.Run();
+
+        SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+        Assert.Equal(beforeAwait ? "async void, before await" : "async void, after await", failure.InnerException!.Message);
+        Assert.Equal("v", failure.NodeName);
+        Assert.Equal(TraceEventKind.Continued, sim.Trace.Events[(int)failure.EventIndex].Kind);
+    }
+
+    /// <summary>Awaits forever in a loop; counts how many iterations ran, per incarnation.</summary>
+    private sealed class Looper(List<(int Incarnation, double Ms)> seen) : AsyncNode
+    {
+        protected override async Task OnStartAsync()
+        {
+            while (true)
+            {
+                await Delay(TimeSpan.FromMilliseconds(4));
+                seen.Add((Context.Incarnation, LocalNow.SinceStart.TotalMilliseconds));
+            }
+        }
+    }
+
+    [Fact]
+    public void ACrash_AbandonsTheIncarnationsContinuations_NoneResumesInALaterOne()
+    {
+        Simulation sim = new(new SimulationOptions { Seed = 5, RecordTrace = true, TimeLimit = TimeSpan.FromMilliseconds(50) });
+        var seen = new List<(int Incarnation, double Ms)>();
+        NodeId n = sim.AddNode("l", () => new Looper(seen), DistSim.Failures.FailureModels.CrashRecover());
+        sim.At(SimTime.FromSeconds(10 / 1000.0), () => sim.CrashFor(n, TimeSpan.FromMilliseconds(5)));
+        sim.Run();
+
+        Assert.Equal([(1, 4.0), (1, 8.0)], seen.Where(s => s.Ms < 15));
+        Assert.All(seen.Where(s => s.Ms >= 10), s => Assert.Equal(2, s.Incarnation));
+        Assert.Equal([19.0, 23.0, 27.0], seen.Where(s => s.Incarnation == 2).Take(3).Select(s => s.Ms));
+        Assert.Equal(2, sim.IncarnationOf(n));
+        Assert.Equal(1, sim.Faults.Crashes);
+    }
+}
