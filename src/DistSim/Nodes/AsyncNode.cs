@@ -80,6 +80,28 @@ public abstract class AsyncNode : Node
     protected virtual Task<object?> OnRequestAsync(NodeId from, object request) =>
         throw new RpcFaultException($"node {Context.Name} does not answer requests (it does not override OnRequestAsync)");
 
+    /// <summary>
+    /// Starts <paramref name="work"/> as a background task of this node, watched: if it fails, the run fails (seed, time,
+    /// node, event), as for a handler. The way to start work that nothing awaits; it dies with the incarnation.
+    /// </summary>
+    /// <param name="work">The work; it starts at once, inside the current handler, and continues at its awaits.</param>
+    /// <param name="name">What to call it in a failure report.</param>
+    protected void Spawn(Func<Task> work, string name = "background task")
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Task task;
+        try
+        {
+            task = work();
+        }
+        catch (Exception ex)
+        {
+            task = Task.FromException(ex);
+        }
+
+        Observe(task, "Spawn(" + name + ")");
+    }
+
     /// <summary>Waits <paramref name="delay"/> of this node's local time (a node timer).</summary>
     /// <param name="delay">At least zero.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -200,6 +222,11 @@ public abstract class AsyncNode : Node
 
         public void Cancel()
         {
+            if (node.KernelContext is { } kernel && kernel.Record.Simulation.EscapedFrom(kernel))
+            {
+                return; // cancelled from another thread (a wall-clock token): reported; the call is left to its timeout
+            }
+
             if (node._calls.ContainsKey(id))
             {
                 Finish();

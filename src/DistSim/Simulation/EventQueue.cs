@@ -227,6 +227,11 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
 
         _heap.TryDequeue(out int slot, out EventKey key);
         _clock = key.Time;
+        if (_slab[slot].Kind == EventKind.Continuation)
+        {
+            _slab[slot] = default; // a continuation holds node code's task: let it be collected (a fire-and-forget task is judged by that)
+        }
+
         Free(slot);
     }
 

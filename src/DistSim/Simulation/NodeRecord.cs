@@ -112,6 +112,9 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         set => X.Vector = value;
     }
 
+    /// <summary>True while the node's object is an <see cref="Nodes.AsyncNode"/>: its events run with a per-event synchronization context and an escape check.</summary>
+    public bool AsyncCode { get; set; }
+
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
 

@@ -67,10 +67,16 @@ public sealed partial class Simulation
         RecordEvent(TraceEventKind.Continued, e.Node, -1, 0, 0, e.Slot, DropCause.None, null, clock: _vectorClocks ? TickClock(e.Node) : null);
         long index = _trace.Count - 1;
         var continuation = (Continuation)e.Payload!;
+        Task? box = AsyncInternals.BoxOf(continuation.State);
+        bool awaited = box is null || AsyncInternals.IsAwaited(box); // read before it runs: after, a finished task's slot holds a marker
         SynchronizationContext? saved = EnterNode(node);
         try
         {
             continuation.Callback(continuation.State);
+            if (!awaited && box!.IsFaulted)
+            {
+                Suspect(node, box, index);
+            }
         }
         catch (Exception ex)
         {
@@ -94,16 +100,69 @@ public sealed partial class Simulation
             return;
         }
 
+        var watched = new WatchedTask(context, task, handler);
+        _watched.Add(watched);
         task.ContinueWith(
             static (t, s) =>
             {
-                var (simulation, context, handler) = ((Simulation, NodeContext, string))s!;
-                simulation.FailAsync(context, handler, t.Exception?.InnerException ?? new TaskCanceledException(t));
+                var (simulation, watched) = ((Simulation, WatchedTask))s!;
+                if (simulation.IsForeignThread(out _))
+                {
+                    simulation.ReportEscape(watched.Context); // it ended on another thread: touch nothing of the simulation from here
+                    return;
+                }
+
+                simulation._watched.Remove(watched);
+                if (!t.IsCompletedSuccessfully)
+                {
+                    simulation.FailAsync(watched.Context, watched.Handler, t.Exception?.InnerException ?? new TaskCanceledException(t));
+                }
             },
-            (this, context, handler),
+            (this, watched),
             CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.NotOnRanToCompletion,
+            TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private readonly HashSet<WatchedTask> _watched = [];
+
+    /// <summary>
+    /// At the end of a run, a watched task of a live incarnation that is suspended on an await nothing in the simulation
+    /// will complete (or one that would resume on the thread pool) fails the run: at that point, deterministically,
+    /// rather than whenever the wall clock or the thread pool gets to it.
+    /// </summary>
+    private void JudgeSuspended()
+    {
+        foreach (WatchedTask watched in _watched.OrderBy(w => w.Context.NodeIndex).ThenBy(w => w.Sequence))
+        {
+            NodeRecord node = watched.Context.Record;
+            if (watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task) is not { } why)
+            {
+                continue;
+            }
+
+            var ex = new InvalidOperationException(
+                $"node {node.Name}'s {watched.Handler} is suspended on {why}. Use Context.TimeProvider for delays and timeouts, and " +
+                "await without ConfigureAwait(false).");
+            RecordEvent(TraceEventKind.NodeFaulted, node.Index, -1, 0, 0, 0, DropCause.None, ex);
+            _failure = new Diagnostics.SimulationFailureException(
+                Seed, CurrentTime, new NodeId(node.Index), node.Name, _trace.Count - 1, $"the run ended with {watched.Handler} awaiting something outside the simulation", _trace, ex);
+            return;
+        }
+    }
+
+    private long _watchSequence;
+
+    /// <summary>An async handler's (or spawned) task, watched until it ends.</summary>
+    private sealed class WatchedTask(NodeContext context, Task task, string handler)
+    {
+        public NodeContext Context => context;
+
+        public Task Task => task;
+
+        public string Handler => handler;
+
+        public long Sequence { get; } = Interlocked.Increment(ref context.Record.Simulation._watchSequence);
     }
 
     /// <summary>An async handler of <paramref name="context"/> ended with <paramref name="ex"/>: the run fails in this event.</summary>
@@ -122,19 +181,219 @@ public sealed partial class Simulation
         }
     }
 
-    /// <summary>Makes <paramref name="node"/>'s current context the active one and the thread's synchronization context.</summary>
+    /// <summary>
+    /// Makes <paramref name="node"/>'s current context the active one and the thread's synchronization context. For an
+    /// async node the synchronization context is a new alias of its context per event, so that an await resumed from a
+    /// later event (a timer's, a message's) is posted as an event of its own rather than run inline inside that one, and
+    /// the node's code runs inside an <see cref="AsyncScope"/> that reports any thread it escapes to.
+    /// </summary>
     private SynchronizationContext? EnterNode(NodeRecord node)
     {
         _active = node.Context;
         SynchronizationContext? saved = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(node.Context);
+        if (node.AsyncCode)
+        {
+            SynchronizationContext.SetSynchronizationContext(new EventAlias(node.Context));
+            AsyncScope.Value = node.Context;
+        }
+        else
+        {
+            SynchronizationContext.SetSynchronizationContext(node.Context);
+        }
+
         return saved;
+    }
+
+    /// <summary>Marks the node's new object as async code (or not) and, inside its start handler, switches to the matching context.</summary>
+    private static void SwitchAsyncCode(NodeRecord node, bool async)
+    {
+        if (node.AsyncCode == async)
+        {
+            return;
+        }
+
+        node.AsyncCode = async;
+        SynchronizationContext.SetSynchronizationContext(async ? new EventAlias(node.Context) : node.Context);
+        AsyncScope.Value = async ? node.Context : null;
     }
 
     private void LeaveNode(SynchronizationContext? saved)
     {
+        if (_active is { } active && active.Record.AsyncCode)
+        {
+            AsyncScope.Value = null;
+        }
+
         _active = null;
         SynchronizationContext.SetSynchronizationContext(saved);
+    }
+
+    /// <summary>
+    /// The node whose async code runs, in the execution context: it flows into whatever that code starts on another thread
+    /// (<c>Task.Run</c>, a thread-pool work item, a timer, a <c>ConfigureAwait(false)</c> continuation), and its change
+    /// notification runs on that thread when it starts — where the escape is reported (never thrown: that would end the
+    /// process).
+    /// </summary>
+    private static readonly AsyncLocal<NodeContext?> AsyncScope = new(OnScopeChanged);
+
+    private static void OnScopeChanged(AsyncLocalValueChangedArgs<NodeContext?> change)
+    {
+        if (change.ThreadContextChanged && change.CurrentValue is { } context)
+        {
+            context.Record.Simulation.ReportEscape(context);
+        }
+    }
+
+    /// <summary>True (and the escape reported, never thrown) when called on a thread that is not the simulation's: for callbacks that may run anywhere.</summary>
+    internal bool EscapedFrom(NodeContext context)
+    {
+        if (!IsForeignThread(out _))
+        {
+            return false;
+        }
+
+        ReportEscape(context);
+        return true;
+    }
+
+    /// <summary>Node code runs on a thread that is not the simulation's: the run fails (reported from that thread).</summary>
+    private void ReportEscape(NodeContext context)
+    {
+        if (!IsForeignThread(out int owner))
+        {
+            return; // the simulation's own thread restoring a captured context
+        }
+
+        var ex = new InvalidOperationException(
+            $"node {context.Name}'s code ran on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
+            (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
+            ": it started work outside the simulation — Task.Run, Task.Factory.StartNew, ThreadPool, a new Thread, a System.Threading.Timer, " +
+            "Parallel — or resumed after ConfigureAwait(false), which sends the rest of the method to the thread pool. The run is failed. " +
+            "Await without ConfigureAwait(false); use Context.TimeProvider for timers and delays.");
+        Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, context.Name, "node code that escaped to another thread"), null);
+    }
+
+    /// <summary>The synchronization context of one event of an async node: posts to the node's context.</summary>
+    private sealed class EventAlias(NodeContext context) : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback d, object? state) => context.Post(d, state);
+
+        public override void Send(SendOrPostCallback d, object? state) => context.Send(d, state);
+
+        public override SynchronizationContext CreateCopy() => this;
+    }
+
+    private readonly List<SuspectTask> _suspects = [];
+
+    /// <summary>
+    /// A task of node code faulted while nothing awaited it. It may yet be awaited (a task kept in a field, awaited in a
+    /// later event); it is lost if it becomes unreachable unobserved — the runtime then finalizes its exception holder and
+    /// raises <see cref="TaskScheduler.UnobservedTaskException"/>, which marks the suspect. That mark does not depend on
+    /// when a collection happens, so neither does the verdict.
+    /// </summary>
+    private void Suspect(NodeRecord node, Task box, long eventIndex)
+    {
+        var suspect = new SuspectTask(node.Index, node.Context, eventIndex, _loop.Now, new WeakReference<Task>(box), AsyncInternals.PeekException(box));
+        _suspects.Add(suspect);
+        if (suspect.Exception is { } ex)
+        {
+            SuspectsByException.AddOrUpdate(ex, suspect);
+        }
+
+        EnsureUnobservedHandler();
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, SuspectTask> SuspectsByException = [];
+
+    private static int _unobservedHandler;
+
+    private static void EnsureUnobservedHandler()
+    {
+        if (Interlocked.Exchange(ref _unobservedHandler, 1) == 0)
+        {
+            TaskScheduler.UnobservedTaskException += (_, e) =>
+            {
+                foreach (Exception inner in e.Exception.InnerExceptions)
+                {
+                    if (SuspectsByException.TryGetValue(inner, out SuspectTask? suspect))
+                    {
+                        suspect.Unobserved = true; // finalizer thread: a flag, read after WaitForPendingFinalizers
+                    }
+                }
+            };
+        }
+    }
+
+    /// <summary>
+    /// Judges the suspects after an event (called from a frame that never held the event, so that a collection can find a
+    /// dropped task unreachable): one full collection per event that leaves a suspect — none in a run whose async code
+    /// awaits what it starts. At quiescence a suspect still reachable and still unobserved is judged too: nothing can
+    /// await it any more.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void JudgeSuspects(bool quiescent)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        for (int i = 0; i < _suspects.Count && _failure is null; i++)
+        {
+            SuspectTask suspect = _suspects[i];
+            string? what = null;
+            if (Volatile.Read(ref suspect.Unobserved))
+            {
+                what = "a fire-and-forget task of the node failed: nothing awaited it, and nothing can (use Spawn, or await it)";
+            }
+            else if (!suspect.Task.TryGetTarget(out Task? task))
+            {
+                _suspects.RemoveAt(i--); // collected after its exception was observed
+                continue;
+            }
+            else if (!quiescent)
+            {
+                continue; // still reachable: it may yet be awaited
+            }
+            else if (AsyncInternals.IsHandled(task))
+            {
+                _suspects.RemoveAt(i--);
+                continue;
+            }
+            else
+            {
+                what = "a task of the node failed and was never awaited (the run is quiescent: nothing can await it any more)";
+            }
+
+            _suspects.RemoveAt(i--);
+            if (suspect.Context.Incarnation != _nodes[suspect.Node].Incarnation)
+            {
+                continue; // the incarnation crashed: its tasks were abandoned
+            }
+
+            Exception ex = suspect.Exception ?? new InvalidOperationException("a task of the node faulted");
+            RecordEvent(TraceEventKind.NodeFaulted, suspect.Node, -1, 0, 0, 0, DropCause.None, ex);
+            _failure = new Diagnostics.SimulationFailureException(
+                Seed, new Time.SimTime(suspect.Time), new NodeId(suspect.Node), _nodes[suspect.Node].Name, suspect.EventIndex, what, _trace, ex);
+        }
+    }
+
+    /// <summary>Whether any suspect waits to be judged.</summary>
+    private bool HasSuspects => _suspects.Count > 0;
+
+    private sealed class SuspectTask(int node, NodeContext context, long eventIndex, long time, WeakReference<Task> task, Exception? exception)
+    {
+        public int Node => node;
+
+        public NodeContext Context => context;
+
+        public long EventIndex => eventIndex;
+
+        public long Time => time;
+
+        public WeakReference<Task> Task => task;
+
+        public Exception? Exception => exception;
+
+        /// <summary>Set on the finalizer thread when the runtime reports the task's exception unobserved.</summary>
+        public bool Unobserved;
     }
 
     /// <summary>A queued continuation: the callback and state its synchronization context was given.</summary>

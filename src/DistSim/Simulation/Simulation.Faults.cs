@@ -94,6 +94,11 @@ public sealed partial class Simulation
 
         record.Deferred.Clear();
         _loop.ReleaseTimersOf(node.Value);
+        if (_watched.Count > 0)
+        {
+            _watched.RemoveWhere(w => w.Context.NodeIndex == node.Value); // the incarnation's tasks never resume: stop watching them
+        }
+
         _faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         if (record.StorageIfUsed?.Crash(record.Model.TornWrites, record.Faults) is { } torn)

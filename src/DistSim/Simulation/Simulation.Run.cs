@@ -102,6 +102,16 @@ public sealed partial class Simulation
                     break;
                 }
 
+                if (HasSuspects)
+                {
+                    JudgeSuspects(quiescent: false);
+                    if (_failure is not null)
+                    {
+                        outcome = RunOutcome.NodeFaulted;
+                        break;
+                    }
+                }
+
                 if (condition is not null && condition())
                 {
                     outcome = RunOutcome.ConditionMet;
@@ -110,11 +120,33 @@ public sealed partial class Simulation
             }
         }
 
+        if (outcome == RunOutcome.Quiescent && HasSuspects)
+        {
+            JudgeSuspects(quiescent: true);
+        }
+
+        if (_failure is null && _watched.Count > 0 && outcome is RunOutcome.Quiescent or RunOutcome.TimeLimit or RunOutcome.TimeReached or RunOutcome.EventLimit)
+        {
+            JudgeSuspended();
+        }
+
+        if (_failure is null && _pending is not null)
+        {
+            SurfacePendingFailure(); // a misuse reported from another thread after the last event
+        }
+
+        if (_failure is not null)
+        {
+            outcome = RunOutcome.NodeFaulted;
+        }
+
         ThrowIfFaulted();
         return new RunResult(outcome, CurrentTime, _loop.Executed, _trace.Fingerprint, _failure);
     }
 
     /// <summary>Runs the next event if one may run (the event loop decides); otherwise says why not.</summary>
+    /// <remarks>Never inlined: once it returns, no frame holds the event it ran (see <see cref="JudgeSuspects"/>).</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryStep(long bound, out RunOutcome stopped)
     {
         if (_failure is not null || _pending is not null)
@@ -263,6 +295,7 @@ public sealed partial class Simulation
         {
             Node instance = node.Factory() ?? throw new InvalidOperationException("the node factory returned null");
             instance.Attach(node.Context);
+            SwitchAsyncCode(node, instance is AsyncNode);
             node.Instance = instance;
             if (recover)
             {

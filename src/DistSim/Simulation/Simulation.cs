@@ -162,12 +162,20 @@ public sealed partial class Simulation
         }
     }
 
-    /// <summary>The failure that stopped the run, if node code threw.</summary>
+    /// <summary>
+    /// The failure that stopped the run, if node code threw — or misbehaved where the run could not stop it: node code
+    /// that escaped to another thread and was reported from there after the run returned is the run's failure too.
+    /// </summary>
     public SimulationFailureException? Failure
     {
         get
         {
             CheckThread(nameof(Failure));
+            if (_failure is null && !_running && Volatile.Read(ref _pending) is not null)
+            {
+                SurfacePendingFailure();
+            }
+
             return _failure;
         }
     }

@@ -56,9 +56,8 @@ public class AsyncNodeTests
         Assert.Null(result.Failure);
         Assert.Equal([("start", 0.0), ("yield", 0.0), ("delay", 10.0), ("task-delay", 15.0)], node.Log.Select(l => (l.Label, l.Ms)));
         Assert.All(node.Log, l => Assert.Equal(thread, l.Thread));
-        // Task.Yield posts to the node's context: an event of its own. A delay's continuation runs inline in the event of
-        // the delay's timer (the await resumes on the context it was started on, which is current there).
-        Assert.Equal(1, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Continued && e.TimerNumber == 1));
+        // Every resume is an event of its own, after the event that completed what was awaited (the delays' timers).
+        Assert.Equal(3, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Continued && e.TimerNumber == 1));
         Assert.Equal(2, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.TimerFired));
         Assert.Null(SynchronizationContext.Current);
     }
@@ -172,7 +171,7 @@ public class AsyncNodeTests
         Assert.Equal("n", failure.NodeName);
         Assert.Equal(SimTime.FromSeconds(7 / 1000.0), failure.Time);
         Assert.Contains("OnStartAsync", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(TraceEventKind.TimerFired, sim.Trace.Events[(int)failure.EventIndex].Kind); // the delay's timer: the code after the await ran there
+        Assert.Equal(TraceEventKind.Continued, sim.Trace.Events[(int)failure.EventIndex].Kind);
     }
 
     [Fact]

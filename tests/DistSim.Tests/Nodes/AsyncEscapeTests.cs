@@ -1,0 +1,181 @@
+using DistSim.Diagnostics;
+using DistSim.Nodes;
+
+namespace DistSim.Tests.Nodes;
+
+/// <summary>
+/// Async node code that goes wrong out of sight — a fire-and-forget task that fails, work started on another thread, an
+/// await the simulation never completes — fails the run, in every try.
+/// </summary>
+public class AsyncEscapeTests
+{
+    private const int Tries = 12;
+
+    private sealed class Body(Func<Body, Task> body) : AsyncNode
+    {
+        public Task Wait(double ms) => Delay(TimeSpan.FromMilliseconds(ms));
+
+        public void Go(Func<Task> work) => Spawn(work, "work");
+
+        public TimeProvider Time => TimeProvider;
+
+        public Task? Stored { get; set; }
+
+        protected override Task OnStartAsync() => body(this);
+    }
+
+    private static (Simulation Sim, RunResult Result) Run(Func<Body, Task> body, ulong seed)
+    {
+        var sim = new Simulation(new SimulationOptions { Seed = seed, RecordTrace = true, ThrowOnNodeFault = false, TimeLimit = TimeSpan.FromSeconds(10) });
+        sim.AddNode("n", () => new Body(body));
+        sim.AddNode("other", () => new Body(async b =>
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                await b.Wait(1);
+            }
+        }));
+        return (sim, sim.Run());
+    }
+
+    /// <summary>The run's failure: from its result, or (for an escape reported from another thread after the run) from the simulation, waiting up to 5 s.</summary>
+    private static SimulationFailureException FailureOf(Simulation sim, RunResult result)
+    {
+        if (result.Failure is { } f)
+        {
+            return f;
+        }
+
+        SimulationFailureException? late = null;
+        Assert.True(SpinWait.SpinUntil(() => (late = sim.Failure) is not null, TimeSpan.FromSeconds(5)), "the escape was never reported");
+        return late!;
+    }
+
+    private static async Task ThrowLater(Body b, double ms)
+    {
+        await b.Wait(ms);
+        throw new InvalidOperationException("lost exception");
+    }
+
+    [Fact]
+    public void AFireAndForgetTaskThatFails_FailsTheRun_AtTheEventWhereItFailed()
+    {
+        for (ulong seed = 1; seed <= Tries; seed++)
+        {
+            (Simulation sim, RunResult result) = Run(
+                b =>
+                {
+                    _ = ThrowLater(b, 5);
+                    return Task.CompletedTask;
+                },
+                seed);
+
+            Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+            SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+            Assert.Equal("lost exception", failure.InnerException!.Message);
+            Assert.Equal("n", failure.NodeName);
+            Assert.Equal(TimeSpan.FromMilliseconds(5), failure.Time.SinceStart);
+            Assert.Contains("fire-and-forget", failure.EventDescription, StringComparison.Ordinal);
+            Assert.Equal(global::DistSim.Tracing.TraceEventKind.Continued, sim.Trace.Events[(int)failure.EventIndex].Kind);
+        }
+    }
+
+    [Fact]
+    public void AStoredTaskThatFails_AndIsAwaitedLater_IsNotAFailure_ButOneNeverAwaited_IsAtTheEnd()
+    {
+        (_, RunResult awaited) = Run(
+            async b =>
+            {
+                Task t = ThrowLater(b, 2);
+                await b.Wait(10);
+                try
+                {
+                    await t;
+                }
+                catch (InvalidOperationException)
+                {
+                    // observed: the node handled it
+                }
+            },
+            seed: 3);
+        Assert.Null(awaited.Failure);
+        Assert.Equal(RunOutcome.Quiescent, awaited.Outcome);
+
+        (_, RunResult never) = Run(
+            b =>
+            {
+                b.Stored = ThrowLater(b, 2); // kept, never awaited
+                return Task.CompletedTask;
+            },
+            seed: 3);
+        SimulationFailureException failure = Assert.IsType<SimulationFailureException>(never.Failure);
+        Assert.Equal("lost exception", failure.InnerException!.Message);
+        Assert.Contains("never awaited", failure.EventDescription, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ASpawnedTaskThatFails_FailsTheRun_EvenBeforeItsFirstAwait()
+    {
+        (_, RunResult result) = Run(
+            b =>
+            {
+                b.Go(() => throw new InvalidOperationException("spawned, sync"));
+                return Task.CompletedTask;
+            },
+            seed: 4);
+        Assert.Equal("spawned, sync", Assert.IsType<SimulationFailureException>(result.Failure).InnerException!.Message);
+
+        (_, RunResult later) = Run(
+            b =>
+            {
+                b.Go(() => ThrowLater(b, 3));
+                return Task.CompletedTask;
+            },
+            seed: 4);
+        SimulationFailureException failure = Assert.IsType<SimulationFailureException>(later.Failure);
+        Assert.Contains("Spawn(work)", failure.EventDescription, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(3), failure.Time.SinceStart);
+    }
+
+    public static TheoryData<string> Escapes => ["wall-clock Task.Delay", "awaited Task.Run", "fire-and-forget Task.Run", "ConfigureAwait(false)", "thread-pool timer"];
+
+    private static Func<Body, Task> Escape(string kind) => kind switch
+    {
+        "wall-clock Task.Delay" => async b =>
+        {
+            await Task.Delay(20);
+            await b.Wait(1);
+        },
+        "awaited Task.Run" => async b => await Task.Run(() => Thread.SpinWait(1000)),
+        "fire-and-forget Task.Run" => b =>
+        {
+            _ = Task.Run(() => Thread.SpinWait(1000));
+            return Task.CompletedTask;
+        },
+        "ConfigureAwait(false)" => async b =>
+        {
+            await b.Wait(2).ConfigureAwait(false);
+            Thread.SpinWait(1000);
+        },
+        "thread-pool timer" => b =>
+        {
+            var timer = new Timer(_ => { }, null, 1, Timeout.Infinite);
+            b.Stored = Task.FromResult(timer);
+            return Task.CompletedTask;
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown escape"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Escapes))]
+    public void EveryEscapeToAnotherThread_FailsTheRun_InEveryTry(string kind)
+    {
+        for (ulong seed = 1; seed <= Tries; seed++)
+        {
+            (Simulation sim, RunResult result) = Run(Escape(kind), seed);
+            SimulationFailureException failure = FailureOf(sim, result);
+            Assert.Equal("n", failure.NodeName);
+            Assert.Matches("thread|wall clock|thread pool|ConfigureAwait", failure.InnerException!.Message);
+        }
+    }
+}
