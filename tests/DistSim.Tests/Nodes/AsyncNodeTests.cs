@@ -250,4 +250,117 @@ public class AsyncNodeTests
         Assert.Equal(2, sim.IncarnationOf(n));
         Assert.Equal(1, sim.Faults.Crashes);
     }
+
+    [Fact]
+    public void AContinuationQueuedBeforeACrash_IsDropped_AndCounted()
+    {
+        Simulation sim = Quiet(6);
+        var seen = new List<int>();
+        NodeId n = sim.AddNode("y", () => new Script(async s =>
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                await Task.Yield();
+                seen.Add(s.Ctx.Incarnation);
+            }
+        }), DistSim.Failures.FailureModels.CrashRecover());
+        sim.At(SimTime.Zero, () => sim.CrashFor(n, TimeSpan.FromMilliseconds(1))); // runs after the start, before its first yield resumes
+        RunResult result = sim.Run();
+
+        Assert.Null(result.Failure);
+        Assert.Equal(1, sim.Faults.AbandonedContinuations);
+        Assert.Equal([2, 2, 2, 2, 2], seen);
+        Assert.DoesNotContain(sim.Trace.Events, e => e.Kind == TraceEventKind.Continued && e.TimerNumber == 1);
+    }
+}
+
+/// <summary>Crashes and async code, as a property over seeds and fault schedules.</summary>
+public class AsyncCrashProperties
+{
+    /// <summary>Pings its peer with calls, sleeps, yields and spawns, forever.</summary>
+    private sealed class Busy(NodeId peer) : AsyncNode
+    {
+        protected override async Task OnStartAsync()
+        {
+            Spawn(Ticker, "ticker");
+            while (true)
+            {
+                try
+                {
+                    await CallAsync<int>(peer, 1, TimeSpan.FromMilliseconds(3));
+                }
+                catch (RpcTimeoutException)
+                {
+                    await Task.Yield();
+                }
+
+                await Delay(TimeSpan.FromTicks(1 + (long)Random.NextBelow(20_000)));
+            }
+        }
+
+        private async Task Ticker()
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2), TimeProvider);
+            while (await timer.WaitForNextTickAsync())
+            {
+                await Task.Yield();
+            }
+        }
+
+        protected override async Task<object?> OnRequestAsync(NodeId from, object request)
+        {
+            await Delay(TimeSpan.FromTicks(1 + (long)Random.NextBelow(10_000)));
+            return 1;
+        }
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 40)]
+    public void NothingOfACrashedIncarnation_EverResumes(ulong seed, byte[] crashTimes)
+    {
+        var sim = new Simulation(new SimulationOptions
+        {
+            Seed = seed,
+            RecordTrace = true,
+            TimeLimit = TimeSpan.FromMilliseconds(60),
+            Network = new DistSim.Links.FairLossLinkOptions { LossProbability = 0.1 },
+        });
+        NodeId a = sim.AddNode("a", () => new Busy(new NodeId(1)), DistSim.Failures.FailureModels.CrashRecover());
+        NodeId b = sim.AddNode("b", () => new Busy(a), DistSim.Failures.FailureModels.CrashRecover());
+        foreach ((byte t, int i) in (crashTimes ?? []).Take(8).Select((t, i) => (t, i)))
+        {
+            NodeId victim = i % 2 == 0 ? a : b;
+            sim.At(SimTime.FromSeconds((t % 55) / 1000.0), () => sim.CrashFor(victim, TimeSpan.FromTicks(1 + (t * 397 % 40_000))));
+        }
+
+        RunResult result = sim.Run();
+        Assert.Null(result.Failure);
+
+        // From the trace: every resumption belongs to the incarnation running at that moment, on a node that is up.
+        var incarnation = new int[2];
+        var up = new bool[2];
+        int resumed = 0;
+        foreach (TraceEvent e in sim.Trace.Events)
+        {
+            int n = e.Node.Value;
+            switch (e.Kind)
+            {
+                case TraceEventKind.NodeStarted:
+                    incarnation[n]++;
+                    up[n] = true;
+                    break;
+                case TraceEventKind.Crash:
+                    up[n] = false;
+                    break;
+                case TraceEventKind.Continued:
+                    Assert.True(up[n], $"a continuation of node {n} ran while it was down (event {e.Index})");
+                    Assert.Equal(incarnation[n], (int)e.TimerNumber);
+                    resumed++;
+                    break;
+            }
+        }
+
+        Assert.True(resumed > 20);
+        Assert.Equal(sim.Faults.Crashes, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Crash));
+        Assert.Equal(incarnation[0], sim.IncarnationOf(a));
+    }
 }
