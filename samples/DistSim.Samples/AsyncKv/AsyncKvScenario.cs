@@ -94,10 +94,14 @@ public sealed class AsyncKvScenario : IScenario
         // Until the clients are done and the nemesis has stopped (or nothing is left to happen); then the server, restarted
         // if it is down, is checked.
         RunResult run = simulation.RunUntil(() => simulation.Now.SinceStart > TimeSpan.FromSeconds(5) && ids.All(id => simulation.GetNode(id) is AsyncKvClient { Completed: var done } && done >= ops));
-        if (run.Outcome is RunOutcome.ConditionMet or RunOutcome.Quiescent && !simulation.IsUp(server))
+        if (run.Outcome is RunOutcome.ConditionMet or RunOutcome.Quiescent)
         {
-            simulation.Restart(server);
-            simulation.RunUntil(simulation.Now + TimeSpan.FromMilliseconds(1));
+            if (!simulation.IsUp(server))
+            {
+                simulation.Restart(server);
+            }
+
+            simulation.RunUntil(simulation.Now + TimeSpan.FromMilliseconds(1)); // its start (after a restart) runs
         }
 
         return new AsyncKvRun(

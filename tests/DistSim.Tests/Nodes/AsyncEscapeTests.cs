@@ -137,7 +137,8 @@ public class AsyncEscapeTests
         Assert.Equal(TimeSpan.FromMilliseconds(3), failure.Time.SinceStart);
     }
 
-    public static TheoryData<string> Escapes => ["wall-clock Task.Delay", "awaited Task.Run", "fire-and-forget Task.Run", "ConfigureAwait(false)", "thread-pool timer"];
+    public static TheoryData<string> Escapes =>
+        ["wall-clock Task.Delay", "awaited Task.Run", "fire-and-forget Task.Run", "ConfigureAwait(false)", "thread-pool timer", "SemaphoreSlim.WaitAsync(timeout)", "channel ReadAllAsync, default options"];
 
     private static Func<Body, Task> Escape(string kind) => kind switch
     {
@@ -162,6 +163,25 @@ public class AsyncEscapeTests
             var timer = new Timer(_ => { }, null, 1, Timeout.Infinite);
             b.Stored = Task.FromResult(timer);
             return Task.CompletedTask;
+        },
+        "SemaphoreSlim.WaitAsync(timeout)" => async b =>
+        {
+            using var gate = new SemaphoreSlim(0);
+            _ = await gate.WaitAsync(TimeSpan.FromMilliseconds(5)); // its timeout is a wall-clock timer
+        },
+        "channel ReadAllAsync, default options" => async b =>
+        {
+            var channel = System.Threading.Channels.Channel.CreateUnbounded<int>();
+            b.Go(async () =>
+            {
+                await b.Wait(1);
+                channel.Writer.TryWrite(1);
+                channel.Writer.Complete();
+            });
+            await foreach (int item in channel.Reader.ReadAllAsync())
+            {
+                Thread.SpinWait(item);
+            }
         },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown escape"),
     };

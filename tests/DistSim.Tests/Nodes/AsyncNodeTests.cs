@@ -150,6 +150,37 @@ public class AsyncNodeTests
             node.Log.Select(l => (l.Label, l.Ms)));
     }
 
+    [Fact]
+    public void AChannelWithDefaultOptions_ReadAsync_ResumesAsAnEventOfTheNode()
+    {
+        (_, Script node, RunResult result) = RunScript(async s =>
+        {
+            Channel<int> channel = Channel.CreateUnbounded<int>();
+            async Task Produce()
+            {
+                for (int i = 1; i <= 3; i++)
+                {
+                    await s.Wait(2);
+                    channel.Writer.TryWrite(i);
+                }
+            }
+
+            Task producer = Produce();
+            int sum = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                sum += await channel.Reader.ReadAsync();
+            }
+
+            await producer;
+            s.Mark("sum:" + sum);
+        });
+
+        Assert.Null(result.Failure);
+        Assert.Equal([("sum:6", 6.0)], node.Log.Select(l => (l.Label, l.Ms)));
+        Assert.All(node.Log, l => Assert.Equal(Environment.CurrentManagedThreadId, l.Thread));
+    }
+
     private static async Task<int> Later(Script s, double ms, int value)
     {
         await s.Wait(ms);
