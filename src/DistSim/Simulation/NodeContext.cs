@@ -200,6 +200,9 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         }
     }
 
+    /// <summary>Cancels <paramref name="timer"/> when called from this incarnation's handler on the simulation's thread; otherwise does nothing (never throws, never fails the run).</summary>
+    internal bool CancelTimerIfInHandler(TimerId timer) => Sim.IsInHandlerOf(this) && Sim.CancelTimerOf(NodeIndex, timer);
+
     public bool CancelTimer(TimerId timer)
     {
         try

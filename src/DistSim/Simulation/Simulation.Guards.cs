@@ -143,6 +143,9 @@ public sealed partial class Simulation
         }
     }
 
+    /// <summary>Whether <paramref name="context"/>'s handler runs now, on this thread (no exception either way).</summary>
+    internal bool IsInHandlerOf(NodeContext context) => ReferenceEquals(_active, context) && Environment.CurrentManagedThreadId == Volatile.Read(ref _ownerThread);
+
     /// <summary>Storage of node <paramref name="node"/>: from its own handlers during a run, or from the simulation's user between steps.</summary>
     internal void CheckStorageAccess(int node, string action)
     {

@@ -112,11 +112,35 @@ public sealed class NodeTimeProvider(INodeContext context) : TimeProvider
             callback(state);
         }
 
+        /// <summary>
+        /// Disposes the timer. Never throws: a disposal may come from a finalizer (a <see cref="PeriodicTimer"/> dropped
+        /// by a crashed incarnation) or after the incarnation ended, where no node action is allowed. Then the pending
+        /// timer is left to fire, and its firing is ignored (it is no longer <see cref="Current"/>).
+        /// </summary>
         public void Dispose()
         {
             _disposed = true;
-            provider._context.CancelTimer(Current);
+            TimerId timer = Current;
             Current = default;
+            if (timer == default)
+            {
+                return;
+            }
+
+            if (provider._context is NodeContext kernel)
+            {
+                kernel.CancelTimerIfInHandler(timer);
+                return;
+            }
+
+            try
+            {
+                provider._context.CancelTimer(timer);
+            }
+            catch (InvalidOperationException)
+            {
+                // a context of the user's making that refuses outside its handlers: the firing will be ignored
+            }
         }
 
         public ValueTask DisposeAsync()

@@ -282,6 +282,43 @@ public class AsyncNodeTests
         Assert.Equal(1, sim.Faults.Crashes);
     }
 
+    /// <summary>Holds a periodic timer that a crash abandons, undisposed: its finalizer disposes it later, on the finalizer thread.</summary>
+    private sealed class Ticking : AsyncNode
+    {
+        protected override async Task OnStartAsync()
+        {
+            var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1), TimeProvider); // never disposed by the node
+            while (await timer.WaitForNextTickAsync())
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void ATimerOfACrashedIncarnation_DisposedByItsFinalizer_NeitherThrowsNorFailsTheRun()
+    {
+        WeakReference run = RunAndDrop();
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers(); // PeriodicTimer's finalizer disposes its node timer here: before the fix, it threw on this thread and ended the process
+        }
+
+        Assert.False(run.IsAlive); // the simulation, its nodes and the abandoned timer were all collected (and finalized)
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference RunAndDrop()
+    {
+        Simulation sim = Quiet(8);
+        NodeId n = sim.AddNode("t", () => new Ticking(), DistSim.Failures.FailureModels.CrashRecover());
+        sim.At(SimTime.FromSeconds(0.0055), () => sim.Crash(n));
+        RunResult result = sim.RunUntil(SimTime.FromSeconds(0.02));
+        Assert.Null(result.Failure);
+        Assert.Equal(5, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Continued)); // ticks at 1..5 ms, none after the crash
+        return new WeakReference(sim);
+    }
+
     [Fact]
     public void AContinuationQueuedBeforeACrash_IsDropped_AndCounted()
     {
