@@ -62,10 +62,16 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         }
     }
 
-    /// <summary>Records a call that dispatches on its receiver: every matching override in this compilation may run.</summary>
+    /// <summary>
+    /// Records a call that dispatches on its receiver: every matching override in this compilation may run. Not for
+    /// members of <c>object</c>, nor for DistSim's own abstractions (<c>INodeContext</c>, <c>Node</c>'s handlers, links):
+    /// their implementations in a project are node classes (checked anyway) or test doubles of DistSim's.
+    /// </summary>
     public void AddVirtualCall(ISymbol owner, IMethodSymbol method, ITypeSymbol? receiver)
     {
-        if (receiver is INamedTypeSymbol named && LeastOverridden(method).ContainingType.SpecialType != SpecialType.System_Object)
+        IMethodSymbol root = LeastOverridden(method);
+        if (receiver is INamedTypeSymbol named && root.ContainingType.SpecialType != SpecialType.System_Object
+            && !SymbolEqualityComparer.Default.Equals(root.ContainingAssembly, known.Node.ContainingAssembly))
         {
             _virtualCalls.GetOrAdd(owner, _ => []).Add((method, named));
         }
@@ -99,7 +105,7 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         var queue = new Queue<ISymbol>();
         foreach (ISymbol owner in _owners.Keys)
         {
-            if (known.IsNodeType(owner.ContainingType))
+            if (known.IsNodeCode(owner))
             {
                 parent[owner] = null;
                 queue.Enqueue(owner);
@@ -122,12 +128,12 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
 
         foreach (KeyValuePair<ISymbol, ConcurrentBag<Hazard>> entry in _hazards)
         {
-            if (parent.ContainsKey(entry.Key) && !known.IsNodeType(entry.Key.ContainingType))
+            if (parent.ContainsKey(entry.Key) && !known.IsNodeCode(entry.Key))
             {
                 string reach = Describe(entry.Key, parent);
                 foreach (Hazard hazard in entry.Value)
                 {
-                    context.ReportDiagnostic(hazard.ToDiagnostic(reach));
+                    context.ReportDiagnostic(hazard.ToDiagnostic(reach, reached: true));
                 }
             }
         }
@@ -246,7 +252,7 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         return current;
     }
 
-    /// <summary>" (in code reached from node class 'N': N.OnTimer → Helper.Compute)".</summary>
+    /// <summary>" (in code reached from node code: N.OnTimer → Helper.Compute)".</summary>
     private static string Describe(ISymbol member, Dictionary<ISymbol, ISymbol?> parent)
     {
         var path = new List<ISymbol>();
@@ -256,8 +262,7 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         }
 
         path.Reverse();
-        var text = new StringBuilder(" (in code reached from node class '");
-        text.Append(path[0].ContainingType.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)).Append("': ");
+        var text = new StringBuilder(" (in code reached from node code: ");
         for (int i = 0; i < path.Count; i++)
         {
             if (path.Count > 6 && i == 2)

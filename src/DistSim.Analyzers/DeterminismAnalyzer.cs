@@ -10,10 +10,12 @@ namespace DistSim.Analyzers;
 /// classes derived from <c>DistSim.Nodes.Node</c>, and in code of the same project that those classes reach by calls.
 /// </summary>
 /// <remarks>
-/// A hazard inside a node class is reported as the compiler analyses it (so an editor shows it as you type). A hazard
-/// elsewhere in the project is kept until the whole compilation has been analysed, and reported if a node class
-/// reaches it through any number of calls (see <see cref="CallGraph"/>), with the path in the message. Nothing is
-/// reported in a project that does not reference DistSim. See <c>docs/concepts/analyzers.md</c>.
+/// A hazard in node code by declaration (<see cref="KnownSymbols.IsNodeCode"/>: a node class, or code that takes or
+/// holds an <c>INodeContext</c>) is reported as the compiler analyses it, so an editor shows it as you type and offers
+/// the code fix. A hazard elsewhere in the project is kept until the whole compilation has been analysed, and reported
+/// (with a descriptor tagged <c>CompilationEnd</c>, without a code fix) if node code reaches it through any number of
+/// calls (see <see cref="CallGraph"/>), with the path in the message. Nothing is reported in a project that does not
+/// reference DistSim. See <c>docs/concepts/analyzers.md</c>.
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
@@ -29,7 +31,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
         OperationKind.Conversion);
 
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DeterminismRules.All;
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = DeterminismRules.All.AddRange(DeterminismRules.AllReached);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -46,19 +48,28 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        context.RegisterSymbolAction(c => StaticStateRule.Declaration(c, known), SymbolKind.Field, SymbolKind.Property);
+        if (known.IsLibrary)
+        {
+            context.RegisterOperationAction(c => Analyze(c, known, graph: null), Kinds);
+            return;
+        }
+
         var graph = new CallGraph(known, context.Compilation.Assembly);
         context.RegisterOperationAction(c => Analyze(c, known, graph), Kinds);
-        context.RegisterSymbolAction(c => StaticStateRule.Declaration(c, known), SymbolKind.Field, SymbolKind.Property);
         context.RegisterSymbolAction(c => graph.AddType((INamedTypeSymbol)c.Symbol), SymbolKind.NamedType);
         context.RegisterCompilationEndAction(graph.Report);
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, CallGraph graph)
+    private static void Analyze(OperationAnalysisContext context, KnownSymbols known, CallGraph? graph)
     {
         IOperation operation = context.Operation;
         ISymbol owner = Owner(context.ContainingSymbol);
-        graph.AddOwner(owner);
-        AddCalls(operation, owner, graph);
+        if (graph is not null)
+        {
+            graph.AddOwner(owner);
+            AddCalls(operation, owner, graph);
+        }
 
         var found = new List<Hazard>();
         HazardFinder.Find(operation, owner, known, found);
@@ -67,16 +78,16 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        bool inNode = known.IsNodeType(owner.ContainingType);
+        bool nodeCode = known.IsNodeCode(owner);
         foreach (Hazard hazard in found)
         {
-            if (inNode)
+            if (nodeCode)
             {
                 context.ReportDiagnostic(hazard.ToDiagnostic(""));
             }
             else
             {
-                graph.AddHazard(owner, hazard);
+                graph?.AddHazard(owner, hazard);
             }
         }
     }

@@ -134,6 +134,16 @@ public static class DeterminismRules
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         WallClock, Stopwatch, TickCount, UnseededRandom, NewGuid, Threads, RealDelay, ConfigureAwait, HashCode, StaticState);
 
+    /// <summary>
+    /// The same rules, for code reached from node code by calls: reported at the end of the compilation, so tagged
+    /// <see cref="WellKnownDiagnosticTags.CompilationEnd"/> (an editor computes them in full-solution analysis, and
+    /// offers no code fix for them). Same ids, titles and messages.
+    /// </summary>
+    public static ImmutableArray<DiagnosticDescriptor> AllReached { get; } = All.Select(Reached).ToImmutableArray();
+
+    /// <summary>The CompilationEnd twin of <paramref name="rule"/> (see <see cref="AllReached"/>).</summary>
+    public static DiagnosticDescriptor ReachedTwin(DiagnosticDescriptor rule) => AllReached[All.IndexOf(rule)];
+
     private static DiagnosticDescriptor Make(string id, string title, string message, string description) => new(
         id,
         title,
@@ -142,4 +152,14 @@ public static class DeterminismRules
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
         description: description + " " + Docs);
+
+    private static DiagnosticDescriptor Reached(DiagnosticDescriptor rule) => new(
+        rule.Id,
+        rule.Title,
+        rule.MessageFormat,
+        rule.Category,
+        rule.DefaultSeverity,
+        rule.IsEnabledByDefault,
+        rule.Description,
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
 }

@@ -13,9 +13,18 @@ internal sealed class Hazard(DiagnosticDescriptor rule, Location location, strin
     /// <summary>What is flagged, as the message's first argument (e.g. <c>DateTime.UtcNow</c>).</summary>
     public string Subject { get; } = subject;
 
-    /// <summary>The diagnostic: <paramref name="reach"/> is empty for code in a node class, else says how it is reached.</summary>
-    public Diagnostic ToDiagnostic(string reach)
+    /// <summary>
+    /// The diagnostic: <paramref name="reach"/> is empty for node code, else says how node code reaches it; a
+    /// <paramref name="reached"/> one is reported at the end of the compilation, so it gets the rule's CompilationEnd twin
+    /// and no code fix (an editor offers none for it).
+    /// </summary>
+    public Diagnostic ToDiagnostic(string reach, bool reached = false)
     {
+        if (reached)
+        {
+            return Diagnostic.Create(DeterminismRules.ReachedTwin(Rule), Location, Subject, reach);
+        }
+
         ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty;
         if (fix is not null)
         {

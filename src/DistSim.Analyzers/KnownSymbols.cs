@@ -36,6 +36,13 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol Node { get; }
 
+    /// <summary>
+    /// True when this compilation is DistSim itself (Node is declared here): only its node classes are checked, and no
+    /// call is followed — its kernel is the implementation of the deterministic API that node code calls, which a
+    /// consumer's compilation sees as a referenced assembly and never follows into either.
+    /// </summary>
+    public bool IsLibrary => Node.Locations.Any(l => l.IsInSource);
+
     public INamedTypeSymbol? NodeContext { get; }
 
     public INamedTypeSymbol DateTime { get; }
@@ -87,6 +94,45 @@ internal sealed class KnownSymbols
     /// <summary>The symbols of <paramref name="compilation"/>, or null when it cannot see <c>DistSim.Nodes.Node</c> (no rule applies).</summary>
     public static KnownSymbols? Create(Compilation compilation) =>
         compilation.GetTypeByMetadataName("DistSim.Nodes.Node") is { } node ? new KnownSymbols(compilation, node) : null;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _holdsContext = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Whether <paramref name="member"/> is node code by its declaration: a member of a node class, a method that takes an
+    /// <c>INodeContext</c>, or a member of a type that holds one (an instance field or property of that type, or a
+    /// constructor parameter of it). Its hazards are reported as it is analysed; code that node code calls is found by
+    /// the <see cref="CallGraph"/>.
+    /// </summary>
+    public bool IsNodeCode(ISymbol member)
+    {
+        if (member.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        if (IsNodeType(type))
+        {
+            return true;
+        }
+
+        if (NodeContext is null || IsLibrary)
+        {
+            return false;
+        }
+
+        if (member is IMethodSymbol method && method.Parameters.Any(p => Same(p.Type, NodeContext)))
+        {
+            return true;
+        }
+
+        return _holdsContext.GetOrAdd(type, t => t.GetMembers().Any(m => m switch
+        {
+            IFieldSymbol { IsStatic: false } f => Same(f.Type, NodeContext),
+            IPropertySymbol { IsStatic: false } p => Same(p.Type, NodeContext),
+            IMethodSymbol { MethodKind: MethodKind.Constructor } c => c.Parameters.Any(p => Same(p.Type, NodeContext)),
+            _ => false,
+        }));
+    }
 
     /// <summary>Whether <paramref name="type"/> derives (directly or not) from <c>DistSim.Nodes.Node</c>.</summary>
     public bool IsNodeType(ITypeSymbol? type)

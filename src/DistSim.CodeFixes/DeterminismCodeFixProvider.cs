@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
@@ -72,11 +73,9 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
                 continue;
             }
 
+            Document document = context.Document;
             context.RegisterCodeFix(
-                CodeAction.Create(
-                    c.Title,
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(c.Old, c.New))),
-                    equivalenceKey: fix),
+                CodeAction.Create(c.Title, token => Apply(document, root, c.Old, c.New, token), equivalenceKey: fix),
                 diagnostic);
         }
     }
@@ -158,10 +157,29 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
         return ("Remove ConfigureAwait(false)", invocation, receiver);
     }
 
+    /// <summary>Replaces the node, adds the usings the new code's qualified names need, then shortens and formats it.</summary>
+    private static async Task<Document> Apply(Document document, SyntaxNode root, SyntaxNode old, SyntaxNode replacement, CancellationToken token)
+    {
+        Document changed = document.WithSyntaxRoot(root.ReplaceNode(old, replacement));
+        changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: token).ConfigureAwait(false);
+        changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: token).ConfigureAwait(false);
+        return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: token).ConfigureAwait(false);
+    }
+
     private static string Shown(string prefix) => prefix == "this." ? "" : prefix;
 
-    private static ExpressionSyntax Parse(string text, SyntaxNode replaced) =>
-        SyntaxFactory.ParseExpression(text)
+    /// <summary>
+    /// The new code, written with <c>this.</c> and <c>global::</c>-qualified names so that it binds whatever is in
+    /// scope, every part marked to be shortened where that keeps its meaning (and its namespaces imported).
+    /// </summary>
+    private static ExpressionSyntax Parse(string text, SyntaxNode replaced)
+    {
+        ExpressionSyntax expression = SyntaxFactory.ParseExpression(text);
+        expression = expression.ReplaceNodes(
+            expression.DescendantNodes().OfType<ExpressionSyntax>(),
+            (_, node) => node.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+        return expression
             .WithTriviaFrom(replaced)
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
+    }
 }

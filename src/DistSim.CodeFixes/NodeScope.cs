@@ -13,6 +13,7 @@ internal sealed class NodeScope
     private readonly int _position;
     private readonly INamedTypeSymbol? _type;
     private readonly bool _instance;
+    private readonly ISymbol? _member;
 
     private NodeScope(SemanticModel model, int position)
     {
@@ -29,6 +30,7 @@ internal sealed class NodeScope
         // An initializer cannot use the instance; a node's constructor runs before its context is attached.
         _instance = instance && member is IMethodSymbol { IsStatic: false };
         _type = member?.ContainingType;
+        _member = member;
         Node = model.Compilation.GetTypeByMetadataName("DistSim.Nodes.Node");
         InNode = _instance && member is IMethodSymbol { MethodKind: not MethodKind.Constructor } && DerivesFrom(_type, Node, strict: true);
     }
@@ -62,27 +64,33 @@ internal sealed class NodeScope
         return Find(type => DerivesFrom(type, provider, strict: false));
     }
 
+    /// <summary>
+    /// The best symbol of a wanted type in scope: a local declared before this point, then a parameter of the enclosing
+    /// method, then a field or property, then a primary-constructor parameter (capturing it when a field already holds
+    /// it draws CS9124).
+    /// </summary>
     private string? Find(Func<ITypeSymbol, bool> wanted)
     {
-        string? member = null;
+        (int Rank, string Name)? best = null;
         foreach (ISymbol symbol in _model.LookupSymbols(_position))
         {
-            switch (symbol)
+            int rank = symbol switch
             {
-                case ILocalSymbol local when wanted(local.Type) && local.Locations.Length > 0 && local.Locations[0].SourceSpan.End <= _position:
-                    return local.Name;
-                case IParameterSymbol parameter when wanted(parameter.Type):
-                    return parameter.Name;
-                case IFieldSymbol field when member is null && Usable(field) && wanted(field.Type):
-                    member = field.Name;
-                    break;
-                case IPropertySymbol property when member is null && Usable(property) && !property.IsIndexer && wanted(property.Type):
-                    member = property.Name;
-                    break;
+                ILocalSymbol local when wanted(local.Type) && local.Locations.Length > 0 && local.Locations[0].SourceSpan.End <= _position => 0,
+                IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } parameter
+                    when wanted(parameter.Type) && !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _member) => 3,
+                IParameterSymbol parameter when wanted(parameter.Type) => 1,
+                IFieldSymbol field when Usable(field) && wanted(field.Type) => 2,
+                IPropertySymbol property when Usable(property) && !property.IsIndexer && wanted(property.Type) => 2,
+                _ => -1,
+            };
+            if (rank >= 0 && (best is null || rank < best.Value.Rank))
+            {
+                best = (rank, symbol.Name);
             }
         }
 
-        return member;
+        return best?.Name;
     }
 
     /// <summary>A member of this type or a base (not of DistSim's own Node or TimeProvider), usable from here.</summary>

@@ -18,7 +18,7 @@ public class ReachTests
         """,
         Verify.Diagnostic("DSIM001").WithMessage(
             "'DateTime.UtcNow' reads the machine's wall clock; read the node's local clock instead: LocalNow (INodeContext.LocalNow, a SimTime), " +
-            "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider (in code reached from node class 'Pinger': Pinger.OnStart → Clocks.Stamp)"));
+            "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider (in code reached from node code: Pinger.OnStart → Clocks.Stamp)"));
 
     [Fact]
     public Task Helper_ReachedThroughManyCalls_Flagged() => Verify.Analyzer("""
@@ -71,6 +71,63 @@ public class ReachTests
         public sealed class Clocked(IClock clock, Policy policy) : Node
         {
             public override void OnStart() => Send(Id, clock.Now().Ticks + policy.Pick());
+        }
+        """);
+
+    [Fact]
+    public Task CodeThatTakesOrHoldsANodeContext_IsNodeCode() => Verify.Analyzer("""
+        public sealed class Detector(INodeContext context)
+        {
+            public DateTime LastSeen { get; private set; }
+            public void Seen() => LastSeen = {|DSIM001:DateTime.UtcNow|};     // a type built with a context
+            public int Roll() => {|DSIM004:new Random()|}.Next() + context.Id.Value;
+        }
+
+        public sealed class Holder
+        {
+            private INodeContext? _context;
+            public void Attach(INodeContext context) => _context = context;
+            public Guid Tag() => {|DSIM005:Guid.NewGuid|}();                  // a type holding a context
+        }
+
+        public static class Extensions
+        {
+            public static long Stamp(this INodeContext context) => {|DSIM003:Environment.TickCount64|}; // takes a context
+            public static long Plain() => Environment.TickCount64;          // neither, and not called: fine
+        }
+        """);
+
+    [Fact]
+    public Task DispatchOnDistSimsOwnAbstractions_NotExpandedToTestDoubles() => Verify.Analyzer("""
+        using DistSim.Random;
+        using DistSim.Security;
+        using DistSim.Storage;
+        using DistSim.Time;
+        using Microsoft.Extensions.Logging;
+
+        // A test double of the context: Node.Send reaches it only through INodeContext, which is DistSim's contract.
+        public sealed class RecordingContext : INodeContext
+        {
+            public static readonly List<object> Sent = new();
+            public NodeId Id => default;
+            public string Name => "fake";
+            public IReadOnlyList<NodeId> Nodes => Array.Empty<NodeId>();
+            public SimTime LocalNow => SimTime.FromStart(DateTime.UtcNow - DateTime.UnixEpoch);
+            public RandomStream Random => new((ulong)Environment.TickCount64);
+            public ILogger Logger => throw new NotSupportedException();
+            public DurableStorage Storage => throw new NotSupportedException();
+            public int Incarnation => 1;
+            public Signature Sign(object message) => throw new NotSupportedException();
+            public bool Verify(object message, Signature? signature) => false;
+            public void RecordFault(DistSim.Failures.FaultKinds kind, string description) { }
+            public long Send(NodeId to, object message) { Sent.Add(message); return Sent.Count; }
+            public TimerId SetTimer(TimeSpan delay, object? state = null) => default;
+            public bool CancelTimer(TimerId timer) => false;
+        }
+
+        public sealed class Talker : Node
+        {
+            public override void OnStart() => Context.Send(Id, Context.LocalNow.Ticks + Context.Random.Next());
         }
         """);
 

@@ -41,15 +41,19 @@ internal static class Verify
         return test.RunAsync(TestContext.Current.CancellationToken);
     }
 
-    public static Task CodeFix(string source, string fixedSource, string? equivalenceKey = null, int iterations = 1)
+    /// <summary>
+    /// Applies the fixes one by one (<c>iterations</c> of them; 0: none may be offered) and all at once, and compares the
+    /// result with the fixed source, after the usings plus <c>addedUsing</c> (a namespace the fix imports).
+    /// </summary>
+    public static Task CodeFix(string source, string fixedSource, int iterations = 1, string? addedUsing = null)
     {
+        string fixedUsings = addedUsing is null ? Usings : Usings.Replace("using DistSim.Nodes;\n", $"using DistSim.Nodes;\nusing {addedUsing};\n");
         var test = new CSharpCodeFixTest<DeterminismAnalyzer, DeterminismCodeFixProvider, DefaultVerifier>
         {
             TestCode = Usings + source,
-            FixedCode = Usings + fixedSource,
-            CodeActionEquivalenceKey = equivalenceKey,
+            FixedCode = fixedUsings + fixedSource,
             NumberOfIncrementalIterations = iterations,
-            NumberOfFixAllIterations = 1,
+            NumberOfFixAllIterations = iterations == 0 ? 0 : 1,
         };
         Configure(test.TestState, test);
         test.FixedState.AdditionalReferences.AddRange(References);
@@ -63,6 +67,7 @@ internal static class Verify
     private static void Configure(SolutionState state, AnalyzerTest<DefaultVerifier> test)
     {
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+        test.MarkupOptions = MarkupOptions.UseFirstDescriptor; // each rule has a CompilationEnd twin with the same id
         state.AdditionalReferences.AddRange(References);
     }
 }
