@@ -25,6 +25,18 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
     private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<Hazard>> _hazards = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentBag<INamedTypeSymbol> _types = [];
     private readonly ConcurrentDictionary<ISymbol, byte> _owners = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<(ISymbol Method, ISymbol Receiver), List<ISymbol>> _implementations = new(SymbolPairComparer.Instance);
+
+    private sealed class SymbolPairComparer : IEqualityComparer<(ISymbol Method, ISymbol Receiver)>
+    {
+        public static readonly SymbolPairComparer Instance = new();
+
+        public bool Equals((ISymbol Method, ISymbol Receiver) x, (ISymbol Method, ISymbol Receiver) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
+
+        public int GetHashCode((ISymbol Method, ISymbol Receiver) pair) =>
+            (SymbolEqualityComparer.Default.GetHashCode(pair.Method) * 31) + SymbolEqualityComparer.Default.GetHashCode(pair.Receiver);
+    }
 
     public void AddType(INamedTypeSymbol type) => _types.Add(type);
 
@@ -101,6 +113,7 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
             list.Add(owner);
         }
 
+        _implementations.Clear();
         var parent = new Dictionary<ISymbol, ISymbol?>(SymbolEqualityComparer.Default);
         var queue = new Queue<ISymbol>();
         foreach (ISymbol owner in _owners.Keys)
@@ -153,12 +166,9 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         {
             foreach ((IMethodSymbol method, INamedTypeSymbol receiver) in virtualCalls)
             {
-                foreach (INamedTypeSymbol type in _types)
+                foreach (ISymbol implementation in Implementations(method, receiver))
                 {
-                    if (Implementation(type, method, receiver) is { } implementation)
-                    {
-                        yield return implementation.OriginalDefinition;
-                    }
+                    yield return implementation;
                 }
             }
         }
@@ -177,6 +187,27 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
                 }
             }
         }
+    }
+
+    /// <summary>Every member of this compilation that a call of <paramref name="method"/> on a <paramref name="receiver"/> may run (cached).</summary>
+    private List<ISymbol> Implementations(IMethodSymbol method, INamedTypeSymbol receiver)
+    {
+        var key = (method.OriginalDefinition, receiver.OriginalDefinition);
+        if (!_implementations.TryGetValue(key, out List<ISymbol>? found))
+        {
+            found = [];
+            foreach (INamedTypeSymbol type in _types)
+            {
+                if (Implementation(type, method, receiver) is { } implementation)
+                {
+                    found.Add(implementation.OriginalDefinition);
+                }
+            }
+
+            _implementations[key] = found;
+        }
+
+        return found;
     }
 
     /// <summary>The member of <paramref name="type"/> that a call of <paramref name="method"/> on a <paramref name="receiver"/> runs, if <paramref name="type"/> can be one.</summary>

@@ -21,7 +21,7 @@ internal static partial class HazardFinder
                 Creation(c, k, found);
                 break;
             case IFieldReferenceOperation f:
-                Field(f, k, found);
+                Field(f, owner, k, found);
                 break;
             case IMethodReferenceOperation m:
                 MethodGroup(m, k, found);
@@ -145,14 +145,14 @@ internal static partial class HazardFinder
         }
     }
 
-    private static void Field(IFieldReferenceOperation reference, KnownSymbols k, List<Hazard> found)
+    private static void Field(IFieldReferenceOperation reference, ISymbol owner, KnownSymbols k, List<Hazard> found)
     {
         IFieldSymbol field = reference.Field;
         if (KnownSymbols.Same(field.ContainingType, k.Stopwatch))
         {
             found.Add(new Hazard(DeterminismRules.Stopwatch, reference.Syntax.GetLocation(), "Stopwatch." + field.Name));
         }
-        else if (field.IsStatic && !field.IsConst && !k.IsNodeType(field.ContainingType))
+        else if (field.IsStatic && !field.IsConst && !k.IsNodeType(field.ContainingType) && !IsTypeInitializer(owner, field.ContainingType))
         {
             // Static fields declared in a node class are reported once, at their declaration (StaticStateRule).
             StaticWrite(reference, field, field.Type, "static field", k, found);
@@ -166,6 +166,12 @@ internal static partial class HazardFinder
             found.Add(new Hazard(hit.Rule, reference.Syntax.GetLocation(), hit.Subject));
         }
     }
+
+    /// <summary>A static constructor or static initializer of <paramref name="type"/>: it sets the type's statics once per process.</summary>
+    private static bool IsTypeInitializer(ISymbol owner, INamedTypeSymbol type) =>
+        owner.IsStatic
+        && owner is IMethodSymbol { MethodKind: MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol
+        && SymbolEqualityComparer.Default.Equals(owner.ContainingType, type.OriginalDefinition);
 
     /// <summary>Hazards decided by the method alone, whatever its arguments (so method groups count too).</summary>
     private static (DiagnosticDescriptor Rule, string Subject)? Classify(IMethodSymbol method, KnownSymbols k)

@@ -47,6 +47,26 @@ public class StaticStateRuleTests
         """);
 
     [Fact]
+    public Task AHelpersOwnStaticInitialization_NotFlagged_ItsLaterWritesAre() => Verify.Analyzer("""
+        public static class Table
+        {
+            private static readonly int[] s_squares;
+            private static int s_built = Build();
+            private static int s_lookups;
+
+            static Table() { s_squares = new int[8]; for (int i = 0; i < 8; i++) { s_squares[i] = i * i; } }
+
+            private static int Build() => 1;
+            public static int Square(int i) { {|DSIM010:s_lookups|}++; return s_squares[i] + s_built; }
+        }
+
+        public sealed class Squarer : Node
+        {
+            public override void OnStart() => Send(Id, Table.Square(3));
+        }
+        """);
+
+    [Fact]
     public Task WritesFromNode_ToOtherTypesStatics_Flagged_ReadsNot() => Verify.Analyzer("""
         public static class Shared
         {
