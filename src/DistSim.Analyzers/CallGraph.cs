@@ -316,6 +316,7 @@ internal sealed class CallGraph(KnownSymbols known, IAssemblySymbol assembly)
         {
             IMethodSymbol { MethodKind: MethodKind.Constructor } => "new " + type,
             IMethodSymbol { MethodKind: MethodKind.StaticConstructor } => "static " + type,
+            IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda => $"{type}.{lambda.ContainingSymbol?.Name} (lambda)",
             IMethodSymbol { AssociatedSymbol: { } property } => type + "." + property.Name,
             _ => type + "." + member.Name,
         };

@@ -64,7 +64,7 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, KnownSymbols known, CallGraph? graph)
     {
         IOperation operation = context.Operation;
-        ISymbol owner = Owner(context.ContainingSymbol);
+        ISymbol owner = NodeLambda(operation, known) ?? Owner(context.ContainingSymbol);
         if (graph is not null)
         {
             graph.AddOwner(owner);
@@ -144,6 +144,34 @@ public sealed class DeterminismAnalyzer : DiagnosticAnalyzer
 
     private static bool IsBaseCall(IOperation instance) =>
         instance is IInstanceReferenceOperation && instance.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax;
+
+    /// <summary>
+    /// The innermost lambda or local function around <paramref name="operation"/> that takes an <c>INodeContext</c>
+    /// (e.g. <c>new Scripted(onStart: c => …)</c>): it runs as node code, so it is a member of its own here.
+    /// </summary>
+    private static ISymbol? NodeLambda(IOperation operation, KnownSymbols known)
+    {
+        if (known.NodeContext is null || known.IsLibrary)
+        {
+            return null;
+        }
+
+        for (IOperation? o = operation.Parent; o is not null; o = o.Parent)
+        {
+            IMethodSymbol? function = o switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                ILocalFunctionOperation local => local.Symbol,
+                _ => null,
+            };
+            if (function is not null && function.Parameters.Any(p => KnownSymbols.Same(p.Type, known.NodeContext)))
+            {
+                return function.OriginalDefinition;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The member an operation belongs to: lambdas and local functions count as part of the member that holds them.</summary>
     internal static ISymbol Owner(ISymbol symbol)

@@ -155,6 +155,31 @@ public class CodeFixTests
         """);
 
     [Fact]
+    public Task NewRandom_InALambdaTakingAContext_UsesIt() => Verify.CodeFix(
+        """
+        public sealed class Scripted(Action<INodeContext> onStart) : Node
+        {
+            public override void OnStart() => onStart(Context);
+        }
+
+        public static class Scenario
+        {
+            public static Node Dice() => new Scripted(c => c.Send(c.Id, {|DSIM004:new Random()|}.Next(6)));
+        }
+        """,
+        """
+        public sealed class Scripted(Action<INodeContext> onStart) : Node
+        {
+            public override void OnStart() => onStart(Context);
+        }
+
+        public static class Scenario
+        {
+            public static Node Dice() => new Scripted(c => c.Send(c.Id, c.Random.Next(6)));
+        }
+        """);
+
+    [Fact]
     public Task TaskDelay_WithAProviderInScope_GetsIt() => Verify.CodeFix(
         """
         using DistSim.Time;

@@ -98,6 +98,33 @@ public class ReachTests
         """);
 
     [Fact]
+    public Task LambdaTakingANodeContext_IsNodeCode_AndItsCallsAreFollowed() => Verify.Analyzer(
+        """
+        public sealed class Scripted(Action<INodeContext> onStart) : Node
+        {
+            public override void OnStart() => onStart(Context);
+        }
+
+        public static class Stamps
+        {
+            public static long Now() => {|#0:DateTime.UtcNow|}.Ticks;
+        }
+
+        public sealed class ScenarioTests
+        {
+            public void Run()
+            {
+                var node = new Scripted(c => c.Send(c.Id, {|DSIM004:new Random()|}.Next() + Stamps.Now()));
+                Func<int, int> plain = i => i + new Random().Next(); // takes no context: test code
+                Console.WriteLine(DateTime.Now.ToString() + plain(1) + node);
+            }
+        }
+        """,
+        Verify.Diagnostic("DSIM001").WithMessage(
+            "'DateTime.UtcNow' reads the machine's wall clock; read the node's local clock instead: LocalNow (INodeContext.LocalNow, a SimTime), " +
+            "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider (in code reached from node code: ScenarioTests.Run (lambda) → Stamps.Now)"));
+
+    [Fact]
     public Task DispatchOnDistSimsOwnAbstractions_NotExpandedToTestDoubles() => Verify.Analyzer("""
         using DistSim.Random;
         using DistSim.Security;
