@@ -201,6 +201,7 @@ public class CodeFixTests
                 await {|DSIM007:Task.Delay|}(100);
                 await {|DSIM007:Task.Delay|}(TimeSpan.FromSeconds(1), token);
                 using var timeout = {|DSIM007:new CancellationTokenSource(TimeSpan.FromSeconds(5))|};
+                await {|DSIM007:Task.CompletedTask.WaitAsync|}(TimeSpan.FromSeconds(1), token);
             }
         }
         """,
@@ -224,10 +225,11 @@ public class CodeFixTests
                 await Task.Delay(TimeSpan.FromMilliseconds(100), _time);
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, token);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+                await Task.CompletedTask.WaitAsync(TimeSpan.FromSeconds(1), _time, token);
             }
         }
         """,
-        iterations: 3);
+        iterations: 4);
 
     [Fact]
     public Task TaskDelay_NoProviderInScope_NoFix()

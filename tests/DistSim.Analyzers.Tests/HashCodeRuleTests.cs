@@ -59,7 +59,9 @@ public class HashCodeRuleTests
                 int f = TimeSpan.FromSeconds(1).GetHashCode();
                 Id.ToString().GetHashCode();                 // discarded: not data
                 _ = Id.ToString().GetHashCode();
-                Send(Id, a + b + c + d + e + f);
+                ulong stable = DistSim.Random.StreamSeed.Derive(0UL, "name");   // DistSim's stable hash
+                ulong xx = System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes("name"));
+                Send(Id, a + b + c + d + e + f + (long)(stable ^ xx));
             }
         }
 

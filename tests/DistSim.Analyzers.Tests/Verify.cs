@@ -20,6 +20,7 @@ internal static class Verify
         MetadataReference.CreateFromFile(typeof(Node).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(MathNet.Numerics.Random.RandomSource).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(System.IO.Hashing.XxHash64).Assembly.Location),
     ];
 
     /// <summary>Usings every test source starts with (kept out of the sources to keep them short).</summary>
