@@ -30,7 +30,9 @@ public class DeterminismCheckTests
                 c.Send(b, new Ping(i));
             }
 
+#pragma warning disable DSIM010 // deliberate: the hidden state that DeterminismCheck must catch
             c.SetTimer(TimeSpan.FromMilliseconds(1 + (_leaky++ % 3)));
+#pragma warning restore DSIM010
         }));
         sim.AddNode("B", () => new Receiver());
         sim.RunUntil(SimTime.FromSeconds(1));

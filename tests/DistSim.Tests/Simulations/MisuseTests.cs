@@ -6,6 +6,9 @@ using DistSim.Storage;
 using DistSim.Tests.Support;
 using DistSim.Time;
 
+// These tests make node code use threads on purpose (Task.Run, new Thread): the simulation must refuse it and fail the run.
+#pragma warning disable DSIM006
+
 namespace DistSim.Tests.Simulations;
 
 /// <summary>

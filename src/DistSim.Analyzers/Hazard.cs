@@ -1,0 +1,60 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace DistSim.Analyzers;
+
+/// <summary>One finding of a rule, before it is known whether its code is reachable from a node.</summary>
+internal sealed class Hazard(DiagnosticDescriptor rule, Location location, string subject, string? fix = null, string? member = null)
+{
+    public DiagnosticDescriptor Rule { get; } = rule;
+
+    public Location Location { get; } = location;
+
+    /// <summary>What is flagged, as the message's first argument (e.g. <c>DateTime.UtcNow</c>).</summary>
+    public string Subject { get; } = subject;
+
+    /// <summary>
+    /// The diagnostic: <paramref name="reach"/> is empty for node code, else says how node code reaches it; a
+    /// <paramref name="reached"/> one is reported at the end of the compilation, so it gets the rule's CompilationEnd twin
+    /// and no code fix (an editor offers none for it).
+    /// </summary>
+    public Diagnostic ToDiagnostic(string reach, bool reached = false)
+    {
+        if (reached)
+        {
+            return Diagnostic.Create(DeterminismRules.ReachedTwin(Rule), Location, Subject, reach);
+        }
+
+        ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty;
+        if (fix is not null)
+        {
+            properties = properties.Add(DeterminismRules.FixKey, fix);
+        }
+
+        if (member is not null)
+        {
+            properties = properties.Add(DeterminismRules.MemberKey, member);
+        }
+
+        return Diagnostic.Create(Rule, Location, properties, Subject, reach);
+    }
+}
+
+/// <summary>The names of the code fixes a diagnostic can carry (the <see cref="DeterminismRules.FixKey"/> property).</summary>
+internal static class FixKinds
+{
+    /// <summary>A wall-clock read becomes the node's clock (same type: DateTime or DateTimeOffset).</summary>
+    public const string Clock = "Clock";
+
+    /// <summary><c>Environment.TickCount(64)</c> becomes the node's clock in milliseconds.</summary>
+    public const string TickCount = "TickCount";
+
+    /// <summary><c>new Random()</c> / <c>Random.Shared</c> becomes the node's random stream.</summary>
+    public const string Random = "Random";
+
+    /// <summary>A delay or timeout gets the TimeProvider in scope as an extra argument.</summary>
+    public const string TimeProvider = "TimeProvider";
+
+    /// <summary><c>.ConfigureAwait(false)</c> is removed.</summary>
+    public const string RemoveConfigureAwait = "RemoveConfigureAwait";
+}
