@@ -103,8 +103,8 @@ public static class DeterminismRules
         RealDelayId,
         "Wait on the machine's clock in node code",
         "'{0}' waits on the machine's clock and resumes on the thread pool; pass the node's TimeProvider " +
-        "(a DistSim.Time.NodeTimeProvider made from Context, whose OnTimer the node forwards), or set a timer with SetTimer{1}",
-        "A delay without a TimeProvider runs on real time and completes on a thread-pool thread; with a NodeTimeProvider it is a node timer in virtual time.");
+        "(Context.TimeProvider; in an AsyncNode, TimeProvider or Delay(...)), or set a timer with SetTimer{1}",
+        "A delay without a TimeProvider runs on real time and completes on a thread-pool thread; with the node's TimeProvider it is a node timer in virtual time, and the await resumes as an event of the node.");
 
     /// <summary>DSIM008.</summary>
     public static readonly DiagnosticDescriptor ConfigureAwait = Make(

@@ -128,8 +128,10 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
             BaseObjectCreationExpressionSyntax creation => creation.ArgumentList,
             _ => null,
         };
-        if (arguments is not { Arguments.Count: > 0 } || arguments.Arguments.Any(a => a.NameColon is not null)
-            || NodeScope.At(model, node).TimeProvider() is not { } provider)
+        NodeScope scope = NodeScope.At(model, node);
+        string? provider = scope.TimeProvider()
+            ?? (scope.InNode ? "Context.TimeProvider" : scope.ContextPrefix() is { } prefix ? prefix + "TimeProvider" : null); // every node context has one
+        if (arguments is not { Arguments.Count: > 0 } || arguments.Arguments.Any(a => a.NameColon is not null) || provider is null)
         {
             return null;
         }
@@ -142,7 +144,7 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
 
         SeparatedSyntaxList<ArgumentSyntax> list = arguments.Arguments
             .Replace(arguments.Arguments[0], first)
-            .Insert(1, SyntaxFactory.Argument(SyntaxFactory.IdentifierName(provider)));
+            .Insert(1, SyntaxFactory.Argument(SyntaxFactory.ParseExpression(provider)));
         return ($"Pass the time provider '{provider}'", arguments, arguments.WithArguments(list));
     }
 

@@ -232,16 +232,30 @@ public class CodeFixTests
         iterations: 4);
 
     [Fact]
-    public Task TaskDelay_NoProviderInScope_NoFix()
-    {
-        const string source = """
-            public sealed class Waiter : Node
-            {
-                public override void OnStart() => _ = {|DSIM007:Task.Delay|}(100);
-            }
-            """;
-        return Verify.CodeFix(source, source, iterations: 0);
-    }
+    public Task TaskDelay_NoProviderInScope_UsesTheContextsTimeProvider() => Verify.CodeFix(
+        """
+        public sealed class Waiter : Node
+        {
+            public override void OnStart() => _ = {|DSIM007:Task.Delay|}(100);
+        }
+
+        public static class Helper
+        {
+            public static Task Pause(INodeContext ctx) => {|DSIM007:Task.Delay|}(TimeSpan.FromSeconds(1));
+        }
+        """,
+        """
+        public sealed class Waiter : Node
+        {
+            public override void OnStart() => _ = Task.Delay(TimeSpan.FromMilliseconds(100), Context.TimeProvider);
+        }
+
+        public static class Helper
+        {
+            public static Task Pause(INodeContext ctx) => Task.Delay(TimeSpan.FromSeconds(1), ctx.TimeProvider);
+        }
+        """,
+        iterations: 2);
 
     [Fact]
     public Task ConfigureAwaitFalse_Removed() => Verify.CodeFix(

@@ -144,6 +144,7 @@ public class ReachTests
             public ILogger Logger => throw new NotSupportedException();
             public DurableStorage Storage => throw new NotSupportedException();
             public int Incarnation => 1;
+            public System.TimeProvider TimeProvider => System.TimeProvider.System;
             public Signature Sign(object message) => throw new NotSupportedException();
             public bool Verify(object message, Signature? signature) => false;
             public void RecordFault(DistSim.Failures.FaultKinds kind, string description) { }
