@@ -213,6 +213,11 @@ public sealed partial class Simulation
         }
 
         node.AsyncCode = async;
+        if (async)
+        {
+            EnsureUnobservedHandler();
+        }
+
         SynchronizationContext.SetSynchronizationContext(async ? new EventAlias(node.Context) : node.Context);
         AsyncScope.Value = async ? node.Context : null;
     }
@@ -311,18 +316,100 @@ public sealed partial class Simulation
     {
         if (Interlocked.Exchange(ref _unobservedHandler, 1) == 0)
         {
-            TaskScheduler.UnobservedTaskException += (_, e) =>
-            {
-                foreach (Exception inner in e.Exception.InnerExceptions)
-                {
-                    if (SuspectsByException.TryGetValue(inner, out SuspectTask? suspect))
-                    {
-                        suspect.Unobserved = true; // finalizer thread: a flag, read after WaitForPendingFinalizers
-                    }
-                }
-            };
+            TaskScheduler.UnobservedTaskException += OnUnobserved;
+            AppDomain.CurrentDomain.FirstChanceException += OnFirstChance;
         }
     }
+
+    /// <summary>The runtime finalized a faulted task nobody observed (finalizer thread: only flags and a queue, never a throw).</summary>
+    private static void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+    {
+        bool ours = false;
+        foreach (Exception inner in e.Exception.InnerExceptions)
+        {
+            if (SuspectsByException.TryGetValue(inner, out SuspectTask? suspect))
+            {
+                suspect.Unobserved = true; // read after WaitForPendingFinalizers
+                ours = true;
+            }
+            else if (ThrownInNodeCode.TryGetValue(inner, out ThrownTag? tag))
+            {
+                tag.Simulation._lost.Enqueue((tag, inner));
+                ours = true;
+            }
+        }
+
+        if (ours)
+        {
+            e.SetObserved(); // reported as the simulation's failure instead
+        }
+    }
+
+    /// <summary>Every exception thrown inside an async node's code is tagged with where it was thrown (it may end in a task nobody observes).</summary>
+    private static void OnFirstChance(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+    {
+        try
+        {
+            if (t_running is { _active: { Record.AsyncCode: true } context } simulation && !simulation.IsForeignThread(out _))
+            {
+                if (ThrownInNodeCode.TryAdd(e.Exception, new ThrownTag(simulation, context.NodeIndex, context.Incarnation, simulation._trace.Count - 1, simulation._loop.Now)))
+                {
+                    simulation._thrownInAsyncCode++;
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // never let a diagnostic hook disturb the exception being thrown
+        }
+    }
+
+    /// <summary>The simulation running on this thread (set for the duration of a run call).</summary>
+    [ThreadStatic]
+    private static Simulation? t_running;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, ThrownTag> ThrownInNodeCode = [];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)> _lost = new();
+
+    private long _thrownInAsyncCode;
+
+    /// <summary>Where an exception was first thrown in async node code.</summary>
+    private sealed record ThrownTag(Simulation Simulation, int Node, int Incarnation, long EventIndex, long Time);
+
+    /// <summary>
+    /// At the end of a run call in which async node code threw: one collection finalizes every task dropped with an
+    /// exception nobody observed — a fire-and-forget task that threw before its first await, or one that failed inline —
+    /// and the first such exception (in event order) fails the run, at the event where it was thrown. Tasks still
+    /// reachable are not judged (they may yet be awaited).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void JudgeLostExceptions()
+    {
+        _thrownInAsyncCode = 0;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        (ThrownTag Tag, Exception Exception)? first = null;
+        while (_lost.TryDequeue(out (ThrownTag Tag, Exception Exception) lost))
+        {
+            if (first is null || lost.Tag.EventIndex < first.Value.Tag.EventIndex)
+            {
+                first = lost;
+            }
+        }
+
+        if (_failure is null && first is { } f && f.Tag.Incarnation == _nodes[f.Tag.Node].Incarnation)
+        {
+            RecordEvent(TraceEventKind.NodeFaulted, f.Tag.Node, -1, 0, 0, 0, DropCause.None, f.Exception);
+            _failure = new Diagnostics.SimulationFailureException(
+                Seed, new Time.SimTime(f.Tag.Time), new NodeId(f.Tag.Node), _nodes[f.Tag.Node].Name, f.Tag.EventIndex,
+                "a task of the node failed and was dropped unobserved (a fire-and-forget task that threw before its first await, or failed inline): nothing can await it any more (use Spawn, or await it)",
+                _trace, f.Exception);
+        }
+    }
+
+    /// <summary>Whether async node code threw during this run call (then its end checks for exceptions dropped unobserved).</summary>
+    private bool ThrewInAsyncCode => _thrownInAsyncCode > 0 || !_lost.IsEmpty;
 
     /// <summary>
     /// Judges the suspects after an event (called from a frame that never held the event, so that a collection can find a

@@ -17,6 +17,8 @@ public sealed partial class Simulation
     {
         using ThreadClaim claim = ClaimRun(nameof(Step));
         _running = true;
+        Simulation? outer = t_running;
+        t_running = this;
         bool stepped;
         try
         {
@@ -24,6 +26,7 @@ public sealed partial class Simulation
         }
         finally
         {
+            t_running = outer;
             _running = false;
         }
 
@@ -76,12 +79,15 @@ public sealed partial class Simulation
     private RunResult RunCore(long bound, Func<bool>? condition)
     {
         _running = true;
+        Simulation? outer = t_running;
+        t_running = this;
         try
         {
             return RunLoop(bound, condition);
         }
         finally
         {
+            t_running = outer;
             _running = false;
         }
     }
@@ -128,6 +134,11 @@ public sealed partial class Simulation
         if (_failure is null && _watched.Count > 0 && outcome is RunOutcome.Quiescent or RunOutcome.TimeLimit or RunOutcome.TimeReached or RunOutcome.EventLimit)
         {
             JudgeSuspended();
+        }
+
+        if (_failure is null && ThrewInAsyncCode)
+        {
+            JudgeLostExceptions();
         }
 
         if (_failure is null && _pending is not null)

@@ -80,6 +80,64 @@ public class AsyncEscapeTests
         }
     }
 
+    private static async Task ThrowFirst(bool now, Body b)
+    {
+        if (now)
+        {
+            throw new InvalidOperationException("thrown before the first await");
+        }
+
+        await b.Wait(1);
+    }
+
+    [Fact]
+    public void AFireAndForgetTaskThatThrowsBeforeItsFirstAwait_FailsTheRun_AtTheEventWhereItThrew()
+    {
+        for (ulong seed = 1; seed <= Tries; seed++)
+        {
+            (Simulation sim, RunResult result) = Run(
+                async b =>
+                {
+                    await b.Wait(3);
+                    _ = ThrowFirst(now: true, b); // the task is faulted before the caller even sees it, and dropped
+                    await b.Wait(1);
+                },
+                seed);
+
+            SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+            Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+            Assert.Equal("thrown before the first await", failure.InnerException!.Message);
+            Assert.Equal("n", failure.NodeName);
+            Assert.Equal(TimeSpan.FromMilliseconds(3), failure.Time.SinceStart);
+            Assert.Contains("dropped unobserved", failure.EventDescription, StringComparison.Ordinal);
+            Assert.Equal(global::DistSim.Tracing.TraceEventKind.Continued, sim.Trace.Events[(int)failure.EventIndex].Kind);
+        }
+    }
+
+    [Fact]
+    public void ExceptionsThatNodeCodeCatches_OrAwaits_AreNotFailures()
+    {
+        (_, RunResult result) = Run(
+            async b =>
+            {
+                Task early = ThrowFirst(now: true, b); // faulted at once, awaited later
+                try
+                {
+                    throw new InvalidOperationException("caught at once");
+                }
+                catch (InvalidOperationException)
+                {
+                }
+
+                await b.Wait(2);
+                await Assert.ThrowsAsync<InvalidOperationException>(() => early);
+            },
+            seed: 2);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(RunOutcome.Quiescent, result.Outcome);
+    }
+
     [Fact]
     public void AStoredTaskThatFails_AndIsAwaitedLater_IsNotAFailure_ButOneNeverAwaited_IsAtTheEnd()
     {
