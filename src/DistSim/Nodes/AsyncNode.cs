@@ -128,11 +128,13 @@ public abstract class AsyncNode : Node
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "must be > 0");
         }
 
-        long id = ++_lastCall;
+        cancellationToken.ThrowIfCancellationRequested(); // cancelled already: no request goes out, no call is counted
+        long id = _lastCall + 1;
+        Send(to, new RpcRequest(id, Context.Incarnation, request)); // first: it refuses a call from outside the node's handlers before anything changes
+        _lastCall = id;
         var call = new PendingCall(this, id, to, request, timeout);
         _calls.Add(id, call);
         Counters.Calls++;
-        Send(to, new RpcRequest(id, Context.Incarnation, request));
         call.Timer = SetTimer(timeout, call);
         using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
             ? cancellationToken.Register(static c => ((PendingCall)c!).Cancel(), call)

@@ -85,7 +85,10 @@ internal static class AsyncInternals
 internal static class SuspendedAwaits
 {
     /// <summary>Why <paramref name="task"/> (an async method's task, or what it awaits) escapes the simulation; null when it does not, or when that cannot be told.</summary>
-    public static string? Escape(Task task, int depth = 0)
+    /// <param name="task">The task to look into.</param>
+    /// <param name="chain">Receives the async methods' tasks passed on the way down, outermost first.</param>
+    /// <param name="depth">How deep the walk is.</param>
+    public static string? Escape(Task task, List<Task>? chain = null, int depth = 0)
     {
         if (depth > 16 || task.IsCompleted)
         {
@@ -96,7 +99,8 @@ internal static class SuspendedAwaits
         if (type.Name.StartsWith("AsyncStateMachineBox", StringComparison.Ordinal))
         {
             object? machine = type.GetField("StateMachine", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)?.GetValue(task);
-            return machine is null ? null : Awaited(machine, depth);
+            chain?.Add(task);
+            return machine is null ? null : Awaited(machine, chain, depth);
         }
 
         if (type.Name.StartsWith("DelayPromise", StringComparison.Ordinal))
@@ -114,7 +118,7 @@ internal static class SuspendedAwaits
         return null;
     }
 
-    private static string? Awaited(object machine, int depth)
+    private static string? Awaited(object machine, List<Task>? chain, int depth)
     {
         foreach (FieldInfo field in machine.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
@@ -137,7 +141,7 @@ internal static class SuspendedAwaits
                 return "an await with ConfigureAwait(false): the rest of the method would run on the thread pool";
             }
 
-            if (Escape(awaited, depth + 1) is { } why)
+            if (Escape(awaited, chain, depth + 1) is { } why)
             {
                 return why;
             }

@@ -44,7 +44,11 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
                 Sim.CheckNodeAction(this, "LocalNow");
                 return Sim.LocalNowFor(record);
             }
-            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+            catch (ForeignThreadRefusal)
+        {
+            return default; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -60,7 +64,11 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
                 Sim.CheckNodeAction(this, "Random");
                 return record.Random;
             }
-            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+            catch (ForeignThreadRefusal)
+        {
+            return new RandomStream(0); // refused on a raw thread (reported; the run fails): a throwaway stream, since an exception there would end the process
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -78,7 +86,11 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
                 Sim.CheckNodeAction(this, "Storage");
                 return record.Storage;
             }
-            catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+            catch (ForeignThreadRefusal)
+        {
+            return new DurableStorage(); // refused on a raw thread (reported; the run fails): a throwaway store, since an exception there would end the process
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
             {
                 throw;
             }
@@ -106,6 +118,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         {
             Sim.CheckNodeAction(this, "SynchronizationContext.Send");
         }
+        catch (ForeignThreadRefusal)
+        {
+            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
@@ -127,6 +143,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
             Sim.CheckNodeAction(this, "Send");
             return Sim.Pipeline.Send(NodeIndex, to, message);
         }
+        catch (ForeignThreadRefusal)
+        {
+            return -1; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
@@ -140,6 +160,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         {
             Sim.CheckNodeAction(this, "Send");
             Sim.Pipeline.SendForged(NodeIndex, claimed, to, message);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
@@ -155,6 +179,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
             ArgumentNullException.ThrowIfNull(message);
             return Sim.Signatures.Sign(Id, message);
         }
+        catch (ForeignThreadRefusal)
+        {
+            return new Signature(Id, []); // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
@@ -167,6 +195,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         {
             Sim.CheckNodeAction(this, "Verify");
             return Sim.Signatures.Verify(message, signature);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return false; // refused on a raw thread (reported; the run fails): an exception there would end the process
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
@@ -181,6 +213,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
             Sim.CheckNodeAction(this, "RecordFault");
             Sim.RecordNodeFault(NodeIndex, kind, description);
         }
+        catch (ForeignThreadRefusal)
+        {
+            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
             throw;
@@ -193,6 +229,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         {
             Sim.CheckNodeAction(this, "SetTimer");
             return Sim.SetTimerFor(NodeIndex, record.DriftPpb == 0 ? delay : TimeSpan.FromTicks(Sim.TrueTicks(record, delay.Ticks)), state);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return default; // refused on a raw thread (reported; the run fails): an exception there would end the process
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {
@@ -209,6 +249,10 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         {
             Sim.CheckNodeAction(this, "CancelTimer");
             return Sim.CancelTimerOf(NodeIndex, timer);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return false; // refused on a raw thread (reported; the run fails): an exception there would end the process
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {

@@ -33,14 +33,23 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(callback);
         if (IsForeignThread(out int owner))
         {
-            // Never throw here: the caller is a thread-pool thread, where an exception would end the process.
-            var ex = new InvalidOperationException(
-                $"node {context.Name}'s async code tried to resume on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
-                (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
-                ": it awaited something the simulation does not drive — Task.Delay or a timer without the node's TimeProvider, Task.Run, " +
-                "a thread-pool work item, real I/O — or resumed after ConfigureAwait(false) elsewhere. The continuation was not run; the run is failed. " +
-                "Use Context.TimeProvider for delays and timeouts, and messages for everything outside the node.");
-            Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, context.Name, "a continuation from outside the simulation's thread"), null);
+            // Never throw here: the caller is a thread-pool thread, where an exception would end the process — or the
+            // finalizer thread (a PeriodicTimer finalized with its simulation), where even the simulation's tables may be
+            // half torn down.
+            if (context.Incarnation != context.Record.Incarnation || !context.Record.Up)
+            {
+                return; // the incarnation is gone: nothing of it resumes, from anywhere
+            }
+
+            try
+            {
+                ReportForeignContinuation(context, state, owner);
+            }
+            catch (Exception)
+            {
+                // a report that cannot be made (a simulation being collected) is not worth ending the process for
+            }
+
             return;
         }
 
@@ -52,6 +61,20 @@ public sealed partial class Simulation
         }
 
         Schedule(_loop.Now, new ScheduledEvent(EventKind.Continuation, record.Index, -1, context.Incarnation, 0, 0, new Continuation(callback, state)));
+    }
+
+    private void ReportForeignContinuation(NodeContext context, object? state, int owner)
+    {
+        {
+            var ex = new InvalidOperationException(
+                $"node {context.Name}'s async code tried to resume on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
+                (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
+                ": it awaited something the simulation does not drive — Task.Delay or a timer without the node's TimeProvider, Task.Run, " +
+                "a thread-pool work item, real I/O — or resumed after ConfigureAwait(false) elsewhere. The continuation was not run; the run is failed. " +
+                "Use Context.TimeProvider for delays and timeouts, and messages for everything outside the node.");
+            Origin? origin = AsyncInternals.BoxOf(state) is { } box && _lastRan.TryGetValue(box, out Origin? o) ? o : null;
+            ReportForeign(ex, context.Name, "a continuation from outside the simulation's thread", origin);
+        }
     }
 
     /// <summary>Runs a continuation event: unless its incarnation has crashed since it was queued.</summary>
@@ -70,6 +93,11 @@ public sealed partial class Simulation
         Task? box = AsyncInternals.BoxOf(continuation.State);
         bool awaited = box is null || AsyncInternals.IsAwaited(box); // read before it runs: after, a finished task's slot holds a marker
         SynchronizationContext? saved = EnterNode(node);
+        if (box is not null)
+        {
+            _lastRan.AddOrUpdate(box, new Origin(_handlerEvent, _loop.Now));
+        }
+
         try
         {
             continuation.Callback(continuation.State);
@@ -96,10 +124,18 @@ public sealed partial class Simulation
     {
         if (task.IsCompleted)
         {
-            task.GetAwaiter().GetResult(); // throws what the handler threw: the handler's own fault
+            if (!task.IsCompletedSuccessfully && _failure is null)
+            {
+                // The handler (or spawned work) failed before its first await: the run fails in this event. Not thrown
+                // back to the caller, so node code cannot catch a spawned task's failure and make it silent.
+                Fault(context.NodeIndex, string.Create(CultureInfo.InvariantCulture, $"async handler {handler} (incarnation {context.Incarnation}) failed"), 0, _handlerEvent,
+                    task.Exception?.InnerException ?? new TaskCanceledException(task));
+            }
+
             return;
         }
 
+        _lastRan.AddOrUpdate(task, new Origin(_handlerEvent, _loop.Now)); // its first part ran in this event
         var watched = new WatchedTask(context, task, handler);
         _watched.Add(watched);
         task.ContinueWith(
@@ -136,7 +172,8 @@ public sealed partial class Simulation
         foreach (WatchedTask watched in _watched.OrderBy(w => w.Context.NodeIndex).ThenBy(w => w.Sequence))
         {
             NodeRecord node = watched.Context.Record;
-            if (watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task) is not { } why)
+            var chain = new List<Task>();
+            if (watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task, chain) is not { } why)
             {
                 continue;
             }
@@ -144,14 +181,37 @@ public sealed partial class Simulation
             var ex = new InvalidOperationException(
                 $"node {node.Name}'s {watched.Handler} is suspended on {why}. Use Context.TimeProvider for delays and timeouts, and " +
                 "await without ConfigureAwait(false).");
+            // Named at the event where the innermost method on the way last ran (where it began that await): the same
+            // event a report from the escaped code's own thread would name, whichever comes first.
+            (long eventIndex, long time) = OriginOf(chain) ?? (_trace.Count - 1, _loop.Now);
             RecordEvent(TraceEventKind.NodeFaulted, node.Index, -1, 0, 0, 0, DropCause.None, ex);
             _failure = new Diagnostics.SimulationFailureException(
-                Seed, CurrentTime, new NodeId(node.Index), node.Name, _trace.Count - 1, $"the run ended with {watched.Handler} awaiting something outside the simulation", _trace, ex);
+                Seed, new Time.SimTime(time), new NodeId(node.Index), node.Name, eventIndex, $"{watched.Handler} awaits something outside the simulation", _trace, ex);
             return;
         }
     }
 
     private long _watchSequence;
+
+    /// <summary>For each async method's task of node code: the event (trace index, time) in which it last ran.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Task, Origin> _lastRan = [];
+
+    /// <summary>Where code ran: a trace index and a virtual time.</summary>
+    private sealed record Origin(long EventIndex, long Time);
+
+    /// <summary>The event in which the innermost of <paramref name="chain"/> known to have run last ran.</summary>
+    private (long EventIndex, long Time)? OriginOf(IReadOnlyList<Task> chain)
+    {
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            if (_lastRan.TryGetValue(chain[i], out Origin? origin))
+            {
+                return (origin.EventIndex, origin.Time);
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>An async handler's (or spawned) task, watched until it ends.</summary>
     private sealed class WatchedTask(NodeContext context, Task task, string handler)
@@ -171,13 +231,13 @@ public sealed partial class Simulation
         string description = string.Create(CultureInfo.InvariantCulture, $"async handler {handler} (incarnation {context.Incarnation}) failed after an await");
         if (IsForeignThread(out _))
         {
-            Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, context.Name, description + ", on another thread"), null);
+            ReportForeign(ex, context.Name, description + ", on another thread");
             return;
         }
 
         if (_failure is null)
         {
-            Fault(context.NodeIndex, description, 0, _trace.Count - 1, ex);
+            Fault(context.NodeIndex, description, 0, _handlerEvent, ex);
         }
     }
 
@@ -190,11 +250,13 @@ public sealed partial class Simulation
     private SynchronizationContext? EnterNode(NodeRecord node)
     {
         _active = node.Context;
+        _handlerEvent = _trace.Count - 1; // the event whose handler runs: recorded just before
         SynchronizationContext? saved = SynchronizationContext.Current;
         if (node.AsyncCode)
         {
-            SynchronizationContext.SetSynchronizationContext(new EventAlias(node.Context));
-            AsyncScope.Value = node.Context;
+            var alias = new EventAlias(node.Context, _handlerEvent, _loop.Now);
+            SynchronizationContext.SetSynchronizationContext(alias);
+            AsyncScope.Value = alias;
         }
         else
         {
@@ -218,8 +280,9 @@ public sealed partial class Simulation
             EnsureUnobservedHandler();
         }
 
-        SynchronizationContext.SetSynchronizationContext(async ? new EventAlias(node.Context) : node.Context);
-        AsyncScope.Value = async ? node.Context : null;
+        EventAlias? alias = async ? new EventAlias(node.Context, node.Context.Record.Simulation._handlerEvent, node.Context.Record.Simulation._loop.Now) : null;
+        SynchronizationContext.SetSynchronizationContext(alias ?? (SynchronizationContext)node.Context);
+        AsyncScope.Value = alias;
     }
 
     private void LeaveNode(SynchronizationContext? saved)
@@ -239,15 +302,25 @@ public sealed partial class Simulation
     /// notification runs on that thread when it starts — where the escape is reported (never thrown: that would end the
     /// process).
     /// </summary>
-    private static readonly AsyncLocal<NodeContext?> AsyncScope = new(OnScopeChanged);
+    private static readonly AsyncLocal<EventAlias?> AsyncScope = new(OnScopeChanged);
 
-    private static void OnScopeChanged(AsyncLocalValueChangedArgs<NodeContext?> change)
+    private static void OnScopeChanged(AsyncLocalValueChangedArgs<EventAlias?> change)
     {
-        if (change.ThreadContextChanged && change.CurrentValue is { } context)
+        if (change.ThreadContextChanged && change.CurrentValue is { } scope)
         {
-            context.Record.Simulation.ReportEscape(context);
+            try
+            {
+                scope.Context.Record.Simulation.ReportEscape(scope.Context);
+            }
+            catch (Exception)
+            {
+                // an exception in an AsyncLocal notification ends the process (FailFast): never let one out
+            }
         }
     }
+
+    /// <summary>The trace index of the event whose node handler runs (or ran last).</summary>
+    private long _handlerEvent;
 
     /// <summary>True (and the escape reported, never thrown) when called on a thread that is not the simulation's: for callbacks that may run anywhere.</summary>
     internal bool EscapedFrom(NodeContext context)
@@ -275,12 +348,21 @@ public sealed partial class Simulation
             ": it started work outside the simulation — Task.Run, Task.Factory.StartNew, ThreadPool, a new Thread, a System.Threading.Timer, " +
             "Parallel — or resumed after ConfigureAwait(false), which sends the rest of the method to the thread pool. The run is failed. " +
             "Await without ConfigureAwait(false); use Context.TimeProvider for timers and delays.");
-        Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, context.Name, "node code that escaped to another thread"), null);
+        ReportForeign(ex, context.Name, "node code that escaped to another thread");
     }
 
-    /// <summary>The synchronization context of one event of an async node: posts to the node's context.</summary>
-    private sealed class EventAlias(NodeContext context) : SynchronizationContext
+    /// <summary>
+    /// The synchronization context of one event of an async node (posts to the node's context), and the async scope of
+    /// the code that event runs: where an escape to another thread came from.
+    /// </summary>
+    private sealed class EventAlias(NodeContext context, long eventIndex, long time) : SynchronizationContext
     {
+        public NodeContext Context => context;
+
+        public long EventIndex => eventIndex;
+
+        public long Time => time;
+
         public override void Post(SendOrPostCallback d, object? state) => context.Post(d, state);
 
         public override void Send(SendOrPostCallback d, object? state) => context.Send(d, state);
@@ -302,7 +384,7 @@ public sealed partial class Simulation
         _suspects.Add(suspect);
         if (suspect.Exception is { } ex)
         {
-            SuspectsByException.AddOrUpdate(ex, suspect);
+            SuspectsByException.TryAdd(ex, suspect);
         }
 
         EnsureUnobservedHandler();
@@ -323,6 +405,18 @@ public sealed partial class Simulation
 
     /// <summary>The runtime finalized a faulted task nobody observed (finalizer thread: only flags and a queue, never a throw).</summary>
     private static void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+    {
+        try
+        {
+            MarkUnobserved(e);
+        }
+        catch (Exception)
+        {
+            // the finalizer thread: never let an exception out
+        }
+    }
+
+    private static void MarkUnobserved(UnobservedTaskExceptionEventArgs e)
     {
         bool ours = false;
         foreach (Exception inner in e.Exception.InnerExceptions)
@@ -352,7 +446,7 @@ public sealed partial class Simulation
         {
             if (t_running is { _active: { Record.AsyncCode: true } context } simulation && !simulation.IsForeignThread(out _))
             {
-                if (ThrownInNodeCode.TryAdd(e.Exception, new ThrownTag(simulation, context.NodeIndex, context.Incarnation, simulation._trace.Count - 1, simulation._loop.Now)))
+                if (ThrownInNodeCode.TryAdd(e.Exception, new ThrownTag(simulation, context.NodeIndex, context.Incarnation, simulation._handlerEvent, simulation._loop.Now)))
                 {
                     simulation._thrownInAsyncCode++;
                 }
@@ -377,93 +471,58 @@ public sealed partial class Simulation
     /// <summary>Where an exception was first thrown in async node code.</summary>
     private sealed record ThrownTag(Simulation Simulation, int Node, int Incarnation, long EventIndex, long Time);
 
+    /// <summary>Whether async node code threw during this run call (then its end checks for exceptions dropped unobserved).</summary>
+    private bool ThrewInAsyncCode => _thrownInAsyncCode > 0 || !_lost.IsEmpty || _suspects.Count > 0;
+
     /// <summary>
-    /// At the end of a run call in which async node code threw: one collection finalizes every task dropped with an
-    /// exception nobody observed — a fire-and-forget task that threw before its first await, or one that failed inline —
-    /// and the first such exception (in event order) fails the run, at the event where it was thrown. Tasks still
-    /// reachable are not judged (they may yet be awaited).
+    /// Judges, at the end of a run call, every task of async node code that faulted while nothing awaited it (a suspect),
+    /// and every exception thrown in async node code that may have ended in a dropped task. One collection first: a task
+    /// that became unreachable with its exception unobserved is then reported by the runtime. A suspect still reachable is
+    /// judged by whether its exception was observed. Either way an unobserved one fails the run, reported at the event
+    /// where it faulted — the same verdict whether or not the task was still reachable, so neither the collector's timing
+    /// nor the compiler's choice of what a state machine keeps can change it. The earliest such event wins.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void JudgeLostExceptions()
+    private void JudgeDroppedTasks()
     {
         _thrownInAsyncCode = 0;
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        (ThrownTag Tag, Exception Exception)? first = null;
-        while (_lost.TryDequeue(out (ThrownTag Tag, Exception Exception) lost))
+        (long EventIndex, long Time, int Node, int Incarnation, Exception Exception, string What)? first = null;
+        void Consider(long eventIndex, long time, int node, int incarnation, Exception ex, string what)
         {
-            if (first is null || lost.Tag.EventIndex < first.Value.Tag.EventIndex)
+            if (incarnation == _nodes[node].Incarnation && (first is null || eventIndex < first.Value.EventIndex))
             {
-                first = lost;
+                first = (eventIndex, time, node, incarnation, ex, what); // a crashed incarnation's tasks were abandoned, not lost
             }
         }
 
-        if (_failure is null && first is { } f && f.Tag.Incarnation == _nodes[f.Tag.Node].Incarnation)
+        foreach (SuspectTask suspect in _suspects)
         {
-            RecordEvent(TraceEventKind.NodeFaulted, f.Tag.Node, -1, 0, 0, 0, DropCause.None, f.Exception);
+            bool lost = Volatile.Read(ref suspect.Unobserved)
+                || (suspect.Task.TryGetTarget(out Task? task) && !AsyncInternals.IsHandled(task));
+            if (lost)
+            {
+                Consider(suspect.EventIndex, suspect.Time, suspect.Node, suspect.Context.Incarnation, suspect.Exception ?? new InvalidOperationException("a task of the node faulted"),
+                    "a fire-and-forget task of the node failed, and nothing observed its exception by the end of the run (use Spawn, or await it)");
+            }
+        }
+
+        _suspects.Clear();
+        while (_lost.TryDequeue(out (ThrownTag Tag, Exception Exception) dropped))
+        {
+            Consider(dropped.Tag.EventIndex, dropped.Tag.Time, dropped.Tag.Node, dropped.Tag.Incarnation, dropped.Exception,
+                "a task of the node failed and was dropped unobserved (a fire-and-forget task that threw before its first await, or failed inline): nothing can await it any more (use Spawn, or await it)");
+        }
+
+        if (_failure is null && first is { } f)
+        {
+            RecordEvent(TraceEventKind.NodeFaulted, f.Node, -1, 0, 0, 0, DropCause.None, f.Exception);
             _failure = new Diagnostics.SimulationFailureException(
-                Seed, new Time.SimTime(f.Tag.Time), new NodeId(f.Tag.Node), _nodes[f.Tag.Node].Name, f.Tag.EventIndex,
-                "a task of the node failed and was dropped unobserved (a fire-and-forget task that threw before its first await, or failed inline): nothing can await it any more (use Spawn, or await it)",
-                _trace, f.Exception);
+                Seed, new Time.SimTime(f.Time), new NodeId(f.Node), _nodes[f.Node].Name, f.EventIndex, f.What, _trace, f.Exception);
         }
     }
 
-    /// <summary>Whether async node code threw during this run call (then its end checks for exceptions dropped unobserved).</summary>
-    private bool ThrewInAsyncCode => _thrownInAsyncCode > 0 || !_lost.IsEmpty;
-
-    /// <summary>
-    /// Judges the suspects after an event (called from a frame that never held the event, so that a collection can find a
-    /// dropped task unreachable): one full collection per event that leaves a suspect — none in a run whose async code
-    /// awaits what it starts. At quiescence a suspect still reachable and still unobserved is judged too: nothing can
-    /// await it any more.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void JudgeSuspects(bool quiescent)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        for (int i = 0; i < _suspects.Count && _failure is null; i++)
-        {
-            SuspectTask suspect = _suspects[i];
-            string? what = null;
-            if (Volatile.Read(ref suspect.Unobserved))
-            {
-                what = "a fire-and-forget task of the node failed: nothing awaited it, and nothing can (use Spawn, or await it)";
-            }
-            else if (!suspect.Task.TryGetTarget(out Task? task))
-            {
-                _suspects.RemoveAt(i--); // collected after its exception was observed
-                continue;
-            }
-            else if (!quiescent)
-            {
-                continue; // still reachable: it may yet be awaited
-            }
-            else if (AsyncInternals.IsHandled(task))
-            {
-                _suspects.RemoveAt(i--);
-                continue;
-            }
-            else
-            {
-                what = "a task of the node failed and was never awaited (the run is quiescent: nothing can await it any more)";
-            }
-
-            _suspects.RemoveAt(i--);
-            if (suspect.Context.Incarnation != _nodes[suspect.Node].Incarnation)
-            {
-                continue; // the incarnation crashed: its tasks were abandoned
-            }
-
-            Exception ex = suspect.Exception ?? new InvalidOperationException("a task of the node faulted");
-            RecordEvent(TraceEventKind.NodeFaulted, suspect.Node, -1, 0, 0, 0, DropCause.None, ex);
-            _failure = new Diagnostics.SimulationFailureException(
-                Seed, new Time.SimTime(suspect.Time), new NodeId(suspect.Node), _nodes[suspect.Node].Name, suspect.EventIndex, what, _trace, ex);
-        }
-    }
-
-    /// <summary>Whether any suspect waits to be judged.</summary>
-    private bool HasSuspects => _suspects.Count > 0;
 
     private sealed class SuspectTask(int node, NodeContext context, long eventIndex, long time, WeakReference<Task> task, Exception? exception)
     {

@@ -84,6 +84,10 @@ public sealed partial class Simulation
                 _pipeline.Messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }
+            else if (e.Kind == EventKind.Continuation)
+            {
+                _faults.AbandonedContinuations++; // deferred by the pause, dropped by the crash: it never resumes
+            }
             else if (e.Kind is EventKind.NodeAction or EventKind.LinkTimer)
             {
                 // A test's scripted action must not vanish (it runs now and fails, the node being down); a link timer

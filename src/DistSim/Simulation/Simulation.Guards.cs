@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DistSim.Diagnostics;
 using DistSim.Nodes;
+using DistSim.Tracing;
 
 namespace DistSim;
 
@@ -55,7 +56,8 @@ public sealed partial class Simulation
 
         if (IsForeignThread(out int owner))
         {
-            ThrowForeign(_nodes[node].Name, "Random", owner);
+            ThrowForeign(_nodes[node].Name, "Random", owner, OnRawThread.Return);
+            return; // a raw thread (no task to carry an exception): reported, the run fails; throwing would end the process
         }
 
         throw Misuse(_nodes[node].Name, new InvalidOperationException(
@@ -168,7 +170,7 @@ public sealed partial class Simulation
     {
         if (IsForeignThread(out int owner))
         {
-            ThrowForeign(context.Name, action, owner);
+            ThrowForeign(context.Name, action, owner, OnRawThread.Neutral);
         }
 
         NodeRecord record = _nodes[context.NodeIndex];
@@ -197,16 +199,57 @@ public sealed partial class Simulation
         return owner != 0 ? owner != me : Volatile.Read(ref _lastThread) is int last && last != 0 && last != me;
     }
 
-    private void ThrowForeign(string node, string action, int owner)
+    /// <summary>
+    /// A node action from another thread: reported (the run fails when its run call ends, at the event the escaped code
+    /// came from when that is known) and refused. Inside a task the refusal is thrown (the task carries it); on a raw
+    /// thread — a thread-pool work item, a timer callback, a thread of its own — an exception would end the process, so
+    /// the context's actions answer neutrally and a draw goes ahead (<paramref name="raw"/>); storage still refuses.
+    /// </summary>
+    private void ThrowForeign(string node, string action, int owner, OnRawThread raw = OnRawThread.Throw)
     {
         var ex = new InvalidOperationException(
             $"node {node} called {action} on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
             (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
             ": node code must not use Task.Run, threads, or await anything that resumes on the thread pool (Task.Delay without the node's " +
             "TimeProvider, ConfigureAwait(false), real I/O). The run is failed.");
-        Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, node, "a call from outside the simulation's thread"), null); // even between runs
-        throw ex;
+        ReportForeign(ex, node, "a call from outside the simulation's thread");
+        switch (raw)
+        {
+            case OnRawThread.Return when Task.CurrentId is null:
+                return;
+            case OnRawThread.Neutral when Task.CurrentId is null:
+                throw new ForeignThreadRefusal(ex);
+            default:
+                throw ex;
+        }
     }
+
+    /// <summary>What a guard does on a raw foreign thread (no task to carry an exception): see <see cref="ThrowForeign"/>.</summary>
+    private enum OnRawThread
+    {
+        /// <summary>Throw all the same (storage: letting the call through could corrupt the node's store).</summary>
+        Throw,
+
+        /// <summary>Throw <see cref="ForeignThreadRefusal"/>, which the node's context turns into a neutral answer.</summary>
+        Neutral,
+
+        /// <summary>Return: the call goes ahead on a throwaway basis (a draw from the node's stream; the run fails anyway).</summary>
+        Return,
+    }
+
+    /// <summary>
+    /// Keeps the first report from another thread (never throws: the caller may be a thread-pool or finalizer thread). The
+    /// run fails when its current run call ends — not at whichever event the report happens to reach — and the failure
+    /// names the event and time the escaped code came from, when its async scope says so.
+    /// </summary>
+    private void ReportForeign(Exception ex, string node, string description, Origin? known = null)
+    {
+        EventAlias? scope = AsyncScope.Value; // the event whose code started what runs here, when the execution context came along
+        var report = new PendingFailure(ex, node, description, known?.EventIndex ?? scope?.EventIndex, known?.Time ?? scope?.Time);
+        Interlocked.CompareExchange(ref _foreign, report, null);
+    }
+
+    private PendingFailure? _foreign;
 
     /// <summary>
     /// The exception filter of every node action (<see cref="NodeContext"/>): whatever a context call throws during a
@@ -234,20 +277,35 @@ public sealed partial class Simulation
         return ex;
     }
 
-    /// <summary>Turns a recorded misuse (from a foreign thread, or swallowed by its caller) into the run's failure, on the simulation's thread.</summary>
-    private void SurfacePendingFailure()
+    /// <summary>Turns a recorded misuse (swallowed by its caller) into the run's failure, on the simulation's thread.</summary>
+    private void SurfacePendingFailure() => Surface(Volatile.Read(ref _pending));
+
+    /// <summary>Turns a report from another thread into the run's failure (at the end of a run call, or when read between runs).</summary>
+    private void SurfaceForeignFailure() => Surface(Volatile.Read(ref _foreign), traced: true);
+
+    private void Surface(PendingFailure? pending, bool traced = false)
     {
-        if (Volatile.Read(ref _pending) is { } pending && _failure is null)
+        if (pending is not null && _failure is null)
         {
             NodeId? node = pending.Node is { } name && _nodes.TryFind(name, out int i) ? new NodeId(i) : null;
+            if (traced && node is { } n)
+            {
+                // Traced like the end-of-run verdicts, so a run's trace does not depend on which detection came first.
+                RecordEvent(TraceEventKind.NodeFaulted, n.Value, -1, 0, 0, 0, DropCause.None, pending.Exception);
+            }
+
             _failure = new SimulationFailureException(
-                Seed, CurrentTime, node, pending.Node ?? "simulation", _trace.Count - 1, pending.Description, _trace, pending.Exception);
+                Seed, pending.Time is { } t ? new Time.SimTime(t) : CurrentTime, node, pending.Node ?? "simulation", pending.EventIndex ?? _trace.Count - 1,
+                pending.Description, _trace, pending.Exception);
         }
     }
 
     /// <summary>A misuse kept for the run's failure: published whole, so a foreign thread's record is never seen half-written.</summary>
-    private sealed record PendingFailure(Exception Exception, string? Node, string Description);
+    private sealed record PendingFailure(Exception Exception, string? Node, string Description, long? EventIndex = null, long? Time = null);
 }
+
+/// <summary>A node action refused on a raw foreign thread: the context answers with a neutral value instead of letting it end the process.</summary>
+internal sealed class ForeignThreadRefusal(Exception reported) : InvalidOperationException(reported.Message, reported);
 
 /// <summary>A thread claim on a simulation for the duration of one public call.</summary>
 internal readonly ref struct ThreadClaim(Simulation simulation, bool entered)

@@ -22,7 +22,11 @@ public sealed partial class Simulation
         bool stepped;
         try
         {
-            stepped = TryStep(long.MaxValue, out _);
+            stepped = TryStep(long.MaxValue, out RunOutcome outcome);
+            if (EndOfRun(stepped ? RunOutcome.ConditionMet : outcome) == RunOutcome.NodeFaulted) // a step that ran: no end-of-run judgement of suspended handlers
+            {
+                stepped = false;
+            }
         }
         finally
         {
@@ -108,16 +112,6 @@ public sealed partial class Simulation
                     break;
                 }
 
-                if (HasSuspects)
-                {
-                    JudgeSuspects(quiescent: false);
-                    if (_failure is not null)
-                    {
-                        outcome = RunOutcome.NodeFaulted;
-                        break;
-                    }
-                }
-
                 if (condition is not null && condition())
                 {
                     outcome = RunOutcome.ConditionMet;
@@ -126,9 +120,24 @@ public sealed partial class Simulation
             }
         }
 
-        if (outcome == RunOutcome.Quiescent && HasSuspects)
+        outcome = EndOfRun(outcome);
+        ThrowIfFaulted();
+        return new RunResult(outcome, CurrentTime, _loop.Executed, _trace.Fingerprint, _failure);
+    }
+
+    /// <summary>
+    /// The checks at the end of every run call (<see cref="Run"/>, <see cref="RunUntil(SimTime)"/>, <see cref="Step"/>):
+    /// tasks of async node code dropped with an exception nobody observed, handlers left suspended on something outside
+    /// the simulation, and reports from other threads. Each failure names the event it came from; the run call's outcome
+    /// becomes <see cref="RunOutcome.NodeFaulted"/>. Called from a frame that never held an event (see
+    /// <see cref="TryStep"/>), so that a collection can find a dropped task unreachable.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private RunOutcome EndOfRun(RunOutcome outcome)
+    {
+        if (_failure is null && ThrewInAsyncCode)
         {
-            JudgeSuspects(quiescent: true);
+            JudgeDroppedTasks();
         }
 
         if (_failure is null && _watched.Count > 0 && outcome is RunOutcome.Quiescent or RunOutcome.TimeLimit or RunOutcome.TimeReached or RunOutcome.EventLimit)
@@ -136,27 +145,21 @@ public sealed partial class Simulation
             JudgeSuspended();
         }
 
-        if (_failure is null && ThrewInAsyncCode)
+        if (_failure is null && _foreign is not null)
         {
-            JudgeLostExceptions();
+            SurfaceForeignFailure(); // node code that ran on another thread during the run: reported where it came from
         }
 
         if (_failure is null && _pending is not null)
         {
-            SurfacePendingFailure(); // a misuse reported from another thread after the last event
+            SurfacePendingFailure();
         }
 
-        if (_failure is not null)
-        {
-            outcome = RunOutcome.NodeFaulted;
-        }
-
-        ThrowIfFaulted();
-        return new RunResult(outcome, CurrentTime, _loop.Executed, _trace.Fingerprint, _failure);
+        return _failure is not null ? RunOutcome.NodeFaulted : outcome;
     }
 
     /// <summary>Runs the next event if one may run (the event loop decides); otherwise says why not.</summary>
-    /// <remarks>Never inlined: once it returns, no frame holds the event it ran (see <see cref="JudgeSuspects"/>).</remarks>
+    /// <remarks>Never inlined: once it returns, no frame holds the event it ran (see <see cref="JudgeDroppedTasks"/>).</remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool TryStep(long bound, out RunOutcome stopped)
     {

@@ -171,9 +171,9 @@ public sealed partial class Simulation
         get
         {
             CheckThread(nameof(Failure));
-            if (_failure is null && !_running && Volatile.Read(ref _pending) is not null)
+            if (_failure is null && !_running && Volatile.Read(ref _foreign) is not null)
             {
-                SurfacePendingFailure();
+                SurfaceForeignFailure(); // reported from another thread after the run call ended
             }
 
             return _failure;

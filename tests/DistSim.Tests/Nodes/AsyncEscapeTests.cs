@@ -21,6 +21,8 @@ public class AsyncEscapeTests
 
         public Task? Stored { get; set; }
 
+        public INodeContext Ctx => Context;
+
         protected override Task OnStartAsync() => body(this);
     }
 
@@ -168,7 +170,7 @@ public class AsyncEscapeTests
             seed: 3);
         SimulationFailureException failure = Assert.IsType<SimulationFailureException>(never.Failure);
         Assert.Equal("lost exception", failure.InnerException!.Message);
-        Assert.Contains("never awaited", failure.EventDescription, StringComparison.Ordinal);
+        Assert.Contains("nothing observed its exception by the end of the run", failure.EventDescription, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -255,5 +257,101 @@ public class AsyncEscapeTests
             Assert.Equal("n", failure.NodeName);
             Assert.Matches("thread|wall clock|thread pool|ConfigureAwait", failure.InnerException!.Message);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Escapes))]
+    public void AnEscapesFailure_IsTheSameInEveryTry_NamedAtTheEventItCameFrom(string kind)
+    {
+        var seen = new HashSet<(long Event, long Time, string Node)>();
+        var runs = new HashSet<(RunOutcome, long, ulong)>();
+        for (int i = 0; i < 6; i++)
+        {
+            (Simulation sim, RunResult result) = Run(Escape(kind), seed: 21);
+            SimulationFailureException failure = FailureOf(sim, result);
+            seen.Add((failure.EventIndex, failure.Time.Ticks, failure.NodeName));
+            if (result.Failure is not null)
+            {
+                runs.Add((result.Outcome, result.Events, result.Fingerprint)); // the run is not cut short at whichever event the report reached
+            }
+        }
+
+        Assert.True(seen.Count == 1, string.Join("; ", seen));
+        Assert.True(runs.Count <= 1, string.Join("; ", runs));
+    }
+
+    [Fact]
+    public void RawThreadsCallingTheContext_FailTheRun_WithoutEndingTheProcess()
+    {
+        using var done = new CountdownEvent(2);
+        (Simulation sim, RunResult result) = Run(
+            b =>
+            {
+                INodeContext context = b.Ctx;
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    context.Send(context.Id, "from the pool"); // refused without an exception: there is no task to carry one
+                    done.Signal();
+                });
+                var thread = new Thread(() =>
+                {
+                    _ = context.Random.NextBelow(10);
+                    _ = context.LocalNow;
+                    done.Signal();
+                });
+                thread.Start();
+                return Task.CompletedTask;
+            },
+            seed: 5);
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        SimulationFailureException failure = FailureOf(sim, result);
+        Assert.Equal("n", failure.NodeName);
+        Assert.Contains("not on the simulation's thread", failure.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, sim.Messages.Sent - sim.Trace.Events.Count(e => e.Kind == global::DistSim.Tracing.TraceEventKind.Send)); // nothing was sent from there
+        Assert.DoesNotContain(sim.Trace.Events, e => e.Payload is "from the pool");
+    }
+
+    [Fact]
+    public void AKeptTaskThatFails_FailsTheRun_WhetherOrNotTheRunEndsQuiescent()
+    {
+        foreach (bool limited in new[] { false, true })
+        {
+            var sim = new Simulation(new SimulationOptions
+            {
+                Seed = 9, RecordTrace = true, ThrowOnNodeFault = false, TimeLimit = limited ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(10),
+            });
+            sim.AddNode("n", () => new Body(async b =>
+            {
+                Task kept = ThrowLater(b, 2); // in the state machine or not, as the compiler chooses: the verdict must not depend on it
+                await b.Wait(500);
+                GC.KeepAlive(kept);
+            }));
+            RunResult result = sim.Run();
+
+            Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+            SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+            Assert.Equal(TimeSpan.FromMilliseconds(2), failure.Time.SinceStart);
+            Assert.Equal("lost exception", failure.InnerException!.Message);
+        }
+    }
+
+    [Fact]
+    public void SteppingARun_JudgesWhatRunningItWould()
+    {
+        var sim = new Simulation(new SimulationOptions { Seed = 4, RecordTrace = true, ThrowOnNodeFault = false });
+        sim.AddNode("n", () => new Body(b =>
+        {
+            _ = ThrowLater(b, 5);
+            return Task.CompletedTask;
+        }));
+        int steps = 0;
+        while (sim.Step())
+        {
+            steps++;
+        }
+
+        Assert.Equal("lost exception", Assert.IsType<SimulationFailureException>(sim.Failure).InnerException!.Message);
+        Assert.True(steps < 10);
     }
 }

@@ -382,9 +382,20 @@ public class AsyncCrashProperties
         }
     }
 
+    /// <summary>Fixed schedules: they once ended the test process (a PeriodicTimer finalized with its simulation posted from the finalizer thread).</summary>
+    [Fact]
+    public void NothingOfACrashedIncarnation_EverResumes_OnFixedSchedules()
+    {
+        for (ulong seed = 1; seed < 40; seed++)
+        {
+            NothingOfACrashedIncarnation_EverResumes(seed, [(byte)seed, (byte)(seed * 7), (byte)(seed * 13), 200, 17]);
+        }
+    }
+
     [FsCheck.Xunit.Property(MaxTest = 40)]
     public void NothingOfACrashedIncarnation_EverResumes(ulong seed, byte[] crashTimes)
     {
+
         var sim = new Simulation(new SimulationOptions
         {
             Seed = seed,
