@@ -346,23 +346,41 @@ public class AsyncNodeTests
 public class AsyncCrashProperties
 {
     /// <summary>Pings its peer with calls, sleeps, yields and spawns, forever.</summary>
-    private sealed class Busy(NodeId peer) : AsyncNode
+    /// <summary>
+    /// After every await, notes the incarnation its object was created for next to what the simulation says now (read
+    /// through <paramref name="now"/>, outside the kernel's own bookkeeping): code of a dead incarnation that resumed would
+    /// show up as a mismatch or a node that is down.
+    /// </summary>
+    private sealed class Busy(NodeId peer, Func<(int Incarnation, bool Up)> now, List<(int Born, int Now, bool Up)> log) : AsyncNode
     {
+        private int _born;
+
+        private void Note()
+        {
+            (int incarnation, bool up) = now();
+            log.Add((_born, incarnation, up));
+        }
+
         protected override async Task OnStartAsync()
         {
+            _born = Context.Incarnation;
             Spawn(Ticker, "ticker");
             while (true)
             {
                 try
                 {
                     await CallAsync<int>(peer, 1, TimeSpan.FromMilliseconds(3));
+                    Note();
                 }
                 catch (RpcTimeoutException)
                 {
+                    Note();
                     await Task.Yield();
+                    Note();
                 }
 
                 await Delay(TimeSpan.FromTicks(1 + (long)Random.NextBelow(20_000)));
+                Note();
             }
         }
 
@@ -371,13 +389,16 @@ public class AsyncCrashProperties
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2), TimeProvider);
             while (await timer.WaitForNextTickAsync())
             {
+                Note();
                 await Task.Yield();
+                Note();
             }
         }
 
         protected override async Task<object?> OnRequestAsync(NodeId from, object request)
         {
             await Delay(TimeSpan.FromTicks(1 + (long)Random.NextBelow(10_000)));
+            Note();
             return 1;
         }
     }
@@ -403,8 +424,10 @@ public class AsyncCrashProperties
             TimeLimit = TimeSpan.FromMilliseconds(60),
             Network = new DistSim.Links.FairLossLinkOptions { LossProbability = 0.1 },
         });
-        NodeId a = sim.AddNode("a", () => new Busy(new NodeId(1)), DistSim.Failures.FailureModels.CrashRecover());
-        NodeId b = sim.AddNode("b", () => new Busy(a), DistSim.Failures.FailureModels.CrashRecover());
+        var log = new List<(int Born, int Now, bool Up)>();
+        NodeId a = default, b = default;
+        a = sim.AddNode("a", () => new Busy(new NodeId(1), () => (sim.IncarnationOf(a), sim.IsUp(a)), log), DistSim.Failures.FailureModels.CrashRecover());
+        b = sim.AddNode("b", () => new Busy(a, () => (sim.IncarnationOf(b), sim.IsUp(b)), log), DistSim.Failures.FailureModels.CrashRecover());
         foreach ((byte t, int i) in (crashTimes ?? []).Take(8).Select((t, i) => (t, i)))
         {
             NodeId victim = i % 2 == 0 ? a : b;
@@ -439,6 +462,8 @@ public class AsyncCrashProperties
         }
 
         Assert.True(resumed > 20);
+        Assert.True(log.Count > 20);
+        Assert.All(log, l => Assert.True(l.Up && l.Born == l.Now, $"code of incarnation {l.Born} ran while the node was at incarnation {l.Now}, up: {l.Up}"));
         Assert.Equal(sim.Faults.Crashes, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Crash));
         Assert.Equal(incarnation[0], sim.IncarnationOf(a));
     }
