@@ -184,9 +184,7 @@ public sealed partial class Simulation
             // Named at the event where the innermost method on the way last ran (where it began that await): the same
             // event a report from the escaped code's own thread would name, whichever comes first.
             (long eventIndex, long time) = OriginOf(chain) ?? (_trace.Count - 1, _loop.Now);
-            RecordEvent(TraceEventKind.NodeFaulted, node.Index, -1, 0, 0, 0, DropCause.None, ex);
-            _failure = new Diagnostics.SimulationFailureException(
-                Seed, new Time.SimTime(time), new NodeId(node.Index), node.Name, eventIndex, $"{watched.Handler} awaits something outside the simulation", _trace, ex);
+            FailNode(node.Index, time, eventIndex, $"{watched.Handler} awaits something outside the simulation", ex);
             return;
         }
     }
@@ -517,9 +515,7 @@ public sealed partial class Simulation
 
         if (_failure is null && first is { } f)
         {
-            RecordEvent(TraceEventKind.NodeFaulted, f.Node, -1, 0, 0, 0, DropCause.None, f.Exception);
-            _failure = new Diagnostics.SimulationFailureException(
-                Seed, new Time.SimTime(f.Time), new NodeId(f.Node), _nodes[f.Node].Name, f.EventIndex, f.What, _trace, f.Exception);
+            FailNode(f.Node, f.Time, f.EventIndex, f.What, f.Exception);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using DistSim.Diagnostics;
 using DistSim.Nodes;
-using DistSim.Tracing;
 
 namespace DistSim;
 
@@ -291,7 +290,8 @@ public sealed partial class Simulation
             if (traced && node is { } n)
             {
                 // Traced like the end-of-run verdicts, so a run's trace does not depend on which detection came first.
-                RecordEvent(TraceEventKind.NodeFaulted, n.Value, -1, 0, 0, 0, DropCause.None, pending.Exception);
+                FailNode(n.Value, pending.Time ?? _loop.Now, pending.EventIndex ?? _trace.Count - 1, pending.Description, pending.Exception);
+                return;
             }
 
             _failure = new SimulationFailureException(

@@ -383,10 +383,17 @@ public sealed partial class Simulation
     }
 
     /// <summary>Records the fault of node code; the run stops after the current event.</summary>
-    private void Fault(int nodeIndex, string description, long message, long index, Exception ex)
+    private void Fault(int nodeIndex, string description, long message, long index, Exception ex) =>
+        FailNode(nodeIndex, _loop.Now, index, description, ex, message);
+
+    /// <summary>
+    /// The run's failure in node <paramref name="nodeIndex"/>'s code: traced (<c>node-faulted</c>, now) and kept, naming the
+    /// event (<paramref name="eventIndex"/>) and the time (<paramref name="time"/>) it came from.
+    /// </summary>
+    private void FailNode(int nodeIndex, long time, long eventIndex, string description, Exception ex, long message = 0)
     {
         RecordEvent(TraceEventKind.NodeFaulted, nodeIndex, -1, message, 0, 0, DropCause.None, ex);
-        _failure = new SimulationFailureException(Seed, CurrentTime, new NodeId(nodeIndex), _nodes[nodeIndex].Name, index, description, _trace, ex);
+        _failure = new SimulationFailureException(Seed, new SimTime(time, trusted: true), new NodeId(nodeIndex), _nodes[nodeIndex].Name, eventIndex, description, _trace, ex);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
