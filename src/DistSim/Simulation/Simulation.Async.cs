@@ -382,13 +382,17 @@ public sealed partial class Simulation
         _suspects.Add(suspect);
         if (suspect.Exception is { } ex)
         {
-            SuspectsByException.TryAdd(ex, suspect);
+            List<SuspectTask> sharing = SuspectsByException.GetOrAdd(ex, static _ => []);
+            lock (sharing)
+            {
+                sharing.Add(suspect); // one exception object may fault tasks of several simulations (a static instance)
+            }
         }
 
         EnsureUnobservedHandler();
     }
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, SuspectTask> SuspectsByException = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, List<SuspectTask>> SuspectsByException = [];
 
     private static int _unobservedHandler;
 
@@ -419,9 +423,21 @@ public sealed partial class Simulation
         bool ours = false;
         foreach (Exception inner in e.Exception.InnerExceptions)
         {
-            if (SuspectsByException.TryGetValue(inner, out SuspectTask? suspect))
+            if (SuspectsByException.TryGetValue(inner, out List<SuspectTask>? sharing))
             {
-                suspect.Unobserved = true; // read after WaitForPendingFinalizers
+                lock (sharing)
+                {
+                    foreach (SuspectTask suspect in sharing)
+                    {
+                        // The task being finalized is no longer reachable through a weak reference; a suspect whose task
+                        // still is (another task that faulted with the same exception object) is not the one reported.
+                        if (!suspect.Task.TryGetTarget(out _))
+                        {
+                            suspect.Unobserved = true; // read after WaitForPendingFinalizers
+                        }
+                    }
+                }
+
                 ours = true;
             }
             else if (ThrownInNodeCode.TryGetValue(inner, out ThrownTag? tag))
@@ -447,6 +463,7 @@ public sealed partial class Simulation
                 if (ThrownInNodeCode.TryAdd(e.Exception, new ThrownTag(simulation, context.NodeIndex, context.Incarnation, simulation._handlerEvent, simulation._loop.Now)))
                 {
                     simulation._thrownInAsyncCode++;
+                    simulation._tagged.Add(e.Exception); // untagged when judged: a static exception object must not keep this simulation alive
                 }
             }
         }
@@ -465,6 +482,8 @@ public sealed partial class Simulation
     private readonly System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)> _lost = new();
 
     private long _thrownInAsyncCode;
+
+    private readonly List<Exception> _tagged = [];
 
     /// <summary>Where an exception was first thrown in async node code.</summary>
     private sealed record ThrownTag(Simulation Simulation, int Node, int Incarnation, long EventIndex, long Time);
@@ -503,6 +522,26 @@ public sealed partial class Simulation
             {
                 Consider(suspect.EventIndex, suspect.Time, suspect.Node, suspect.Context.Incarnation, suspect.Exception ?? new InvalidOperationException("a task of the node faulted"),
                     "a fire-and-forget task of the node failed, and nothing observed its exception by the end of the run (use Spawn, or await it)");
+            }
+        }
+
+        foreach (Exception ex in _tagged)
+        {
+            if (ThrownInNodeCode.TryGetValue(ex, out ThrownTag? tag) && ReferenceEquals(tag.Simulation, this))
+            {
+                ThrownInNodeCode.Remove(ex);
+            }
+        }
+
+        _tagged.Clear();
+        foreach (SuspectTask suspect in _suspects)
+        {
+            if (suspect.Exception is { } ex && SuspectsByException.TryGetValue(ex, out List<SuspectTask>? sharing))
+            {
+                lock (sharing)
+                {
+                    sharing.Remove(suspect); // a static exception object must not keep judged simulations alive
+                }
             }
         }
 
