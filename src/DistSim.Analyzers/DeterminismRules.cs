@@ -13,19 +13,19 @@ public static class DeterminismRules
     /// <summary>The category of every rule.</summary>
     public const string Category = "DistSim.Determinism";
 
-    /// <summary>DSIM001: the wall clock (<c>DateTime.Now</c>, <c>DateTime.UtcNow</c>, <c>DateTime.Today</c>, <c>DateTimeOffset.Now</c>, <c>DateTimeOffset.UtcNow</c>, <c>TimeProvider.System</c>).</summary>
+    /// <summary>DSIM001: the wall clock (<c>DateTime.Now</c>, <c>DateTime.UtcNow</c>, <c>DateTime.Today</c>, <c>DateTimeOffset.Now</c>, <c>DateTimeOffset.UtcNow</c>, <c>TimeProvider.System</c>).</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string WallClockId = "DSIM001";
 
     /// <summary>DSIM002: any use of <c>System.Diagnostics.Stopwatch</c>.</summary>
     public const string StopwatchId = "DSIM002";
 
-    /// <summary>DSIM003: <c>Environment.TickCount</c> and <c>Environment.TickCount64</c>.</summary>
+    /// <summary>DSIM003: <c>Environment.TickCount</c> and <c>Environment.TickCount64</c>.</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string TickCountId = "DSIM003";
 
-    /// <summary>DSIM004: unseeded randomness (<c>new Random()</c>, <c>Random.Shared</c>, <c>RandomNumberGenerator</c>).</summary>
+    /// <summary>DSIM004: unseeded randomness (<c>new Random()</c>, <c>Random.Shared</c>, <c>RandomNumberGenerator</c>).</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string UnseededRandomId = "DSIM004";
 
-    /// <summary>DSIM005: <c>Guid.NewGuid()</c> and <c>Guid.CreateVersion7()</c>.</summary>
+    /// <summary>DSIM005: <c>Guid.NewGuid()</c> and <c>Guid.CreateVersion7()</c>.</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string NewGuidId = "DSIM005";
 
     /// <summary>DSIM006: code run on another thread (<c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Thread</c>, <c>ThreadPool</c>, <c>Parallel</c>, thread-pool timers).</summary>
@@ -46,7 +46,7 @@ public static class DeterminismRules
     /// <summary>The key of a diagnostic property naming the code fix that applies (see the CodeFixes assembly).</summary>
     public const string FixKey = "DistSim.Fix";
 
-    /// <summary>The key of a diagnostic property naming the exact member (e.g. <c>DateTime.UtcNow</c>).</summary>
+    /// <summary>The key of a diagnostic property naming the exact member (e.g. <c>DateTime.UtcNow</c>).</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string MemberKey = "DistSim.Member";
 
     private const string Docs = "See docs/concepts/analyzers.md in the DistSim repository.";

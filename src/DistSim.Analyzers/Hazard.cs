@@ -10,7 +10,7 @@ internal sealed class Hazard(DiagnosticDescriptor rule, Location location, strin
 
     public Location Location { get; } = location;
 
-    /// <summary>What is flagged, as the message's first argument (e.g. <c>DateTime.UtcNow</c>).</summary>
+    /// <summary>What is flagged, as the message's first argument (e.g. <c>DateTime.UtcNow</c>).</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public string Subject { get; } = subject;
 
     /// <summary>
@@ -46,10 +46,10 @@ internal static class FixKinds
     /// <summary>A wall-clock read becomes the node's clock (same type: DateTime or DateTimeOffset).</summary>
     public const string Clock = "Clock";
 
-    /// <summary><c>Environment.TickCount(64)</c> becomes the node's clock in milliseconds.</summary>
+    /// <summary><c>Environment.TickCount(64)</c> becomes the node's clock in milliseconds.</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string TickCount = "TickCount";
 
-    /// <summary><c>new Random()</c> / <c>Random.Shared</c> becomes the node's random stream.</summary>
+    /// <summary><c>new Random()</c> / <c>Random.Shared</c> becomes the node's random stream.</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public const string Random = "Random";
 
     /// <summary>A delay or timeout gets the TimeProvider in scope as an extra argument.</summary>

@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class ClockRuleTests
 {
     [Fact]
-    public Task WallClock_InNode_EveryMemberFlagged() => Verify.Analyzer("""
+    public Task WallClock_InNode_EveryMemberFlagged() => AnalyzerAssert.Analyzer("""
         public sealed class Clocky : Node
         {
             public override void OnStart()
@@ -20,7 +20,7 @@ public class ClockRuleTests
         """);
 
     [Fact]
-    public Task WallClock_MessageNamesLocalNowAndNodeTimeProvider() => Verify.Analyzer(
+    public Task WallClock_MessageNamesLocalNowAndNodeTimeProvider() => AnalyzerAssert.Analyzer(
         """
         public sealed class Clocky : Node
         {
@@ -28,12 +28,12 @@ public class ClockRuleTests
             public DateTime When() => {|#0:DateTime.UtcNow|};
         }
         """,
-        Verify.Diagnostic("DSIM001").WithMessage(
+        AnalyzerAssert.Diagnostic("DSIM001").WithMessage(
             "'DateTime.UtcNow' reads the machine's wall clock; read the node's local clock instead: LocalNow (INodeContext.LocalNow, a SimTime), " +
             "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider"));
 
     [Fact]
-    public Task WallClock_OutsideNodes_NotFlagged() => Verify.Analyzer("""
+    public Task WallClock_OutsideNodes_NotFlagged() => AnalyzerAssert.Analyzer("""
         public static class Program
         {
             public static void Main() => Console.WriteLine(DateTime.Now + " " + DateTimeOffset.UtcNow + " " + Stopwatch.GetTimestamp() + " " + Environment.TickCount);
@@ -46,7 +46,7 @@ public class ClockRuleTests
         """);
 
     [Fact]
-    public Task WallClock_DistSimClockApis_NotFlagged() => Verify.Analyzer("""
+    public Task WallClock_DistSimClockApis_NotFlagged() => AnalyzerAssert.Analyzer("""
         using DistSim.Time;
 
         public sealed class Timed : Node
@@ -69,7 +69,7 @@ public class ClockRuleTests
         """);
 
     [Fact]
-    public Task Stopwatch_AnyUseInNode_Flagged() => Verify.Analyzer("""
+    public Task Stopwatch_AnyUseInNode_Flagged() => AnalyzerAssert.Analyzer("""
         public sealed class Timed : Node
         {
             public override void OnStart()
@@ -85,7 +85,7 @@ public class ClockRuleTests
         """);
 
     [Fact]
-    public Task TickCount_InNode_Flagged_OutsideNot() => Verify.Analyzer("""
+    public Task TickCount_InNode_Flagged_OutsideNot() => AnalyzerAssert.Analyzer("""
         public sealed class Ticker : Node
         {
             public override void OnStart()

@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class CodeFixTests
 {
     [Fact]
-    public Task DateTimeUtcNow_InNode_BecomesTheLocalClock() => Verify.CodeFix(
+    public Task DateTimeUtcNow_InNode_BecomesTheLocalClock() => AnalyzerAssert.CodeFix(
         """
         public sealed class Stamper : Node
         {
@@ -20,7 +20,7 @@ public class CodeFixTests
         addedUsing: "DistSim.Time");
 
     [Fact]
-    public Task DateTimeNowAndToday_InNode_BecomeTheLocalClock() => Verify.CodeFix(
+    public Task DateTimeNowAndToday_InNode_BecomeTheLocalClock() => AnalyzerAssert.CodeFix(
         """
         public sealed class Stamper : Node
         {
@@ -47,7 +47,7 @@ public class CodeFixTests
         addedUsing: "DistSim.Time");
 
     [Fact]
-    public Task DateTimeOffsetUtcNow_InHelperWithAContext_UsesTheContext() => Verify.CodeFix(
+    public Task DateTimeOffsetUtcNow_InHelperWithAContext_UsesTheContext() => AnalyzerAssert.CodeFix(
         """
         public static class Stamps
         {
@@ -84,11 +84,11 @@ public class CodeFixTests
                 public override void OnStart() => Send(Id, Stamp().Ticks);
             }
             """;
-        return Verify.CodeFix(source, source, iterations: 0);
+        return AnalyzerAssert.CodeFix(source, source, iterations: 0);
     }
 
     [Fact]
-    public Task TickCount_InNode_BecomesLocalMilliseconds() => Verify.CodeFix(
+    public Task TickCount_InNode_BecomesLocalMilliseconds() => AnalyzerAssert.CodeFix(
         """
         public sealed class Ticker : Node
         {
@@ -104,7 +104,7 @@ public class CodeFixTests
         iterations: 2);
 
     [Fact]
-    public Task NewRandom_InNode_BecomesTheNodesStream() => Verify.CodeFix(
+    public Task NewRandom_InNode_BecomesTheNodesStream() => AnalyzerAssert.CodeFix(
         """
         public sealed class Dicey : Node
         {
@@ -128,7 +128,7 @@ public class CodeFixTests
         iterations: 2);
 
     [Fact]
-    public Task NewRandom_InHelperWithAContextField_UsesTheContext() => Verify.CodeFix(
+    public Task NewRandom_InHelperWithAContextField_UsesTheContext() => AnalyzerAssert.CodeFix(
         """
         public sealed class Jitter(INodeContext context)
         {
@@ -155,7 +155,7 @@ public class CodeFixTests
         """);
 
     [Fact]
-    public Task NewRandom_InALambdaTakingAContext_UsesIt() => Verify.CodeFix(
+    public Task NewRandom_InALambdaTakingAContext_UsesIt() => AnalyzerAssert.CodeFix(
         """
         public sealed class Scripted(Action<INodeContext> onStart) : Node
         {
@@ -180,7 +180,7 @@ public class CodeFixTests
         """);
 
     [Fact]
-    public Task TaskDelay_WithAProviderInScope_GetsIt() => Verify.CodeFix(
+    public Task TaskDelay_WithAProviderInScope_GetsIt() => AnalyzerAssert.CodeFix(
         """
         using DistSim.Time;
 
@@ -232,7 +232,7 @@ public class CodeFixTests
         iterations: 4);
 
     [Fact]
-    public Task TaskDelay_NoProviderInScope_UsesTheContextsTimeProvider() => Verify.CodeFix(
+    public Task TaskDelay_NoProviderInScope_UsesTheContextsTimeProvider() => AnalyzerAssert.CodeFix(
         """
         public sealed class Waiter : Node
         {
@@ -258,7 +258,7 @@ public class CodeFixTests
         iterations: 2);
 
     [Fact]
-    public Task ConfigureAwaitFalse_Removed() => Verify.CodeFix(
+    public Task ConfigureAwaitFalse_Removed() => AnalyzerAssert.CodeFix(
         """
         public sealed class Awaiter : Node
         {

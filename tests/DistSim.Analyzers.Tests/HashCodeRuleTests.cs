@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class HashCodeRuleTests
 {
     [Fact]
-    public Task RandomHash_UsedAsData_Flagged() => Verify.Analyzer("""
+    public Task RandomHash_UsedAsData_Flagged() => AnalyzerAssert.Analyzer("""
         public sealed record Named(string Name);
         public sealed record Tagged(int Tag);
 
@@ -31,7 +31,7 @@ public class HashCodeRuleTests
         """);
 
     [Fact]
-    public Task DeterministicHashes_AndHashesInsideGetHashCode_NotFlagged() => Verify.Analyzer("""
+    public Task DeterministicHashes_AndHashesInsideGetHashCode_NotFlagged() => AnalyzerAssert.Analyzer("""
         public readonly record struct Point(int X, int Y);
 
         public sealed class Keyed(string name)

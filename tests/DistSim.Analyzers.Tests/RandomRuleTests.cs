@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class RandomRuleTests
 {
     [Fact]
-    public Task UnseededRandom_InNode_Flagged() => Verify.Analyzer("""
+    public Task UnseededRandom_InNode_Flagged() => AnalyzerAssert.Analyzer("""
         using System.Security.Cryptography;
 
         public sealed class Dicey : Node
@@ -20,19 +20,19 @@ public class RandomRuleTests
         """);
 
     [Fact]
-    public Task UnseededRandom_MessageNamesTheNodesStream() => Verify.Analyzer(
+    public Task UnseededRandom_MessageNamesTheNodesStream() => AnalyzerAssert.Analyzer(
         """
         public sealed class Dicey : Node
         {
             public override void OnStart() => Send(Id, {|#0:new System.Random()|}.Next());
         }
         """,
-        Verify.Diagnostic("DSIM004").WithMessage(
+        AnalyzerAssert.Diagnostic("DSIM004").WithMessage(
             "'new Random()' is not derived from the simulation's seed; draw from the node's own stream instead: Random " +
             "(INodeContext.Random, a seeded DistSim.Random.RandomStream that is a System.Random)"));
 
     [Fact]
-    public Task SeededRandomAndTheNodesStream_NotFlagged() => Verify.Analyzer("""
+    public Task SeededRandomAndTheNodesStream_NotFlagged() => AnalyzerAssert.Analyzer("""
         using DistSim.Random;
 
         public sealed class Dicey : Node
@@ -51,7 +51,7 @@ public class RandomRuleTests
         """);
 
     [Fact]
-    public Task UnseededRandom_OutsideNodes_NotFlagged() => Verify.Analyzer("""
+    public Task UnseededRandom_OutsideNodes_NotFlagged() => AnalyzerAssert.Analyzer("""
         public static class Program
         {
             public static int Main() => new Random().Next() + Random.Shared.Next() + Guid.NewGuid().GetHashCode();
@@ -59,7 +59,7 @@ public class RandomRuleTests
         """);
 
     [Fact]
-    public Task NewGuid_InNode_Flagged_DeterministicGuidNot() => Verify.Analyzer("""
+    public Task NewGuid_InNode_Flagged_DeterministicGuidNot() => AnalyzerAssert.Analyzer("""
         public sealed class Ids : Node
         {
             public override void OnStart()

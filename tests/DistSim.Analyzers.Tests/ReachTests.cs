@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class ReachTests
 {
     [Fact]
-    public Task Helper_CalledFromNode_FlaggedWithThePath() => Verify.Analyzer(
+    public Task Helper_CalledFromNode_FlaggedWithThePath() => AnalyzerAssert.Analyzer(
         """
         public static class Clocks
         {
@@ -16,12 +16,12 @@ public class ReachTests
             public override void OnStart() => Send(Id, Clocks.Stamp().Ticks);
         }
         """,
-        Verify.Diagnostic("DSIM001").WithMessage(
+        AnalyzerAssert.Diagnostic("DSIM001").WithMessage(
             "'DateTime.UtcNow' reads the machine's wall clock; read the node's local clock instead: LocalNow (INodeContext.LocalNow, a SimTime), " +
             "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider (in code reached from node code: Pinger.OnStart → Clocks.Stamp)"));
 
     [Fact]
-    public Task Helper_ReachedThroughManyCalls_Flagged() => Verify.Analyzer("""
+    public Task Helper_ReachedThroughManyCalls_Flagged() => AnalyzerAssert.Analyzer("""
         public static class A { public static int One() => B.Two() + 1; }
         public static class B { public static int Two() => C.Three() + 2; }
         public static class C { public static int Three() => {|DSIM004:new Random()|}.Next() + D.Four(); }
@@ -34,7 +34,7 @@ public class ReachTests
         """);
 
     [Fact]
-    public Task InstanceHelper_ConstructorInitializersPropertiesAndLambdas_Followed() => Verify.Analyzer("""
+    public Task InstanceHelper_ConstructorInitializersPropertiesAndLambdas_Followed() => AnalyzerAssert.Analyzer("""
         public sealed class Backoff
         {
             private readonly Random _jitter = {|DSIM004:new Random()|};          // runs in the constructor the node calls
@@ -59,7 +59,7 @@ public class ReachTests
         """);
 
     [Fact]
-    public Task InterfaceAndVirtualCalls_FollowedToImplementationsInTheProject() => Verify.Analyzer("""
+    public Task InterfaceAndVirtualCalls_FollowedToImplementationsInTheProject() => AnalyzerAssert.Analyzer("""
         public interface IClock { DateTime Now(); }
         public sealed class SystemClock : IClock { public DateTime Now() => {|DSIM001:DateTime.UtcNow|}; }
 
@@ -75,7 +75,7 @@ public class ReachTests
         """);
 
     [Fact]
-    public Task CodeThatTakesOrHoldsANodeContext_IsNodeCode() => Verify.Analyzer("""
+    public Task CodeThatTakesOrHoldsANodeContext_IsNodeCode() => AnalyzerAssert.Analyzer("""
         public sealed class Detector(INodeContext context)
         {
             public DateTime LastSeen { get; private set; }
@@ -98,7 +98,7 @@ public class ReachTests
         """);
 
     [Fact]
-    public Task LambdaTakingANodeContext_IsNodeCode_AndItsCallsAreFollowed() => Verify.Analyzer(
+    public Task LambdaTakingANodeContext_IsNodeCode_AndItsCallsAreFollowed() => AnalyzerAssert.Analyzer(
         """
         public sealed class Scripted(Action<INodeContext> onStart) : Node
         {
@@ -120,12 +120,12 @@ public class ReachTests
             }
         }
         """,
-        Verify.Diagnostic("DSIM001").WithMessage(
+        AnalyzerAssert.Diagnostic("DSIM001").WithMessage(
             "'DateTime.UtcNow' reads the machine's wall clock; read the node's local clock instead: LocalNow (INodeContext.LocalNow, a SimTime), " +
             "or a DistSim.Time.NodeTimeProvider for code written against TimeProvider (in code reached from node code: ScenarioTests.Run (lambda) → Stamps.Now)"));
 
     [Fact]
-    public Task DispatchOnDistSimsOwnAbstractions_NotExpandedToTestDoubles() => Verify.Analyzer("""
+    public Task DispatchOnDistSimsOwnAbstractions_NotExpandedToTestDoubles() => AnalyzerAssert.Analyzer("""
         using DistSim.Random;
         using DistSim.Security;
         using DistSim.Storage;
@@ -160,7 +160,7 @@ public class ReachTests
         """);
 
     [Fact]
-    public Task CodeNotReachedFromNodes_NotFlagged() => Verify.Analyzer("""
+    public Task CodeNotReachedFromNodes_NotFlagged() => AnalyzerAssert.Analyzer("""
         public static class Helpers
         {
             public static DateTime Now() => DateTime.Now;

@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class StaticStateRuleTests
 {
     [Fact]
-    public Task StaticMutable_DeclaredInNode_Flagged() => Verify.Analyzer("""
+    public Task StaticMutable_DeclaredInNode_Flagged() => AnalyzerAssert.Analyzer("""
         public sealed class Stateful : Node
         {
             private static int {|DSIM010:s_count|};
@@ -20,7 +20,7 @@ public class StaticStateRuleTests
         """);
 
     [Fact]
-    public Task ImmutableStatics_NotFlagged() => Verify.Analyzer("""
+    public Task ImmutableStatics_NotFlagged() => AnalyzerAssert.Analyzer("""
         using System.Collections.Immutable;
         using System.Collections.Frozen;
 
@@ -47,7 +47,7 @@ public class StaticStateRuleTests
         """);
 
     [Fact]
-    public Task AHelpersOwnStaticInitialization_NotFlagged_ItsLaterWritesAre() => Verify.Analyzer("""
+    public Task AHelpersOwnStaticInitialization_NotFlagged_ItsLaterWritesAre() => AnalyzerAssert.Analyzer("""
         public static class Table
         {
             private static readonly int[] s_squares;
@@ -67,7 +67,7 @@ public class StaticStateRuleTests
         """);
 
     [Fact]
-    public Task WritesFromNode_ToOtherTypesStatics_Flagged_ReadsNot() => Verify.Analyzer("""
+    public Task WritesFromNode_ToOtherTypesStatics_Flagged_ReadsNot() => AnalyzerAssert.Analyzer("""
         public static class Shared
         {
             public static int Counter;

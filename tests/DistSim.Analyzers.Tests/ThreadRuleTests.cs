@@ -4,7 +4,7 @@ namespace DistSim.Analyzers.Tests;
 public class ThreadRuleTests
 {
     [Fact]
-    public Task Threads_InNode_EveryEntryFlagged() => Verify.Analyzer("""
+    public Task Threads_InNode_EveryEntryFlagged() => AnalyzerAssert.Analyzer("""
         public sealed class Busy : Node
         {
             public override void OnStart()
@@ -24,7 +24,7 @@ public class ThreadRuleTests
         """);
 
     [Fact]
-    public Task Threads_OutsideNodes_NotFlagged() => Verify.Analyzer("""
+    public Task Threads_OutsideNodes_NotFlagged() => AnalyzerAssert.Analyzer("""
         public static class Sweep
         {
             public static void RunSeeds() => Parallel.For(0, 8, seed => Task.Run(() => { }).Wait());
@@ -32,7 +32,7 @@ public class ThreadRuleTests
         """);
 
     [Fact]
-    public Task Delay_WithoutTimeProvider_Flagged_WithProviderNot() => Verify.Analyzer("""
+    public Task Delay_WithoutTimeProvider_Flagged_WithProviderNot() => AnalyzerAssert.Analyzer("""
         using DistSim.Time;
 
         public sealed class Waiter : Node
@@ -68,7 +68,7 @@ public class ThreadRuleTests
         """);
 
     [Fact]
-    public Task ConfigureAwaitFalse_InNode_Flagged_TrueNot() => Verify.Analyzer("""
+    public Task ConfigureAwaitFalse_InNode_Flagged_TrueNot() => AnalyzerAssert.Analyzer("""
         public sealed class Awaiter : Node
         {
             public override void OnStart() => _ = Work(Task.CompletedTask);

@@ -35,14 +35,14 @@ internal static class AsyncInternals
         {
             switch (state)
             {
-                case Task task when IsStateMachineBox(task):
+                case Task task when Facts(task.GetType()).IsBox:
                     return task;
                 case Delegate d:
                     state = d.Target;
                     break;
                 default:
                     // The runtime wraps a continuation when task tracing is on: the real one is in _continuation.
-                    state = state.GetType().GetField("_continuation", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(state);
+                    state = Facts(state.GetType()).Wrapped?.GetValue(state);
                     break;
             }
         }
@@ -50,7 +50,15 @@ internal static class AsyncInternals
         return null;
     }
 
-    private static bool IsStateMachineBox(Task task) => task.GetType().Name.StartsWith("AsyncStateMachineBox", StringComparison.Ordinal);
+    /// <summary>What <see cref="BoxOf"/> needs to know of a type, looked up once per type (it runs for every continuation).</summary>
+    private static TypeFacts Facts(Type type) =>
+        FactsByType.GetOrAdd(type, static t => new TypeFacts(
+            t.Name.StartsWith("AsyncStateMachineBox", StringComparison.Ordinal),
+            t.GetField("_continuation", BindingFlags.Instance | BindingFlags.NonPublic)));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, TypeFacts> FactsByType = new();
+
+    private sealed record TypeFacts(bool IsBox, FieldInfo? Wrapped);
 
     /// <summary>The first exception of a faulted task, without marking it observed.</summary>
     public static Exception? PeekException(Task task)

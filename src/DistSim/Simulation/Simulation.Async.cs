@@ -65,16 +65,14 @@ public sealed partial class Simulation
 
     private void ReportForeignContinuation(NodeContext context, object? state, int owner)
     {
-        {
-            var ex = new InvalidOperationException(
-                $"node {context.Name}'s async code tried to resume on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
-                (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
-                ": it awaited something the simulation does not drive — Task.Delay or a timer without the node's TimeProvider, Task.Run, " +
-                "a thread-pool work item, real I/O — or resumed after ConfigureAwait(false) elsewhere. The continuation was not run; the run is failed. " +
-                "Use Context.TimeProvider for delays and timeouts, and messages for everything outside the node.");
-            Origin? origin = AsyncInternals.BoxOf(state) is { } box && _lastRan.TryGetValue(box, out Origin? o) ? o : null;
-            ReportForeign(ex, context.Name, "a continuation from outside the simulation's thread", origin);
-        }
+        var ex = new InvalidOperationException(
+            $"node {context.Name}'s async code tried to resume on thread {Environment.CurrentManagedThreadId}, not on the simulation's thread" +
+            (owner == 0 ? " (no run is in progress)" : $" ({owner})") +
+            ": it awaited something the simulation does not drive — Task.Delay or a timer without the node's TimeProvider, Task.Run, " +
+            "a thread-pool work item, real I/O — or resumed after ConfigureAwait(false) elsewhere. The continuation was not run; the run is failed. " +
+            "Use Context.TimeProvider for delays and timeouts, and messages for everything outside the node.");
+        Origin? origin = AsyncInternals.BoxOf(state) is { } box && _lastRan.TryGetValue(box, out Origin? o) ? o : null;
+        ReportForeign(ex, context.Name, "a continuation from outside the simulation's thread", origin);
     }
 
     /// <summary>Runs a continuation event: unless its incarnation has crashed since it was queued.</summary>
@@ -136,7 +134,7 @@ public sealed partial class Simulation
         }
 
         _lastRan.AddOrUpdate(task, new Origin(_handlerEvent, _loop.Now)); // its first part ran in this event
-        var watched = new WatchedTask(context, task, handler);
+        var watched = new WatchedTask(context, task, handler, ++_watchSequence);
         _watched.Add(watched);
         task.ContinueWith(
             static (t, s) =>
@@ -212,7 +210,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>An async handler's (or spawned) task, watched until it ends.</summary>
-    private sealed class WatchedTask(NodeContext context, Task task, string handler)
+    private sealed class WatchedTask(NodeContext context, Task task, string handler, long sequence)
     {
         public NodeContext Context => context;
 
@@ -220,7 +218,8 @@ public sealed partial class Simulation
 
         public string Handler => handler;
 
-        public long Sequence { get; } = Interlocked.Increment(ref context.Record.Simulation._watchSequence);
+        /// <summary>The order it was first watched in: ties between a node's tasks are judged in that order.</summary>
+        public long Sequence => sequence;
     }
 
     /// <summary>An async handler of <paramref name="context"/> ended with <paramref name="ex"/>: the run fails in this event.</summary>
@@ -462,7 +461,6 @@ public sealed partial class Simulation
             {
                 if (ThrownInNodeCode.TryAdd(e.Exception, new ThrownTag(simulation, context.NodeIndex, context.Incarnation, simulation._handlerEvent, simulation._loop.Now)))
                 {
-                    simulation._thrownInAsyncCode++;
                     simulation._tagged.Add(e.Exception); // untagged when judged: a static exception object must not keep this simulation alive
                 }
             }
@@ -481,15 +479,13 @@ public sealed partial class Simulation
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)> _lost = new();
 
-    private long _thrownInAsyncCode;
-
     private readonly List<Exception> _tagged = [];
 
     /// <summary>Where an exception was first thrown in async node code.</summary>
     private sealed record ThrownTag(Simulation Simulation, int Node, int Incarnation, long EventIndex, long Time);
 
     /// <summary>Whether async node code threw during this run call (then its end checks for exceptions dropped unobserved).</summary>
-    private bool ThrewInAsyncCode => _thrownInAsyncCode > 0 || !_lost.IsEmpty || _suspects.Count > 0;
+    private bool ThrewInAsyncCode => _tagged.Count > 0 || !_lost.IsEmpty || _suspects.Count > 0;
 
     /// <summary>
     /// Judges, at the end of a run call, every task of async node code that faulted while nothing awaited it (a suspect),
@@ -502,7 +498,6 @@ public sealed partial class Simulation
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void JudgeDroppedTasks()
     {
-        _thrownInAsyncCode = 0;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         (long EventIndex, long Time, int Node, int Incarnation, Exception Exception, string What)? first = null;

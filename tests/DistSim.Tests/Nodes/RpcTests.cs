@@ -60,11 +60,13 @@ public class RpcTests
     }
 
     private static (Simulation Sim, RunResult Result) Run(
-        ulong seed, double thinkMs, double timeoutMs, int calls, List<(int, double, string)> log, double loss = 0, Func<int, object>? request = null, ILink? link = null)
+        ulong seed, double thinkMs, double timeoutMs, int calls, List<(int, double, string)> log, double loss = 0, Func<int, object>? request = null, ILink? link = null,
+        SchedulingStrategy scheduling = SchedulingStrategy.Fifo)
     {
         var sim = new Simulation(new SimulationOptions
         {
             Seed = seed,
+            Scheduling = scheduling,
             RecordTrace = true,
             ThrowOnNodeFault = false,
             Network = new FairLossLinkOptions { LossProbability = loss },
@@ -162,19 +164,22 @@ public class RpcTests
         Assert.Equal(1, sim.Rpc.Replies);
     }
 
-    private static ulong Fingerprint(ulong seed)
+    private static ulong Fingerprint(ulong seed, SchedulingStrategy scheduling)
     {
         var log = new List<(int, double, string)>();
-        return Run(seed, thinkMs: 1, timeoutMs: 8, calls: 15, log, loss: 0.2).Result.Fingerprint;
+        return Run(seed, thinkMs: 1, timeoutMs: 8, calls: 15, log, loss: 0.2, scheduling: scheduling).Result.Fingerprint;
     }
 
-    [Fact]
-    public void AsyncRuns_AreIdentical_ForAnyDegreeOfSweepParallelism()
+    /// <summary>Both orderings of same-instant events: FIFO (continuations in the queue's lane) and random tie-break (in the heap).</summary>
+    [Theory]
+    [InlineData(SchedulingStrategy.Fifo)]
+    [InlineData(SchedulingStrategy.RandomTieBreak)]
+    public void AsyncRuns_AreIdentical_ForAnyDegreeOfSweepParallelism(SchedulingStrategy scheduling)
     {
         var one = new List<(ulong, ulong)>();
         var two = new List<(ulong, ulong)>();
-        SeedSweep.Run(new SeedSweepOptions { FirstSeed = 100, Count = 200, Parallelism = 1 }, Fingerprint, (s, f) => one.Add((s, f)), TestContext.Current.CancellationToken);
-        SeedSweep.Run(new SeedSweepOptions { FirstSeed = 100, Count = 200, Parallelism = 2 }, Fingerprint, (s, f) => two.Add((s, f)), TestContext.Current.CancellationToken);
+        SeedSweep.Run(new SeedSweepOptions { FirstSeed = 100, Count = 200, Parallelism = 1 }, s => Fingerprint(s, scheduling), (s, f) => one.Add((s, f)), TestContext.Current.CancellationToken);
+        SeedSweep.Run(new SeedSweepOptions { FirstSeed = 100, Count = 200, Parallelism = 2 }, s => Fingerprint(s, scheduling), (s, f) => two.Add((s, f)), TestContext.Current.CancellationToken);
 
         Assert.Equal(one, two);
         Assert.True(one.Select(x => x.Item2).Distinct().Count() > 150); // the seed matters: runs differ

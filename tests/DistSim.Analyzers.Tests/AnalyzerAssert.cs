@@ -8,11 +8,11 @@ using Microsoft.CodeAnalysis.Testing;
 namespace DistSim.Analyzers.Tests;
 
 /// <summary>
-/// Runs the analyzer (and code fixes) on test sources compiled against net10.0 and the real DistSim.dll, so node code in
+/// Asserts what the analyzer (and its code fixes) do with test sources compiled against net10.0 and the real DistSim.dll, so node code in
 /// a test and the output of a fix bind to DistSim's real API. Expected diagnostics are marked in the source:
 /// <c>{|DSIM001:DateTime.UtcNow|}</c>; any other warning of the analyzer, or any compiler error, fails the test.
 /// </summary>
-internal static class Verify
+internal static class AnalyzerAssert
 {
     private static readonly ImmutableArray<MetadataReference> References =
     [
