@@ -151,6 +151,8 @@ public class ReachTests
             public long Send(NodeId to, object message) { Sent.Add(message); return Sent.Count; }
             public TimerId SetTimer(TimeSpan delay, object? state = null) => default;
             public bool CancelTimer(TimerId timer) => false;
+            public void Sometimes(string name, bool condition = true) { }
+            public void Unreachable(string name, string? detail = null) { }
         }
 
         public sealed class Talker : Node

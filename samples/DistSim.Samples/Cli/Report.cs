@@ -17,6 +17,7 @@ public static class Report
         RunOutcome.EventLimit => "event-limit",
         RunOutcome.QueueLimit => "queue-limit",
         RunOutcome.NodeFaulted => "node-faulted",
+        RunOutcome.PropertyViolated => "property-violated",
         _ => outcome.ToString(),
     };
 

@@ -31,6 +31,10 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
 
     public TimeProvider TimeProvider => real.TimeProvider;
 
+    public void Sometimes(string name, bool condition = true) => real.Sometimes(name, condition);
+
+    public void Unreachable(string name, string? detail = null) => real.Unreachable(name, detail);
+
     /// <summary>The simulation's context this one wraps.</summary>
     internal NodeContext? Kernel => real as NodeContext;
 

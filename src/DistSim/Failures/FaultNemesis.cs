@@ -72,6 +72,7 @@ internal sealed class FaultNemesis
                 return; // a crash-stop node stays down for good
             }
 
+            _simulation.ExpectRestart(node);
             _simulation.At(_simulation.Now + _options.Downtime.Sample(stream), () =>
             {
                 _simulation.Restart(node);

@@ -92,6 +92,7 @@ public sealed class FaultSchedule
         foreach (Step step in _steps)
         {
             simulation.At(step.At, () => step.Apply(simulation));
+            simulation.NoteFaultsUntil(step.At);
         }
     }
 

@@ -17,6 +17,9 @@ internal sealed class PartitionTable
 
     public bool IsCut(int from, int to) => Current.IsCut(from, to);
 
+    /// <summary>Whether any partition, isolation or cut is in force.</summary>
+    public bool Active => Current.Active;
+
     /// <summary>Whether the path was cut at any time from <paramref name="sentEpoch"/> until now.</summary>
     public bool WasCutSince(int sentEpoch, int from, int to)
     {
@@ -75,7 +78,7 @@ internal sealed class PartitionTable
     {
         public static readonly State Empty = new([], [], []);
 
-        private bool Active => Group.Length > 0 || Isolated.Length > 0 || OneWay.Count > 0;
+        public bool Active => Group.Length > 0 || Isolated.Length > 0 || OneWay.Count > 0;
 
         public bool IsCut(int from, int to)
         {

@@ -143,6 +143,9 @@ public sealed class SimNetwork
         return rich.IsFairLoss ? rich.FairLossView ??= new FairLossSessionView(this, index) : rich.Session;
     }
 
+    /// <summary>Whether any partition, isolation or cut is in force.</summary>
+    internal bool HasPartition => _partitions.Active;
+
     /// <summary>True while messages from <paramref name="from"/> to <paramref name="to"/> cannot cross the network.</summary>
     /// <param name="from">The sending node.</param>
     /// <param name="to">The receiving node.</param>

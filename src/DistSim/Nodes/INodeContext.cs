@@ -83,4 +83,23 @@ public interface INodeContext
     /// <summary>Cancels a pending timer; returns false if it already fired or was cancelled.</summary>
     /// <param name="timer">The timer to cancel.</param>
     bool CancelTimer(TimerId timer);
+
+    /// <summary>
+    /// A coverage marker: this point of the protocol was reached, and <paramref name="condition"/> says whether the
+    /// situation it names happened (e.g. <c>Sometimes("vote split", votes == n / 2)</c>). Never fails a run; over a sweep
+    /// a <see cref="Checking.CoverageReport"/> lists every marker whose condition was never true — a situation the sweep
+    /// never explored. Costs a dictionary lookup; not traced (markers never change the run).
+    /// </summary>
+    /// <param name="name">The situation; the same name from every node and run counts as one marker.</param>
+    /// <param name="condition">Whether it happened this time.</param>
+    void Sometimes(string name, bool condition = true);
+
+    /// <summary>
+    /// Marks a point the protocol must never reach (e.g. two leaders seen in one term): reaching it fails the run after
+    /// the current event with <see cref="RunOutcome.PropertyViolated"/>, reported with the seed, the time, the node, the
+    /// event and the last events of the trace.
+    /// </summary>
+    /// <param name="name">What must not happen.</param>
+    /// <param name="detail">What was seen (optional), for the report.</param>
+    void Unreachable(string name, string? detail = null);
 }

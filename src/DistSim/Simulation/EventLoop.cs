@@ -109,6 +109,9 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
         return true;
     }
 
+    /// <summary>The time of the earliest queued event (perhaps a timer released since: never later than the next event that runs); <see cref="long.MaxValue"/> when none.</summary>
+    public long NextTime => _queue.TryPeekNext(out _, out long time) ? time : long.MaxValue;
+
     /// <summary>Sets a node timer: a table slot and its queued event. Returns the timer's id.</summary>
     public TimerId SetNodeTimer(int node, long at, object? state, out long number)
     {

@@ -107,6 +107,40 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
 
     public TimeProvider TimeProvider => record.TimeProviderFor(this);
 
+    public void Sometimes(string name, bool condition = true)
+    {
+        try
+        {
+            Sim.CheckNodeAction(this, "Sometimes");
+            Sim.ReachSometimes(name, condition);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+        {
+            throw;
+        }
+    }
+
+    public void Unreachable(string name, string? detail = null)
+    {
+        try
+        {
+            Sim.CheckNodeAction(this, "Unreachable");
+            Sim.ReachUnreachable(NodeIndex, name, detail);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+        {
+            throw;
+        }
+    }
+
     /// <summary>Queues the continuation of an await in this incarnation's code as an event of the node (see <see cref="Simulation.PostContinuation"/>).</summary>
     public override void Post(SendOrPostCallback d, object? state) => Sim.PostContinuation(this, d, state);
 

@@ -115,6 +115,13 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     /// <summary>True while the node's object is an <see cref="Nodes.AsyncNode"/>: its events run with a per-event synchronization context and an escape check.</summary>
     public bool AsyncCode { get; set; }
 
+    /// <summary>True while the node is down with a restart scheduled (<c>CrashFor</c>, the nemesis): the fault has not ended yet.</summary>
+    public bool RestartDue
+    {
+        get => _extras?.RestartDue ?? false;
+        set => X.RestartDue = value;
+    }
+
     /// <summary>1 for the first object, +1 at every restart.</summary>
     public int Incarnation { get; set; }
 
@@ -156,6 +163,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         public List<ScheduledEvent>? Deferred;
         public long CrashGeneration;
         public long PauseGeneration;
+        public bool RestartDue;
         public Time.NodeTimeProvider? TimeProvider;
         public NodeContext? TimeProviderOwner;
     }

@@ -23,4 +23,11 @@ public enum RunOutcome
 
     /// <summary>Node code threw; see <see cref="RunResult.Failure"/>.</summary>
     NodeFaulted,
+
+    /// <summary>
+    /// A property was found false (<see cref="Simulation.Always"/>, <see cref="Simulation.Eventually"/>,
+    /// <see cref="Nodes.INodeContext.Unreachable"/>); see <see cref="RunResult.Failure"/>, whose inner exception is a
+    /// <see cref="Checking.PropertyViolationException"/>.
+    /// </summary>
+    PropertyViolated,
 }

@@ -8,5 +8,5 @@ namespace DistSim;
 /// <param name="Time">Virtual time when it stopped.</param>
 /// <param name="Events">Events executed since the simulation was created.</param>
 /// <param name="Fingerprint">The trace fingerprint at that point.</param>
-/// <param name="Failure">The node failure, when <paramref name="Outcome"/> is <see cref="RunOutcome.NodeFaulted"/>.</param>
+/// <param name="Failure">The failure, when <paramref name="Outcome"/> is <see cref="RunOutcome.NodeFaulted"/> or <see cref="RunOutcome.PropertyViolated"/>.</param>
 public sealed record RunResult(RunOutcome Outcome, SimTime Time, long Events, ulong Fingerprint, SimulationFailureException? Failure);

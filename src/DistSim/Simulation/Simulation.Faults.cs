@@ -131,6 +131,7 @@ public sealed partial class Simulation
         }
 
         record.Up = true;
+        record.RestartDue = false;
         _faults.Restarts++;
         RecordEvent(TraceEventKind.Restart, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);
         Schedule(_loop.Now, new ScheduledEvent(EventKind.Start, node.Value, -1, 1, ++record.StartGeneration, 0, null));
@@ -153,6 +154,7 @@ public sealed partial class Simulation
         {
             NodeRecord record = _nodes[node.Value];
             long crash = record.CrashGeneration;
+            record.RestartDue = true;
             At(CurrentTime + downtime, () =>
             {
                 if (record.CrashGeneration == crash)

@@ -23,7 +23,7 @@ public sealed partial class Simulation
         try
         {
             stepped = TryStep(long.MaxValue, out RunOutcome outcome);
-            if (EndOfRun(stepped ? RunOutcome.ConditionMet : outcome) == RunOutcome.NodeFaulted) // a step that ran: no end-of-run judgement of suspended handlers
+            if (EndOfRun(stepped ? RunOutcome.ConditionMet : outcome, long.MaxValue) is RunOutcome.NodeFaulted or RunOutcome.PropertyViolated) // a step that ran: no end-of-run judgement of suspended handlers
             {
                 stepped = false;
             }
@@ -120,7 +120,7 @@ public sealed partial class Simulation
             }
         }
 
-        outcome = EndOfRun(outcome);
+        outcome = EndOfRun(outcome, bound);
         ThrowIfFaulted();
         return new RunResult(outcome, CurrentTime, _loop.Executed, _trace.Fingerprint, _failure);
     }
@@ -133,8 +133,13 @@ public sealed partial class Simulation
     /// <see cref="TryStep"/>), so that a collection can find a dropped task unreachable.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private RunOutcome EndOfRun(RunOutcome outcome)
+    private RunOutcome EndOfRun(RunOutcome outcome, long bound)
     {
+        if (_failure is null && _monitor is { HasOpenEventually: true } && outcome is RunOutcome.Quiescent or RunOutcome.TimeLimit or RunOutcome.TimeReached)
+        {
+            AdvanceProperties(_loop.NextTime, bound); // the state is final up to the next event (or for good): windows that closed meanwhile
+        }
+
         if (_failure is null && ThrewInAsyncCode)
         {
             JudgeDroppedTasks();
@@ -155,7 +160,7 @@ public sealed partial class Simulation
             SurfacePendingFailure();
         }
 
-        return _failure is not null ? RunOutcome.NodeFaulted : outcome;
+        return _failure is null ? outcome : _failure.InnerException is Checking.PropertyViolationException ? RunOutcome.PropertyViolated : RunOutcome.NodeFaulted;
     }
 
     /// <summary>Runs the next event if one may run (the event loop decides); otherwise says why not.</summary>
@@ -170,11 +175,22 @@ public sealed partial class Simulation
             return false;
         }
 
+        if (_monitor is { HasOpenEventually: true })
+        {
+            AdvanceProperties(_loop.NextTime, bound); // Eventually windows that opened or closed before the next event
+            if (_failure is not null)
+            {
+                stopped = RunOutcome.PropertyViolated;
+                return false;
+            }
+        }
+
         if (!_loop.TryTake(bound, out ScheduledEvent e, out stopped))
         {
             return false;
         }
 
+        long first = _trace.Count;
         try
         {
             Dispatch(e);
@@ -184,6 +200,11 @@ public sealed partial class Simulation
             // Node code is caught in its handler; what reaches here came from a link protocol, the adversary's
             // tamper function or another plug-in. The run fails as loudly as for node code, never escapes raw.
             FailOutsideNodeCode(e, ex);
+        }
+
+        if (_monitor is { Active: true } && _failure is null)
+        {
+            CheckProperties(first < _trace.Count ? first : _trace.Count - 1); // free when no property is registered: this test
         }
 
         if (_pending is not null)

@@ -72,6 +72,10 @@ public sealed class Trace
     /// <param name="node">The node.</param>
     public string NodeName(NodeId node) => _nodeName(node.Value);
 
+    /// <summary>An event as one line of text with node names, e.g. <c>#12 0.0150000s deliver B &lt;- A message 3 packet 3: Ping { Round = 1 }</c>.</summary>
+    /// <param name="e">An event of this trace.</param>
+    public string Describe(in TraceEvent e) => EventText.Format(e, NodeName);
+
     /// <summary>Writes the trace as JSON Lines: a header line, then one line per recorded event.</summary>
     /// <param name="writer">Where to write; not closed.</param>
     public void WriteJsonLines(TextWriter writer) => JsonLinesExporter.Write(this, writer);

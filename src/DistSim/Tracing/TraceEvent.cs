@@ -33,4 +33,8 @@ public readonly record struct TraceEvent(
     DropCause Cause,
     object? Payload,
     PacketMark Mark = PacketMark.None,
-    IReadOnlyList<long>? VectorClock = null);
+    IReadOnlyList<long>? VectorClock = null)
+{
+    /// <summary>The event as one line, nodes by number (<see cref="Trace.Describe"/> names them), e.g. <c>#12 0.0150000s deliver #1 &lt;- #0 message 3 packet 3: Ping { Round = 1 }</c>.</summary>
+    public override string ToString() => EventText.Format(this, n => n.ToString());
+}

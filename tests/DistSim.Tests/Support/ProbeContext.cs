@@ -38,6 +38,12 @@ public sealed class ProbeContext(NodeId id, string name, IReadOnlyList<NodeId> n
 
     public TimeProvider TimeProvider => new NodeTimeProvider(this);
 
+    public List<(string Name, bool Condition)> Markers { get; } = [];
+
+    public void Sometimes(string name, bool condition = true) => Markers.Add((name, condition));
+
+    public void Unreachable(string name, string? detail = null) => Markers.Add((name, false));
+
     public DistSim.Security.Signature Sign(object message) => throw new NotSupportedException();
 
     public bool Verify(object message, DistSim.Security.Signature? signature) => false;
