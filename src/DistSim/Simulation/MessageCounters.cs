@@ -25,4 +25,11 @@ public sealed class MessageCounters
 
     /// <summary>Packets in flight now (scheduled to arrive, not yet arrived).</summary>
     public long InFlight { get; internal set; }
+
+    /// <summary>
+    /// Packets that reached the receiving node's link and were not dropped (the link then delivers, suppresses a
+    /// duplicate, takes an acknowledgement, or rejects a forgery). Every packet is accounted for:
+    /// <c>Packets = Received + Dropped + InFlight</c>, on every link.
+    /// </summary>
+    public long Received { get; internal set; }
 }

@@ -267,6 +267,7 @@ internal sealed class MessagePipeline
                 _simulation.RecordEvent(kind, packet.To.Value, packet.From.Value, messageId, packet.PacketId, 0, DropCause.None, packet.Frame, packet.Mark);
                 break;
             case LinkVerdict.OutOfWindow:
+                Messages.Received--; // it reached the link, which dropped it: counted as a drop, not as received
                 Messages.Dropped++;
                 _simulation.RecordEvent(TraceEventKind.Drop, packet.From.Value, packet.To.Value, messageId, packet.PacketId, 0,
                     DropCause.OutOfWindow, packet.Frame, packet.Mark);
@@ -357,6 +358,7 @@ internal sealed class MessagePipeline
             return;
         }
 
+        Messages.Received++;
         var packet = new LinkPacket(new NodeId(e.Peer), new NodeId(e.Node), e.Id, e.Packet, e.Payload!, e.Mark);
         if (_network.IsFairLoss(e.Slot))
         {

@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DistSim.Tests.Docs;
+
+/// <summary>One fenced C# block of a Markdown file.</summary>
+public sealed record DocSnippet(string File, int Line, string Code)
+{
+    public override string ToString() => $"{File}:{Line}";
+}
+
+/// <summary>Finds the C# snippets of README.md and docs/, and compiles them as a user's project would.</summary>
+public static partial class DocSnippets
+{
+    /// <summary>What an SDK project with ImplicitUsings (the template default) has in scope; DistSim's namespaces are not among them.</summary>
+    private const string ImplicitUsings =
+        "global using global::System;\nglobal using global::System.Collections.Generic;\nglobal using global::System.IO;\nglobal using global::System.Linq;\n" +
+        "global using global::System.Net.Http;\nglobal using global::System.Threading;\nglobal using global::System.Threading.Tasks;\n";
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    public static string RepositoryRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "DistSim.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("DistSim.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Every Markdown file users read: the README and docs/.</summary>
+    public static IEnumerable<string> MarkdownFiles()
+    {
+        string root = RepositoryRoot();
+        yield return Path.Combine(root, "README.md");
+        foreach (string f in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            yield return f;
+        }
+    }
+
+    public static IReadOnlyList<DocSnippet> All()
+    {
+        string root = RepositoryRoot();
+        var snippets = new List<DocSnippet>();
+        foreach (string file in MarkdownFiles())
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                Match open = Fence().Match(lines[i]);
+                if (!open.Success)
+                {
+                    continue;
+                }
+
+                int start = i;
+                var code = new List<string>();
+                for (i++; i < lines.Length && !Fence().IsMatch(lines[i]); i++)
+                {
+                    code.Add(lines[i]);
+                }
+
+                if (open.Groups["lang"].Value is "csharp" or "cs" or "c#")
+                {
+                    snippets.Add(new DocSnippet(Path.GetRelativePath(root, file).Replace('\\', '/'), start + 1, string.Join('\n', code)));
+                }
+            }
+        }
+
+        return snippets;
+    }
+
+    /// <summary>Compiles a snippet alone (top-level statements make it a program); returns the assembly or the errors.</summary>
+    public static (byte[]? Assembly, IReadOnlyList<string> Errors) Compile(DocSnippet snippet)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Preview);
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(snippet.Code, parse, path: snippet.ToString());
+        SyntaxTree usings = CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "ImplicitUsings.cs");
+        bool program = tree.GetCompilationUnitRoot().Members.OfType<GlobalStatementSyntax>().Any();
+        var compilation = CSharpCompilation.Create(
+            "Snippet_" + Regex.Replace(snippet.ToString(), "[^A-Za-z0-9]", "_"),
+            [usings, tree],
+            References.Value,
+            new CSharpCompilationOptions(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(stream);
+        string[] errors = [.. result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString())];
+        return (result.Success ? stream.ToArray() : null, errors);
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var paths = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string p in ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator))
+        {
+            paths.Add(p);
+        }
+
+        foreach (string p in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll"))
+        {
+            string name = Path.GetFileName(p);
+            if (!paths.Any(q => Path.GetFileName(q).Equals(name, StringComparison.OrdinalIgnoreCase)))
+            {
+                paths.Add(p);
+            }
+        }
+
+        return [.. paths.Where(IsManaged).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    }
+
+    private static bool IsManaged(string path)
+    {
+        try
+        {
+            _ = AssemblyName.GetAssemblyName(path);
+            return true;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^\s*```(?<lang>[^\s`]*)\s*$")]
+    private static partial Regex Fence();
+}
