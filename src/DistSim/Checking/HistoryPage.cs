@@ -6,7 +6,8 @@ namespace DistSim.Checking;
 /// <summary>Lays out and writes one <see cref="HistoryView"/> page.</summary>
 internal sealed class HistoryPage<TInput, TOutput>
 {
-    private const int ColumnWidth = 26;       // px per distinct time
+    private const double ColumnMin = 26;  // px per distinct time, at least
+    private const double ColumnMax = 160; // and at most
     private const int LeftGutter = 130;   // px for the client names
     private const int Top = 34;           // px above the first row (the axis)
     private const int Lane = 36;          // px per lane of a row
@@ -47,6 +48,7 @@ internal sealed class HistoryPage<TInput, TOutput>
     private readonly HistoryEvidence<TInput, TOutput>? _evidence;
     private readonly long[] _times;
     private readonly int _end;
+    private readonly double _column; // px per distinct time
 
     public HistoryPage(IReadOnlyList<Operation<TInput, TOutput>> history, HistoryViewOptions<TInput, TOutput> options, HistoryEvidence<TInput, TOutput>? evidence)
     {
@@ -69,6 +71,20 @@ internal sealed class HistoryPage<TInput, TOutput>
         _evidence = evidence;
         _times = history.SelectMany(o => o.IsPending ? [o.Call] : new[] { o.Call, o.Return }).Distinct().Order().ToArray();
         _end = _times.Length; // the column where pending operations end
+        _column = ColumnMin;
+        _column = FitColumns();
+    }
+
+    /// <summary>A column width at which three labels in four fit inside their bars (within bounds).</summary>
+    private double FitColumns()
+    {
+        if (_history.Count == 0)
+        {
+            return ColumnMin;
+        }
+
+        List<double> needs = [.. _history.Select(o => ((Describe(o).Length * CharWidth) + 10) / Math.Max(1, (o.IsPending ? _end + 1 : Column(o.Return)) - Column(o.Call))).Order()];
+        return Math.Clamp(needs[(int)(0.75 * (needs.Count - 1))], ColumnMin, ColumnMax);
     }
 
     public string Render()
@@ -151,7 +167,7 @@ internal sealed class HistoryPage<TInput, TOutput>
     {
         List<(int Client, List<List<int>> Lanes)> rows = Layout();
         int height = Top + (rows.Sum(r => r.Lanes.Count) * Lane) + 10;
-        int width = LeftGutter + ((_end + 2) * ColumnWidth);
+        int width = (int)Math.Ceiling(LeftGutter + ((_end + 2) * _column));
         page.Line($"<svg width=\"{Num(width)}\" height=\"{Num(height)}\" viewBox=\"0 0 {Num(width)} {Num(height)}\" role=\"img\" aria-label=\"operations by client over time\">");
         WriteAxis(page, height);
         int y = Top;
@@ -177,7 +193,7 @@ internal sealed class HistoryPage<TInput, TOutput>
 
     private void WriteAxis(StringBuilder page, int height)
     {
-        int every = Math.Max(1, 90 / ColumnWidth);
+        int every = Math.Max(1, (int)(90 / _column));
         page.Line("<g class=\"axis\">");
         for (int c = 0; c < _times.Length; c += every)
         {
@@ -193,8 +209,8 @@ internal sealed class HistoryPage<TInput, TOutput>
     {
         Operation<TInput, TOutput> op = _history[index];
         double x1 = X(Column(op.Call));
-        double x2 = op.IsPending ? X(_end) + ColumnWidth : X(Column(op.Return));
-        double w = Math.Max(x2 - x1, ColumnWidth * 0.6);
+        double x2 = op.IsPending ? X(_end) + _column : X(Column(op.Return));
+        double w = Math.Max(x2 - x1, _column * 0.6);
         var classes = new StringBuilder("op ").Append(op.IsPending ? "pending" : "ok");
         (int Position, string? Partition, object? State) order = default;
         bool numbered = _evidence is not null && _evidence.Order.TryGetValue(op, out order);
@@ -237,7 +253,7 @@ internal sealed class HistoryPage<TInput, TOutput>
             foreach (int i in client.OrderBy(i => _history[i].Call).ThenBy(i => i))
             {
                 double start = X(Column(_history[i].Call));
-                double end = _history[i].IsPending ? double.MaxValue : Math.Max(X(Column(_history[i].Return)), start + (ColumnWidth * 0.6));
+                double end = _history[i].IsPending ? double.MaxValue : Math.Max(X(Column(_history[i].Return)), start + (_column * 0.6));
                 int lane = laneEnds.FindIndex(e => e < start);
                 if (lane < 0)
                 {
@@ -258,7 +274,7 @@ internal sealed class HistoryPage<TInput, TOutput>
 
     private int Column(long time) => Array.BinarySearch(_times, time);
 
-    private static double X(int column) => LeftGutter + ((column + 0.5) * ColumnWidth);
+    private double X(int column) => LeftGutter + ((column + 0.5) * _column);
 
     private static string Fit(string text, double width)
     {
