@@ -33,12 +33,13 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
     private readonly bool[] _rankDone;
     private int _contiguous;
     private int _best;
-    private List<LinearizedOperation<TState, TInput, TOutput>> _bestPrefix = [];
+    private Frame? _bestTop;
 
-    // The configuration: linearized operations (bits + Zobrist hash) and the stack that placed them.
+    // The configuration: linearized operations (bits + Zobrist hash) and the stack that placed them, as a persistent
+    // list, so that keeping the best configuration so far costs one reference, not a copy.
     private readonly ulong[] _bits;
     private ulong _bitsHash;
-    private readonly List<(int Op, TState Before)> _stack = [];
+    private Frame? _top;
 
     private LinearizabilitySearch(IReadOnlyList<Operation<TInput, TOutput>> ops, ISequentialModel<TState, TInput, TOutput> model, SearchBudget budget)
     {
@@ -103,13 +104,14 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
     {
         long before = budget.Used;
         var search = new LinearizabilitySearch<TState, TInput, TOutput>(ops, model, budget);
-        (LinearizabilityVerdict verdict, List<LinearizedOperation<TState, TInput, TOutput>> prefix) = search.Search();
+        (LinearizabilityVerdict verdict, Frame? top) = search.Search();
+        List<LinearizedOperation<TState, TInput, TOutput>> prefix = search.Linearization(top);
         Operation<TInput, TOutput>? failing = verdict == LinearizabilityVerdict.NotLinearizable ? ops[search._byRank[search._best]] : null;
         UnknownReason reason = verdict == LinearizabilityVerdict.Unknown ? budget.Spent : UnknownReason.None;
         return new(verdict, reason, budget.Used - before, ops.Count, partition, failing, prefix, []);
     }
 
-    private (LinearizabilityVerdict, List<LinearizedOperation<TState, TInput, TOutput>>) Search()
+    private (LinearizabilityVerdict, Frame?) Search()
     {
         var cache = new HashSet<MemoKey<TState>>(MemoKeyComparer<TState>.Instance);
         TState state = _model.Initial;
@@ -119,7 +121,7 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
         {
             if (!_budget.Take())
             {
-                return (LinearizabilityVerdict.Unknown, _bestPrefix);
+                return (LinearizabilityVerdict.Unknown, _bestTop);
             }
 
             if (entry != -1 && _nodeIsCall[entry])
@@ -129,14 +131,14 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
                 (bool legal, TState after) = o.IsPending ? _model.StepPending(state, o.Input, o.Output) : _model.Step(state, o.Input, o.Output);
                 if (legal && !(o.IsPending && States.Equals(after, state)) && Remember(cache, op, after))
                 {
-                    _stack.Add((op, state));
+                    _top = new Frame(op, state, after, _top);
                     state = after;
                     Lift(_callNode[op]);
                     if (!o.IsPending)
                     {
                         Lift(_returnNode[op]);
                         remaining--;
-                        Placed(_rank[op], state);
+                        Placed(_rank[op]);
                     }
 
                     entry = _next[0];
@@ -150,14 +152,14 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
             }
 
             // A return reached (its operation must be linearized before anything after it), or the end: backtrack.
-            if (_stack.Count == 0)
+            if (_top is null)
             {
-                return (LinearizabilityVerdict.NotLinearizable, _bestPrefix);
+                return (LinearizabilityVerdict.NotLinearizable, _bestTop);
             }
 
-            (int undone, TState previous) = _stack[^1];
-            _stack.RemoveAt(_stack.Count - 1);
-            state = previous;
+            int undone = _top.Op;
+            state = _top.Before;
+            _top = _top.Parent;
             Flip(undone);
             if (_returnNode[undone] != -1)
             {
@@ -170,7 +172,7 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
             entry = _next[_callNode[undone]];
         }
 
-        return (LinearizabilityVerdict.Linearizable, Snapshot(state));
+        return (LinearizabilityVerdict.Linearizable, _top);
     }
 
     /// <summary>Marks <paramref name="op"/> linearized if (linearized + op, <paramref name="after"/>) is new; false (and unmarked) if it was seen.</summary>
@@ -204,7 +206,7 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
     }
 
     /// <summary>A completed operation was linearized: extend the run of linearized return ranks, and keep the first configuration that reached a longer one.</summary>
-    private void Placed(int rank, TState state)
+    private void Placed(int rank)
     {
         _rankDone[rank] = true;
         while (_contiguous < _rankDone.Length && _rankDone[_contiguous])
@@ -215,7 +217,7 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
         if (_contiguous > _best)
         {
             _best = _contiguous;
-            _bestPrefix = Snapshot(state);
+            _bestTop = _top;
         }
     }
 
@@ -225,16 +227,29 @@ internal sealed class LinearizabilitySearch<TState, TInput, TOutput>
         _contiguous = Math.Min(_contiguous, rank);
     }
 
-    /// <summary>The stack as a linearization: each operation with the state after it.</summary>
-    private List<LinearizedOperation<TState, TInput, TOutput>> Snapshot(TState state)
+    /// <summary>A stack, bottom first, as a linearization: each operation with the state after it.</summary>
+    private List<LinearizedOperation<TState, TInput, TOutput>> Linearization(Frame? top)
     {
-        var prefix = new List<LinearizedOperation<TState, TInput, TOutput>>(_stack.Count);
-        for (int i = 0; i < _stack.Count; i++)
+        var prefix = new List<LinearizedOperation<TState, TInput, TOutput>>();
+        for (Frame? f = top; f is not null; f = f.Parent)
         {
-            prefix.Add(new(_ops[_stack[i].Op], i + 1 < _stack.Count ? _stack[i + 1].Before : state));
+            prefix.Add(new(_ops[f.Op], f.After));
         }
 
+        prefix.Reverse();
         return prefix;
+    }
+
+    /// <summary>One operation placed on the search's stack: the states around it, and the frame below.</summary>
+    private sealed class Frame(int op, TState before, TState after, Frame? parent)
+    {
+        public int Op { get; } = op;
+
+        public TState Before { get; } = before;
+
+        public TState After { get; } = after;
+
+        public Frame? Parent { get; } = parent;
     }
 
     private void Lift(int node)

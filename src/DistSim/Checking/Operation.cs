@@ -17,4 +17,10 @@ public sealed record Operation<TInput, TOutput>(int Client, long Call, long Retu
 {
     /// <summary>Whether the call is still pending: it never returned (<see cref="Return"/> is <see cref="long.MaxValue"/>).</summary>
     public bool IsPending => Return == long.MaxValue;
+
+    /// <summary><c>client 1: get(x) → "" [2, 3]</c>, or <c>client 0: put(x, 1) [0, pending]</c>.</summary>
+    public override string ToString() =>
+        IsPending ? $"client {Client}: {Display.Of(Input)} [{Call}, pending]" : $"client {Client}: {Display.Of(Input)} → {Show(Output)} [{Call}, {Return}]";
+
+    private static string Show(TOutput output) => output is string s ? $"\"{s}\"" : Display.Of(output);
 }
