@@ -153,7 +153,7 @@ public static class Runner
     {
         w.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- <scenario> [--seed N] [--json] [--trace FILE] [--sweep N [--parallel N] [--shard I/N [--shard-out FILE]]] [options]");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- merge [--json] SHARD-FILE...   (the report of the whole sweep)");
-        w.WriteLine("       dotnet run --project samples/DistSim.Samples -- lincheck [--model M] [--format jsonl|edn] [--html FILE] [--steps N] [--timeout S] FILE");
+        w.WriteLine("       dotnet run --project samples/DistSim.Samples -- lincheck [--model M] [--format jsonl|edn] [--initial V] [--html FILE] [--steps N] [--timeout S] FILE");
         w.WriteLine("                                                       (checks a history for linearizability; lincheck --help)");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
         w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");

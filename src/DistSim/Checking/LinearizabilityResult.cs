@@ -71,7 +71,7 @@ public sealed class LinearizabilityResult<TState, TInput, TOutput>
     /// <summary>
     /// Operations in linearization order, each with the model's state after it:
     /// for <see cref="LinearizabilityVerdict.Linearizable"/>, a whole linearization (every completed operation, and the
-    /// pending ones that had to take effect) — a witness; for <see cref="LinearizabilityVerdict.NotLinearizable"/>, the
+    /// pending ones the search placed) — a witness; for <see cref="LinearizabilityVerdict.NotLinearizable"/>, the
     /// longest linearizable prefix found, the first configuration that linearized every operation returning before
     /// <see cref="FailingOperation"/> (which is not in it); for <see cref="LinearizabilityVerdict.Unknown"/>, the longest
     /// prefix found before the search stopped. Every prefix respects real time and replays through the model.

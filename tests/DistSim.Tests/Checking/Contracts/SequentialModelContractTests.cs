@@ -125,7 +125,7 @@ public abstract class SequentialModelContractTests<TState, TInput, TOutput>
 
     [Property(MaxTest = 300)]
     public Property SmallRandomHistories_AgreeWithBruteForce() =>
-        Prop.ForAll(Plans(maxOps: 7).SelectMany(p => Gen.ArrayOf(Outputs.Select(o => (Random: Gen.Choose(0, 9), Output: o)).SelectMany(x => x.Random.Select(r => (r, x.Output))), p.Length).Select(a => (Plan: p, Answers: a))).ToArbitrary(), c =>
+        Prop.ForAll(RandomHistories.ToArbitrary(), c =>
         {
             List<Operation<TInput, TOutput>> ops = Execute(c.Plan, c.Answers);
             LinearizabilityResult<TState, TInput, TOutput> result = Linearizability.Analyze(ops, Model);
@@ -146,6 +146,12 @@ public abstract class SequentialModelContractTests<TState, TInput, TOutput>
             Assert.DoesNotContain(result.Prefix, p => ReferenceEquals(p.Operation, result.FailingOperation));
             Assert.Equal(failingPart.Brute.Best, result.Prefix.Count(p => !p.Operation.IsPending && BruteForce.ReturnRanks(failingPart.Ops)[failingPart.Ops.IndexOf(p.Operation)] < failingPart.Brute.Best));
         });
+
+    /// <summary>Plans of at most 7 operations, each with a draw (below 4: answer at random) and a random answer.</summary>
+    private Gen<((TInput Input, int Client, int Call, int Length, int Point, int Fate)[] Plan, (int Draw, TOutput Output)[] Answers)> RandomHistories =>
+        from plan in Plans(maxOps: 7)
+        from answers in (from draw in Gen.Choose(0, 9) from output in Outputs select (draw, output)).ArrayOf(plan.Length)
+        select (plan, answers);
 
     /// <summary>A random schedule: per operation its input, client, call time, duration, where in it the operation takes effect, and whether it ends pending.</summary>
     private Gen<(TInput Input, int Client, int Call, int Length, int Point, int Fate)[]> Plans(int maxOps) =>
