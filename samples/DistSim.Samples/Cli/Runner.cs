@@ -12,7 +12,7 @@ namespace DistSim.Samples.Cli;
 
 /// <summary>
 /// The samples runner: <c>&lt;scenario&gt; [--seed N] [--json] [--trace FILE] [--sweep N [--parallel N] [--shard I/N]] [options]</c>,
-/// <c>merge [--json] FILE...</c> and <c>list</c>.
+/// <c>merge [--json] FILE...</c>, <c>lincheck [options] FILE</c> and <c>list</c>.
 /// </summary>
 /// <remarks>
 /// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, an output file could not be
@@ -48,6 +48,11 @@ public static class Runner
         if (args[0] == "merge")
         {
             return Merge.Execute(args[1..], output, error);
+        }
+
+        if (args[0] == "lincheck")
+        {
+            return Lincheck.LincheckCommand.Execute(args[1..], output, error);
         }
 
         if (args[0] == "list")
@@ -148,9 +153,12 @@ public static class Runner
     {
         w.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- <scenario> [--seed N] [--json] [--trace FILE] [--sweep N [--parallel N] [--shard I/N [--shard-out FILE]]] [options]");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- merge [--json] SHARD-FILE...   (the report of the whole sweep)");
+        w.WriteLine("       dotnet run --project samples/DistSim.Samples -- lincheck [--model M] [--format jsonl|edn] [--initial V] [--html FILE] [--steps N] [--timeout S] FILE");
+        w.WriteLine("                                                       (checks a history for linearizability; lincheck --help)");
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
         w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");
         w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");
+        w.WriteLine("            lincheck: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (its --steps or --timeout ran out)");
         if (scenario is null)
         {
             w.WriteLine("scenarios:");

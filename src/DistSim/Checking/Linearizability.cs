@@ -1,171 +1,133 @@
 namespace DistSim.Checking;
 
-/// <summary>One operation of a concurrent history: a client's call, and its return (or none, if it never returned).</summary>
-/// <typeparam name="TInput">What the call asked.</typeparam>
-/// <typeparam name="TOutput">What the return answered.</typeparam>
-/// <param name="Client">Who called.</param>
-/// <param name="Call">When the call happened (any monotonic clock: virtual ticks, a sequence number).</param>
-/// <param name="Return">When it returned; <see cref="long.MaxValue"/> for a call still pending at the end (it may or may not have taken effect).</param>
-/// <param name="Input">The call.</param>
-/// <param name="Output">The answer.</param>
-public sealed record Operation<TInput, TOutput>(int Client, long Call, long Return, TInput Input, TOutput Output);
-
-/// <summary>A sequential specification: the state of the object and how an operation moves it.</summary>
-/// <typeparam name="TState">The object's state; must have value equality (a record, a string, …).</typeparam>
-/// <typeparam name="TInput">A call.</typeparam>
-/// <typeparam name="TOutput">An answer.</typeparam>
-public interface ISequentialModel<TState, TInput, TOutput>
-    where TState : notnull
-{
-    /// <summary>The initial state.</summary>
-    TState Initial { get; }
-
-    /// <summary>Applies <paramref name="input"/> to <paramref name="state"/>: whether <paramref name="output"/> is a legal answer, and the next state.</summary>
-    /// <param name="state">The state before.</param>
-    /// <param name="input">The call.</param>
-    /// <param name="output">The answer observed.</param>
-    (bool Legal, TState Next) Step(TState state, TInput input, TOutput output);
-}
-
 /// <summary>
 /// A linearizability checker (Herlihy and Wing): is there a total order of the operations, consistent
 /// with real time (an operation that returned before another was called comes first), in which every
 /// answer is the one the sequential model gives? The search is Wing and Gong's, with Lowe's memoisation of
-/// (operations linearized, state) pairs, as in the Porcupine and Knossos checkers; split a history into
-/// independent parts (e.g. by key) first, as P-compositionality allows.
+/// (operations linearized, state) pairs, as in the Porcupine and Knossos checkers; a history is split into
+/// independent partitions first when the model declares them (<see cref="IPartitionedModel{TInput}"/>), as
+/// P-compositionality allows.
 /// </summary>
+/// <remarks>
+/// Thread-safe as long as the model is (the built-in ones are immutable): each call has its own search. Deterministic:
+/// the same history, model and step budget give the same result, evidence included. See
+/// <c>docs/concepts/checking.md</c>.
+/// </remarks>
 public static class Linearizability
 {
-    /// <summary>Whether <paramref name="history"/> is linearizable with respect to <paramref name="model"/>.</summary>
-    /// <param name="history">The operations (at most a few thousand per independent part).</param>
+    private static readonly LinearizabilityOptions Defaults = new();
+
+    /// <summary>
+    /// Whether <paramref name="history"/> is linearizable with respect to <paramref name="model"/>: the verdict of
+    /// <see cref="Analyze"/> with no budget (it runs until it decides).
+    /// </summary>
+    /// <param name="history">The operations.</param>
     /// <param name="model">The sequential specification.</param>
-    public static bool Check<TState, TInput, TOutput>(IReadOnlyList<Operation<TInput, TOutput>> history, ISequentialModel<TState, TInput, TOutput> model)
-        where TState : notnull
+    /// <exception cref="ArgumentException">An operation is null or returns before its call; the exception names it and its times.</exception>
+    public static bool Check<TState, TInput, TOutput>(IReadOnlyList<Operation<TInput, TOutput>> history, ISequentialModel<TState, TInput, TOutput> model) =>
+        Analyze(history, model).IsLinearizable;
+
+    /// <summary>
+    /// Checks whether <paramref name="history"/> is linearizable with respect to <paramref name="model"/>, within the
+    /// budget of <paramref name="options"/>, and returns the verdict with its evidence: a linearization when there is
+    /// one; for a violation, the operation that cannot be linearized and the longest linearizable prefix found.
+    /// </summary>
+    /// <param name="history">The operations, in any order (pending ones have <see cref="Operation{TInput, TOutput}.Return"/> = <see cref="long.MaxValue"/>).</param>
+    /// <param name="model">The sequential specification; split by partition when it is an <see cref="IPartitionedModel{TInput}"/>.</param>
+    /// <param name="options">The budget; null for none (the search runs until it decides).</param>
+    /// <param name="cancellationToken">Stops the search: the result is then <see cref="LinearizabilityVerdict.Unknown"/> with
+    /// <see cref="UnknownReason.Cancelled"/> (what was decided before stays in <see cref="LinearizabilityResult{TState, TInput, TOutput}.Partitions"/>); nothing is thrown.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="history"/> or <paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentException">An operation is null, is called at <see cref="long.MaxValue"/>, or returns before its call; the exception names it and its times.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception names it and its value.</exception>
+    /// <exception cref="InvalidOperationException">A partitioned model gave a null partition key.</exception>
+    public static LinearizabilityResult<TState, TInput, TOutput> Analyze<TState, TInput, TOutput>(
+        IReadOnlyList<Operation<TInput, TOutput>> history,
+        ISequentialModel<TState, TInput, TOutput> model,
+        LinearizabilityOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(model);
-        int n = history.Count;
-        if (n == 0)
+        options ??= Defaults;
+        options.Validate();
+        Validate(history);
+        var budget = new SearchBudget(options, cancellationToken);
+        if (model is not IPartitionedModel<TInput> partitioned)
         {
-            return true;
+            return LinearizabilitySearch<TState, TInput, TOutput>.Run(history, model, null, budget);
         }
 
-        // Events in time order, a call before a return at the same instant; a doubly linked list over them.
-        var events = new List<(long Time, bool IsCall, int Op)>(2 * n);
-        for (int i = 0; i < n; i++)
+        var parts = new List<LinearizabilityResult<TState, TInput, TOutput>>();
+        foreach ((string key, List<Operation<TInput, TOutput>> ops) in Split(history, partitioned))
         {
-            if (history[i].Return < history[i].Call)
+            parts.Add(LinearizabilitySearch<TState, TInput, TOutput>.Run(ops, model, key, budget));
+        }
+
+        return Combine(parts);
+    }
+
+    private static void Validate<TInput, TOutput>(IReadOnlyList<Operation<TInput, TOutput>> history)
+    {
+        for (int i = 0; i < history.Count; i++)
+        {
+            Operation<TInput, TOutput>? op = history[i];
+            if (op is null)
             {
-                throw new ArgumentException($"history: operation {i} returns ({history[i].Return}) before it is called ({history[i].Call})", nameof(history));
+                throw new ArgumentException($"history[{i}] is null", nameof(history));
             }
 
-            events.Add((history[i].Call, true, i));
-            events.Add((history[i].Return, false, i));
-        }
-
-        events.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : b.IsCall.CompareTo(a.IsCall));
-        int count = events.Count;
-        int[] next = new int[count + 1], prev = new int[count + 1]; // index 0 is the head sentinel; event k is node k + 1
-        int[] callNode = new int[n], returnNode = new int[n];
-        for (int k = 0; k <= count; k++)
-        {
-            next[k] = k + 1 <= count ? k + 1 : -1;
-            prev[k] = k - 1;
-        }
-
-        for (int k = 0; k < count; k++)
-        {
-            (_, bool isCall, int op) = events[k];
-            (isCall ? callNode : returnNode)[op] = k + 1;
-        }
-
-        // Calls still pending at the end may or may not have taken effect: only completed ones must be placed.
-        int remaining = history.Count(o => o.Return != long.MaxValue);
-        var linearized = new bool[n];
-        var cache = new HashSet<(string Set, TState State)>();
-        var stack = new Stack<(int Op, TState State)>();
-        TState state = model.Initial;
-        int entry = next[0];
-        while (remaining > 0)
-        {
-            (_, bool isCall, int op) = events[entry - 1];
-            if (isCall)
+            if (op.Call == long.MaxValue)
             {
-                (bool legal, TState after) = model.Step(state, history[op].Input, history[op].Output);
-                if (legal)
-                {
-                    linearized[op] = true;
-                    if (cache.Add((Key(linearized), after)))
-                    {
-                        stack.Push((op, state));
-                        state = after;
-                        Lift(callNode[op]);
-                        Lift(returnNode[op]);
-                        remaining -= history[op].Return != long.MaxValue ? 1 : 0;
-                        entry = next[0];
-                        continue;
-                    }
-
-                    linearized[op] = false;
-                }
-
-                entry = next[entry];
-            }
-            else
-            {
-                // A return reached: its operation must be linearized before anything after it. Backtrack.
-                if (stack.Count == 0)
-                {
-                    return false;
-                }
-
-                (int undone, TState before) = stack.Pop();
-                state = before;
-                linearized[undone] = false;
-                Unlift(returnNode[undone]);
-                Unlift(callNode[undone]);
-                remaining += history[undone].Return != long.MaxValue ? 1 : 0;
-                entry = next[callNode[undone]];
+                throw new ArgumentException($"history[{i}] ({op}) is called at long.MaxValue, the time that marks a pending return; calls must come earlier", nameof(history));
             }
 
-            if (entry == -1)
+            if (op.Return < op.Call)
             {
-                return false;
-            }
-        }
-
-        return true;
-
-        void Lift(int node)
-        {
-            next[prev[node]] = next[node];
-            if (next[node] != -1)
-            {
-                prev[next[node]] = prev[node];
-            }
-        }
-
-        void Unlift(int node)
-        {
-            next[prev[node]] = node;
-            if (next[node] != -1)
-            {
-                prev[next[node]] = node;
+                throw new ArgumentException($"history[{i}] ({op}) returns at {op.Return}, before its call at {op.Call}", nameof(history));
             }
         }
     }
 
-    private static string Key(bool[] linearized)
+    /// <summary>The history by partition key, partitions in the order they first appear, operations in history order.</summary>
+    private static List<(string Key, List<Operation<TInput, TOutput>> Ops)> Split<TInput, TOutput>(
+        IReadOnlyList<Operation<TInput, TOutput>> history, IPartitionedModel<TInput> model)
     {
-        var bits = new char[(linearized.Length + 15) / 16];
-        for (int i = 0; i < linearized.Length; i++)
+        var parts = new List<(string Key, List<Operation<TInput, TOutput>> Ops)>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < history.Count; i++)
         {
-            if (linearized[i])
+            string key = model.PartitionKey(history[i].Input)
+                ?? throw new InvalidOperationException($"{model.GetType().Name}.PartitionKey returned null for history[{i}] ({history[i]})");
+            if (!index.TryGetValue(key, out int at))
             {
-                bits[i / 16] = (char)(bits[i / 16] | (1 << (i % 16)));
+                at = parts.Count;
+                index.Add(key, at);
+                parts.Add((key, []));
             }
+
+            parts[at].Ops.Add(history[i]);
         }
 
-        return new string(bits);
+        return parts;
+    }
+
+    /// <summary>The whole from its parts: not linearizable if one is not, else unknown if one is, else linearizable; the deciding part's evidence.</summary>
+    private static LinearizabilityResult<TState, TInput, TOutput> Combine<TState, TInput, TOutput>(List<LinearizabilityResult<TState, TInput, TOutput>> parts)
+    {
+        LinearizabilityResult<TState, TInput, TOutput>? deciding =
+            parts.FirstOrDefault(p => p.Verdict == LinearizabilityVerdict.NotLinearizable)
+            ?? parts.FirstOrDefault(p => p.Verdict == LinearizabilityVerdict.Unknown);
+        LinearizabilityVerdict verdict = deciding?.Verdict ?? LinearizabilityVerdict.Linearizable;
+        IReadOnlyList<LinearizedOperation<TState, TInput, TOutput>> prefix = deciding?.Prefix ?? (parts.Count == 1 ? parts[0].Prefix : []);
+        return new(
+            verdict,
+            deciding?.UnknownReason ?? UnknownReason.None,
+            parts.Sum(p => p.Steps),
+            parts.Sum(p => p.OperationCount),
+            null,
+            deciding?.FailingOperation,
+            prefix,
+            parts);
     }
 }
