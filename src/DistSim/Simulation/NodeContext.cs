@@ -107,39 +107,9 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
 
     public TimeProvider TimeProvider => record.TimeProviderFor(this);
 
-    public void Sometimes(string name, bool condition = true)
-    {
-        try
-        {
-            Sim.CheckNodeAction(this, "Sometimes");
-            Sim.ReachSometimes(name, condition);
-        }
-        catch (ForeignThreadRefusal)
-        {
-            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
-        }
-        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
-        {
-            throw;
-        }
-    }
+    public void Sometimes(string name, bool condition = true) => Act("Sometimes", (name, condition), static (c, a) => c.Sim.ReachSometimes(a.name, a.condition));
 
-    public void Unreachable(string name, string? detail = null)
-    {
-        try
-        {
-            Sim.CheckNodeAction(this, "Unreachable");
-            Sim.ReachUnreachable(NodeIndex, name, detail);
-        }
-        catch (ForeignThreadRefusal)
-        {
-            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
-        }
-        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
-        {
-            throw;
-        }
-    }
+    public void Unreachable(string name, string? detail = null) => Act("Unreachable", (name, detail), static (c, a) => c.Sim.ReachUnreachable(c.NodeIndex, a.name, a.detail));
 
     /// <summary>Queues the continuation of an await in this incarnation's code as an event of the node (see <see cref="Simulation.PostContinuation"/>).</summary>
     public override void Post(SendOrPostCallback d, object? state) => Sim.PostContinuation(this, d, state);
@@ -240,16 +210,23 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
         }
     }
 
-    public void RecordFault(FaultKinds kind, string description)
+    public void RecordFault(FaultKinds kind, string description) =>
+        Act("RecordFault", (kind, description), static (c, a) => c.Sim.RecordNodeFault(c.NodeIndex, a.kind, a.description));
+
+    /// <summary>
+    /// An action with no result, guarded like every other (only from this incarnation's handlers, on the simulation's
+    /// thread); refused on a raw thread without throwing (reported; the run fails): an exception there would end the process.
+    /// </summary>
+    private void Act<TArgs>(string member, TArgs args, Action<NodeContext, TArgs> action)
     {
         try
         {
-            Sim.CheckNodeAction(this, "RecordFault");
-            Sim.RecordNodeFault(NodeIndex, kind, description);
+            Sim.CheckNodeAction(this, member);
+            action(this, args);
         }
         catch (ForeignThreadRefusal)
         {
-            return; // refused on a raw thread (reported; the run fails): an exception there would end the process
+            return;
         }
         catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
         {

@@ -24,6 +24,13 @@ public class DocSnippetTests
     public void Snippet_Compiles(string where)
     {
         DocSnippet snippet = Find(where);
+        if (snippet.ExcerptOf is { } source)
+        {
+            // An excerpt of compiled, tested code: it must match that code, line by line.
+            string? missing = DocSnippets.FirstLineNotInSource(snippet);
+            Assert.True(missing is null, $"{where} is marked as an excerpt of {source}, but this line is not there (in order): {missing}");
+            return;
+        }
 
         (byte[]? assembly, IReadOnlyList<string> errors) = DocSnippets.Compile(snippet);
 
@@ -36,7 +43,7 @@ public class DocSnippetTests
     public async Task Snippet_ThatIsATest_Passes(string where)
     {
         DocSnippet snippet = Find(where);
-        if (!snippet.Code.Contains("[Fact", StringComparison.Ordinal))
+        if (snippet.ExcerptOf is not null || !snippet.Code.Contains("[Fact", StringComparison.Ordinal))
         {
             return;
         }
@@ -61,6 +68,16 @@ public class DocSnippetTests
                 (instance as IDisposable)?.Dispose();
             }
         }
+    }
+
+    [Fact]
+    public void AnExcerptThatDriftedFromItsSource_IsCaught()
+    {
+        var good = new DocSnippet("test.md", 1, "public sealed class AbdReplica : Node\n{\n    …\n    public Tag Tag { get; private set; }", "samples/DistSim.Samples/Abd/AbdNodes.cs");
+        var drifted = good with { Code = good.Code.Replace("private set", "set", StringComparison.Ordinal) };
+
+        Assert.Null(DocSnippets.FirstLineNotInSource(good));
+        Assert.Equal("public Tag Tag { get; set; }", DocSnippets.FirstLineNotInSource(drifted));
     }
 
     [Fact]

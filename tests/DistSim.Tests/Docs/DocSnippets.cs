@@ -8,7 +8,12 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace DistSim.Tests.Docs;
 
 /// <summary>One fenced C# block of a Markdown file.</summary>
-public sealed record DocSnippet(string File, int Line, string Code)
+/// <param name="File">The Markdown file, relative to the repository.</param>
+/// <param name="Line">The line of its opening fence.</param>
+/// <param name="Code">The code.</param>
+/// <param name="ExcerptOf">Set by a <c>&lt;!-- excerpt: path --&gt;</c> comment just above the fence: the block is an excerpt of that
+/// repository file (checked line by line, in order) rather than a program of its own.</param>
+public sealed record DocSnippet(string File, int Line, string Code, string? ExcerptOf = null)
 {
     public override string ToString() => $"{File}:{Line}";
 }
@@ -71,7 +76,19 @@ public static partial class DocSnippets
 
                 if (open.Groups["lang"].Value is "csharp" or "cs" or "c#")
                 {
-                    snippets.Add(new DocSnippet(Path.GetRelativePath(root, file).Replace('\\', '/'), start + 1, string.Join('\n', code)));
+                    string? excerpt = null;
+                    int above = start - 1;
+                    while (above >= 0 && lines[above].Trim().Length == 0)
+                    {
+                        above--;
+                    }
+
+                    if (above >= 0 && Excerpt().Match(lines[above]) is { Success: true } m)
+                    {
+                        excerpt = m.Groups["path"].Value;
+                    }
+
+                    snippets.Add(new DocSnippet(Path.GetRelativePath(root, file).Replace('\\', '/'), start + 1, string.Join('\n', code), excerpt));
                 }
             }
         }
@@ -129,6 +146,41 @@ public static partial class DocSnippets
             return false;
         }
     }
+
+    /// <summary>
+    /// Whether every line of an excerpt appears in its file, in order (indentation and "…" elision lines aside); returns the
+    /// first line that does not.
+    /// </summary>
+    public static string? FirstLineNotInSource(DocSnippet snippet)
+    {
+        string path = Path.Combine(RepositoryRoot(), snippet.ExcerptOf!);
+        if (!File.Exists(path))
+        {
+            return $"(the file {snippet.ExcerptOf} does not exist)";
+        }
+
+        string[] source = [.. File.ReadAllLines(path).Select(l => l.Trim())];
+        int at = 0;
+        foreach (string line in snippet.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l is not ("…" or "// …")))
+        {
+            while (at < source.Length && source[at] != line)
+            {
+                at++;
+            }
+
+            if (at == source.Length)
+            {
+                return line;
+            }
+
+            at++;
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"^\s*<!--\s*excerpt:\s*(?<path>\S+)\s*-->\s*$")]
+    private static partial Regex Excerpt();
 
     [GeneratedRegex(@"^\s*```(?<lang>[^\s`]*)\s*$")]
     private static partial Regex Fence();
