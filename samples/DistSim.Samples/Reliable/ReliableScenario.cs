@@ -134,7 +134,6 @@ public sealed class ReliableScenario : IScenario
             output.WriteLine(Invariant($"  adversary: {attacks.TamperAttempts} tampered, {attacks.ForgeAttempts} forged, {attacks.ReplayAttempts} replayed; accepted by nodes: {attacks.TamperedAccepted} tampered, {attacks.ForgedAccepted} forged, {attacks.ReplayedAccepted} replayed"));
         }
 
-        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)} at {r.Run.Time}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
         return summary.ExitCode;
     }

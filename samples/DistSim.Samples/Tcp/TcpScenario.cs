@@ -147,7 +147,6 @@ public sealed class TcpScenario : IScenario
         output.WriteLine(s.FinishedAt is null
             ? Invariant($"  did not finish: the run ended at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s")
             : Invariant($"  finished at {finish:0.###} s of virtual time; goodput {r.Goodput:0.#} segments/s"));
-        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  run: {Report.OutcomeName(r.Run.Outcome)}, {r.Run.Events} events, fingerprint {r.Run.Fingerprint:x16}"));
         return summary.ExitCode;
     }
