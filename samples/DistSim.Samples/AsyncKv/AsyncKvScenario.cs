@@ -184,6 +184,7 @@ public sealed class AsyncKvScenario : IScenario
         output.WriteLine(Invariant($"  operations completed {completed}; calls timed out and retried {retries}; late replies dropped {late}; retried writes deduplicated {dedup}"));
         output.WriteLine(Invariant($"  server crashes {crashes}"));
         output.WriteLine(Invariant($"  stale reads {stale}; acknowledged writes lost {lost} (runs with either: {runsWithLoss} of {count}){(unchecked_ > 0 ? Invariant($"; {unchecked_} run(s) not checked") : string.Empty)}"));
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

@@ -182,6 +182,7 @@ public sealed class ByzantineGeneralsScenario : IScenario
             output.WriteLine("  for example: " + e);
         }
 
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DistSim.Sweeps;
 
 namespace DistSim.Samples.Cli;
 
@@ -38,9 +39,12 @@ public static class Report
     /// <summary>
     /// Writes the fields every scenario reports: <c>scenario</c>, <c>seed</c>, <c>outcome</c>, <c>limitHit</c>
     /// (<c>event</c>, <c>time</c>, <c>queue</c>, or null when every run completed), <c>incompleteRuns</c>,
-    /// <c>fingerprint</c>, <c>virtualTime</c>, <c>events</c> and <c>messages</c>.
+    /// <c>fingerprint</c>, <c>virtualTime</c>, <c>events</c> and <c>messages</c>; over a sweep also <c>statistics</c>: per
+    /// metric (the common ones of <see cref="RunSummary.Statistics"/>, then <paramref name="metrics"/>, the scenario's own)
+    /// <c>count</c>, <c>mean</c>, <c>stdDev</c>, <c>min</c>, <c>p50</c>, <c>p90</c>, <c>p99</c>, <c>max</c> and
+    /// <c>meanInterval</c> (<c>confidence</c>, <c>low</c>, <c>high</c>: Student's t).
     /// </summary>
-    public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary)
+    public static void WriteCommon(Utf8JsonWriter json, string scenario, ulong seed, RunSummary summary, SweepStatistics? metrics = null)
     {
         json.WriteString("scenario", scenario);
         json.WriteNumber("seed", seed);
@@ -57,6 +61,75 @@ public static class Report
         json.WriteNumber("dropped", summary.Totals.Dropped);
         json.WriteNumber("duplicated", summary.Totals.Duplicated);
         json.WriteEndObject();
+        if (summary.Runs > 1)
+        {
+            json.WriteStartObject("statistics");
+            foreach (MetricSummary m in AllStatistics(summary, metrics))
+            {
+                WriteMetric(json, m);
+            }
+
+            json.WriteEndObject();
+        }
+    }
+
+    /// <summary>
+    /// Over a sweep, the per-run statistics in text: one line per metric (the common ones, then the scenario's
+    /// <paramref name="metrics"/>) with the mean, its confidence interval, the standard deviation and the percentiles.
+    /// Nothing for a single run.
+    /// </summary>
+    public static void WriteStatistics(TextWriter output, RunSummary summary, SweepStatistics? metrics = null)
+    {
+        if (summary.Runs <= 1)
+        {
+            return;
+        }
+
+        IReadOnlyList<MetricSummary> all = AllStatistics(summary, metrics);
+        int width = all.Max(m => m.Metric.Length);
+        output.WriteLine(Invariant($"  per run, over {summary.Runs} runs: mean [95% confidence interval], standard deviation, min / p50 / p90 / p99 / max"));
+        foreach (MetricSummary m in all)
+        {
+            string interval = double.IsNaN(m.MeanInterval.Low) ? "[n/a]" : Invariant($"[{m.MeanInterval.Low:0.###}, {m.MeanInterval.High:0.###}]");
+            string sd = double.IsNaN(m.StandardDeviation) ? "n/a" : Invariant($"{m.StandardDeviation:0.###}");
+            output.WriteLine(Invariant(
+                $"    {m.Metric.PadRight(width)}  {m.Mean:0.###} {interval}, sd {sd}, {m.Minimum:0.###} / {m.Median:0.###} / {m.Percentile90:0.###} / {m.Percentile99:0.###} / {m.Maximum:0.###}"));
+        }
+    }
+
+    private static IReadOnlyList<MetricSummary> AllStatistics(RunSummary summary, SweepStatistics? metrics) =>
+        metrics is null ? summary.Statistics : [.. summary.Statistics, .. metrics.Summarize()];
+
+    /// <summary>Writes one metric's summary as an object named after it (NaN, from a single value, as null).</summary>
+    private static void WriteMetric(Utf8JsonWriter json, MetricSummary m)
+    {
+        json.WriteStartObject(m.Metric);
+        json.WriteNumber("count", m.Count);
+        json.WriteNumber("mean", m.Mean);
+        WriteNumberOrNull(json, "stdDev", m.StandardDeviation);
+        json.WriteNumber("min", m.Minimum);
+        json.WriteNumber("p50", m.Median);
+        json.WriteNumber("p90", m.Percentile90);
+        json.WriteNumber("p99", m.Percentile99);
+        json.WriteNumber("max", m.Maximum);
+        json.WriteStartObject("meanInterval");
+        json.WriteNumber("confidence", m.MeanInterval.Confidence);
+        WriteNumberOrNull(json, "low", m.MeanInterval.Low);
+        WriteNumberOrNull(json, "high", m.MeanInterval.High);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsNaN(value))
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteNumber(name, value);
+        }
     }
 
     /// <summary>Writes a string, or null.</summary>

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
+using DistSim.Sweeps;
 
 namespace DistSim.Samples.Cli;
 
 /// <summary>
 /// The common fields of one run or of a sweep: the first run's outcome (or the first that was not
 /// quiescent), the fingerprint (one run's, or XxHash64 over the runs' fingerprints in seed order),
-/// virtual time and events summed, message totals summed; and which runs a limit stopped.
+/// virtual time and events summed, message totals summed; which runs a limit stopped; and, over a sweep, the
+/// statistics of every common per-run metric (<see cref="Statistics"/>).
 /// </summary>
 /// <param name="Outcome">The outcome name.</param>
 /// <param name="Fingerprint">The fingerprint.</param>
@@ -30,6 +32,12 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
 
     /// <summary>The seed of the first incomplete run.</summary>
     public ulong? LimitSeed { get; init; }
+
+    /// <summary>
+    /// Over a sweep (two runs or more), the summary of each common per-run metric, in this order: <c>events</c>,
+    /// <c>virtualTime</c> (seconds), <c>sent</c>, <c>delivered</c>, <c>dropped</c>, <c>duplicated</c>; empty for one run.
+    /// </summary>
+    public IReadOnlyList<MetricSummary> Statistics { get; init; } = [];
 
     /// <summary>True when no limit stopped any run.</summary>
     public bool Complete => IncompleteRuns == 0;
@@ -54,11 +62,15 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
         _ => null,
     };
 
-    /// <summary>Folds runs one at a time, in seed order, keeping numbers only: a sweep's memory does not grow with its runs.</summary>
+    /// <summary>
+    /// Folds runs one at a time, in seed order, keeping numbers only: no run's simulation is kept; the common per-run
+    /// metrics are (8 bytes per run and metric), for exact percentiles.
+    /// </summary>
     public sealed class Tally
     {
         private readonly XxHash64 _combined = new();
         private readonly byte[] _buffer = new byte[8];
+        private readonly SweepStatistics _statistics = new();
         private long _ticks;
         private long _events;
         private RunTotals _totals = new(0, 0, 0, 0);
@@ -86,6 +98,12 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
             _ticks += run.Ticks;
             _events += run.Events;
             _totals += run.Totals;
+            _statistics.Add("events", run.Events);
+            _statistics.Add("virtualTime", run.Ticks / (double)TimeSpan.TicksPerSecond);
+            _statistics.Add("sent", run.Sent);
+            _statistics.Add("delivered", run.Delivered);
+            _statistics.Add("dropped", run.Dropped);
+            _statistics.Add("duplicated", run.Duplicated);
             if (_outcome is null || (run.Outcome != RunOutcome.Quiescent && _outcome == "quiescent"))
             {
                 _outcome = Report.OutcomeName(run.Outcome);
@@ -115,6 +133,7 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
                 LimitHit = _limit,
                 LimitDetail = _detail,
                 LimitSeed = _limitSeed,
+                Statistics = _runs > 1 ? _statistics.Summarize() : [],
             };
         }
 

@@ -6,8 +6,9 @@ namespace DistSim.Samples.Cli;
 
 /// <summary>
 /// The run loop every scenario shares: one run per seed from <c>--seed</c> (or per case), each folded into the
-/// scenario's aggregate in seed order on the caller's thread and then dropped, so a sweep's memory stays flat in the
-/// number of runs; and the <c>--trace</c> and <c>--mermaid</c> files of a single run, opened before it.
+/// scenario's aggregate in seed order on the caller's thread and then dropped, so a sweep never holds more than a
+/// window of simulations (what it keeps per run is numbers: the per-run metrics of the statistics, 8 bytes each); and
+/// the <c>--trace</c> and <c>--mermaid</c> files of a single run, opened before it.
 /// </summary>
 /// <remarks>
 /// A sweep's runs go through <see cref="SeedSweep"/> on <c>--parallel</c> threads: each run is played, and its

@@ -126,6 +126,7 @@ public sealed class PrimaryBackupScenario : IScenario
                 : Invariant($"  the primary was to crash at {one.CrashAt}, but the run stopped before (incomplete)"));
         }
 
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

@@ -3,6 +3,7 @@ using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Nodes;
 using DistSim.Samples.Cli;
+using DistSim.Sweeps;
 using DistSim.Time;
 using DistSim.Timing;
 
@@ -146,8 +147,8 @@ public sealed class RaftElectionScenario : IScenario
                 bound, Delay.Pareto(delay.Mean, 1.5), args.Has("gst") ? SimTime.FromStart(args.GetDuration("gst", TimeSpan.Zero)) : null, TimeSpan.FromSeconds(2)),
             _ => TimingModels.Unbounded,
         };
-        // One number per trial is kept, for exact percentiles (8 bytes a trial); the simulations are not.
-        var times = new List<double>();
+        // Two numbers per trial are kept, for exact percentiles (8 bytes each a trial); the simulations are not.
+        var metrics = new SweepStatistics();
         int count = 0, unfinished = 0, cutShort = 0, violations = 0;
         long terms = 0;
         RunSummary summary = Sweep.Fold(
@@ -166,18 +167,18 @@ public sealed class RaftElectionScenario : IScenario
 
                 // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.
                 unfinished += t.Unfinished ? 1 : 0;
-                times.Add(TimeSpan.FromTicks(t.ElectionTicks ?? Limit.Ticks).TotalMilliseconds);
+                metrics.Add("electionMs", TimeSpan.FromTicks(t.ElectionTicks ?? Limit.Ticks).TotalMilliseconds);
+                metrics.Add("terms", t.Terms);
                 terms += t.Terms;
             },
             out RaftTrial? single);
-        times.Sort();
-        int measured = times.Count;
-        double P(double q) => times.Count == 0 ? double.NaN : times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        int measured = metrics.CountOf("electionMs");
+        MetricSummary? times = measured > 0 ? metrics.Summarize("electionMs") : null;
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
             {
-                Report.WriteCommon(json, Name, args.Seed, summary);
+                Report.WriteCommon(json, Name, args.Seed, summary, metrics);
                 json.WriteNumber("timeoutMin", minMs);
                 json.WriteNumber("timeoutMax", maxMs);
                 json.WriteString("timing", timing.Name);
@@ -188,13 +189,13 @@ public sealed class RaftElectionScenario : IScenario
                     json.WriteNumber("terms", single.Terms);
                 }
 
-                if (measured > 0)
+                if (times is not null)
                 {
-                    json.WriteNumber("min", times[0]);
-                    json.WriteNumber("median", P(0.5));
-                    json.WriteNumber("p90", P(0.9));
-                    json.WriteNumber("p99", P(0.99));
-                    json.WriteNumber("max", times[^1]);
+                    json.WriteNumber("min", times.Minimum);
+                    json.WriteNumber("median", times.Median);
+                    json.WriteNumber("p90", times.Percentile90);
+                    json.WriteNumber("p99", times.Percentile99);
+                    json.WriteNumber("max", times.Maximum);
                     json.WriteNumber("meanTerms", (double)terms / measured);
                 }
 
@@ -216,14 +217,15 @@ public sealed class RaftElectionScenario : IScenario
                     ? Invariant($"  the trial stopped at {single.Run.Time} before a new leader or the end of its {Limit.TotalSeconds:0} s window (incomplete)")
                     : Invariant($"  the leader crashed; no new leader within {Limit.TotalSeconds:0} s ({single.Terms} terms of split votes)"));
         }
-        else if (measured > 0)
+        else if (times is not null)
         {
-            output.WriteLine(Invariant($"  election time (ms): min {times[0]:0.0}, median {P(0.5):0.0}, p90 {P(0.9):0.0}, p99 {P(0.99):0.0}, max {times[^1]:0.0}; mean terms {(double)terms / measured:0.00}"));
+            output.WriteLine(Invariant($"  election time (ms): min {times.Minimum:0.0}, median {times.Median:0.0}, p90 {times.Percentile90:0.0}, p99 {times.Percentile99:0.0}, max {times.Maximum:0.0}; mean terms {(double)terms / measured:0.00}"));
         }
 
         string unfinishedNote = unfinished > 0 ? Invariant($"; {unfinished} trial(s) without a new leader within {Limit.TotalSeconds:0} s (counted as {Limit.TotalSeconds:0} s: percentiles are lower bounds)") : string.Empty;
         string cutNote = cutShort > 0 ? Invariant($"; {cutShort} trial(s) cut short by a limit, left out of the figures (incomplete)") : string.Empty;
         output.WriteLine(Invariant($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{unfinishedNote}{cutNote}"));
+        Report.WriteStatistics(output, summary, metrics);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

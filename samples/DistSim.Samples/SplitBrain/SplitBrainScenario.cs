@@ -131,6 +131,7 @@ public sealed class SplitBrainScenario : IScenario
             output.WriteLine(Invariant($"  e.g. seed {e.Seed}: first conflicting write at {e.At}"));
         }
 
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistSim.Samples.Cli;
+using DistSim.Sweeps;
 using DistSim.Timing;
 using Microsoft.Extensions.Logging;
 
@@ -157,7 +158,8 @@ public sealed class TwoGeneralsScenario : IScenario
         Dictionary<Outcome, double>? theory = Theory(game);
         double? rate = decided > 0 ? (double)tally.Delivered / decided : null;
         double expected = 1 - Math.Pow(game.Loss, game.Strategy == Strategy.Redundant ? game.Messengers : 1);
-        (double low, double high) = Stats.Wilson(tally.Delivered, decided, 0.99);
+        ConfidenceInterval wilson = Proportion.Wilson(tally.Delivered, decided, 0.99);
+        (double low, double high) = (wilson.Low, wilson.High);
         bool reportsDelivery = game.Strategy is Strategy.Redundant or Strategy.Naive && decided > 0;
         if (args.Json)
         {
@@ -228,6 +230,7 @@ public sealed class TwoGeneralsScenario : IScenario
             output.WriteLine(Invariant($"  theory 1 - p^n = {expected:F4}; 99% interval of the measured rate [{low:F4}, {high:F4}]"));
         }
 
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  messengers: {summary.Totals.Sent} sent, {summary.Totals.Dropped} captured; fingerprint of the sweep {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

@@ -144,6 +144,7 @@ public sealed class WalKvScenario : IScenario
             output.WriteLine($"  last recovery: {recovery}");
         }
 
+        Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
         return summary.ExitCode;
     }

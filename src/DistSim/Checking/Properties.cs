@@ -27,7 +27,8 @@ public enum EventuallyFrom
 
     /// <summary>
     /// At the global stabilisation time of a partially synchronous timing model (<see cref="Simulation.Gst"/>); at 0 under
-    /// the synchronous model. Refused under the asynchronous model, which has no GST: there, no bound on "eventually" is sound.
+    /// the synchronous model. Refused under models that bound no delay (<see cref="Timing.TimingModel.DelayBound"/> null:
+    /// asynchronous, unbounded): there, no bound on "eventually" counted from GST is sound.
     /// </summary>
     Gst,
 

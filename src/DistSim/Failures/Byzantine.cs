@@ -12,7 +12,7 @@ public static class Byzantine
 {
     /// <summary>A factory for the honest node <paramref name="honest"/> wrapped by <paramref name="behavior"/>.</summary>
     /// <param name="honest">The honest node's factory.</param>
-    /// <param name="behavior">What the wrapper does to its sends.</param>
+    /// <param name="behavior">What the wrapper does to its sends: one object for every incarnation, so keep it immutable.</param>
     public static Func<Node> Wrap(Func<Node> honest, ByzantineBehavior behavior)
     {
         ArgumentNullException.ThrowIfNull(honest);
@@ -20,18 +20,32 @@ public static class Byzantine
         return () => new ByzantineNode(honest(), behavior);
     }
 
+    /// <summary>
+    /// A factory for the honest node <paramref name="honest"/> wrapped by a behaviour made anew with every incarnation
+    /// (at the start and at each restart, like the node): a behaviour with state of its own (what it sent, whom it lied
+    /// to) keeps it per incarnation and per run, never shared between runs of a sweep.
+    /// </summary>
+    /// <param name="honest">The honest node's factory.</param>
+    /// <param name="behavior">Makes the behaviour of one incarnation; must not return null.</param>
+    public static Func<Node> Wrap(Func<Node> honest, Func<ByzantineBehavior> behavior)
+    {
+        ArgumentNullException.ThrowIfNull(honest);
+        ArgumentNullException.ThrowIfNull(behavior);
+        return () => new ByzantineNode(honest(), behavior() ?? throw new InvalidOperationException("the Byzantine behaviour factory returned null"));
+    }
+
     /// <summary>Runs the inner node against a context whose <c>Send</c> goes through the behaviour.</summary>
     private sealed class ByzantineNode(Node inner, ByzantineBehavior behavior) : Node
     {
         public override void OnStart()
         {
-            inner.Attach(new ByzantineContext(Context, behavior));
+            inner.Attach(new ByzantineNodeContext(Context, behavior));
             inner.OnStart();
         }
 
         public override void OnRecover()
         {
-            inner.Attach(new ByzantineContext(Context, behavior));
+            inner.Attach(new ByzantineNodeContext(Context, behavior));
             inner.OnRecover();
         }
 

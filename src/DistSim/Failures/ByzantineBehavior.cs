@@ -5,13 +5,24 @@ using DistSim.Random;
 namespace DistSim.Failures;
 
 /// <summary>
-/// A built-in Byzantine behaviour, applied by <see cref="Byzantine.Wrap"/> to every message an honest
-/// node's code sends. Each deviation is traced (<c>byzantine</c>) and requires the node's failure model
-/// to allow it (use <see cref="FailureModels.Byzantine"/>). Draws come from the node's own stream.
+/// A Byzantine behaviour, applied by <see cref="Byzantine.Wrap(Func{Node}, ByzantineBehavior)"/> to every message an
+/// honest node's code sends. Each deviation is traced (<c>byzantine</c>) and requires the node's failure model to allow
+/// it (use <see cref="FailureModels.Byzantine"/>). Draws come from the node's own stream. The built-in behaviours are
+/// made by the static methods; write your own by deriving from this class and overriding <see cref="OnSend"/>.
 /// </summary>
+/// <remarks>
+/// <para>A behaviour acts only through the <see cref="ByzantineSendContext"/> it is given, which refuses any deviation
+/// not recorded first (<see cref="ByzantineSendContext.RecordFault"/>) and offers only the node's own key and random
+/// stream. A behaviour object given to <see cref="Byzantine.Wrap(Func{Node}, ByzantineBehavior)"/> is shared by every
+/// incarnation (and, in a sweep, by runs on other threads): keep it immutable, or give
+/// <see cref="Byzantine.Wrap(Func{Node}, Func{ByzantineBehavior})"/> a factory so that each incarnation gets its own.</para>
+/// <para>Test a behaviour with <c>ByzantineBehaviorContract</c> from DistSim.Testing. See
+/// <c>docs/concepts/failures.md</c> and <c>docs/guides/custom-models.md</c>.</para>
+/// </remarks>
 public abstract class ByzantineBehavior
 {
-    private protected ByzantineBehavior()
+    /// <summary>Creates the behaviour.</summary>
+    protected ByzantineBehavior()
     {
     }
 
@@ -42,11 +53,23 @@ public abstract class ByzantineBehavior
     /// <summary>For each send, one of honest, tamper, equivocate, replay, silence, drawn uniformly from the node's stream.</summary>
     public static ByzantineBehavior RandomMix() => new MixBehavior();
 
-    internal abstract void OnSend(ByzantineContext context, NodeId to, object message);
+    /// <summary>
+    /// Called for every message the honest code sends, in its handler: do with it what the behaviour does, through
+    /// <paramref name="context"/> only. Pass it on with <see cref="ByzantineSendContext.Send"/>; record any deviation with
+    /// <see cref="ByzantineSendContext.RecordFault"/> before making it. Do not keep the context, and do not use any
+    /// randomness but <see cref="ByzantineSendContext.Random"/>. An exception thrown here fails the run.
+    /// </summary>
+    /// <param name="context">What the behaviour may do, for this message only.</param>
+    /// <param name="to">The receiver the honest code chose.</param>
+    /// <param name="message">The honest message (a snapshot: changing it changes nothing the honest code sees).</param>
+    protected abstract void OnSend(ByzantineSendContext context, NodeId to, object message);
+
+    /// <summary>The wrapper's call of <see cref="OnSend"/> (and a built-in's call of the behaviour it delegates to).</summary>
+    internal void Apply(ByzantineSendContext context, NodeId to, object message) => OnSend(context, to, message);
 
     private sealed class TamperBehavior(Func<object, RandomStream, object?> mutate) : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message)
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message)
         {
             object? changed = mutate(message, c.Random);
             if (changed is not null)
@@ -54,34 +77,34 @@ public abstract class ByzantineBehavior
                 c.RecordFault(FaultKinds.Tamper, $"tampered with a message to {to}: {message} -> {changed}");
             }
 
-            c.SendReal(to, changed ?? message);
+            c.Send(to, changed ?? message);
         }
     }
 
     private sealed class EquivocateBehavior(Func<object, RandomStream, object?> mutate) : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message)
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message)
         {
             if (to.Value % 2 == 1 && mutate(message, c.Random) is { } other)
             {
                 c.RecordFault(FaultKinds.Equivocate, $"told {to} {other} instead of {message}");
-                c.SendReal(to, other);
+                c.Send(to, other);
                 return;
             }
 
-            c.SendReal(to, message);
+            c.Send(to, message);
         }
     }
 
     private sealed class ReplayBehavior(Chance chance) : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message)
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message)
         {
-            c.SendReal(to, message);
+            c.Send(to, message);
             if (chance.Happens(c.Random) && c.PickSent() is { } old)
             {
                 c.RecordFault(FaultKinds.Replay, $"replayed {old} to {to}");
-                c.SendReal(to, old);
+                c.Send(to, old);
             }
 
             c.RememberSent(message);
@@ -90,7 +113,7 @@ public abstract class ByzantineBehavior
 
     private sealed class ForgeBehavior : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message)
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message)
         {
             NodeId claimed = c.Nodes.FirstOrDefault(n => n != c.Id && n != to, to); // anyone but itself
             c.RecordFault(FaultKinds.Forge, $"sent {message} to {to} claiming to be {claimed}");
@@ -100,7 +123,7 @@ public abstract class ByzantineBehavior
 
     private sealed class SilentBehavior : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message) =>
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message) =>
             c.RecordFault(FaultKinds.Silence, $"did not send {message} to {to}");
     }
 
@@ -109,15 +132,15 @@ public abstract class ByzantineBehavior
         private static readonly ByzantineBehavior[] Choices =
             [new HonestBehavior(), Tamper(), Equivocate(), Replay(1), Silent()];
 
-        internal override void OnSend(ByzantineContext c, NodeId to, object message) =>
-            Choices[(int)c.Random.NextBelow((ulong)Choices.Length)].OnSend(c, to, message);
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message) =>
+            Choices[(int)c.Random.NextBelow((ulong)Choices.Length)].Apply(c, to, message);
     }
 
     private sealed class HonestBehavior : ByzantineBehavior
     {
-        internal override void OnSend(ByzantineContext c, NodeId to, object message)
+        protected override void OnSend(ByzantineSendContext c, NodeId to, object message)
         {
-            c.SendReal(to, message);
+            c.Send(to, message);
             c.RememberSent(message);
         }
     }

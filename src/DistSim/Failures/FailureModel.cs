@@ -9,8 +9,35 @@ namespace DistSim.Failures;
 /// <remarks>Immutable. See <c>docs/concepts/failures.md</c>.</remarks>
 public sealed record FailureModel
 {
-    internal FailureModel(string name, FaultKinds allowed)
+    /// <summary>
+    /// A failure model of your own: a name and the set of fault behaviours it allows. The built-in chain is in
+    /// <see cref="FailureModels"/>; a variant of one of them is usually simpler with <c>with</c>
+    /// (<c>FailureModels.Byzantine with { SendOmissionProbability = 0.1 }</c>). The omission probabilities and torn writes
+    /// are set with their init properties and checked by <see cref="Validate"/> when the model is given to a node.
+    /// </summary>
+    /// <param name="name">The model's name (for reports and errors), not empty.</param>
+    /// <param name="allowed">
+    /// The fault behaviours it allows: any combination of <see cref="FaultKinds"/>, except <see cref="FaultKinds.Restart"/>
+    /// without <see cref="FaultKinds.Stop"/> (a node that never stops cannot restart).
+    /// </param>
+    /// <exception cref="ArgumentException">An argument is invalid; the exception names it and its value.</exception>
+    public FailureModel(string name, FaultKinds allowed)
     {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"name must be a non-empty model name, got \"{name}\"", nameof(name));
+        }
+
+        if ((allowed & ~FaultKinds.Byzantine) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(allowed), allowed, $"holds bits that are no fault behaviour (0x{(int)(allowed & ~FaultKinds.Byzantine):x})");
+        }
+
+        if ((allowed & FaultKinds.Restart) != 0 && (allowed & FaultKinds.Stop) == 0)
+        {
+            throw new ArgumentException($"allowed ({allowed.Describe()}) has Restart without Stop: a node that never stops cannot restart", nameof(allowed));
+        }
+
         Name = name;
         Allowed = allowed;
     }

@@ -82,7 +82,7 @@ public abstract class Node
     internal NodeContext? KernelContext => _context switch
     {
         NodeContext kernel => kernel,
-        Failures.ByzantineContext wrapped => wrapped.Kernel,
+        Failures.ByzantineNodeContext wrapped => wrapped.Kernel,
         _ => null,
     };
 

@@ -23,21 +23,21 @@ internal sealed class MessagePipeline
     private readonly SimNetwork _network;
     private readonly Adversary? _adversary;
     private readonly Timing.TimingModel _timing;
-    private readonly long _gst;
+    private readonly long _gst; // TimingModel.NoGst when the model has none
     private readonly bool _isolate;
     private readonly bool _vectorClocks;
     private long _messageIds;
     private long _packetIds;
     private CopyPlan? _lastCopyPlan;
 
-    public MessagePipeline(Simulation simulation, NodeTable nodes, SimNetwork network, Adversary? adversary, Timing.TimingModel timing, long gst, SimulationOptions options)
+    public MessagePipeline(Simulation simulation, NodeTable nodes, SimNetwork network, Adversary? adversary, Timing.TimingModel timing, Time.SimTime? gst, SimulationOptions options)
     {
         _simulation = simulation;
         _nodes = nodes;
         _network = network;
         _adversary = adversary;
         _timing = timing;
-        _gst = gst;
+        _gst = gst?.Ticks ?? Timing.TimingModel.NoGst;
         _isolate = options.IsolateMessages;
         _vectorClocks = options.VectorClocks;
     }
@@ -291,24 +291,26 @@ internal sealed class MessagePipeline
             return;
         }
 
-        bool counted = false;
-        if (_network.ChannelOf(path).Capacity is int capacity)
+        int? capacity = _network.ChannelOf(path).Capacity;
+        if (capacity is int limit && _network.Rich(path).InFlight >= limit)
         {
-            LinkPair rich = _network.Rich(path);
-            if (rich.InFlight >= capacity)
-            {
-                Messages.Dropped++;
-                _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
-                return;
-            }
-
-            rich.InFlight++;
-            counted = true; // its arrival gives the place back
+            Messages.Dropped++;
+            _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
+            return;
         }
 
         if (!ReferenceEquals(_timing, global::DistSim.Timing.TimingModels.Unbounded))
         {
-            delayTicks = _timing.Delay(Now, delayTicks, frame, ref state.Channel, _gst); // the timing model composes with the link
+            // The timing model composes with the link. A derived model's answer is checked there; if it throws, nothing
+            // below has happened yet: no place taken, nothing in flight, the queue untouched (the run fails).
+            delayTicks = _timing.DelayTicks(Now, delayTicks, frame, ref state.Channel, _gst, from, to);
+        }
+
+        bool counted = false;
+        if (capacity is not null)
+        {
+            _network.Rich(path).InFlight++;
+            counted = true; // its arrival gives the place back
         }
 
         Messages.InFlight++;

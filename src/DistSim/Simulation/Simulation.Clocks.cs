@@ -13,8 +13,11 @@ public sealed partial class Simulation
 {
     private const long Billion = 1_000_000_000;
 
-    /// <summary>The global stabilisation time of a partially synchronous run (the nodes are not told); null for other models.</summary>
-    public SimTime? Gst => _timing.Name == "partially-synchronous" ? new SimTime(_gst) : null;
+    /// <summary>
+    /// The global stabilisation time of a partially synchronous run (the nodes are not told): chosen once per run by the
+    /// timing model; null for a model without one.
+    /// </summary>
+    public SimTime? Gst => _gstChosen;
 
     /// <summary>The timing model.</summary>
     public Timing.TimingModel Timing => _timing;

@@ -101,7 +101,7 @@ public sealed partial class Simulation
     /// <param name="from">Where the window opens.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or already registered.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="within"/> is negative, <paramref name="from"/> unknown,
-    /// or <paramref name="from"/> counts from GST under a timing model without one (asynchronous).</exception>
+    /// or <paramref name="from"/> counts from GST under a timing model that bounds no delay (<see cref="Timing.TimingModel.DelayBound"/> null).</exception>
     public void Eventually(string name, Func<bool> predicate, TimeSpan within, EventuallyFrom from = EventuallyFrom.Start)
     {
         using ThreadClaim claim = Claim(nameof(Eventually));
@@ -116,10 +116,10 @@ public sealed partial class Simulation
             throw new ArgumentOutOfRangeException(nameof(from), from, "unknown EventuallyFrom");
         }
 
-        if (from is EventuallyFrom.Gst or EventuallyFrom.GstAndFaultsEnd && _timing.Name == "asynchronous")
+        if (from is EventuallyFrom.Gst or EventuallyFrom.GstAndFaultsEnd && _timing.DelayBound is null)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(from), from, "the asynchronous timing model has no GST: no bound on 'eventually' is sound there (use partially-synchronous)");
+                nameof(from), from, $"the timing model '{_timing.Name}' bounds no delay (no GST after which a Δ holds): no bound on 'eventually' counted from GST is sound there (use a synchronous or partially synchronous model, or count from the start or the end of faults)");
         }
 
         Monitor().Add(name, PropertyKind.Eventually, predicate, within.Ticks, from, _loop.Now);

@@ -30,7 +30,8 @@ public sealed partial class Simulation
     private Security.SignatureService? _signatures;
     private readonly FaultNemesis? _nemesis;
     private readonly Timing.TimingModel _timing;
-    private readonly long _gst;
+    private readonly long _gst; // 0 when the model has none
+    private readonly SimTime? _gstChosen;
     private readonly MessagePipeline _pipeline;
 
     /// <summary>Builds a simulation; validates <paramref name="options"/> first.</summary>
@@ -49,8 +50,9 @@ public sealed partial class Simulation
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
         _vectorClocks = options.VectorClocks;
-        _gst = _timing.DrawGst(options.Seed);
-        _pipeline = new MessagePipeline(this, _nodes, _network, _adversary, _timing, _gst, options);
+        _gstChosen = _timing.DrawGst(options.Seed);
+        _gst = _gstChosen?.Ticks ?? 0;
+        _pipeline = new MessagePipeline(this, _nodes, _network, _adversary, _timing, _gstChosen, options);
         if (options.Partitions is not null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();

@@ -116,6 +116,35 @@ public abstract class Delay
             offsetMin: false);
     }
 
+    /// <summary>
+    /// The empirical distribution of measured delays: each sample is one of <paramref name="samples"/>, picked uniformly
+    /// (one draw; a bootstrap resample of the measurements). For replaying a measured latency trace: the delays keep the
+    /// measurements' shape, tail and bounds exactly, and never go beyond the largest one.
+    /// </summary>
+    /// <param name="samples">The measured delays: at least one, each in [0, <see cref="MaxSample"/>]. Copied (and sorted).</param>
+    /// <exception cref="ArgumentException"><paramref name="samples"/> is empty or holds a delay out of range; the message names its index and value.</exception>
+    public static Delay Empirical(IEnumerable<TimeSpan> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        long[] ticks = samples.Select(s => s.Ticks).ToArray();
+        if (ticks.Length == 0)
+        {
+            throw new ArgumentException("samples must hold at least one delay, got none", nameof(samples));
+        }
+
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            if (ticks[i] < 0 || ticks[i] > MaxSample.Ticks)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(samples), TimeSpan.FromTicks(ticks[i]), string.Create(CultureInfo.InvariantCulture, $"samples[{i}] must be in [0, {MaxSample.TotalDays} days]"));
+            }
+        }
+
+        Array.Sort(ticks);
+        return new EmpiricalDelay(ticks);
+    }
+
     /// <summary>Draws one delay, in ticks, using exactly one draw from <paramref name="stream"/>.</summary>
     /// <param name="stream">The caller's random stream.</param>
     public long SampleTicks(RandomStream stream)
@@ -216,6 +245,22 @@ public abstract class Delay
         public override string ToString() => offsetMin && min > TimeSpan.Zero
             ? string.Create(CultureInfo.InvariantCulture, $"{name}({parameters}, min={min.TotalSeconds}s)")
             : $"{name}({parameters})";
+    }
+
+    private sealed class EmpiricalDelay(long[] sorted) : Delay
+    {
+        private readonly TimeSpan _mean = TimeSpan.FromTicks((long)Math.Round(sorted.Select(t => (decimal)t).Average()));
+
+        public override TimeSpan Minimum => TimeSpan.FromTicks(sorted[0]);
+
+        public override TimeSpan Maximum => TimeSpan.FromTicks(sorted[^1]);
+
+        public override TimeSpan Mean => _mean;
+
+        internal override long SampleTicks(ref Xoshiro256 state) => sorted[(int)state.NextBelow((ulong)sorted.Length)];
+
+        public override string ToString() => string.Create(
+            CultureInfo.InvariantCulture, $"empirical({sorted.Length} samples, {Minimum.TotalSeconds}s–{Maximum.TotalSeconds}s)");
     }
 
     /// <summary>

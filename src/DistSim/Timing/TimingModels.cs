@@ -99,39 +99,53 @@ public static class TimingModels
         return new PartialModel(delta, before, gst, max, drift, clockSkew);
     }
 
-    private sealed class UnboundedModel() : TimingModel("unbounded", 0, TimeSpan.Zero)
+    /// <summary>A built-in model's public entry: its own kernel arithmetic, on the context's stream (the same draws).</summary>
+    private abstract class BuiltInModel(string name, double drift, TimeSpan skew) : TimingModel(name, drift, skew)
     {
-        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst) => linkDelay;
+        protected sealed override TimeSpan GetDelayCore(DelayContext context) =>
+            TimeSpan.FromTicks(DelayTicks(context.NowTicks, context.LinkDelayTicks, context.Packet, ref context.State, context.GstTicks, context.From.Value, context.To.Value));
+
+        internal override SimTime? DrawGst(ulong seed) => null; // none, and no stream to create
+    }
+
+    private sealed class UnboundedModel() : BuiltInModel("unbounded", 0, TimeSpan.Zero)
+    {
+        internal override long DelayTicks(long now, long linkDelay, object packet, ref Xoshiro256 stream, long gst, int from, int to) => linkDelay;
     }
 
     private sealed class SynchronousModel(TimeSpan delta, TimeSpan minDelay, TimeSpan? stepBound, double drift, TimeSpan skew)
-        : TimingModel("synchronous", drift, skew)
+        : BuiltInModel("synchronous", drift, skew)
     {
         public override TimeSpan? StepBound => stepBound;
 
-        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst) =>
+        public override TimeSpan? DelayBound => delta;
+
+        internal override long DelayTicks(long now, long linkDelay, object packet, ref Xoshiro256 stream, long gst, int from, int to) =>
             Math.Clamp(linkDelay, minDelay.Ticks, delta.Ticks);
     }
 
     private sealed class AsynchronousModel(Delay extra, Chance hold, Delay holdFor, Func<object, bool>? holdWhen, double drift, TimeSpan skew)
-        : TimingModel("asynchronous", drift, skew)
+        : BuiltInModel("asynchronous", drift, skew)
     {
-        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gst)
+        internal override long DelayTicks(long now, long linkDelay, object packet, ref Xoshiro256 stream, long gst, int from, int to)
         {
             long delay = linkDelay + extra.SampleTicks(ref stream);
             bool held = hold.Happens(ref stream); // always one draw
             long heldFor = holdFor.SampleTicks(ref stream); // always one draw
-            return held && (holdWhen is null || holdWhen(message)) ? delay + heldFor : delay;
+            return held && (holdWhen is null || holdWhen(packet)) ? delay + heldFor : delay;
         }
     }
 
     private sealed class PartialModel(TimeSpan delta, Delay before, SimTime? gst, TimeSpan gstMax, double drift, TimeSpan skew)
-        : TimingModel("partially-synchronous", drift, skew)
+        : BuiltInModel("partially-synchronous", drift, skew)
     {
-        internal override long DrawGst(ulong seed) =>
-            gst?.Ticks ?? (long)StreamSeed.Create(seed, "timing:gst").NextBelow((ulong)gstMax.Ticks + 1);
+        public override TimeSpan? DelayBound => delta;
 
-        internal override long Delay(long now, long linkDelay, object message, ref Xoshiro256 stream, long gstTicks)
+        protected override SimTime? ChooseGst(RandomStream stream) => gst ?? new SimTime((long)stream.NextBelow((ulong)gstMax.Ticks + 1));
+
+        internal override SimTime? DrawGst(ulong seed) => gst ?? ChooseGst(StreamSeed.Create(seed, "timing:gst"));
+
+        internal override long DelayTicks(long now, long linkDelay, object packet, ref Xoshiro256 stream, long gstTicks, int from, int to)
         {
             long asynchronous = linkDelay + before.SampleTicks(ref stream); // always one draw
             if (now >= gstTicks)

@@ -161,7 +161,8 @@ public static partial class DocSnippets
 
         string[] source = [.. File.ReadAllLines(path).Select(l => l.Trim())];
         int at = 0;
-        foreach (string line in snippet.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l is not ("…" or "// …")))
+        // The excerpt's using lines are for the reader; the file has its own.
+        foreach (string line in snippet.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l is not ("…" or "// …") && !l.StartsWith("using ", StringComparison.Ordinal)))
         {
             while (at < source.Length && source[at] != line)
             {

@@ -1,5 +1,6 @@
 using DistSim.Failures;
 using DistSim.Nodes;
+using DistSim.Testing;
 using DistSim.Tests.Support;
 using DistSim.Time;
 using DistSim.Tracing;
@@ -43,8 +44,7 @@ public class OmissionTests
 
         long sent = sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Send && e.Node == A);
         long omitted = sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop && e.Cause == DropCause.SendOmission);
-        (long low, long high) = Binomial.Region(sent, 0.3, 0.999);
-        Assert.InRange(omitted, low, high);
+        Rates.AssertWithin(omitted, sent, 0.3, 0.999);
         Assert.Equal(sent - omitted, sim.GetNode<Busy>(B).Received);
         Assert.Equal(9_999, sim.GetNode<Busy>(A).Received); // receiving is unaffected
         Assert.Equal(10_000, sim.Trace.Events.Count(e => e.Kind == TraceEventKind.TimerFired && e.Node == A)); // it keeps running

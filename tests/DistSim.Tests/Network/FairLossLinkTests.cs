@@ -1,5 +1,6 @@
 using DistSim.Links;
 using DistSim.Nodes;
+using DistSim.Testing;
 using DistSim.Tests.Support;
 using DistSim.Timing;
 using DistSim.Tracing;
@@ -21,8 +22,7 @@ public class FairLossLinkTests
         const int n = 100_000;
         (DistSim.Simulation sim, Receiver b) = Sims.PingRun(seed, n, new FairLossLinkOptions { LossProbability = p }, record: false);
 
-        (long low, long high) = Binomial.Region(n, p, 0.999);
-        Assert.InRange(sim.Messages.Dropped, low, high);
+        Rates.AssertWithin(sim.Messages.Dropped, n, p, 0.999);
         Assert.Equal(n - sim.Messages.Dropped, b.Received.Count);
     }
 
@@ -34,8 +34,7 @@ public class FairLossLinkTests
         const int n = 100_000;
         (DistSim.Simulation sim, Receiver b) = Sims.PingRun(seed, n, new FairLossLinkOptions { DuplicateProbability = d }, record: false);
 
-        (long low, long high) = Binomial.Region(n, d, 0.999);
-        Assert.InRange(sim.Messages.Duplicated, low, high);
+        Rates.AssertWithin(sim.Messages.Duplicated, n, d, 0.999);
         Assert.Equal(n + sim.Messages.Duplicated, b.Received.Count);
     }
 

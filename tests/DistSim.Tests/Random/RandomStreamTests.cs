@@ -1,5 +1,5 @@
 using DistSim.Random;
-using DistSim.Tests.Support;
+using DistSim.Testing;
 using FsCheck.Xunit;
 using MathNet.Numerics.Random;
 
@@ -77,8 +77,7 @@ public class RandomStreamTests
             hits += chance.Happens(s) ? 1 : 0;
         }
 
-        (long low, long high) = Binomial.Region(n, p, 0.999);
-        Assert.InRange(hits, low, high);
+        Rates.AssertWithin(hits, n, p, 0.999);
     }
 
     [Fact]

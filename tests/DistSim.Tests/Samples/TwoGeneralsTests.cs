@@ -1,4 +1,5 @@
 using DistSim.Samples.TwoGenerals;
+using DistSim.Testing;
 using DistSim.Timing;
 using DistSim.Tracing;
 
@@ -92,8 +93,7 @@ public class TwoGeneralsTests
             delivered += game.Play(seed, recordTrace: false).OrderDelivered ? 1 : 0;
         }
 
-        (long low, long high) = Support.Binomial.Region(n, 1 - Math.Pow(0.5, 3), 0.999);
-        Assert.InRange(delivered, low, high);
+        Rates.AssertWithin(delivered, n, 1 - Math.Pow(0.5, 3), 0.999);
     }
 
     [Fact]

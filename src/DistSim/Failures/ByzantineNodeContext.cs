@@ -7,8 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace DistSim.Failures;
 
-/// <summary>The context a wrapped honest node sees: everything forwards, except that sends go through the behaviour.</summary>
-internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior behavior) : INodeContext
+/// <summary>
+/// The context a wrapped honest node sees: everything forwards, except that sends go through the behaviour, each with a
+/// <see cref="ByzantineSendContext"/> of its own.
+/// </summary>
+internal sealed class ByzantineNodeContext(INodeContext real, ByzantineBehavior behavior) : INodeContext
 {
     private readonly List<object> _sent = [];
     private int _next;
@@ -54,8 +57,19 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
         try
         {
             // What an honest send would refuse is refused whatever the behaviour does with it (Silent sends nothing),
-            // and the behaviour works on a snapshot, as the network would.
-            behavior.OnSend(this, to, Messages.MessageCopier.DeepCopy(message));
+            // and the behaviour works on a snapshot, as the network would. The send context checks that every
+            // deviation is recorded, and is dead once the call returns.
+            var context = new ByzantineSendContext(this, behavior, to, Messages.MessageCopier.DeepCopy(message));
+            try
+            {
+                behavior.Apply(context, to, context.HonestMessage);
+            }
+            finally
+            {
+                context.Close();
+            }
+
+            context.CheckAccounted();
         }
         catch (Exception ex) when (Refused(ex))
         {
@@ -69,7 +83,7 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
     private bool Refused(Exception ex) => real switch
     {
         NodeContext context => context.Refused(ex),
-        ByzantineContext inner => inner.Refused(ex),
+        ByzantineNodeContext inner => inner.Refused(ex),
         _ => false,
     };
 
@@ -86,7 +100,7 @@ internal sealed class ByzantineContext(INodeContext real, ByzantineBehavior beha
             case NodeContext context:
                 context.SendForged(claimed, to, message);
                 break;
-            case ByzantineContext inner: // a wrapper around a wrapper
+            case ByzantineNodeContext inner: // a wrapper around a wrapper
                 inner.SendForged(claimed, to, message);
                 break;
             default:
