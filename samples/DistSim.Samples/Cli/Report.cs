@@ -61,6 +61,35 @@ public static class Report
         json.WriteNumber("dropped", summary.Totals.Dropped);
         json.WriteNumber("duplicated", summary.Totals.Duplicated);
         json.WriteEndObject();
+        if (summary.Coverage is { } coverage)
+        {
+            json.WriteStartObject("coverage");
+            json.WriteBoolean("complete", coverage.IsComplete);
+            json.WriteStartArray("markers");
+            foreach (Checking.CoverageEntry e in coverage.Entries)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", e.Name);
+                json.WriteString("kind", e.Kind == Checking.PropertyKind.Sometimes ? "sometimes" : "unreachable");
+                json.WriteNumber("runs", e.Runs);
+                json.WriteNumber("runsFired", e.RunsFired);
+                json.WriteNumber("hits", e.Hits);
+                if (e.FirstSeedFired is { } first)
+                {
+                    json.WriteNumber("firstSeedFired", first);
+                }
+                else
+                {
+                    json.WriteNull("firstSeedFired");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
         if (summary.Runs > 1)
         {
             json.WriteStartObject("statistics");
@@ -74,12 +103,20 @@ public static class Report
     }
 
     /// <summary>
-    /// Over a sweep, the per-run statistics in text: one line per metric (the common ones, then the scenario's
+    /// The coverage of the scenario's <c>Sometimes</c> and <c>Unreachable</c> markers, if it has any; then, over a sweep,
+    /// the per-run statistics in text: one line per metric (the common ones, then the scenario's
     /// <paramref name="metrics"/>) with the mean, its confidence interval, the standard deviation and the percentiles.
-    /// Nothing for a single run.
     /// </summary>
     public static void WriteStatistics(TextWriter output, RunSummary summary, SweepStatistics? metrics = null)
     {
+        if (summary.Coverage is { } coverage)
+        {
+            foreach (string line in coverage.ToString().TrimEnd('\n').Split('\n'))
+            {
+                output.WriteLine("  " + line);
+            }
+        }
+
         if (summary.Runs <= 1)
         {
             return;

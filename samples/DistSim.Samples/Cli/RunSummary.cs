@@ -39,6 +39,12 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
     /// </summary>
     public IReadOnlyList<MetricSummary> Statistics { get; init; } = [];
 
+    /// <summary>
+    /// Which <c>Sometimes</c> goals no run met and which <c>Unreachable</c> markers some run reached, over all the runs;
+    /// null when the scenario marks none.
+    /// </summary>
+    public Checking.CoverageReport? Coverage { get; init; }
+
     /// <summary>True when no limit stopped any run.</summary>
     public bool Complete => IncompleteRuns == 0;
 
@@ -71,6 +77,7 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
         private readonly XxHash64 _combined = new();
         private readonly byte[] _buffer = new byte[8];
         private readonly SweepStatistics _statistics = new();
+        private readonly Checking.CoverageReport _coverage = new();
         private long _ticks;
         private long _events;
         private RunTotals _totals = new(0, 0, 0, 0);
@@ -104,6 +111,7 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
             _statistics.Add("delivered", run.Delivered);
             _statistics.Add("dropped", run.Dropped);
             _statistics.Add("duplicated", run.Duplicated);
+            _coverage.Add(seed, run.Markers?.Select(m => m.ToState()) ?? []);
             if (_outcome is null || (run.Outcome != RunOutcome.Quiescent && _outcome == "quiescent"))
             {
                 _outcome = Report.OutcomeName(run.Outcome);
@@ -134,6 +142,7 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
                 LimitDetail = _detail,
                 LimitSeed = _limitSeed,
                 Statistics = _runs > 1 ? _statistics.Summarize() : [],
+                Coverage = _coverage.Entries.Count > 0 ? _coverage : null,
             };
         }
 

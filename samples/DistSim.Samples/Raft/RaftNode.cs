@@ -80,6 +80,7 @@ public sealed class RaftNode(TimeSpan timeoutMin, TimeSpan timeoutMax, TimeSpan 
         }
         else if (ReferenceEquals(state, Election) && timer == _election && !IsLeader)
         {
+            Context.Sometimes("a candidate's election timed out (split vote or lost votes)", IsCandidate);
             Term++;
             IsCandidate = true;
             _votedFor = Id;
@@ -103,6 +104,7 @@ public sealed class RaftNode(TimeSpan timeoutMin, TimeSpan timeoutMax, TimeSpan 
                     ResetElectionTimer();
                 }
 
+                Context.Sometimes("a vote was refused", !grant);
                 Send(from, new Vote(Term, grant));
                 break;
             case Vote v:
@@ -140,6 +142,7 @@ public sealed class RaftNode(TimeSpan timeoutMin, TimeSpan timeoutMax, TimeSpan 
             return;
         }
 
+        Context.Sometimes("a leader stepped down on seeing a higher term", IsLeader);
         Term = term;
         _votedFor = null;
         if (IsLeader || IsCandidate)
