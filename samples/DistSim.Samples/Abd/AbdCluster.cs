@@ -22,7 +22,11 @@ public sealed record AbdOptions(int Replicas = 5, int Clients = 3, int Operation
 /// <param name="Simulation">The finished simulation (its properties, trace and failure, if any).</param>
 /// <param name="History">Every operation the clients invoked, with true virtual times.</param>
 /// <param name="Verdict">Whether the history is linearizable for a register starting at 0.</param>
-public sealed record AbdRun(Simulation Simulation, IReadOnlyList<Operation<RegisterInput<int>, int>> History, LinearizabilityResult<int, RegisterInput<int>, int> Verdict);
+public sealed record AbdRun(Simulation Simulation, IReadOnlyList<Operation<RegisterInput<int>, int>> History, LinearizabilityResult<int, RegisterInput<int>, int> Verdict) : Cli.IScenarioRun
+{
+    /// <summary>How the run ended (the last run call's result).</summary>
+    public RunResult Run { get; init; } = null!;
+}
 
 /// <summary>Builds and runs ABD clusters: replicas, clients, faults, properties, and the linearizability check.</summary>
 public static class AbdCluster
@@ -37,10 +41,14 @@ public static class AbdCluster
     public static RegisterModel<int> Model { get; } = new(0);
 
     /// <summary>Builds a cluster for <paramref name="seed"/>, with its properties registered; the clients log into <paramref name="history"/>.</summary>
-    public static Simulation Build(ulong seed, AbdOptions options, out History<RegisterInput<int>, int> history)
+    /// <param name="seed">The seed.</param>
+    /// <param name="options">The cluster.</param>
+    /// <param name="history">Where the clients log their operations.</param>
+    /// <param name="settings">How to trace and limit the run (the samples runner's <c>--trace</c>, <c>--event-limit</c>); null: the trace is kept in memory.</param>
+    public static Simulation Build(ulong seed, AbdOptions options, out History<RegisterInput<int>, int> history, Cli.RunSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var sim = new Simulation(new SimulationOptions
+        var simulationOptions = new SimulationOptions
         {
             Seed = seed,
             ThrowOnNodeFault = false,
@@ -50,7 +58,8 @@ public static class AbdCluster
             Partitions = options.Faults
                 ? new RandomPartitionOptions { MeanInterval = TimeSpan.FromMilliseconds(100), Duration = Delay.Uniform(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)), Until = FaultWindow }
                 : null,
-        });
+        };
+        var sim = new Simulation(settings?.ApplyTo(simulationOptions) ?? simulationOptions);
         var log = new History<RegisterInput<int>, int>(sim);
         history = log;
         NodeId[] replicas = [.. Enumerable.Range(0, options.Replicas).Select(i => sim.AddNode("r" + i, () => new AbdReplica(), FailureModels.CrashStop))];
@@ -99,18 +108,21 @@ public static class AbdCluster
     /// Builds and runs until every client is done and the liveness window has closed (or a property or a limit stops the
     /// run), then checks the history.
     /// </summary>
-    public static AbdRun Play(ulong seed, AbdOptions options)
+    /// <param name="seed">The seed.</param>
+    /// <param name="options">The cluster.</param>
+    /// <param name="settings">How to trace and limit the run; null: the trace is kept in memory.</param>
+    public static AbdRun Play(ulong seed, AbdOptions options, Cli.RunSettings? settings = null)
     {
-        Simulation sim = Build(seed, options, out History<RegisterInput<int>, int> history);
+        Simulation sim = Build(seed, options, out History<RegisterInput<int>, int> history, settings);
         NodeId[] clients = [.. Enumerable.Range(0, options.Clients).Select(i => sim.FindNode("c" + i))];
-        sim.RunUntil(() => clients.All(c => sim.GetNode(c) is AbdClient { Completed: var done } && done == options.Operations));
+        RunResult result = sim.RunUntil(() => clients.All(c => sim.GetNode(c) is AbdClient { Completed: var done } && done == options.Operations));
         SimTime decided = sim.FaultsEnd + LivenessBound + TimeSpan.FromMilliseconds(1);
-        if (sim.Failure is null && sim.Now < decided)
+        if (result.Outcome == RunOutcome.ConditionMet && sim.Now < decided)
         {
-            sim.RunUntil(decided); // the replicas' links may still retransmit to crashed peers: run to a time, not to quiet
+            result = sim.RunUntil(decided); // the replicas' links may still retransmit to crashed peers: run to a time, not to quiet
         }
 
         IReadOnlyList<Operation<RegisterInput<int>, int>> operations = history.ToOperations();
-        return new AbdRun(sim, operations, Linearizability.Analyze(operations, Model));
+        return new AbdRun(sim, operations, Linearizability.Analyze(operations, Model)) { Run = result };
     }
 }
