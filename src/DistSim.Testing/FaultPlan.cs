@@ -34,21 +34,27 @@ public enum PlannedFaultKind
 public sealed record PlannedFault(PlannedFaultKind Kind, SimTime At, NodeId Node, TimeSpan Duration, NodeId? Peer = null)
 {
     /// <summary>The fault as a call on a <see cref="FaultSchedule"/> builder, in C#.</summary>
+    /// <remarks>Times and durations are printed exactly (whole milliseconds as <c>FromMilliseconds</c>, anything finer as
+    /// <c>FromTicks</c>): the code rebuilds the very same schedule, tick for tick.</remarks>
     public string ToCSharp()
     {
-        string at = Seconds(At.SinceStart), d = Seconds(Duration);
+        string at = Instant(At), d = Span(Duration);
         string n = $"new NodeId({Node.Value.ToString(CultureInfo.InvariantCulture)})";
         return Kind switch
         {
-            PlannedFaultKind.CrashFor => $".CrashFor(SimTime.FromSeconds({at}), {n}, TimeSpan.FromSeconds({d}))",
-            PlannedFaultKind.Crash => $".Crash(SimTime.FromSeconds({at}), {n})",
-            PlannedFaultKind.Pause => $".Pause(SimTime.FromSeconds({at}), {n}, TimeSpan.FromSeconds({d}))",
-            PlannedFaultKind.Isolate => $".Isolate(SimTime.FromSeconds({at}), {n}).Heal(SimTime.FromSeconds({Seconds((At + Duration).SinceStart)}))",
-            _ => $".Cut(SimTime.FromSeconds({at}), {n}, new NodeId({Peer!.Value.Value.ToString(CultureInfo.InvariantCulture)})).Heal(SimTime.FromSeconds({Seconds((At + Duration).SinceStart)}))",
+            PlannedFaultKind.CrashFor => $".CrashFor({at}, {n}, {d})",
+            PlannedFaultKind.Crash => $".Crash({at}, {n})",
+            PlannedFaultKind.Pause => $".Pause({at}, {n}, {d})",
+            PlannedFaultKind.Isolate => $".Isolate({at}, {n}).Heal({Instant(At + Duration)})",
+            _ => $".Cut({at}, {n}, new NodeId({Peer!.Value.Value.ToString(CultureInfo.InvariantCulture)})).Heal({Instant(At + Duration)})",
         };
     }
 
-    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.0######", CultureInfo.InvariantCulture);
+    private static string Instant(SimTime t) => $"SimTime.FromStart({Span(t.SinceStart)})";
+
+    private static string Span(TimeSpan t) => t.Ticks % TimeSpan.TicksPerMillisecond == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"TimeSpan.FromMilliseconds({t.Ticks / TimeSpan.TicksPerMillisecond})")
+        : string.Create(CultureInfo.InvariantCulture, $"TimeSpan.FromTicks({t.Ticks})");
 }
 
 /// <summary>

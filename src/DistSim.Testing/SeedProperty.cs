@@ -119,9 +119,19 @@ public static class SeedProperty
             if (failure is not null)
             {
                 // Thrown from the consumer: the sweep stops here, at the first failing seed in seed order.
-                bool recorded = options.RecordRegressions && regressions.Add(test, seed);
+                string? notRecorded = null;
+                bool recorded = false;
+                try
+                {
+                    recorded = options.RecordRegressions && regressions.Add(test, seed);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    notRecorded = $"\nThe seed could not be recorded in {file}: {ex.Message}";
+                }
+
                 throw new SeedFailureException(
-                    seed, test, Describe(seed, test, failure, $"the first failing seed of {options.FirstSeed}..{last}", file, recorded), failure);
+                    seed, test, Describe(seed, test, failure, $"the first failing seed of {options.FirstSeed}..{last}", file, recorded) + notRecorded, failure);
             }
         });
     }
@@ -154,11 +164,14 @@ public static class SeedProperty
                $"Replay exactly this seed:\n  {replay}{where}";
     }
 
-    /// <summary>The command line that re-runs <paramref name="test"/> for <paramref name="seed"/> only.</summary>
+    /// <summary>
+    /// The command line that re-runs <paramref name="test"/> for <paramref name="seed"/> only: an exact
+    /// <c>FullyQualifiedName=</c> filter, so no other test whose name contains this one's runs with the seed.
+    /// </summary>
     /// <param name="seed">The seed.</param>
     /// <param name="test">The test's full name (namespace, class, method).</param>
     public static string ReplayCommand(ulong seed, string test) =>
-        string.Create(CultureInfo.InvariantCulture, $"{SeedVariable}={seed} dotnet test --filter \"FullyQualifiedName~{test}\"");
+        string.Create(CultureInfo.InvariantCulture, $"{SeedVariable}={seed} dotnet test --filter \"FullyQualifiedName={test}\"");
 
     /// <summary>The test's full name: from xunit's current test when there is one, else from the source file and member.</summary>
     private static string TestName(string callerFile, string callerMember)

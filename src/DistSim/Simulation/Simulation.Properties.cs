@@ -202,9 +202,10 @@ public sealed partial class Simulation
                 if (origin < 0)
                 {
                     // A window that opens when faults have ended: if the system is fault-free now, it is until the next event.
-                    // Strictly before the next event: faults scheduled at that very instant come first.
+                    // Only once every event of this instant has run (a fault scheduled at this very instant comes first),
+                    // and strictly before the next event.
                     long earliest = FaultsOrigin(p);
-                    if (earliest >= next || earliest > reach || !faultFree.Value)
+                    if (next <= _loop.Now || earliest >= next || earliest > reach || !faultFree.Value)
                     {
                         continue;
                     }
@@ -217,6 +218,11 @@ public sealed partial class Simulation
                 }
 
                 p.Opened = Math.Max(origin, _loop.Now);
+                if (!p.Fresh && !Refresh(p))
+                {
+                    return;
+                }
+
                 if (p.HoldsNow)
                 {
                     Satisfy(p, p.Opened);
@@ -225,6 +231,21 @@ public sealed partial class Simulation
             }
 
             long deadline = p.Opened + p.Within;
+            if (deadline < next && deadline <= reach && !p.Fresh)
+            {
+                // Registered since the last event: judge the state it has held since, not a guess.
+                if (!Refresh(p))
+                {
+                    return;
+                }
+
+                if (p.HoldsNow)
+                {
+                    Satisfy(p, Math.Max(p.Opened, _loop.Now));
+                    continue;
+                }
+            }
+
             if (deadline < next && deadline <= reach)
             {
                 Violate(p, deadline, _trace.Count - 1, string.Create(
@@ -254,7 +275,6 @@ public sealed partial class Simulation
     {
         PropertyMonitor monitor = _monitor!;
         long now = _loop.Now;
-        Lazy<bool>? faultFree = null;
         List<PropertyMonitor.Property> predicates = monitor.Predicates;
         for (int i = 0; i < predicates.Count; i++)
         {
@@ -270,6 +290,7 @@ public sealed partial class Simulation
             }
 
             p.HoldsNow = holds;
+            p.Fresh = true;
             switch (p.Kind)
             {
                 case PropertyKind.Always when !holds:
@@ -279,17 +300,11 @@ public sealed partial class Simulation
                     Satisfy(p, now);
                     break;
                 case PropertyKind.Eventually:
-                    if (p.Opened < 0)
+                    // A window from a fixed instant opens here; one that waits for the end of faults opens only before the next
+                    // event (AdvanceProperties), once every event of this instant has run: a fault may be one of them.
+                    if (p.Opened < 0 && FixedOrigin(p) is >= 0 and var origin && origin <= now)
                     {
-                        long origin = FixedOrigin(p);
-                        if (origin < 0 && now >= FaultsOrigin(p) && (faultFree ??= new Lazy<bool>(IsFaultFree, LazyThreadSafetyMode.None)).Value)
-                        {
-                            p.Opened = now; // faults ended with this event (a heal, a restart, a resume) or earlier
-                        }
-                        else if (origin >= 0 && origin <= now)
-                        {
-                            p.Opened = Math.Max(origin, p.Registered);
-                        }
+                        p.Opened = Math.Max(origin, p.Registered);
                     }
 
                     if (holds && p.Opened >= 0)
@@ -300,6 +315,19 @@ public sealed partial class Simulation
                     break;
             }
         }
+    }
+
+    /// <summary>Evaluates a predicate on the state as it is (no event since it was registered); false when that failed the run.</summary>
+    private bool Refresh(PropertyMonitor.Property p)
+    {
+        if (!Evaluate(p, _trace.Count - 1, out bool holds))
+        {
+            return false;
+        }
+
+        p.HoldsNow = holds;
+        p.Fresh = true;
+        return true;
     }
 
     /// <summary>Runs a predicate; false when it threw or changed the simulation (the run then fails, naming it).</summary>
@@ -554,6 +582,9 @@ public sealed partial class Simulation
             public long Opened { get; set; } = -1;
 
             public bool HoldsNow { get; set; }
+
+            /// <summary>Whether <see cref="HoldsNow"/> was evaluated on the current state (false from registration until the first evaluation).</summary>
+            public bool Fresh { get; set; }
 
             public long Hits { get; set; }
         }

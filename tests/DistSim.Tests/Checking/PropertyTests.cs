@@ -271,6 +271,52 @@ public class PropertyTests
     }
 
     [Fact]
+    public void Eventually_RegisteredMidRun_WithAStateThatAlreadyHolds_IsSatisfied_NotViolated()
+    {
+        (DistSim.Simulation sim, _) = WithTicker(TimeSpan.FromSeconds(20), 1);
+        sim.RunUntil(SimTime.FromSeconds(11));
+
+        sim.Eventually("already true", () => true, TimeSpan.FromSeconds(1));
+        sim.Eventually("already true, no slack", () => true, TimeSpan.Zero);
+        RunResult result = sim.Run(); // the next event is at 20 s, past both deadlines
+
+        Assert.Equal(RunOutcome.Quiescent, result.Outcome);
+        Assert.All(sim.Properties, p => Assert.Equal(PropertyStatus.Satisfied, p.Status));
+        Assert.All(sim.Properties, p => Assert.Equal(SimTime.FromSeconds(11), p.Time));
+
+        (DistSim.Simulation stepped, _) = WithTicker(TimeSpan.FromSeconds(20), 1);
+        stepped.RunUntil(SimTime.FromSeconds(11));
+        stepped.Eventually("already true", () => true, TimeSpan.Zero);
+        Assert.True(stepped.Step());
+        Assert.Equal(PropertyStatus.Satisfied, Assert.Single(stepped.Properties).Status);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void Eventually_FromFaultsEnd_APartitionAtTheSameInstantAsOtherEvents_KeepsTheWindowShut(int at)
+    {
+        for (ulong seed = 1; seed <= 50; seed++)
+        {
+            var sim = new DistSim.Simulation(new SimulationOptions
+            {
+                Seed = seed,
+                TimeLimit = TimeSpan.FromMinutes(1),
+                Scheduling = SchedulingStrategy.RandomTieBreak,
+            });
+            NodeId a = sim.AddNode("a", () => new Ticker(TimeSpan.FromSeconds(1), 30));
+            NodeId b = sim.AddNode("b", () => new Ticker(TimeSpan.FromSeconds(1), 30));
+            new FaultSchedule().Partition(SimTime.FromSeconds(at), [a], [b]).ApplyTo(sim); // never heals
+            sim.Eventually("never", () => false, TimeSpan.FromSeconds(5), EventuallyFrom.FaultsEnd);
+
+            RunResult result = sim.Run();
+
+            Assert.True(result.Outcome == RunOutcome.Quiescent, $"seed {seed}: {result.Outcome} {result.Failure?.Message}");
+            Assert.Equal(PropertyStatus.Pending, Assert.Single(sim.Properties).Status);
+        }
+    }
+
+    [Fact]
     public void Eventually_FromFaultsEnd_WaitsForTheNemesisRestarts()
     {
         for (ulong seed = 1; seed <= 20; seed++)

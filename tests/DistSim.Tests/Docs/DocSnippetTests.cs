@@ -81,6 +81,32 @@ public class DocSnippetTests
     }
 
     [Fact]
+    public void Fences_AreReadAsCommonMarkReadsThem()
+    {
+        string[] page =
+        [
+            "```CSharp title=\"Example.cs\"", "class A;", "```",
+            "````csharp", "// a fence inside: ```", "class B;", "````",
+            "~~~cs", "class C;", "~~~",
+            "```text", "not code", "```",
+            "```c#", "class D;", "```",
+        ];
+
+        IReadOnlyList<DocSnippet> found = DocSnippets.Parse("page.md", page);
+
+        Assert.Equal(["class A;", "// a fence inside: ```\nclass B;", "class C;", "class D;"], found.Select(s => s.Code));
+        Assert.Equal([1, 4, 8, 14], found.Select(s => s.Line));
+    }
+
+    [Fact]
+    public void AnExcerptNamingAWrongNamespace_IsCaught()
+    {
+        var wrong = new DocSnippet("test.md", 1, "using DistSim.Nowhere;\npublic sealed class AbdReplica : Node", "samples/DistSim.Samples/Abd/AbdNodes.cs");
+
+        Assert.Equal("using DistSim.Nowhere;", DocSnippets.FirstLineNotInSource(wrong));
+    }
+
+    [Fact]
     public void ABrokenSnippet_IsCaught()
     {
         var broken = new DocSnippet("test.md", 1, "using DistSim;\nvar sim = new Simulation(new SimulationOptions { Seed = 1 });\nsim.NoSuchMethod();");

@@ -58,7 +58,21 @@ public static partial class DocSnippets
         var snippets = new List<DocSnippet>();
         foreach (string file in MarkdownFiles())
         {
-            string[] lines = File.ReadAllLines(file);
+            snippets.AddRange(Parse(Path.GetRelativePath(root, file).Replace('\\', '/'), File.ReadAllLines(file)));
+        }
+
+        return snippets;
+    }
+
+    /// <summary>
+    /// The C# blocks of one Markdown text, as CommonMark reads fences: three or more backticks or tildes, an info string
+    /// whose first word is the language (any case: csharp, cs, c#), closed by a fence of the same character at least as
+    /// long with nothing after it.
+    /// </summary>
+    public static IReadOnlyList<DocSnippet> Parse(string file, string[] lines)
+    {
+        var snippets = new List<DocSnippet>();
+        {
             for (int i = 0; i < lines.Length; i++)
             {
                 Match open = Fence().Match(lines[i]);
@@ -67,14 +81,15 @@ public static partial class DocSnippets
                     continue;
                 }
 
+                string fence = open.Groups["fence"].Value;
                 int start = i;
                 var code = new List<string>();
-                for (i++; i < lines.Length && !Fence().IsMatch(lines[i]); i++)
+                for (i++; i < lines.Length && !IsClosing(lines[i], fence); i++)
                 {
                     code.Add(lines[i]);
                 }
 
-                if (open.Groups["lang"].Value is "csharp" or "cs" or "c#")
+                if (open.Groups["lang"].Value.ToLowerInvariant() is "csharp" or "cs" or "c#")
                 {
                     string? excerpt = null;
                     int above = start - 1;
@@ -88,12 +103,18 @@ public static partial class DocSnippets
                         excerpt = m.Groups["path"].Value;
                     }
 
-                    snippets.Add(new DocSnippet(Path.GetRelativePath(root, file).Replace('\\', '/'), start + 1, string.Join('\n', code), excerpt));
+                    snippets.Add(new DocSnippet(file, start + 1, string.Join('\n', code), excerpt));
                 }
             }
         }
 
         return snippets;
+
+        static bool IsClosing(string line, string fence)
+        {
+            string t = line.Trim();
+            return t.Length >= fence.Length && t.All(c => c == fence[0]);
+        }
     }
 
     /// <summary>Compiles a snippet alone (top-level statements make it a program); returns the assembly or the errors.</summary>
@@ -160,8 +181,18 @@ public static partial class DocSnippets
         }
 
         string[] source = [.. File.ReadAllLines(path).Select(l => l.Trim())];
+        foreach (string line in snippet.Code.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("using ", StringComparison.Ordinal)))
+        {
+            // The file may get a namespace from its own (a test in DistSim.Tests.X sees DistSim without a using), but the
+            // reader's using lines must at least name namespaces that exist.
+            if (Compile(snippet with { Code = line, ExcerptOf = null }).Assembly is null)
+            {
+                return line;
+            }
+        }
+
         int at = 0;
-        // The excerpt's using lines are for the reader; the file has its own.
+        // Using lines are checked above (present anywhere: the file may order them otherwise); the code, in order.
         foreach (string line in snippet.Code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l is not ("…" or "// …") && !l.StartsWith("using ", StringComparison.Ordinal)))
         {
             while (at < source.Length && source[at] != line)
@@ -183,6 +214,6 @@ public static partial class DocSnippets
     [GeneratedRegex(@"^\s*<!--\s*excerpt:\s*(?<path>\S+)\s*-->\s*$")]
     private static partial Regex Excerpt();
 
-    [GeneratedRegex(@"^\s*```(?<lang>[^\s`]*)\s*$")]
+    [GeneratedRegex(@"^\s{0,3}(?<fence>`{3,}|~{3,})\s*(?<lang>[^\s`]*)[^`]*$")]
     private static partial Regex Fence();
 }

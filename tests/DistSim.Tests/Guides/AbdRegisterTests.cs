@@ -69,7 +69,7 @@ public class AbdRegisterTests
             SeedProperty.Check(seed => CheckAbd(seed, buggy), new SeedPropertyOptions { Count = 1_000, RegressionFile = regressions }));
 
         // One line to replay it, and the seed recorded to be re-run first.
-        Assert.Contains($"DISTSIM_SEED={e.Seed} dotnet test --filter \"FullyQualifiedName~{typeof(AbdRegisterTests).FullName}.", e.Message);
+        Assert.Contains($"DISTSIM_SEED={e.Seed} dotnet test --filter \"FullyQualifiedName={typeof(AbdRegisterTests).FullName}.", e.Message);
         Assert.Contains($" {e.Seed}", File.ReadAllText(regressions));
         Assert.Contains("not linearizable", e.Message);
 

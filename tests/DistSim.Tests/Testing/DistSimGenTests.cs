@@ -72,7 +72,7 @@ public class DistSimGenTests
         // The shrunk counterexample is printed as C#: one CrashFor of node 1, a little over 200 ms, at time 0.
         string shrunk = e.Message[e.Message.LastIndexOf("new FaultSchedule()", StringComparison.Ordinal)..];
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(shrunk, @"\.\w+\(SimTime"));
-        Assert.Contains(".CrashFor(SimTime.FromSeconds(0.0), new NodeId(1), TimeSpan.FromSeconds(0.", shrunk);
+        Assert.Contains(".CrashFor(SimTime.FromStart(TimeSpan.FromMilliseconds(0)), new NodeId(1), TimeSpan.FromMilliseconds(2", shrunk);
     }
 
     [Fact]
@@ -86,12 +86,37 @@ public class DistSimGenTests
 
         Assert.Equal(
             "new FaultSchedule()\n" +
-            "    .CrashFor(SimTime.FromSeconds(1.5), new NodeId(2), TimeSpan.FromSeconds(0.25))\n" +
-            "    .Cut(SimTime.FromSeconds(3.0), new NodeId(0), new NodeId(1)).Heal(SimTime.FromSeconds(4.0));",
+            "    .CrashFor(SimTime.FromStart(TimeSpan.FromMilliseconds(1500)), new NodeId(2), TimeSpan.FromMilliseconds(250))\n" +
+            "    .Cut(SimTime.FromStart(TimeSpan.FromMilliseconds(3000)), new NodeId(0), new NodeId(1)).Heal(SimTime.FromStart(TimeSpan.FromMilliseconds(4000)));",
             plan.ToCSharp());
         Assert.Equal(
             ["1.5000000s: crash #2 for 00:00:00.2500000", "3.0000000s: cut #0->#1", "4.0000000s: heal"],
             plan.ToSchedule().Steps);
+    }
+
+    /// <summary>The printed C#, compiled and run, rebuilds exactly the plan's schedule, for any times down to the tick.</summary>
+    [Property(MaxTest = 25)]
+    public Property ThePrintedCSharp_RebuildsTheSameSchedule(PositiveInt[] ticks)
+    {
+        PlannedFault[] faults = [.. ticks.Take(6).Select((t, i) => new PlannedFault(
+            (PlannedFaultKind)(i % 5),
+            SimTime.FromStart(TimeSpan.FromTicks(t.Get * 7919L)),
+            new NodeId(i % 3),
+            i % 5 == 1 ? TimeSpan.Zero : TimeSpan.FromTicks(t.Get * 104729L % 50_000_000 + 1),
+            i % 5 == 4 ? new NodeId((i + 1) % 3) : null))];
+        var plan = new FaultPlan(faults);
+        var program = new DistSim.Tests.Docs.DocSnippet("plan.cs", 1,
+            "using DistSim.Failures;\nusing DistSim.Nodes;\nusing DistSim.Time;\npublic static class Rebuilt { public static FaultSchedule Schedule() => " + plan.ToCSharp() + " }");
+
+        (byte[]? assembly, IReadOnlyList<string> errors) = DistSim.Tests.Docs.DocSnippets.Compile(program);
+
+        if (assembly is null)
+        {
+            return false.Label(string.Join('\n', errors) + "\n" + plan.ToCSharp());
+        }
+
+        var rebuilt = (FaultSchedule)System.Reflection.Assembly.Load(assembly).GetType("Rebuilt")!.GetMethod("Schedule")!.Invoke(null, null)!;
+        return rebuilt.Steps.SequenceEqual(plan.ToSchedule().Steps).Label(plan.ToCSharp());
     }
 
     [Fact]

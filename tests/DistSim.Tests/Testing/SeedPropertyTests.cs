@@ -50,7 +50,7 @@ public sealed class SeedPropertyTests : IDisposable
         Assert.IsType<PropertyViolationException>(inner.InnerException);
         string test = $"{typeof(SeedPropertyTests).FullName}.{nameof(TheFirstFailingSeedInSeedOrderIsReported_WhateverTheParallelism)}";
         Assert.Equal(test, e.Test);
-        Assert.Contains($"DISTSIM_SEED=7 dotnet test --filter \"FullyQualifiedName~{test}\"", e.Message);
+        Assert.Contains($"DISTSIM_SEED=7 dotnet test --filter \"FullyQualifiedName={test}\"", e.Message);
         Assert.Contains("fewer than 3 ticks", e.Message);
     }
 
@@ -127,6 +127,19 @@ public sealed class SeedPropertyTests : IDisposable
         Environment.SetEnvironmentVariable(SeedProperty.SeedVariable, "-4");
         ArgumentException seed = Assert.Throws<ArgumentException>(() => SeedProperty.Check(_ => { }, new SeedPropertyOptions { RegressionFile = Regressions }));
         Assert.Contains("'-4'", seed.Message);
+    }
+
+    [Fact]
+    public void ARegressionFileThatCannotBeWritten_StillReportsTheSeedAndItsReplayLine()
+    {
+        string unwritable = Path.Combine(_directory, "no-such-directory", "regressions.txt");
+
+        SeedFailureException e = Assert.Throws<SeedFailureException>(() =>
+            SeedProperty.Check(Build, new SeedPropertyOptions { Count = 10, RegressionFile = unwritable }));
+
+        Assert.Equal(7UL, e.Seed);
+        Assert.Contains("DISTSIM_SEED=7", e.Message);
+        Assert.Contains("could not be recorded", e.Message);
     }
 
     [Fact]
