@@ -144,6 +144,73 @@ public sealed class LincheckTests : IDisposable
         Assert.Contains(Path.Combine(_dir.FullName, expected), error, StringComparison.Ordinal);
     }
 
+    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+
+    /// <summary>Files whose collections nest one level deeper than the reader's limit (64), on line 2; what each nests.</summary>
+    public static TheoryData<string, string> JustTooDeep => new()
+    {
+        { "vectors", Repeat("[", 65) },
+        { "maps", Repeat("{:a ", 65) },
+        { "a value", "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 64) + Repeat("]", 64) + "}" },
+        { "discards", Repeat("#_ ", 65) + "1 {:process 0, :type :invoke, :f :read, :value nil}" },
+    };
+
+    [Theory(DisplayName = "EDN nested deeper than 64 levels exits 2, naming the file and the line")]
+    [MemberData(nameof(JustTooDeep))]
+    public void EdnNestedTooDeep_ExitsTwo_NamingFileAndLine(string what, string text)
+    {
+        (int exit, string output, string error) = Run("lincheck", Write("deep.edn", "; " + what, text));
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(Path.Combine(_dir.FullName, "deep.edn:2: collections nest deeper than 64 levels"), error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "EDN nested 64 levels deep is read: the limit is not tighter than it says")]
+    public void EdnNestedToTheLimit_IsRead()
+    {
+        // The map is level 1, its value levels 2 to 64 (a scalar inside is no level): read, then refused by the model.
+        string text = "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 63) + "1" + Repeat("]", 63) + "}";
+        (int exit, _, string error) = Run("lincheck", "--model", "register", Write("limit.edn", text));
+        Assert.Equal(2, exit);
+        Assert.Contains("write takes one value, not a list", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>About 20 KB of nesting each: before the depth limit, each overflowed the stack and killed the process (exit 134).</summary>
+    public static TheoryData<string, string> Huge => new()
+    {
+        { "vectors", Repeat("[", 20_000) },
+        { "maps", Repeat("{:a ", 5_000) },
+        { "a value", "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 10_000) + Repeat("]", 10_000) + "}" },
+        { "discards", Repeat("#_ ", 7_000) + "1" },
+    };
+
+    [Theory(DisplayName = "Huge EDN nesting exits 2 instead of overflowing the stack")]
+    [MemberData(nameof(Huge))]
+    public void HugeEdnNesting_ExitsTwo(string what, string text)
+    {
+        (int exit, _, string error) = Run("lincheck", Write("huge.edn", text));
+        Assert.Equal(2, exit);
+        Assert.Contains("huge.edn:1: collections nest deeper than 64 levels", error, StringComparison.Ordinal);
+        _ = what;
+    }
+
+    [Fact(DisplayName = "A chain of 40,000 EDN tags is read without recursion")]
+    public void ALongChainOfTags_IsRead()
+    {
+        (int exit, _, string error) = Run("lincheck", Write("tags.edn", Repeat("#inst ", 40_000) + "1"));
+        Assert.Equal(2, exit);
+        Assert.Contains("tags.edn:1: expected an operation map", error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "JSON Lines values nested deeper than 64 levels exit 2 (JsonDocument's own limit)")]
+    public void JsonNestedTooDeep_ExitsTwo()
+    {
+        string line = """{"process":0,"type":"invoke","f":"write","value":""" + Repeat("[", 10_000) + Repeat("]", 10_000) + "}";
+        (int exit, _, string error) = Run("lincheck", "--model", "register", Write("deep.jsonl", line));
+        Assert.Equal(2, exit);
+        Assert.Contains("deep.jsonl:1: not JSON", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unknown option '--bogus'", "--bogus", "1", "h.jsonl")]
     [InlineData("no history file given", "--model", "kv")]
