@@ -8,12 +8,20 @@ namespace DistSim.Samples.Lincheck;
 /// either one after another or inside one vector or list (as Knossos's files are), with comments (<c>;</c>), commas
 /// and maps over several lines. <c>:process</c> is an integer or a keyword (<c>:nemesis</c>: skipped); <c>:key</c> is
 /// read for key-value histories; other keys (<c>:time</c>, <c>:index</c>, <c>:error</c>) are ignored — events are
-/// ordered by their place in the file, as Knossos orders them.
+/// ordered by their place in the file, as Knossos orders them. Collections nest at most <see cref="DepthLimit"/> deep.
 /// </summary>
 public static class EdnHistoryReader
 {
+    /// <summary>
+    /// The most collections nested in one another (the top-level one counts as one; a <c>#_</c> counts as a level for
+    /// the form it discards; scalars do not count), as <see cref="System.Text.Json.JsonDocument"/>'s default: a history needs 3 (the vector of events, an event's map,
+    /// a value such as <c>[expected new]</c>). Deeper nesting is refused as bad input rather than read by a recursion
+    /// that could overflow the stack.
+    /// </summary>
+    public const int DepthLimit = 64;
+
     /// <summary>Reads the events of <paramref name="text"/> (named <paramref name="file"/> in errors).</summary>
-    /// <exception cref="HistoryFileException">The text is not such a history: the message names the line and the text.</exception>
+    /// <exception cref="HistoryFileException">The text is not such a history (or nests deeper than <see cref="DepthLimit"/>): the message names the line and the text.</exception>
     public static List<HistoryEvent> Read(string file, string text)
     {
         var parser = new Parser(file, text);
@@ -104,6 +112,7 @@ public static class EdnHistoryReader
     {
         private int _at;
         private int _line = 1;
+        private int _depth;
 
         public Form? Next()
         {
@@ -111,54 +120,65 @@ public static class EdnHistoryReader
             return _at < text.Length ? ReadForm() : null;
         }
 
+        /// <summary>
+        /// Reads one form. Its recursion — a collection reads its items, a <c>#_</c> the form it discards — goes one level
+        /// deeper each time (<see cref="Enter"/>), and is the only recursion of the reader and of what converts its forms,
+        /// so none of them can overflow the stack; tags are read in a loop.
+        /// </summary>
         private Form ReadForm()
         {
-            SkipBlank();
-            if (_at >= text.Length)
+            while (true)
             {
-                throw HistoryFileException.At(file, _line, "the file ends inside a form", text[Math.Max(0, text.Length - 40)..]);
-            }
+                SkipBlank();
+                if (_at >= text.Length)
+                {
+                    throw HistoryFileException.At(file, _line, "the file ends inside a form", text[Math.Max(0, text.Length - 40)..]);
+                }
 
-            int start = _at, line = _line;
-            char c = text[_at];
-            switch (c)
-            {
-                case '{':
-                    return Collection('}', FormKind.Map, start, line);
-                case '[':
-                    return Collection(']', FormKind.List, start, line);
-                case '(':
-                    return Collection(')', FormKind.List, start, line);
-                case '#' when Peek(1) == '{':
-                    _at++;
-                    return Collection('}', FormKind.List, start, line);
-                case '#' when Peek(1) == '_':
-                    _at += 2;
-                    ReadForm();
-                    return ReadForm();
-                case '#':
-                    Atom(); // a tag such as #inst: the value is the next form
-                    return ReadForm();
-                case '"':
-                    return String(start, line);
-                case ')' or ']' or '}':
-                    throw HistoryFileException.At(file, line, $"unexpected '{c}'", Around(start));
-                default:
-                    string atom = Atom();
-                    FormKind kind = atom switch
-                    {
-                        "nil" => FormKind.Nil,
-                        "true" or "false" => FormKind.Bool,
-                        _ when atom.StartsWith(':') => FormKind.Keyword,
-                        _ when char.IsAsciiDigit(atom[0]) || (atom.Length > 1 && atom[0] is '-' or '+' && char.IsAsciiDigit(atom[1])) => FormKind.Number,
-                        _ => FormKind.Symbol,
-                    };
-                    return new Form(kind, kind == FormKind.Keyword ? atom[1..] : atom.TrimEnd('N', 'M'), [], line, start, _at);
+                int start = _at, line = _line;
+                char c = text[_at];
+                switch (c)
+                {
+                    case '{':
+                        return Collection('}', FormKind.Map, start, line);
+                    case '[':
+                        return Collection(']', FormKind.List, start, line);
+                    case '(':
+                        return Collection(')', FormKind.List, start, line);
+                    case '#' when Peek(1) == '{':
+                        _at++;
+                        return Collection('}', FormKind.List, start, line);
+                    case '#' when Peek(1) == '_':
+                        Enter(start);
+                        _at += 2;
+                        ReadForm(); // discarded; the value is the form after it
+                        _depth--;
+                        continue;
+                    case '#':
+                        Atom(); // a tag such as #inst: the value is the next form
+                        continue;
+                    case '"':
+                        return String(start, line);
+                    case ')' or ']' or '}':
+                        throw HistoryFileException.At(file, line, $"unexpected '{c}'", Around(start));
+                    default:
+                        string atom = Atom();
+                        FormKind kind = atom switch
+                        {
+                            "nil" => FormKind.Nil,
+                            "true" or "false" => FormKind.Bool,
+                            _ when atom.StartsWith(':') => FormKind.Keyword,
+                            _ when char.IsAsciiDigit(atom[0]) || (atom.Length > 1 && atom[0] is '-' or '+' && char.IsAsciiDigit(atom[1])) => FormKind.Number,
+                            _ => FormKind.Symbol,
+                        };
+                        return new Form(kind, kind == FormKind.Keyword ? atom[1..] : atom.TrimEnd('N', 'M'), [], line, start, _at);
+                }
             }
         }
 
         private Form Collection(char close, FormKind kind, int start, int line)
         {
+            Enter(start);
             _at++;
             var items = new List<Form>();
             while (true)
@@ -183,7 +203,20 @@ public static class EdnHistoryReader
                 throw HistoryFileException.At(file, line, "a map needs an even number of forms", text[start.._at]);
             }
 
+            _depth--;
+
             return new Form(kind, string.Empty, items, line, start, _at);
+        }
+
+        /// <summary>One level deeper, for the form starting at <paramref name="start"/>; refused beyond <see cref="DepthLimit"/>.</summary>
+        private void Enter(int start)
+        {
+            if (_depth == DepthLimit)
+            {
+                throw HistoryFileException.At(file, _line, $"collections nest deeper than {DepthLimit} levels (a history needs 3)", Around(start));
+            }
+
+            _depth++;
         }
 
         private Form String(int start, int line)

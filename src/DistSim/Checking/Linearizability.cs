@@ -112,14 +112,17 @@ public static class Linearizability
         return parts;
     }
 
-    /// <summary>The whole from its parts: not linearizable if one is not, else unknown if one is, else linearizable; the deciding part's evidence.</summary>
+    /// <summary>
+    /// The whole from its parts: not linearizable if one is not, else unknown if one is, else linearizable; the deciding
+    /// part's evidence, or for a linearizable whole the parts' witnesses merged into one (<see cref="Merge"/>).
+    /// </summary>
     private static LinearizabilityResult<TState, TInput, TOutput> Combine<TState, TInput, TOutput>(List<LinearizabilityResult<TState, TInput, TOutput>> parts)
     {
         LinearizabilityResult<TState, TInput, TOutput>? deciding =
             parts.FirstOrDefault(p => p.Verdict == LinearizabilityVerdict.NotLinearizable)
             ?? parts.FirstOrDefault(p => p.Verdict == LinearizabilityVerdict.Unknown);
         LinearizabilityVerdict verdict = deciding?.Verdict ?? LinearizabilityVerdict.Linearizable;
-        IReadOnlyList<LinearizedOperation<TState, TInput, TOutput>> prefix = deciding?.Prefix ?? (parts.Count == 1 ? parts[0].Prefix : []);
+        IReadOnlyList<LinearizedOperation<TState, TInput, TOutput>> prefix = deciding?.Prefix ?? (parts.Count == 1 ? parts[0].Prefix : Merge(parts));
         return new(
             verdict,
             deciding?.UnknownReason ?? UnknownReason.None,
@@ -129,5 +132,41 @@ public static class Linearizability
             deciding?.FailingOperation,
             prefix,
             parts);
+    }
+
+    /// <summary>
+    /// One linearization of the whole history from the witnesses of its partitions, as the locality of linearizability
+    /// promises. Each operation gets a point in time: the latest call among it and the operations before it in its own
+    /// witness. The points of a witness never decrease, and each lies within its operation's interval — at or after its
+    /// call by construction, and at or before its return because a witness respects real time (an operation placed
+    /// before it was called no later than it returned). Sorting every operation by (point, partition, place in its
+    /// witness) keeps each witness's order, and puts a before b whenever a returned before b was called (point of a ≤
+    /// return of a &lt; call of b ≤ point of b). Each operation is legal where it lands, since a partitioned model's
+    /// operations see only their own partition's state, which evolves as in its witness: the merge is a linearization
+    /// of the whole, each <see cref="LinearizedOperation{TState, TInput, TOutput}.StateAfter"/> its partition's state.
+    /// </summary>
+    private static List<LinearizedOperation<TState, TInput, TOutput>> Merge<TState, TInput, TOutput>(List<LinearizabilityResult<TState, TInput, TOutput>> parts)
+    {
+        var placed = new List<(long Point, int Part, int Place, LinearizedOperation<TState, TInput, TOutput> Step)>(parts.Sum(p => p.Prefix.Count));
+        for (int part = 0; part < parts.Count; part++)
+        {
+            long point = long.MinValue;
+            IReadOnlyList<LinearizedOperation<TState, TInput, TOutput>> witness = parts[part].Prefix;
+            for (int place = 0; place < witness.Count; place++)
+            {
+                Operation<TInput, TOutput> op = witness[place].Operation;
+                point = Math.Max(point, op.Call);
+                if (point > op.Return)
+                {
+                    throw new InvalidOperationException(
+                        $"internal error: the witness of partition '{parts[part].Partition}' places {op} after an operation called after it returned");
+                }
+
+                placed.Add((point, part, place, witness[place]));
+            }
+        }
+
+        placed.Sort((a, b) => a.Point != b.Point ? a.Point.CompareTo(b.Point) : a.Part != b.Part ? a.Part.CompareTo(b.Part) : a.Place.CompareTo(b.Place));
+        return placed.ConvertAll(p => p.Step);
     }
 }

@@ -15,7 +15,8 @@ namespace DistSim.Checking;
 /// When the model is an <see cref="IPartitionedModel{TInput}"/> and the history was split, <see cref="Partitions"/> holds
 /// one result per partition (in the order partitions first appear in the history) and this result sums them up: not
 /// linearizable if any partition is not, else unknown if any is unknown, else linearizable; its evidence is that of
-/// the partition that decided (the first one not linearizable, else the first unknown). Immutable.
+/// the partition that decided (the first one not linearizable, else the first unknown), and for a linearizable history
+/// the partitions' witnesses merged into one (see <see cref="Prefix"/>). Immutable.
 /// See <c>docs/concepts/checking.md</c>.
 /// </remarks>
 public sealed class LinearizabilityResult<TState, TInput, TOutput>
@@ -75,7 +76,11 @@ public sealed class LinearizabilityResult<TState, TInput, TOutput>
     /// longest linearizable prefix found, the first configuration that linearized every operation returning before
     /// <see cref="FailingOperation"/> (which is not in it); for <see cref="LinearizabilityVerdict.Unknown"/>, the longest
     /// prefix found before the search stopped. Every prefix respects real time and replays through the model.
-    /// For a history split into several partitions and linearizable, empty: each of <see cref="Partitions"/> has its own.
+    /// For a history split into several partitions, the prefix of a violation or of an unknown verdict is the deciding
+    /// partition's; a linearizable one's witness is the partitions' witnesses (each in <see cref="Partitions"/>) merged
+    /// into one linearization of the whole history, consistent with real time, in which each
+    /// <see cref="LinearizedOperation{TState, TInput, TOutput}.StateAfter"/> is the state of that operation's partition
+    /// (a partitioned model's state describes one part).
     /// </summary>
     public IReadOnlyList<LinearizedOperation<TState, TInput, TOutput>> Prefix { get; }
 

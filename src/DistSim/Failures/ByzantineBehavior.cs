@@ -61,7 +61,10 @@ public abstract class ByzantineBehavior
     /// </summary>
     /// <param name="context">What the behaviour may do, for this message only.</param>
     /// <param name="to">The receiver the honest code chose.</param>
-    /// <param name="message">The honest message (a snapshot: changing it changes nothing the honest code sees).</param>
+    /// <param name="message">
+    /// The honest message, as the behaviour's own deep copy (a deeply immutable message as is): changing it changes nothing
+    /// the honest code sees, and sending it changed is a deviation like any other.
+    /// </param>
     protected abstract void OnSend(ByzantineSendContext context, NodeId to, object message);
 
     /// <summary>The wrapper's call of <see cref="OnSend"/> (and a built-in's call of the behaviour it delegates to).</summary>

@@ -56,13 +56,17 @@ internal sealed class ByzantineNodeContext(INodeContext real, ByzantineBehavior 
 
         try
         {
-            // What an honest send would refuse is refused whatever the behaviour does with it (Silent sends nothing),
-            // and the behaviour works on a snapshot, as the network would. The send context checks that every
-            // deviation is recorded, and is dead once the call returns.
-            var context = new ByzantineSendContext(this, behavior, to, Messages.MessageCopier.DeepCopy(message));
+            // What an honest send would refuse is refused whatever the behaviour does with it (Silent sends nothing).
+            // The send context keeps a pristine snapshot of the honest message that nobody else holds, and the
+            // behaviour works on a copy of its own, so that what it does to that copy cannot change what counts as
+            // honest. A deeply immutable message is its own snapshot (DeepCopy returns it): nothing can change it.
+            // The send context checks that every deviation is recorded, and is dead once the call returns.
+            object pristine = Messages.MessageCopier.DeepCopy(message);
+            object given = Messages.MessageCopier.DeepCopy(pristine);
+            var context = new ByzantineSendContext(this, behavior, to, pristine);
             try
             {
-                behavior.Apply(context, to, context.HonestMessage);
+                behavior.Apply(context, to, given);
             }
             finally
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DistSim.Messages;
 using DistSim.Nodes;
 using DistSim.Random;
 using DistSim.Security;
@@ -12,8 +13,14 @@ namespace DistSim.Failures;
 /// </summary>
 /// <remarks>
 /// <para><b>Every deviation is traced, by construction.</b> The one honest action is <see cref="Send"/> of the honest
-/// message to its receiver, once. Anything else — a changed message, another receiver, a second copy, a forgery
-/// (<see cref="SendForged"/>), or returning without sending the honest message — is refused unless
+/// message to its receiver, once. The honest message is what the honest code sent, kept by this context where the
+/// behaviour cannot reach it; the behaviour is given its own deep copy, so changing that copy and sending it is a
+/// changed message. A message counts as the honest one when its canonical encoding (<see cref="MessageCodec"/>: every
+/// field at any depth) equals the honest message's — when the receiver cannot tell them apart; the message type's own
+/// <c>Equals</c> plays no part. A deeply immutable message (<see cref="MessageCopier.IsDeeplyImmutable"/>) is not
+/// copied, and sending the very object is honest without encoding it. Anything else — a changed message, another
+/// receiver, a second copy, a forgery (<see cref="SendForged"/>), or returning without sending the honest message — is
+/// refused unless
 /// <see cref="RecordFault"/> was called earlier in the same call; the refusal throws an
 /// <see cref="InvalidOperationException"/> and fails the run (even if the honest code catches it). A recorded fault must
 /// be allowed by the node's failure model (<see cref="FailureModels.Byzantine"/> allows all).</para>
@@ -32,6 +39,7 @@ public sealed class ByzantineSendContext
     private bool _open = true;
     private bool _honestSent;
     private int _faults;
+    private byte[]? _honestEncoding;
 
     internal ByzantineSendContext(ByzantineNodeContext node, ByzantineBehavior behavior, NodeId to, object honestMessage)
     {
@@ -62,7 +70,10 @@ public sealed class ByzantineSendContext
     /// <summary>Whether a fault was recorded in this call, so that deviations are allowed.</summary>
     public bool HasRecordedFault => Open()._faults > 0;
 
-    /// <summary>The honest message (a snapshot), for the checks.</summary>
+    /// <summary>
+    /// The honest message: a pristine snapshot that only this context holds (or the message itself when it is deeply
+    /// immutable), never the copy the behaviour was given.
+    /// </summary>
     internal object HonestMessage { get; }
 
     /// <summary>
@@ -91,19 +102,49 @@ public sealed class ByzantineSendContext
     {
         Open();
         ArgumentNullException.ThrowIfNull(message);
-        bool honest = !_honestSent && to == _to && (ReferenceEquals(message, HonestMessage) || Equals(message, HonestMessage));
-        if (honest)
+        if (_faults == 0) // once a fault is recorded every send is allowed: no need to tell honest from not
         {
-            _honestSent = true;
-        }
-        else if (_faults == 0)
-        {
-            throw Unrecorded(string.Create(
-                CultureInfo.InvariantCulture,
-                $"sent {message} to {to}{(_honestSent && to == _to && Equals(message, HonestMessage) ? " a second time" : string.Empty)} where the honest code sent {HonestMessage} to {_to}"));
+            string? unknown = null;
+            bool same = to == _to && IsHonestMessage(message, out unknown);
+            if (same && !_honestSent)
+            {
+                _honestSent = true;
+            }
+            else
+            {
+                throw Unrecorded(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"sent {message} to {to}{(same ? " a second time" : string.Empty)} where the honest code sent {HonestMessage} to {_to}{(unknown is null ? string.Empty : $" (it cannot be compared with the honest message: {unknown})")}"));
+            }
         }
 
         _node.SendReal(to, message);
+    }
+
+    /// <summary>
+    /// Whether a receiver could tell <paramref name="message"/> from the honest one: the pristine snapshot itself (which
+    /// nobody can change: it is deeply immutable or held only here), or a graph with the same canonical encoding — never
+    /// the message type's own <c>Equals</c>, which may overlook fields, and never a reference to the copy the behaviour
+    /// was given, which it may have changed. <paramref name="unknown"/> says why a graph could not be encoded (then not honest).
+    /// </summary>
+    private bool IsHonestMessage(object message, out string? unknown)
+    {
+        unknown = null;
+        if (ReferenceEquals(message, HonestMessage))
+        {
+            return true;
+        }
+
+        try
+        {
+            _honestEncoding ??= MessageCodec.Encode(HonestMessage);
+            return MessageCodec.Encode(message).AsSpan().SequenceEqual(_honestEncoding);
+        }
+        catch (MessageEncodingException e)
+        {
+            unknown = e.Message;
+            return false;
+        }
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
 
@@ -11,7 +12,8 @@ namespace DistSim.Sweeps;
 /// </summary>
 /// <remarks>
 /// <para>Percentiles are nearest-rank: the p-th percentile is the smallest value that at least p % of the values do
-/// not exceed (always one of the values; p = 0 gives the minimum). The confidence interval of the mean is
+/// not exceed (always one of the values; p = 0 gives the minimum), i.e. the value of rank ⌈p·n/100⌉, computed exactly
+/// with p taken as the decimal it is written as (16.1 % of 1,000 values is rank 161). The confidence interval of the mean is
 /// mean ± t(1 − α/2, n − 1) · s / √n: exact for normal values, and for others a good approximation once n is in the
 /// tens (runs are independent, so the central limit theorem applies). The standard deviation is the sample one
 /// (n − 1 in the denominator). With a single value the standard deviation and the interval are NaN.</para>
@@ -113,7 +115,7 @@ public sealed class MetricSummary
     }
 
     /// <summary>The <paramref name="percent"/>-th percentile, nearest-rank: the smallest value that at least <paramref name="percent"/> % of the values do not exceed.</summary>
-    /// <param name="percent">In [0, 100].</param>
+    /// <param name="percent">In [0, 100]; read as the decimal number it is written as (its shortest round-trip form), so that the rank ⌈p·n/100⌉ is exact.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="percent"/> is outside [0, 100].</exception>
     public double Percentile(double percent)
     {
@@ -122,9 +124,30 @@ public sealed class MetricSummary
             throw new ArgumentOutOfRangeException(nameof(percent), percent, "must be in [0, 100]");
         }
 
-        // Rank ⌈p·n/100⌉ (1-based), with p·n computed first: exact for whole percents (no 0.9 · 10 = 9.000000000000002).
-        long rank = (long)Math.Ceiling(percent * _sorted.Length / 100);
+        long rank = NearestRank(percent, _sorted.Length);
         return _sorted[Math.Clamp(rank, 1, _sorted.Length) - 1];
+    }
+
+    /// <summary>
+    /// ⌈p·n/100⌉ (1-based), exactly, for <paramref name="percent"/> read as the decimal number its shortest round-trip
+    /// form writes (16.1 is 16.1, not the double nearest to it, which is a little more): in floating point, 16.1 · 1000 / 100
+    /// is 161.00000000000003 and its ceiling one rank too many. The decimal m / 10^s is taken apart and the ceiling of
+    /// m·n / (100·10^s) computed in integers.
+    /// </summary>
+    private static long NearestRank(double percent, int count)
+    {
+        if (percent < 1e-10)
+        {
+            return percent > 0 ? 1 : 0; // p·n/100 < 0.003 for any count: rank 1 (0 for 0), the least value either way
+        }
+
+        // At most 17 significant digits and at least 1e-10, so the decimal holds it exactly (scale ≤ 27).
+        decimal p = decimal.Parse(percent.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(p, bits);
+        BigInteger mantissa = ((BigInteger)(uint)bits[2] << 64) | ((BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
+        BigInteger denominator = BigInteger.Pow(10, p.Scale) * 100;
+        return (long)(((mantissa * count) + denominator - 1) / denominator);
     }
 
     /// <summary>One line, e.g. <c>election-ms: n=1000, mean 212.4 (95% CI [208.1, 216.7]), sd 68.2, min 151, p50 201, p90 301, p99 412, max 640</c>.</summary>

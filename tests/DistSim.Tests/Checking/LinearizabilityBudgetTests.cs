@@ -112,18 +112,24 @@ public class LinearizabilityBudgetTests
         Assert.Contains("NullKeys.PartitionKey returned null for history[0]", ex.Message, StringComparison.Ordinal);
     }
 
-    public static Arbitrary<List<Operation<KvInput, string?>>> KvHistories() =>
-        (from n in Gen.Choose(0, 12)
-         from ops in (from kind in Gen.Elements(KvOperation.Get, KvOperation.Put, KvOperation.Append)
-                      from key in Gen.Elements("x", "y", "z")
-                      from value in Gen.Elements("1", "2")
-                      from call in Gen.Choose(0, 20)
-                      from length in Gen.Choose(0, 8)
-                      from point in Gen.Choose(0, 8)
-                      from pending in Gen.Choose(0, 9)
-                      from lie in Gen.Choose(0, 5)
-                      select (Input: new KvInput(kind, key, value), call, length, point: Math.Min(point, length), pending, lie)).ArrayOf(n)
-         select Run(ops)).ToArbitrary();
+    public static Arbitrary<List<Operation<KvInput, string?>>> KvHistories() => KvHistoryGen(maxOps: 12, lies: true).ToArbitrary();
+
+    /// <summary>
+    /// Histories of a key-value store over keys x, y, z, run on a real map (<see cref="Run"/>); with <paramref name="lies"/>,
+    /// about one get in six answers a value nobody wrote, else every history is linearizable.
+    /// </summary>
+    private static Gen<List<Operation<KvInput, string?>>> KvHistoryGen(int maxOps, bool lies) =>
+        from n in Gen.Choose(0, maxOps)
+        from ops in (from kind in Gen.Elements(KvOperation.Get, KvOperation.Put, KvOperation.Append)
+                     from key in Gen.Elements("x", "y", "z")
+                     from value in Gen.Elements("1", "2")
+                     from call in Gen.Choose(0, 20)
+                     from length in Gen.Choose(0, 8)
+                     from point in Gen.Choose(0, 8)
+                     from pending in Gen.Choose(0, 9)
+                     from lie in Gen.Choose(0, 5)
+                     select (Input: new KvInput(kind, key, value), call, length, point: Math.Min(point, length), pending, lie: lies ? lie : 1)).ArrayOf(n)
+        select Run(ops);
 
     /// <summary>Runs the calls on a real map in the order of their points; a few get answers are then made up.</summary>
     private static List<Operation<KvInput, string?>> Run((KvInput Input, int Call, int Length, int Point, int Pending, int Lie)[] plan)
@@ -148,6 +154,80 @@ public class LinearizabilityBudgetTests
         var whole = Linearizability.Analyze(ops, new KvMapModel());
         Assert.Empty(whole.Partitions);
         return split.Verdict == whole.Verdict && split.Partitions.Count == ops.Select(o => o.Input.Key).Distinct().Count();
+    }
+
+    /// <summary>
+    /// The class: a linearizable history split by key has one linearization of the whole history as its
+    /// <c>Prefix</c> (the per-key witnesses merged), which replays through the whole map — each operation legal, each
+    /// state after it its key's value — respects real time, and holds every completed operation once.
+    /// </summary>
+    [Property(MaxTest = 400)]
+    public Property LinearizablePartitionedHistory_HasAWitnessOfTheWholeHistory() =>
+        Prop.ForAll(KvHistoryGen(maxOps: 16, lies: false).ToArbitrary(), ops =>
+        {
+            var result = Linearizability.Analyze(ops, KeyValueModel.Instance);
+            string? problem = result.Verdict != LinearizabilityVerdict.Linearizable ? $"verdict {result.Verdict} for a history run on a map"
+                : WholeWitnessProblem(ops, result.Prefix);
+            return (problem is null).Label($"{problem} ({result.Partitions.Count} partitions, prefix [{string.Join(", ", result.Prefix.Select(p => p.Operation))}])");
+        });
+
+    [Fact(DisplayName = "Porcupine's linearizable key-value histories come with a witness of the whole history")]
+    public void PorcupineLinearizableHistories_HaveAWitnessOfTheWholeHistory()
+    {
+        foreach (string file in new[] { "c01-ok.txt", "c10-ok.txt" })
+        {
+            List<Operation<KvInput, string?>> ops = LinearizabilityTests.Load(file);
+            var result = Linearizability.Analyze(ops, KeyValueModel.Instance, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(10, result.Partitions.Count);
+            Assert.Null(WholeWitnessProblem(ops, result.Prefix));
+        }
+    }
+
+    /// <summary>Why <paramref name="witness"/> is not a linearization of all of <paramref name="ops"/> on one map; null if it is.</summary>
+    private static string? WholeWitnessProblem(List<Operation<KvInput, string?>> ops, IReadOnlyList<LinearizedOperation<string, KvInput, string?>> witness)
+    {
+        var inHistory = new HashSet<Operation<KvInput, string?>>(ops, ReferenceEqualityComparer.Instance);
+        var placed = new HashSet<Operation<KvInput, string?>>(ReferenceEqualityComparer.Instance);
+        var model = new KvMapModel();
+        KvMap state = model.Initial;
+        foreach (LinearizedOperation<string, KvInput, string?> step in witness)
+        {
+            Operation<KvInput, string?> op = step.Operation;
+            if (!inHistory.Contains(op) || !placed.Add(op))
+            {
+                return $"{op} is not an operation of the history, or is placed twice";
+            }
+
+            (bool legal, KvMap next) = op.IsPending ? model.StepPending(state, op.Input, op.Output) : model.Step(state, op.Input, op.Output);
+            if (!legal)
+            {
+                return $"{op} is not legal on the map {string.Join(", ", state.Values)}";
+            }
+
+            state = next;
+            if (step.StateAfter != state.Values.GetValueOrDefault(op.Input.Key, string.Empty))
+            {
+                return $"after {op} the witness says {step.StateAfter}, the map holds {state.Values.GetValueOrDefault(op.Input.Key)}";
+            }
+        }
+
+        if (ops.FirstOrDefault(o => !o.IsPending && !placed.Contains(o)) is { } missing)
+        {
+            return $"{missing} is completed but not in the witness";
+        }
+
+        for (int i = 0; i < witness.Count; i++)
+        {
+            for (int j = i + 1; j < witness.Count; j++)
+            {
+                if (witness[j].Operation.Return < witness[i].Operation.Call)
+                {
+                    return $"{witness[j].Operation} returned before {witness[i].Operation} was called, yet comes after it";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A key-value store as one object (state: the whole map), so the checker cannot split it.</summary>

@@ -144,6 +144,129 @@ public sealed class LincheckTests : IDisposable
         Assert.Contains(Path.Combine(_dir.FullName, expected), error, StringComparison.Ordinal);
     }
 
+    /// <summary>Histories whose values have the wrong shape for the model: a list where one value is expected, or the other way round.</summary>
+    public static TheoryData<string, string, string[]> WrongShapes => new()
+    {
+        { "register", "x.jsonl:4: a read answers one value, not a list: `read → [7 8]`", [W(0, "write", "7"), O(0, "write", "7"), W(1, "read"), O(1, "read", "[7,8]")] },
+        { "register", "x.jsonl:2: write answers nil or its value, not a list: `write 7 → [7 8]`", [W(0, "write", "7"), O(0, "write", "[7,8]")] },
+        { "kv", "x.jsonl:2: a get answers one value, not a list: `get x → [a b]`", [W(1, "get", key: "x"), O(1, "get", "[\"a\",\"b\"]", key: "x")] },
+        { "kv", "x.jsonl:2: put answers nil or its value, not a list: `put x 1 → [1 2]`", [W(1, "put", "\"1\"", key: "x"), O(1, "put", "[1,2]", key: "x")] },
+        { "cas-register", "x.jsonl:2: a read answers one value, not a list: `read → [7 8]`", [W(1, "read"), O(1, "read", "[7,8]")] },
+        { "cas-register", "x.jsonl:2: a cas answers false, true, nil or its [expected new] pair, not `[9 9]`: `cas [1 2] → [9 9]`", [W(0, "cas", "[1,2]"), O(0, "cas", "[9,9]")] },
+        { "cas-register", "x.jsonl:2: a cas answers false, true, nil or its [expected new] pair, not `7`: `cas [1 2] → 7`", [W(0, "cas", "[1,2]"), O(0, "cas", "7")] },
+        { "cas-register", "x.jsonl:1: cas takes [expected new]", [W(0, "cas", "[[1],2]"), O(0, "cas", "[[1],2]")] },
+        { "set", "x.jsonl:2: add answers nil or its value, not a list: `add a → [a]`", [W(0, "add", "\"a\""), O(0, "add", "[\"a\"]")] },
+        { "set", "x.jsonl:2: a completed contains answers true or false, not [true]", [W(0, "contains", "\"a\""), O(0, "contains", "[true]")] },
+        { "set", "x.jsonl:2: set elements must be scalars", [W(0, "read"), O(0, "read", "[[\"a\"]]")] },
+        { "set", "x.jsonl:2: a completed read answers a list of elements, not a", [W(0, "read"), O(0, "read", "\"a\"")] },
+        { "queue", "x.jsonl:2: enqueue answers nil or its value, not a list: `enqueue 1 → [1]`", [W(0, "enqueue", "1"), O(0, "enqueue", "[1]")] },
+        { "queue", "x.jsonl:2: a dequeue answers one element (or nil: empty)", [W(0, "dequeue"), O(0, "dequeue", "[1]")] },
+        { "counter", "x.jsonl:2: add answers nil or its value, not a list: `add 5 → [5]`", [W(0, "add", "5"), O(0, "add", "[5]")] },
+        { "counter", "x.jsonl:2: increment answers nil or its value, not a list: `increment → [1]`", [W(0, "increment"), O(0, "increment", "[1]")] },
+        { "counter", "x.jsonl:2: a read's answer must be an integer, not [1]", [W(0, "read"), O(0, "read", "[1]")] },
+    };
+
+    private static string W(int process, string f, string? value = null, string? key = null) => Event(process, "invoke", f, value, key);
+
+    private static string O(int process, string f, string? value = null, string? key = null) => Event(process, "ok", f, value, key);
+
+    private static string Event(int process, string type, string f, string? value, string? key) =>
+        $$"""{"process":{{process}},"type":"{{type}}","f":"{{f}}"{{(key is null ? "" : $",\"key\":\"{key}\"")}}{{(value is null ? "" : $",\"value\":{value}")}}}""";
+
+    [Theory(DisplayName = "A value of the wrong shape (a list for one value, or one value for a list) exits 2, naming file, line and text")]
+    [MemberData(nameof(WrongShapes))]
+    public void AValueOfTheWrongShape_ExitsTwo_NamingFileLineAndText(string model, string expected, string[] lines)
+    {
+        (int exit, string output, string error) = Run("lincheck", "--model", model, Write("x.jsonl", lines));
+        Assert.True(exit == 2, $"exit {exit}: {output}{error}");
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(Path.Combine(_dir.FullName, expected), error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "EDN: a read answering a list exits 2 rather than reading it as nil (unknown)")]
+    public void Edn_AReadAnsweringAList_ExitsTwo()
+    {
+        string file = Write("x.edn", "[{:process 0, :type :invoke, :f :read, :value nil}", " {:process 0, :type :ok, :f :read, :value [7 8]}]");
+        (int exit, _, string error) = Run("lincheck", "--initial", "0", file);
+        Assert.Equal(2, exit);
+        Assert.Contains(Path.Combine(_dir.FullName, "x.edn:2: a read answers one value, not a list: `read → [7 8]`"), error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "A cas answering its own [expected new] pair, true, false or nil is read as before")]
+    public void ACasAnsweringItsPair_OrABoolean_OrNil_IsRead()
+    {
+        string ok = Write("cas.jsonl", W(0, "cas", "[null,\"1\"]"), O(0, "cas", "[null,\"1\"]"), W(0, "cas", "[\"1\",\"2\"]"), O(0, "cas", "true"), W(0, "cas", "[\"2\",\"3\"]"), O(0, "cas"), W(0, "cas", "[\"9\",\"4\"]"), O(0, "cas", "false"), W(1, "read"), O(1, "read", "3"));
+        (int exit, string output, string error) = Run("lincheck", "--model", "cas-register", ok);
+        Assert.True(exit == 0, output + error);
+    }
+
+    private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+
+    /// <summary>Files whose collections nest one level deeper than the reader's limit (64), on line 2; what each nests.</summary>
+    public static TheoryData<string, string> JustTooDeep => new()
+    {
+        { "vectors", Repeat("[", 65) },
+        { "maps", Repeat("{:a ", 65) },
+        { "a value", "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 64) + Repeat("]", 64) + "}" },
+        { "discards", Repeat("#_ ", 65) + "1 {:process 0, :type :invoke, :f :read, :value nil}" },
+    };
+
+    [Theory(DisplayName = "EDN nested deeper than 64 levels exits 2, naming the file and the line")]
+    [MemberData(nameof(JustTooDeep))]
+    public void EdnNestedTooDeep_ExitsTwo_NamingFileAndLine(string what, string text)
+    {
+        (int exit, string output, string error) = Run("lincheck", Write("deep.edn", "; " + what, text));
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(Path.Combine(_dir.FullName, "deep.edn:2: collections nest deeper than 64 levels"), error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "EDN nested 64 levels deep is read: the limit is not tighter than it says")]
+    public void EdnNestedToTheLimit_IsRead()
+    {
+        // The map is level 1, its value levels 2 to 64 (a scalar inside is no level): read, then refused by the model.
+        string text = "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 63) + "1" + Repeat("]", 63) + "}";
+        (int exit, _, string error) = Run("lincheck", "--model", "register", Write("limit.edn", text));
+        Assert.Equal(2, exit);
+        Assert.Contains("write takes one value, not a list", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>About 20 KB of nesting each: before the depth limit, each overflowed the stack and killed the process (exit 134).</summary>
+    public static TheoryData<string, string> Huge => new()
+    {
+        { "vectors", Repeat("[", 20_000) },
+        { "maps", Repeat("{:a ", 5_000) },
+        { "a value", "{:process 0, :type :invoke, :f :write, :value " + Repeat("[", 10_000) + Repeat("]", 10_000) + "}" },
+        { "discards", Repeat("#_ ", 7_000) + "1" },
+    };
+
+    [Theory(DisplayName = "Huge EDN nesting exits 2 instead of overflowing the stack")]
+    [MemberData(nameof(Huge))]
+    public void HugeEdnNesting_ExitsTwo(string what, string text)
+    {
+        (int exit, _, string error) = Run("lincheck", Write("huge.edn", text));
+        Assert.Equal(2, exit);
+        Assert.Contains("huge.edn:1: collections nest deeper than 64 levels", error, StringComparison.Ordinal);
+        _ = what;
+    }
+
+    [Fact(DisplayName = "A chain of 40,000 EDN tags is read without recursion")]
+    public void ALongChainOfTags_IsRead()
+    {
+        (int exit, _, string error) = Run("lincheck", Write("tags.edn", Repeat("#inst ", 40_000) + "1"));
+        Assert.Equal(2, exit);
+        Assert.Contains("tags.edn:1: expected an operation map", error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "JSON Lines values nested deeper than 64 levels exit 2 (JsonDocument's own limit)")]
+    public void JsonNestedTooDeep_ExitsTwo()
+    {
+        string line = """{"process":0,"type":"invoke","f":"write","value":""" + Repeat("[", 10_000) + Repeat("]", 10_000) + "}";
+        (int exit, _, string error) = Run("lincheck", "--model", "register", Write("deep.jsonl", line));
+        Assert.Equal(2, exit);
+        Assert.Contains("deep.jsonl:1: not JSON", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unknown option '--bogus'", "--bogus", "1", "h.jsonl")]
     [InlineData("no history file given", "--model", "kv")]

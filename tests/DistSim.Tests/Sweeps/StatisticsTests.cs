@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Numerics;
 using DistSim.Random;
 using DistSim.Sweeps;
 using DistSim.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using MathNet.Numerics.Distributions;
 
 namespace DistSim.Tests.Sweeps;
@@ -24,6 +29,42 @@ public class StatisticsTests
     [InlineData(new double[] { 7 }, 0, 7)]
     public void Percentile_IsNearestRank(double[] values, double percent, double expected) =>
         Assert.Equal(expected, Summary(values).Percentile(percent));
+
+    [Fact(DisplayName = "Percentile 16.1 of 1..1000 is the 161st value: ⌈16.1 · 1000 / 100⌉, not one rank more")]
+    public void Percentile_OfAFractionalPercent_IsTheExactNearestRank()
+    {
+        MetricSummary s = MetricSummary.Of("m", Enumerable.Range(1, 1000).Select(i => (double)i));
+
+        Assert.Equal(161, s.Percentile(16.1)); // 16.1 · 1000 / 100 = 161.00000000000003 in doubles
+        Assert.Equal(1, s.Percentile(0.1));
+        Assert.Equal(999, s.Percentile(99.9));
+        Assert.Equal(1000, s.Percentile(99.91));
+    }
+
+    /// <summary>
+    /// Cases of the property below: a percent in hundredths (one or two decimals, 0 to 100) and a count. Half the counts
+    /// make p · n / 100 a whole number, where a rounding error of a floating-point product moves the ceiling one rank up.
+    /// </summary>
+    private static readonly Gen<(int N, long Hundredths)> PercentileCases =
+        from hundredths in Gen.Frequency((1, Gen.Choose(0, 1000).Select(tenths => tenths * 10)), (1, Gen.Choose(0, 10_000)))
+        from whole in Gen.Elements(true, false)
+        from k in Gen.Choose(1, 5000)
+        select (whole && hundredths > 0 ? (int)(10_000 / BigInteger.GreatestCommonDivisor(hundredths, 10_000)) * (1 + (k % 2)) : k, (long)hundredths);
+
+    /// <summary>
+    /// The class: for any count n and any percent p written with one or two decimals, the percentile is the value of
+    /// rank ⌈p · n / 100⌉ (at least 1), computed exactly in integers from p's hundredths.
+    /// </summary>
+    [Property(MaxTest = 1000)]
+    public Property Percentile_IsTheExactNearestRank_ForPercentsWithTwoDecimals() =>
+        Prop.ForAll(PercentileCases.ToArbitrary(), c =>
+        {
+            double percent = c.Hundredths / 100.0; // the double nearest to the decimal, as the literal would be
+            long rank = Math.Max(1, ((c.Hundredths * c.N) + 9_999) / 10_000);
+            MetricSummary s = MetricSummary.Of("m", Enumerable.Range(1, c.N).Select(i => (double)(c.N + 1 - i)));
+            double actual = s.Percentile(percent);
+            return (actual == rank).Label($"n = {c.N}, p = {percent.ToString("R", CultureInfo.InvariantCulture)}: rank {actual}, exact {rank}");
+        });
 
     [Fact]
     public void Percentile_OfSeventyValues_AtNinety_IsTheSixtyThirdValue()
