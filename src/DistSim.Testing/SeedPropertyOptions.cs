@@ -10,7 +10,7 @@ public sealed record SeedPropertyOptions
     public long Count { get; init; } = 100;
 
     /// <summary>How many seeds run at once, at least 1. Default: one per core.</summary>
-    public int Parallelism { get; init; } = Environment.ProcessorCount;
+    public int Parallelism { get; init; } = Environment.ProcessorCount; // determinism-ok: only how many seeds run at once; the report is the same for any value
 
     /// <summary>
     /// The regression-seed file: seeds listed there for the test run first, before the range. Null (the default): a file
