@@ -147,13 +147,24 @@ public sealed partial class Simulation
     /// <summary>Whether <paramref name="context"/>'s handler runs now, on this thread (no exception either way).</summary>
     internal bool IsInHandlerOf(NodeContext context) => ReferenceEquals(_active, context) && Environment.CurrentManagedThreadId == Volatile.Read(ref _ownerThread);
 
-    /// <summary>Storage of node <paramref name="node"/>: from its own handlers during a run, or from the simulation's user between steps.</summary>
-    internal void CheckStorageAccess(int node, string action)
+    /// <summary>
+    /// Storage of node <paramref name="node"/>: from its own handlers during a run, or from the simulation's user between
+    /// steps. Returns false for a call from a raw thread (reported: the run fails; the call must do nothing, as an exception
+    /// there would end the process); throws for every other misuse.
+    /// </summary>
+    internal bool CheckStorageAccess(int node, string action)
     {
         int owner = Volatile.Read(ref _ownerThread);
         if (owner != 0 && owner != Environment.CurrentManagedThreadId)
         {
-            ThrowForeign(_nodes[node].Name, $"Storage.{action}", owner); // between runs any one thread may inspect storage
+            try
+            {
+                ThrowForeign(_nodes[node].Name, $"Storage.{action}", owner, OnRawThread.Neutral); // between runs any one thread may inspect storage
+            }
+            catch (ForeignThreadRefusal)
+            {
+                return false;
+            }
         }
 
         if (_active is { } active && active.NodeIndex != node)
@@ -162,6 +173,8 @@ public sealed partial class Simulation
                 $"node {active.Name} called Storage.{action} on the storage of node {_nodes[node].Name}: a node may use only its own storage " +
                 "(no shared disks). Send the other node a message instead."));
         }
+
+        return true;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -226,7 +239,7 @@ public sealed partial class Simulation
     /// <summary>What a guard does on a raw foreign thread (no task to carry an exception): see <see cref="ThrowForeign"/>.</summary>
     private enum OnRawThread
     {
-        /// <summary>Throw all the same (storage: letting the call through could corrupt the node's store).</summary>
+        /// <summary>Throw all the same.</summary>
         Throw,
 
         /// <summary>Throw <see cref="ForeignThreadRefusal"/>, which the node's context turns into a neutral answer.</summary>

@@ -313,6 +313,51 @@ public class AsyncEscapeTests
     }
 
     [Fact]
+    public void RawThreadsUsingKeptStorage_FailTheRun_DoNothing_AndDoNotEndTheProcess()
+    {
+        using var done = new ManualResetEventSlim();
+        Exception? escaped = null;
+        (Simulation sim, RunResult result) = Run(
+            b =>
+            {
+                global::DistSim.Storage.DurableStorage storage = b.Ctx.Storage; // taken in the handler, used from a raw thread
+                storage.PutString("k", "from the handler");
+                var thread = new Thread(() =>
+                {
+                    try
+                    {
+                        storage.PutString("k", "from a raw thread");
+                        storage.AppendString("entry");
+                        storage.Flush();
+                        _ = storage.GetString("k");
+                        _ = storage.Log.Count;
+                    }
+                    catch (Exception ex)
+                    {
+                        escaped = ex; // would have ended the process, uncaught on a raw thread
+                    }
+                    finally
+                    {
+                        done.Set();
+                    }
+                });
+                thread.Start();
+                return Task.CompletedTask;
+            },
+            seed: 6);
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        Assert.Null(escaped);
+        SimulationFailureException failure = FailureOf(sim, result);
+        Assert.Equal("n", failure.NodeName);
+        Assert.Contains("not on the simulat", failure.InnerException!.Message, StringComparison.Ordinal);
+        global::DistSim.Storage.DurableStorage store = sim.StorageOf(sim.FindNode("n"));
+        Assert.Equal("from the handler", store.GetString("k")); // the raw thread's writes did nothing
+        Assert.Empty(store.Log);
+        Assert.Equal(0, store.Flushes);
+    }
+
+    [Fact]
     public void AKeptTaskThatFails_FailsTheRun_WhetherOrNotTheRunEndsQuiescent()
     {
         foreach (bool limited in new[] { false, true })
