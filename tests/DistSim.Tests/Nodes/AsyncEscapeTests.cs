@@ -342,6 +342,7 @@ public class AsyncEscapeTests
                     }
                 });
                 thread.Start();
+                thread.Join(); // during the run: after it, any one thread may inspect storage (docs/concepts/async.md)
                 return Task.CompletedTask;
             },
             seed: 6);
