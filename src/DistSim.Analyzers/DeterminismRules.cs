@@ -70,7 +70,7 @@ public static class DeterminismRules
     /// <summary>DSIM003.</summary>
     public static readonly DiagnosticDescriptor TickCount = Make(
         TickCountId,
-        "Environment.TickCount read in node code",
+        "Environment.TickCount read in node code", // determinism-ok: the analyzer names the hazard it flags; nothing here reads it
         "'{0}' reads the machine's uptime; read the node's local clock instead: LocalNow (LocalNow.Ticks counts 100 ns ticks of virtual time){1}",
         "The machine's uptime differs from run to run. A node's time is its local clock, LocalNow.");
 

@@ -14,7 +14,7 @@ namespace DistSim.CodeFixes;
 
 /// <summary>
 /// Code fixes for the DistSim determinism rules whose replacement is mechanical: the wall clock and
-/// <c>Environment.TickCount</c> become the node's local clock, <c>new Random()</c> and <c>Random.Shared</c> the node's
+/// <c>Environment.TickCount</c> become the node's local clock, <c>new Random()</c> and <c>Random.Shared</c> the node's // determinism-ok: the analyzer names the hazard it flags; nothing here reads it
 /// random stream, a delay or timeout gets the <c>TimeProvider</c> in scope, and <c>ConfigureAwait(false)</c> goes.
 /// </summary>
 /// <remarks>

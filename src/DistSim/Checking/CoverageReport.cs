@@ -73,26 +73,6 @@ public sealed class CoverageReport
         }
     }
 
-    /// <summary>Adds every run of <paramref name="other"/> (reports of shards of one sweep, added in seed order).</summary>
-    /// <param name="other">Another report.</param>
-    public void Add(CoverageReport other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        Runs += other.Runs;
-        foreach (KeyValuePair<(string Name, PropertyKind Kind), Counts> e in other._entries)
-        {
-            if (!_entries.TryGetValue(e.Key, out Counts? counts))
-            {
-                _entries[e.Key] = counts = new Counts();
-            }
-
-            counts.Runs += e.Value.Runs;
-            counts.RunsFired += e.Value.RunsFired;
-            counts.Hits += e.Value.Hits;
-            counts.FirstSeed ??= e.Value.FirstSeed;
-        }
-    }
-
     /// <summary>The report as text: one line per property, the gaps first.</summary>
     public override string ToString()
     {

@@ -187,7 +187,7 @@ public sealed partial class Simulation
             return;
         }
 
-        var faultFree = new Lazy<bool>(IsFaultFree, LazyThreadSafetyMode.None);
+        bool? faultFree = null; // asked at most once per call, and only when a window waits for the end of faults (no allocation per event)
         long reach = Math.Min(bound, _loop.TimeLimit); // the state holds until the next event, within what this call may reach
         foreach (PropertyMonitor.Property p in monitor.Eventuallies)
         {
@@ -205,7 +205,7 @@ public sealed partial class Simulation
                     // Only once every event of this instant has run (a fault scheduled at this very instant comes first),
                     // and strictly before the next event.
                     long earliest = FaultsOrigin(p);
-                    if (next <= _loop.Now || earliest >= next || earliest > reach || !faultFree.Value)
+                    if (next <= _loop.Now || earliest >= next || earliest > reach || !(faultFree ??= IsFaultFree()))
                     {
                         continue;
                     }
@@ -482,6 +482,7 @@ public sealed partial class Simulation
         private readonly List<Property> _predicates = [];
         private readonly List<Property> _eventuallies = [];
         private int _openEventually;
+        private bool _settled;
 
         /// <summary>Properties with a predicate still to evaluate after each event.</summary>
         public List<Property> Predicates => _predicates;
@@ -530,14 +531,22 @@ public sealed partial class Simulation
         /// <summary>A predicate that needs no more evaluation (a Sometimes or Eventually that held): it leaves at the next <see cref="Compact"/>.</summary>
         public void Settled(Property p)
         {
+            _settled = true;
             if (p.Kind == PropertyKind.Eventually)
             {
                 _openEventually--;
             }
         }
 
-        /// <summary>Drops the predicates that settled.</summary>
-        public void Compact() => _predicates.RemoveAll(p => p.Kind != PropertyKind.Always && p.Status != PropertyStatus.Pending);
+        /// <summary>Drops the predicates that settled since the last call (after an event where none did: nothing to walk).</summary>
+        public void Compact()
+        {
+            if (_settled)
+            {
+                _predicates.RemoveAll(p => p.Kind != PropertyKind.Always && p.Status != PropertyStatus.Pending);
+                _settled = false;
+            }
+        }
 
         public IReadOnlyList<PropertyState> States() =>
             [.. _all.Select(p => new PropertyState(
