@@ -65,7 +65,7 @@ internal sealed class FaultNemesis
             return;
         }
 
-        _simulation.At(at, () =>
+        _simulation.AtFault(at, () =>
         {
             if (!_simulation.Crash(node) || !model.Allows(FaultKinds.Restart))
             {
@@ -73,7 +73,7 @@ internal sealed class FaultNemesis
             }
 
             _simulation.ExpectRestart(node);
-            _simulation.At(_simulation.Now + _options.Downtime.Sample(stream), () =>
+            _simulation.AtFault(_simulation.Now + _options.Downtime.Sample(stream), () =>
             {
                 _simulation.Restart(node);
                 NextCrash(node, model, stream);
@@ -89,15 +89,15 @@ internal sealed class FaultNemesis
             return;
         }
 
-        _simulation.At(at, () =>
+        _simulation.AtFault(at, () =>
         {
             TimeSpan duration = _options.PauseDuration.Sample(stream);
             if (_simulation.Pause(node))
             {
-                _simulation.At(_simulation.Now + duration, () => _simulation.Resume(node));
+                _simulation.AtFault(_simulation.Now + duration, () => _simulation.Resume(node));
             }
 
-            _simulation.At(_simulation.Now + duration, () => NextPause(node, stream));
+            _simulation.AtFault(_simulation.Now + duration, () => NextPause(node, stream));
         });
     }
 }

@@ -20,7 +20,7 @@ internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOpt
             return;
         }
 
-        simulation.At(at, Begin);
+        simulation.AtFault(at, Begin);
     }
 
     private void Begin()
@@ -54,7 +54,7 @@ internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOpt
             }
         }
 
-        simulation.At(simulation.Now + options.Duration.Sample(stream), End);
+        simulation.AtFault(simulation.Now + options.Duration.Sample(stream), End);
     }
 
     private void End()

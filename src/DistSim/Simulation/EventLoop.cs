@@ -53,6 +53,18 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
         return slot;
     }
 
+    /// <summary>Schedules a fault event at <paramref name="time"/>: first among the events of its instant (see <see cref="EventQueue.ScheduleFault"/>).</summary>
+    public int ScheduleFault(long time, in ScheduledEvent e)
+    {
+        int slot = _queue.ScheduleFault(time, e);
+        if (_queue.Count > _queueLimit)
+        {
+            QueueLimitHit = true;
+        }
+
+        return slot;
+    }
+
     /// <summary>
     /// Takes the next event if it may run: not beyond <paramref name="bound"/>, the time limit or the event limit. On
     /// success the clock moves to the event's time and the event counts as run; otherwise <paramref name="stopped"/>

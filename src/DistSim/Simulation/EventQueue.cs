@@ -31,6 +31,7 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
     private int _freeCount;
     private int _slabUsed;
     private long _sequence;
+    private long _faultSequence = long.MinValue; // fault events sort before every other event of their instant
     private int _cancelled;
     private (int Slot, EventKey Key)[] _survivors = [];
     private LaneEntry[] _lane = new LaneEntry[LaneMinimum];
@@ -103,24 +104,40 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
             return -1;
         }
 
-        int slot;
-        if (_freeCount > 0)
-        {
-            slot = _free[--_freeCount];
-        }
-        else
-        {
-            if (_slabUsed == _slab.Length)
-            {
-                Array.Resize(ref _slab, _slab.Length * 2);
-            }
-
-            slot = _slabUsed++;
-        }
-
+        int slot = TakeSlot();
         _slab[slot] = e;
         _heap.Enqueue(slot, new EventKey(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1)));
         return slot;
+    }
+
+    /// <summary>
+    /// Schedules a fault (a crash, restart, pause, partition … injected by the nemesis or a fault schedule): among the
+    /// events due at <paramref name="time"/> it runs before every other, faults among themselves in the order they were
+    /// scheduled, whatever the strategy; it draws nothing from the tie-break stream. So where a fault sits in its
+    /// instant does not depend on when it was scheduled, and a run whose faults are replayed from a schedule written
+    /// down in advance is the run that drew them at random. Returns the slot (cancellable like any heap event).
+    /// </summary>
+    public int ScheduleFault(long time, in ScheduledEvent e)
+    {
+        int slot = TakeSlot();
+        _slab[slot] = e;
+        _heap.Enqueue(slot, new EventKey(time, _faultSequence++));
+        return slot;
+    }
+
+    private int TakeSlot()
+    {
+        if (_freeCount > 0)
+        {
+            return _free[--_freeCount];
+        }
+
+        if (_slabUsed == _slab.Length)
+        {
+            Array.Resize(ref _slab, _slab.Length * 2);
+        }
+
+        return _slabUsed++;
     }
 
     /// <summary>The event that runs next and its time, without removing it (cancelled events are dropped on the way).</summary>

@@ -283,6 +283,21 @@ public sealed partial class Simulation
     }
 
     /// <summary>
+    /// Runs a fault's <paramref name="action"/> at <paramref name="time"/>: before every other event of that instant, in the
+    /// order faults were scheduled (the nemesis, the partition nemesis and fault schedules use it, so a schedule replays
+    /// the faults the nemesis drew into the very same run).
+    /// </summary>
+    internal void AtFault(SimTime time, Action action)
+    {
+        if (time.Ticks < _loop.Now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(time), time, $"must not be before Now ({CurrentTime})");
+        }
+
+        _loop.ScheduleFault(time.Ticks, new ScheduledEvent(EventKind.Control, 0, -1, 0, 0, 0, action));
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> at <paramref name="time"/> inside node <paramref name="node"/>, as one of
     /// its handlers: the way a test drives a node (a client request, a method of the node that sends or sets
     /// timers), since a node acts only from inside its handlers. A paused node runs it when it resumes; if the
