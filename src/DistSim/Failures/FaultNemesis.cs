@@ -4,13 +4,14 @@ using DistSim.Timing;
 
 namespace DistSim.Failures;
 
-/// <summary>Schedules random crashes, restarts and pauses per node, within each node's failure model.</summary>
+/// <summary>Schedules random crashes, restarts, pauses and clock steps per node, within each node's failure model; writes down each one it injects when the run records faults.</summary>
 internal sealed class FaultNemesis
 {
     private readonly Simulation _simulation;
     private readonly NemesisOptions _options;
     private readonly Delay? _crashWait;
     private readonly Delay? _pauseWait;
+    private readonly Delay? _clockWait;
 
     public FaultNemesis(Simulation simulation, NemesisOptions options)
     {
@@ -27,6 +28,7 @@ internal sealed class FaultNemesis
 
         _crashWait = crash is { } c ? Delay.Exponential(c) : null;
         _pauseWait = pause is { } p ? Delay.Exponential(p) : null;
+        _clockWait = options.MeanTimeBetweenClockSteps is { } k ? Delay.Exponential(k) : null;
     }
 
     /// <summary>What the swarm chose (or the options said): null when the kind is off.</summary>
@@ -37,6 +39,11 @@ internal sealed class FaultNemesis
 
     public void AddNode(NodeId node, FailureModel model, string name)
     {
+        if (_simulation.NemesisReplaced)
+        {
+            return; // a fault schedule replaces the random faults
+        }
+
         RandomStream stream = StreamSeed.Create(_simulation.Seed, "nemesis:" + name);
         if (_crashWait is not null && model.Allows(FaultKinds.Stop))
         {
@@ -47,6 +54,11 @@ internal sealed class FaultNemesis
         {
             RandomStream pauses = StreamSeed.Create(_simulation.Seed, "nemesis:pause:" + name);
             NextPause(node, pauses);
+        }
+
+        if (_clockWait is not null)
+        {
+            NextClockStep(node, StreamSeed.Create(_simulation.Seed, "nemesis:clock:" + name));
         }
     }
 
@@ -67,15 +79,28 @@ internal sealed class FaultNemesis
 
         _simulation.AtFault(at, () =>
         {
-            if (!_simulation.Crash(node) || !model.Allows(FaultKinds.Restart))
+            if (!_simulation.Crash(node))
             {
-                return; // a crash-stop node stays down for good
+                return; // it was down already: not our crash
             }
 
-            _simulation.ExpectRestart(node);
-            _simulation.AtFault(_simulation.Now + _options.Downtime.Sample(stream), () =>
+            if (!model.Allows(FaultKinds.Restart))
             {
-                _simulation.Restart(node);
+                _simulation.LogFault(new CrashFault(at, node)); // a crash-stop node stays down for good
+                return;
+            }
+
+            TimeSpan downtime = _options.Downtime.Sample(stream);
+            _simulation.LogFault(new CrashFault(at, node, downtime));
+            _simulation.ExpectRestart(node);
+            long crash = _simulation.CrashGenerationOf(node);
+            _simulation.AtFault(at + downtime, () =>
+            {
+                if (_simulation.CrashGenerationOf(node) == crash)
+                {
+                    _simulation.Restart(node); // unless it was restarted and crashed again meanwhile (as CrashFault does)
+                }
+
                 NextCrash(node, model, stream);
             });
         });
@@ -94,10 +119,36 @@ internal sealed class FaultNemesis
             TimeSpan duration = _options.PauseDuration.Sample(stream);
             if (_simulation.Pause(node))
             {
-                _simulation.AtFault(_simulation.Now + duration, () => _simulation.Resume(node));
+                _simulation.LogFault(new PauseFault(at, node, duration));
+                long pause = _simulation.PauseGenerationOf(node);
+                _simulation.AtFault(at + duration, () =>
+                {
+                    if (_simulation.PauseGenerationOf(node) == pause)
+                    {
+                        _simulation.Resume(node); // as PauseFault does
+                    }
+                });
             }
 
-            _simulation.AtFault(_simulation.Now + duration, () => NextPause(node, stream));
+            _simulation.AtFault(at + duration, () => NextPause(node, stream));
+        });
+    }
+
+    private void NextClockStep(NodeId node, RandomStream stream)
+    {
+        Time.SimTime at = _simulation.Now + _clockWait!.Sample(stream);
+        if (at.SinceStart > _options.Until)
+        {
+            return;
+        }
+
+        _simulation.AtFault(at, () =>
+        {
+            TimeSpan size = _options.ClockStepSize.Sample(stream);
+            TimeSpan jump = stream.NextBelow(2) == 0 ? size : size.Negate();
+            _simulation.StepClock(node, jump);
+            _simulation.LogFault(new ClockStepFault(at, node, jump));
+            NextClockStep(node, stream);
         });
     }
 }

@@ -1,13 +1,22 @@
+using System.Text;
 using DistSim.Nodes;
 using DistSim.Time;
 
 namespace DistSim.Failures;
 
 /// <summary>
-/// A scripted fault schedule: at time t crash n2, at t′ restart it, partition, heal, pause, … Built
-/// fluently, checked against the nodes' failure models when applied, and run as events of their own
-/// (every fault is traced by the action it performs).
+/// Faults as data: at time t crash n2, at t′ restart it, partition, heal, pause, step a clock — and, optionally, which
+/// packets are lost, duplicated or omitted. Built fluently in a test, or recorded from a run whose faults were drawn at
+/// random (<see cref="SimulationOptions.RecordFaults"/>, <see cref="Simulation.RecordedFaults"/>) and replayed with the
+/// random nemesis off (<see cref="SimulationOptions.FaultSchedule"/>): the same run, event for event. Printed as the C#
+/// that rebuilds it (<see cref="ToCSharp"/>) and as JSON (<see cref="ToJson"/>, <see cref="FromJson"/>); shrunk by
+/// <see cref="Exploration.FaultShrinker"/>.
 /// </summary>
+/// <remarks>
+/// Each fault at a time runs as an event of its own, before every other event of its instant (faults of one instant in
+/// the order of the schedule); every step is checked against the nodes' failure models when the schedule is applied.
+/// See <c>docs/concepts/exploration.md</c>.
+/// </remarks>
 /// <example><code>
 /// new FaultSchedule()
 ///     .Crash(SimTime.FromSeconds(1), n2)
@@ -18,89 +27,274 @@ namespace DistSim.Failures;
 /// </code></example>
 public sealed class FaultSchedule
 {
-    private readonly List<Step> _steps = [];
+    private readonly List<Fault> _faults = [];
 
-    /// <summary>The steps, in the order they were added, as text.</summary>
-    public IReadOnlyList<string> Steps => _steps.Select(s => $"{s.At}: {s.Description}").ToList();
+    /// <summary>An empty schedule.</summary>
+    public FaultSchedule()
+    {
+    }
 
-    /// <summary>Crashes <paramref name="node"/> at <paramref name="at"/>.</summary>
+    /// <summary>A schedule of the given faults, in this order.</summary>
+    /// <param name="faults">The faults.</param>
+    /// <param name="scriptsMessages">Whether it decides every message fault (see <see cref="ScriptsMessages"/>); true anyway when a fault is a <see cref="MessageFault"/>.</param>
+    public FaultSchedule(IEnumerable<Fault> faults, bool scriptsMessages = false)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        ScriptsMessages = scriptsMessages;
+        foreach (Fault fault in faults)
+        {
+            Add(fault);
+        }
+    }
+
+    /// <summary>The faults, in the order they were added.</summary>
+    public IReadOnlyList<Fault> Faults => _faults;
+
+    /// <summary>How many faults.</summary>
+    public int Count => _faults.Count;
+
+    /// <summary>The steps as text, in the order they were added.</summary>
+    public IReadOnlyList<string> Steps => _faults.Select(f => f.Describe()).ToList();
+
+    /// <summary>
+    /// Whether the schedule decides the fate of every packet: with it, exactly the listed <see cref="MessageFault"/>s
+    /// happen and no other packet is lost, duplicated or omitted at random (partitions, capacities and crashes still drop
+    /// what they drop). A schedule recorded with <see cref="FaultRecording.NemesisAndMessages"/> scripts messages, even
+    /// with no message fault (a run that lost nothing); adding a message fault sets it.
+    /// </summary>
+    public bool ScriptsMessages { get; private set; }
+
+    /// <summary>
+    /// When faults may start until, for <see cref="Checking.EventuallyFrom.FaultsEnd"/>: applying the schedule makes
+    /// <see cref="Simulation.FaultsEnd"/> at least this (recorded schedules carry the run's, so a replay judges its
+    /// properties by the same windows). Null: the time of the last fault.
+    /// </summary>
+    public SimTime? FaultsEnd { get; init; }
+
+    /// <summary>Adds <paramref name="fault"/>.</summary>
+    /// <param name="fault">Any fault; a negative duration or a <see cref="MessageFault"/> packet number below 1 is refused.</param>
+    public FaultSchedule Add(Fault fault)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        if (fault.Length is { } length && length < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fault), length, $"{fault.GetType().Name}: its duration must be >= 0");
+        }
+
+        if (fault is MessageFault m)
+        {
+            if (m.Packet < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(fault), m.Packet, "MessageFault.Packet: packets are numbered from 1 on each direction");
+            }
+
+            if (m.Copy && m.Kind != MessageFaultKind.ReceiveOmission)
+            {
+                throw new ArgumentException($"MessageFault.Copy: only a receive omission can hit the copy a duplication made, not a {m.Kind}", nameof(fault));
+            }
+
+            ScriptsMessages = true;
+        }
+
+        if (fault is PartitionFault p)
+        {
+            ArgumentNullException.ThrowIfNull(p.Groups, nameof(fault));
+        }
+
+        _faults.Add(fault);
+        return this;
+    }
+
+    /// <summary>Makes the schedule decide every packet's fate (see <see cref="ScriptsMessages"/>): with no message fault listed, nothing is lost at random.</summary>
+    public FaultSchedule ScriptMessages()
+    {
+        ScriptsMessages = true;
+        return this;
+    }
+
+    /// <summary>Crashes <paramref name="node"/> at <paramref name="at"/>, for good.</summary>
     /// <param name="at">When.</param>
     /// <param name="node">A node that may stop.</param>
-    public FaultSchedule Crash(SimTime at, NodeId node) => Add(at, $"crash {node}", FaultKinds.Stop, node, s => s.Crash(node));
+    public FaultSchedule Crash(SimTime at, NodeId node) => Add(new CrashFault(at, node));
 
     /// <summary>Restarts <paramref name="node"/> at <paramref name="at"/>.</summary>
     /// <param name="at">When.</param>
     /// <param name="node">A node that may restart.</param>
-    public FaultSchedule Restart(SimTime at, NodeId node) => Add(at, $"restart {node}", FaultKinds.Restart, node, s => s.Restart(node));
+    public FaultSchedule Restart(SimTime at, NodeId node) => Add(new RestartFault(at, node));
 
     /// <summary>Crashes <paramref name="node"/> at <paramref name="at"/> and restarts it after <paramref name="downtime"/>.</summary>
     /// <param name="at">When.</param>
     /// <param name="node">A node that may stop and restart.</param>
     /// <param name="downtime">How long it stays down.</param>
-    public FaultSchedule CrashFor(SimTime at, NodeId node, TimeSpan downtime) =>
-        Add(at, $"crash {node} for {downtime}", FaultKinds.Stop | FaultKinds.Restart, node, s => s.CrashFor(node, downtime));
+    public FaultSchedule CrashFor(SimTime at, NodeId node, TimeSpan downtime) => Add(new CrashFault(at, node, downtime));
 
     /// <summary>Pauses <paramref name="node"/> at <paramref name="at"/> for <paramref name="duration"/>.</summary>
     /// <param name="at">When.</param>
     /// <param name="node">Any node.</param>
     /// <param name="duration">How long.</param>
-    public FaultSchedule Pause(SimTime at, NodeId node, TimeSpan duration) =>
-        Add(at, $"pause {node} for {duration}", FaultKinds.None, node, s => s.PauseFor(node, duration));
+    public FaultSchedule Pause(SimTime at, NodeId node, TimeSpan duration) => Add(new PauseFault(at, node, duration));
 
-    /// <summary>Partitions the network at <paramref name="at"/>.</summary>
+    /// <summary>Partitions the network at <paramref name="at"/>, until a heal.</summary>
     /// <param name="at">When.</param>
     /// <param name="groups">The groups.</param>
-    public FaultSchedule Partition(SimTime at, params NodeId[][] groups) =>
-        Add(at, "partition " + string.Join(" | ", groups.Select(g => string.Join(",", g))), FaultKinds.None, null, s => s.Network.Partition(groups));
+    public FaultSchedule Partition(SimTime at, params NodeId[][] groups) => Add(new PartitionFault(at, Groups(groups)));
 
-    /// <summary>Cuts one direction at <paramref name="at"/>.</summary>
+    /// <summary>Partitions the network at <paramref name="at"/> and heals it after <paramref name="duration"/>.</summary>
+    /// <param name="at">When.</param>
+    /// <param name="duration">How long.</param>
+    /// <param name="groups">The groups.</param>
+    public FaultSchedule PartitionFor(SimTime at, TimeSpan duration, params NodeId[][] groups) => Add(new PartitionFault(at, Groups(groups), duration));
+
+    /// <summary>Cuts one direction at <paramref name="at"/>, until a heal.</summary>
     /// <param name="at">When.</param>
     /// <param name="from">Whose messages are cut.</param>
     /// <param name="to">Who stops hearing them.</param>
-    public FaultSchedule Cut(SimTime at, NodeId from, NodeId to) => Add(at, $"cut {from}->{to}", FaultKinds.None, null, s => s.Network.Cut(from, to));
+    public FaultSchedule Cut(SimTime at, NodeId from, NodeId to) => Add(new CutFault(at, from, to));
 
-    /// <summary>Isolates <paramref name="node"/> at <paramref name="at"/>.</summary>
+    /// <summary>Cuts one direction at <paramref name="at"/> and heals the network after <paramref name="duration"/>.</summary>
+    /// <param name="at">When.</param>
+    /// <param name="from">Whose messages are cut.</param>
+    /// <param name="to">Who stops hearing them.</param>
+    /// <param name="duration">How long.</param>
+    public FaultSchedule CutFor(SimTime at, NodeId from, NodeId to, TimeSpan duration) => Add(new CutFault(at, from, to, duration));
+
+    /// <summary>Isolates <paramref name="node"/> at <paramref name="at"/>, until a heal.</summary>
     /// <param name="at">When.</param>
     /// <param name="node">The node.</param>
-    public FaultSchedule Isolate(SimTime at, NodeId node) => Add(at, $"isolate {node}", FaultKinds.None, null, s => s.Network.Isolate(node));
+    public FaultSchedule Isolate(SimTime at, NodeId node) => Add(new IsolateFault(at, node));
+
+    /// <summary>Isolates <paramref name="node"/> at <paramref name="at"/> and heals the network after <paramref name="duration"/>.</summary>
+    /// <param name="at">When.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="duration">How long.</param>
+    public FaultSchedule IsolateFor(SimTime at, NodeId node, TimeSpan duration) => Add(new IsolateFault(at, node, duration));
 
     /// <summary>Heals every partition at <paramref name="at"/>.</summary>
     /// <param name="at">When.</param>
-    public FaultSchedule Heal(SimTime at) => Add(at, "heal", FaultKinds.None, null, s => s.Network.Heal());
+    public FaultSchedule Heal(SimTime at) => Add(new HealFault(at));
 
-    /// <summary>Checks every step against <paramref name="simulation"/> (nodes exist, models allow the faults, times not past) and schedules them.</summary>
+    /// <summary>Steps <paramref name="node"/>'s clock by <paramref name="jump"/> at <paramref name="at"/>.</summary>
+    /// <param name="at">When.</param>
+    /// <param name="node">Any node.</param>
+    /// <param name="jump">The correction.</param>
+    public FaultSchedule StepClock(SimTime at, NodeId node, TimeSpan jump) => Add(new ClockStepFault(at, node, jump));
+
+    /// <summary>The channel loses the <paramref name="packet"/>-th packet from <paramref name="from"/> to <paramref name="to"/> (see <see cref="MessageFault"/>).</summary>
+    /// <param name="from">The sender.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="packet">The packet's number on that direction, from 1.</param>
+    /// <param name="at">When it happened in the recorded run (for reading only).</param>
+    public FaultSchedule LoseMessage(NodeId from, NodeId to, long packet, SimTime at = default) =>
+        Add(new MessageFault(at, from, to, packet, MessageFaultKind.Loss));
+
+    /// <summary>The channel duplicates the <paramref name="packet"/>-th packet from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    /// <param name="from">The sender.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="packet">The packet's number on that direction, from 1.</param>
+    /// <param name="at">When it happened in the recorded run (for reading only).</param>
+    public FaultSchedule DuplicateMessage(NodeId from, NodeId to, long packet, SimTime at = default) =>
+        Add(new MessageFault(at, from, to, packet, MessageFaultKind.Duplicate));
+
+    /// <summary>The sender omits the <paramref name="packet"/>-th packet from <paramref name="from"/> to <paramref name="to"/> (its model must allow send omission).</summary>
+    /// <param name="from">The sender.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="packet">The packet's number on that direction, from 1.</param>
+    /// <param name="at">When it happened in the recorded run (for reading only).</param>
+    public FaultSchedule OmitSend(NodeId from, NodeId to, long packet, SimTime at = default) =>
+        Add(new MessageFault(at, from, to, packet, MessageFaultKind.SendOmission));
+
+    /// <summary>The receiver omits the <paramref name="packet"/>-th packet from <paramref name="from"/> to <paramref name="to"/> on arrival (its model must allow receive omission).</summary>
+    /// <param name="from">The sender.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="packet">The packet's number on that direction, from 1.</param>
+    /// <param name="copy">The copy a duplication made, rather than the packet itself.</param>
+    /// <param name="at">When it happened in the recorded run (for reading only).</param>
+    public FaultSchedule OmitReceive(NodeId from, NodeId to, long packet, bool copy = false, SimTime at = default) =>
+        Add(new MessageFault(at, from, to, packet, MessageFaultKind.ReceiveOmission, copy));
+
+    /// <summary>A copy of this schedule with <paramref name="faults"/> instead of its faults (the same <see cref="ScriptsMessages"/> and <see cref="FaultsEnd"/>).</summary>
+    /// <param name="faults">The faults.</param>
+    public FaultSchedule With(IEnumerable<Fault> faults) => new(faults, ScriptsMessages) { FaultsEnd = FaultsEnd };
+
+    /// <summary>
+    /// Checks every fault against <paramref name="simulation"/> (nodes exist, models allow the faults, times not past)
+    /// and schedules them. A schedule that scripts messages must be applied before the first packet is on the wire
+    /// (or given as <see cref="SimulationOptions.FaultSchedule"/>).
+    /// </summary>
     /// <param name="simulation">The simulation.</param>
-    /// <exception cref="ArgumentException">A step names an unknown node, a time in the past, or a fault its node's model does not allow.</exception>
+    /// <exception cref="ArgumentException">A fault names an unknown node, a time in the past, or a fault its node's model does not allow.</exception>
+    /// <exception cref="InvalidOperationException">The schedule scripts messages and packets were sent already, or another schedule scripts them.</exception>
     public void ApplyTo(Simulation simulation)
     {
         ArgumentNullException.ThrowIfNull(simulation);
-        foreach (Step step in _steps)
+        simulation.ApplySchedule(this, replacesNemesis: false);
+    }
+
+    /// <summary>Throws naming the first fault that <paramref name="simulation"/> cannot take.</summary>
+    internal void Validate(Simulation simulation)
+    {
+        foreach (Fault fault in _faults)
         {
-            if (step.At < simulation.Now)
+            if (fault.IsTimed && fault.At < simulation.Now)
             {
-                throw new ArgumentOutOfRangeException(nameof(simulation), step.At, $"step \"{step.Description}\" is before Now ({simulation.Now})");
+                throw new ArgumentOutOfRangeException(nameof(simulation), fault.At, $"fault \"{fault.Describe()}\" is before Now ({simulation.Now})");
             }
 
-            if (step.Node is { } node && !simulation.FailureModelOf(node).Allows(step.Needs))
+            foreach (NodeId node in fault.Nodes)
+            {
+                if (node.Value >= simulation.Nodes.Count)
+                {
+                    throw new ArgumentException($"fault \"{fault.Describe()}\" names node {node.Value}, but the simulation has {simulation.Nodes.Count} nodes", nameof(simulation));
+                }
+            }
+
+            if (fault.Subject is { } subject && !simulation.FailureModelOf(subject).Allows(fault.Needs))
             {
                 throw new ArgumentException(
-                    $"step \"{step.Description}\": node {simulation.NodeName(node)}'s failure model {simulation.FailureModelOf(node)} does not allow {step.Needs.Describe()}",
+                    $"fault \"{fault.Describe()}\": node {simulation.NodeName(subject)}'s failure model {simulation.FailureModelOf(subject)} does not allow {fault.Needs.Describe()}",
                     nameof(simulation));
             }
         }
-
-        foreach (Step step in _steps)
-        {
-            simulation.At(step.At, () => step.Apply(simulation));
-            simulation.NoteFaultsUntil(step.At);
-        }
     }
 
-    private FaultSchedule Add(SimTime at, string description, FaultKinds needs, NodeId? node, Action<Simulation> apply)
+    /// <summary>
+    /// The schedule as the C# that rebuilds it exactly (times to the tick): <c>new FaultSchedule { FaultsEnd = … }.Crash(…)…;</c>
+    /// — paste it into a test and give it as <see cref="SimulationOptions.FaultSchedule"/>.
+    /// </summary>
+    public string ToCSharp()
     {
-        _steps.Add(new Step(at, description, needs, node, apply));
-        return this;
+        var text = new StringBuilder("new FaultSchedule");
+        text.Append(FaultsEnd is { } end ? $" {{ FaultsEnd = {Fault.Instant(end)} }}" : "()");
+        if (ScriptsMessages && !_faults.Any(f => f is MessageFault))
+        {
+            text.Append("\n    .ScriptMessages()");
+        }
+
+        foreach (Fault fault in _faults)
+        {
+            text.Append("\n    ").Append(fault.ToCSharp());
+        }
+
+        return text.Append(';').ToString();
     }
 
-    private sealed record Step(SimTime At, string Description, FaultKinds Needs, NodeId? Node, Action<Simulation> Apply);
+    /// <summary>The schedule as one JSON object (times in ticks of 100 ns; nodes by number); <see cref="FromJson"/> reads it back.</summary>
+    /// <param name="indented">Indent for people.</param>
+    public string ToJson(bool indented = false) => FaultScheduleJson.Write(this, indented);
+
+    /// <summary>Reads a schedule written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <exception cref="FormatException">The text is not such a schedule; the message names the member and the fault.</exception>
+    public static FaultSchedule FromJson(string json) => FaultScheduleJson.Read(json);
+
+    /// <inheritdoc />
+    public override string ToString() => _faults.Count == 0
+        ? ScriptsMessages ? "no faults (messages scripted: none lost)" : "no faults"
+        : string.Join("; ", _faults.Select(f => f.Describe()));
+
+    private static IReadOnlyList<IReadOnlyList<NodeId>> Groups(NodeId[][] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return [.. groups.Select(g => (IReadOnlyList<NodeId>)(g ?? throw new ArgumentNullException(nameof(groups), "a group is null")).ToArray())];
+    }
 }

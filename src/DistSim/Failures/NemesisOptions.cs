@@ -4,7 +4,7 @@ namespace DistSim.Failures;
 
 /// <summary>
 /// Random faults drawn from the seed (a "nemesis"), within the failure model of each node: crashes for
-/// nodes that may stop (and restarts after a downtime for those that may restart), and pauses. Each node
+/// nodes that may stop (and restarts after a downtime for those that may restart), pauses and clock steps. Each node
 /// has its own stream (<c>nemesis:&lt;name&gt;</c>), so adding a node does not change the faults of the others.
 /// </summary>
 /// <remarks>
@@ -26,6 +26,12 @@ public sealed record NemesisOptions
     /// <summary>How long a pause lasts. Default uniform 10 ms – 500 ms.</summary>
     public Delay PauseDuration { get; init; } = Delay.Uniform(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(500));
 
+    /// <summary>Mean time between steps of a node's clock (exponential; an NTP-like correction, forward or back with equal odds); null (the default) for none.</summary>
+    public TimeSpan? MeanTimeBetweenClockSteps { get; init; }
+
+    /// <summary>How far a clock step moves the clock. Default uniform 1 ms – 1 s.</summary>
+    public Delay ClockStepSize { get; init; } = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+
     /// <summary>No fault starts after this time from the start. Default 1 minute.</summary>
     public TimeSpan Until { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -43,6 +49,16 @@ public sealed record NemesisOptions
         if (MeanTimeBetweenPauses is { } p && p <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(MeanTimeBetweenPauses), p, "must be > 0 (or null for no pauses)");
+        }
+
+        if (MeanTimeBetweenClockSteps is { } k && k <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MeanTimeBetweenClockSteps), k, "must be > 0 (or null for no clock steps)");
+        }
+
+        if (ClockStepSize is null)
+        {
+            throw new ArgumentNullException(nameof(ClockStepSize), "must be a delay distribution");
         }
 
         if (Downtime is null)

@@ -1,3 +1,4 @@
+using DistSim.Failures;
 using DistSim.Nodes;
 using DistSim.Random;
 using DistSim.Time;
@@ -5,7 +6,7 @@ using DistSim.Timing;
 
 namespace DistSim.Network;
 
-/// <summary>Draws random partitions from its own stream and schedules each one and its heal.</summary>
+/// <summary>Draws random partitions from its own stream and schedules each one and its heal; writes each down as a fault when the run records faults.</summary>
 internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOptions options, RandomStream stream)
 {
     private readonly Delay _wait = Delay.Exponential(options.MeanInterval);
@@ -26,8 +27,10 @@ internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOpt
     private void Begin()
     {
         int n = simulation.Nodes.Count;
+        SimTime at = simulation.Now;
         PartitionKinds[] kinds = [.. new[] { PartitionKinds.Symmetric, PartitionKinds.Asymmetric, PartitionKinds.IsolateOne }.Where(k => options.Kinds.HasFlag(k))];
         PartitionKinds kind = kinds[(int)stream.NextBelow((ulong)kinds.Length)];
+        Func<TimeSpan, Fault>? fault = null;
         if (n >= 2)
         {
             switch (kind)
@@ -41,20 +44,31 @@ internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOpt
                     }
 
                     int cut = 1 + (int)stream.NextBelow((ulong)n - 1);
-                    simulation.Network.Partition(shuffled[..cut], shuffled[cut..]);
+                    NodeId[] left = shuffled[..cut], right = shuffled[cut..];
+                    simulation.Network.Partition(left, right);
+                    fault = d => new PartitionFault(at, [left, right], d);
                     break;
                 case PartitionKinds.Asymmetric:
-                    int a = (int)stream.NextBelow((ulong)n);
-                    int b = (a + 1 + (int)stream.NextBelow((ulong)n - 1)) % n;
-                    simulation.Network.Cut(new NodeId(a), new NodeId(b));
+                    var a = new NodeId((int)stream.NextBelow((ulong)n));
+                    var b = new NodeId((a.Value + 1 + (int)stream.NextBelow((ulong)n - 1)) % n);
+                    simulation.Network.Cut(a, b);
+                    fault = d => new CutFault(at, a, b, d);
                     break;
                 default:
-                    simulation.Network.Isolate(new NodeId((int)stream.NextBelow((ulong)n)));
+                    var alone = new NodeId((int)stream.NextBelow((ulong)n));
+                    simulation.Network.Isolate(alone);
+                    fault = d => new IsolateFault(at, alone, d);
                     break;
             }
         }
 
-        simulation.AtFault(simulation.Now + options.Duration.Sample(stream), End);
+        TimeSpan duration = options.Duration.Sample(stream);
+        if (simulation.RecordsFaults)
+        {
+            simulation.LogFault(fault?.Invoke(duration) ?? new HealFault(at + duration)); // one node: nothing to cut, but the heal is traced
+        }
+
+        simulation.AtFault(at + duration, End);
     }
 
     private void End()

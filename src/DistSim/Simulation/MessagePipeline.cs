@@ -1,3 +1,4 @@
+using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Messages;
 using DistSim.Network;
@@ -29,6 +30,9 @@ internal sealed class MessagePipeline
     private long _messageIds;
     private long _packetIds;
     private CopyPlan? _lastCopyPlan;
+
+    /// <summary>The run's message faults, when they are recorded or scripted; null otherwise.</summary>
+    internal MessageFaultBook? Book;
 
     public MessagePipeline(Simulation simulation, NodeTable nodes, SimNetwork network, Adversary? adversary, Timing.TimingModel timing, Time.SimTime? gst, SimulationOptions options)
     {
@@ -108,7 +112,15 @@ internal sealed class MessagePipeline
 
         // Failure model, sender side: a crashed node sends nothing; an omitting one loses packets.
         NodeRecord sender = _nodes[from];
-        if (!sender.Up || (sender.Model.SendOmissionProbability > 0 && new Chance(sender.Model.SendOmissionProbability).Happens(sender.Faults)))
+        MessageFaultBook? book = Book;
+        long number = book?.Next(from, to) ?? 0;
+        bool omitted = sender.Up && sender.Model.SendOmissionProbability > 0 && new Chance(sender.Model.SendOmissionProbability).Happens(sender.Faults);
+        if (book is not null && sender.Up)
+        {
+            omitted = book.Decide(MessageFaultKind.SendOmission, from, to, number, copy: false, omitted);
+        }
+
+        if (!sender.Up || omitted)
         {
             Messages.Dropped++;
             _simulation.RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, sender.Up ? DropCause.SendOmission : DropCause.NodeDown, frame);
@@ -132,22 +144,40 @@ internal sealed class MessagePipeline
 
         int path = reverse ? _network.PairIndex(from, to) : session; // the pair of this direction: its channel
         ChannelConfig channel = _network.ChannelOf(path);
-        switch (channel.Decide(ref _network.Pairs[path].Channel))
+        PacketFate fate = channel.Decide(ref _network.Pairs[path].Channel);
+        if (book is not null)
+        {
+            fate = book.Fate(from, to, number, fate);
+        }
+
+        switch (fate)
         {
             case PacketFate.Lost:
                 Messages.Dropped++;
                 _simulation.RecordEvent(TraceEventKind.Drop, from, to, messageId, packet, 0, DropCause.Loss, wire, mark);
                 break;
             case PacketFate.Once:
-                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
+                if (SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark))
+                {
+                    book?.Track(packet, number, copy: false);
+                }
+
                 break;
             case PacketFate.Twice:
-                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark);
+                if (SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, packet, wire, mark))
+                {
+                    book?.Track(packet, number, copy: false);
+                }
+
                 long copy = ++_packetIds;
                 Messages.Packets++;
                 Messages.Duplicated++;
                 _simulation.RecordEvent(TraceEventKind.Duplicate, from, to, messageId, copy, 0, DropCause.None, wire, mark);
-                SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, copy, wire, mark);
+                if (SchedulePacket(path, channel.SampleDelayTicks(ref _network.Pairs[path].Channel), session, messageId, copy, wire, mark))
+                {
+                    book?.Track(copy, number, copy: true);
+                }
+
                 break;
         }
 
@@ -280,7 +310,7 @@ internal sealed class MessagePipeline
     /// path or the path is at capacity. Its delay was drawn by the caller, always, so that a drop does not
     /// shift the channel's stream (the timing model composes here).
     /// </summary>
-    private void SchedulePacket(int path, long delayTicks, int session, long message, long packet, object frame, PacketMark mark)
+    private bool SchedulePacket(int path, long delayTicks, int session, long message, long packet, object frame, PacketMark mark)
     {
         ref PairState state = ref _network.Pairs[path];
         int from = state.From, to = state.To;
@@ -288,7 +318,7 @@ internal sealed class MessagePipeline
         {
             Messages.Dropped++;
             _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Partition, frame, mark);
-            return;
+            return false;
         }
 
         int? capacity = _network.ChannelOf(path).Capacity;
@@ -296,7 +326,7 @@ internal sealed class MessagePipeline
         {
             Messages.Dropped++;
             _simulation.RecordEvent(TraceEventKind.Drop, from, to, message, packet, 0, DropCause.Capacity, frame, mark);
-            return;
+            return false;
         }
 
         if (!ReferenceEquals(_timing, global::DistSim.Timing.TimingModels.Unbounded))
@@ -317,6 +347,7 @@ internal sealed class MessagePipeline
         _simulation.Schedule(
             Simulation.SaturatingAdd(Now, delayTicks),
             new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, _network.PartitionEpoch, counted));
+        return true;
     }
 
     /// <summary>A packet is no longer on the wire (it arrived, or was lost with the paused machine that held it): its place is given back.</summary>
@@ -339,6 +370,9 @@ internal sealed class MessagePipeline
     internal void Arrive(in ScheduledEvent e)
     {
         LeaveFlight(e);
+        long number = 0;
+        bool copy = false;
+        bool numbered = Book is { } book && book.Arrived(e.Packet, out number, out copy);
 
         if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
         {
@@ -351,7 +385,7 @@ internal sealed class MessagePipeline
         NodeRecord receiver = _nodes[e.Node];
         DropCause cause = !receiver.Up ? DropCause.NodeDown
             : receiver.Instance is null ? DropCause.ReceiverNotStarted
-            : receiver.Model.ReceiveOmissionProbability > 0 && new Chance(receiver.Model.ReceiveOmissionProbability).Happens(receiver.Faults) ? DropCause.ReceiveOmission
+            : ReceiveOmitted(receiver, e, numbered, number, copy) ? DropCause.ReceiveOmission
             : DropCause.None;
         if (cause != DropCause.None)
         {
@@ -375,5 +409,12 @@ internal sealed class MessagePipeline
         {
             _network.Rich(e.Slot).Session.OnPacket(packet);
         }
+    }
+
+    /// <summary>Whether the receiver's failure model omits the arriving packet: the draw, or the fault schedule's word for a numbered packet.</summary>
+    private bool ReceiveOmitted(NodeRecord receiver, in ScheduledEvent e, bool numbered, long number, bool copy)
+    {
+        bool drawn = receiver.Model.ReceiveOmissionProbability > 0 && new Chance(receiver.Model.ReceiveOmissionProbability).Happens(receiver.Faults);
+        return numbered ? Book!.Decide(MessageFaultKind.ReceiveOmission, e.Peer, e.Node, number, copy, drawn) : drawn;
     }
 }

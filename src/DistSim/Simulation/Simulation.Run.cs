@@ -16,6 +16,7 @@ public sealed partial class Simulation
     public bool Step()
     {
         using ThreadClaim claim = ClaimRun(nameof(Step));
+        ApplyPendingSchedule();
         _running = true;
         Simulation? outer = t_running;
         t_running = this;
@@ -82,6 +83,7 @@ public sealed partial class Simulation
     /// <summary>The loop of every run call; the caller holds the thread claim and has checked re-entrance.</summary>
     private RunResult RunCore(long bound, Func<bool>? condition)
     {
+        ApplyPendingSchedule();
         _running = true;
         Simulation? outer = t_running;
         t_running = this;

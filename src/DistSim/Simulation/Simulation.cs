@@ -53,7 +53,8 @@ public sealed partial class Simulation
         _gstChosen = _timing.DrawGst(options.Seed);
         _gst = _gstChosen?.Ticks ?? 0;
         _pipeline = new MessagePipeline(this, _nodes, _network, _adversary, _timing, _gstChosen, options);
-        if (options.Partitions is not null)
+        InitFaultSchedules(options);
+        if (options.Partitions is not null && options.FaultSchedule is null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
         }

@@ -46,6 +46,20 @@ public sealed record SimulationOptions
     /// <summary>Random crashes, restarts and pauses within each node's failure model (none by default).</summary>
     public NemesisOptions? Nemesis { get; init; }
 
+    /// <summary>
+    /// Which faults the run writes down for <see cref="Simulation.RecordedFaults"/>: off (the default), the nemeses'
+    /// faults, or those and every message lost, duplicated or omitted at random. Recording changes no run.
+    /// </summary>
+    public FaultRecording RecordFaults { get; init; }
+
+    /// <summary>
+    /// Faults to replay (or script): applied when the run starts, and in place of the random nemeses — with a schedule,
+    /// <see cref="Nemesis"/> and <see cref="Partitions"/> inject nothing (their <c>Until</c> still counts for
+    /// <see cref="Simulation.FaultsEnd"/>). A schedule recorded from a run (<see cref="Simulation.RecordedFaults"/>) replays
+    /// that run exactly with the same seed and options. Default: none. See <c>docs/concepts/exploration.md</c>.
+    /// </summary>
+    public FaultSchedule? FaultSchedule { get; init; }
+
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
 
@@ -123,6 +137,11 @@ public sealed record SimulationOptions
         if (Network is null)
         {
             throw new ArgumentNullException(nameof(Network), "must be fair-loss link options");
+        }
+
+        if (!Enum.IsDefined(RecordFaults))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RecordFaults), RecordFaults, "must be Off, Nemesis or NemesisAndMessages");
         }
 
         Network.Validate();

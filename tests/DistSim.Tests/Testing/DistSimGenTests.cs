@@ -90,7 +90,7 @@ public class DistSimGenTests
             "    .Cut(SimTime.FromStart(TimeSpan.FromMilliseconds(3000)), new NodeId(0), new NodeId(1)).Heal(SimTime.FromStart(TimeSpan.FromMilliseconds(4000)));",
             plan.ToCSharp());
         Assert.Equal(
-            ["1.5000000s: crash #2 for 00:00:00.2500000", "3.0000000s: cut #0->#1", "4.0000000s: heal"],
+            ["1.5 s: crash node 2 for 250 ms", "3 s: cut 0->1", "4 s: heal"],
             plan.ToSchedule().Steps);
     }
 

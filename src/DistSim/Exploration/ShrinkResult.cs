@@ -1,0 +1,26 @@
+using System.Globalization;
+using DistSim.Failures;
+
+namespace DistSim.Exploration;
+
+/// <summary>What <see cref="FaultShrinker"/> found.</summary>
+/// <param name="Original">The failing schedule it started from.</param>
+/// <param name="Shrunk">The smallest failing schedule found: every candidate was replayed and failed.</param>
+/// <param name="Replays">How many candidate schedules were replayed (cached repeats not counted).</param>
+/// <param name="OneMinimal">Whether removing any single fault of <see cref="Shrunk"/> was replayed and made the failure go away (false when the budget ran out first).</param>
+public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, int Replays, bool OneMinimal)
+{
+    /// <summary>Faults before shrinking.</summary>
+    public int SizeBefore => Original.Count;
+
+    /// <summary>Faults after shrinking.</summary>
+    public int SizeAfter => Shrunk.Count;
+
+    /// <summary><see cref="SizeBefore"/> / <see cref="SizeAfter"/> (infinity when nothing was left: the failure needs no fault).</summary>
+    public double ReductionFactor => SizeAfter == 0 ? double.PositiveInfinity : SizeBefore / (double)SizeAfter;
+
+    /// <inheritdoc />
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{SizeBefore} fault(s) -> {SizeAfter} ({(SizeAfter == 0 ? "no fault needed" : $"{ReductionFactor:0.##}x smaller")}), {Replays} replay(s){(OneMinimal ? ", 1-minimal" : ", budget exhausted")}");
+}

@@ -1,0 +1,85 @@
+using DistSim.Failures;
+using DistSim.Nodes;
+
+namespace DistSim;
+
+/// <summary>
+/// The message faults of a run: numbers every packet put on the wire per direction (from 1), remembers which number a
+/// packet in flight has, and at each random decision (send omission, the channel's loss and duplication, receive
+/// omission) either writes down what the draw decided (recording) or replaces it by what a fault schedule lists
+/// (scripting). Only built when one of the two is asked for: a run without them pays one null check per packet.
+/// </summary>
+internal sealed class MessageFaultBook(Simulation simulation, bool record)
+{
+    private readonly Dictionary<long, long> _sent = [];
+    private readonly Dictionary<long, (long Number, bool Copy)> _inFlight = [];
+    private HashSet<(int From, int To, long Packet, MessageFaultKind Kind, bool Copy)>? _script;
+
+    /// <summary>Whether a schedule decides the faults (else the draws do).</summary>
+    public bool Scripted => _script is not null;
+
+    /// <summary>Whether decided faults are written down.</summary>
+    public bool Records { get; } = record;
+
+    /// <summary>Takes the message faults of <paramref name="schedule"/> as the only ones that happen from now on.</summary>
+    public void Script(FaultSchedule schedule)
+    {
+        _script = [];
+        foreach (Fault fault in schedule.Faults)
+        {
+            if (fault is MessageFault m)
+            {
+                _script.Add((m.From.Value, m.To.Value, m.Packet, m.Kind, m.Copy));
+            }
+        }
+    }
+
+    /// <summary>The number of the packet now put on the wire from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public long Next(int from, int to)
+    {
+        long key = ((long)from << 32) | (uint)to;
+        _sent.TryGetValue(key, out long n);
+        _sent[key] = ++n;
+        return n;
+    }
+
+    /// <summary>Remembers the number of a packet put in flight (for a receive omission on its arrival).</summary>
+    public void Track(long packetId, long number, bool copy) => _inFlight[packetId] = (number, copy);
+
+    /// <summary>The number of an arriving packet, if it was numbered (injected packets are not); forgets it.</summary>
+    public bool Arrived(long packetId, out long number, out bool copy)
+    {
+        if (_inFlight.Remove(packetId, out (long Number, bool Copy) entry))
+        {
+            (number, copy) = entry;
+            return true;
+        }
+
+        number = 0;
+        copy = false;
+        return false;
+    }
+
+    /// <summary>Whether the fault happens to this packet: the schedule's word when scripted, else the draw's; written down if it happens and the book records.</summary>
+    public bool Decide(MessageFaultKind kind, int from, int to, long number, bool copy, bool drawn)
+    {
+        bool happens = _script is { } script ? script.Contains((from, to, number, kind, copy)) : drawn;
+        if (happens && Records)
+        {
+            simulation.LogFault(new MessageFault(simulation.Now, new NodeId(from), new NodeId(to), number, kind, copy));
+        }
+
+        return happens;
+    }
+
+    /// <summary>The channel's fate for a packet: the draw's, or the schedule's when scripted (lost if listed lost, else twice if listed duplicated, else once).</summary>
+    public Network.PacketFate Fate(int from, int to, long number, Network.PacketFate drawn)
+    {
+        if (Decide(MessageFaultKind.Loss, from, to, number, copy: false, drawn == Network.PacketFate.Lost))
+        {
+            return Network.PacketFate.Lost;
+        }
+
+        return Decide(MessageFaultKind.Duplicate, from, to, number, copy: false, drawn == Network.PacketFate.Twice) ? Network.PacketFate.Twice : Network.PacketFate.Once;
+    }
+}

@@ -1,0 +1,119 @@
+using DistSim.Failures;
+using DistSim.Nodes;
+using DistSim.Time;
+
+namespace DistSim;
+
+/// <summary>Faults as data: recording the faults a run draws, and applying a fault schedule (a replay or a script).</summary>
+public sealed partial class Simulation
+{
+    private List<Fault>? _faultLog;
+    private FaultSchedule? _pendingSchedule;
+    private bool _scheduleScriptsMessages;
+
+    /// <summary>
+    /// The faults this run injected at random so far (and those of a replayed <see cref="SimulationOptions.FaultSchedule"/>),
+    /// in the order they happened, as a schedule: give it as <see cref="SimulationOptions.FaultSchedule"/> to a simulation
+    /// with the same seed and options and it replays this run, event for event (the same fingerprint). It carries this
+    /// run's <see cref="FaultsEnd"/>, and scripts messages when they were recorded. Each call returns a new schedule.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="SimulationOptions.RecordFaults"/> is <see cref="FaultRecording.Off"/>.</exception>
+    public FaultSchedule RecordedFaults
+    {
+        get
+        {
+            CheckThread(nameof(RecordedFaults));
+            if (_faultLog is null)
+            {
+                throw new InvalidOperationException("RecordedFaults: this simulation records no faults; set SimulationOptions.RecordFaults to Nemesis or NemesisAndMessages");
+            }
+
+            return new FaultSchedule(_faultLog, Options.RecordFaults == FaultRecording.NemesisAndMessages) { FaultsEnd = new SimTime(FaultsEndTicks()) };
+        }
+    }
+
+    /// <summary>Whether faults are written down (the nemeses ask before building a record).</summary>
+    internal bool RecordsFaults => _faultLog is not null;
+
+    /// <summary>Writes down a fault that happened now.</summary>
+    internal void LogFault(Fault fault) => _faultLog?.Add(fault);
+
+    /// <summary>Whether the random nemeses inject nothing (a schedule replaces them).</summary>
+    internal bool NemesisReplaced => Options.FaultSchedule is not null;
+
+    /// <summary>The crash count of a node, to tell whether a crash is still the one in force.</summary>
+    internal long CrashGenerationOf(NodeId node) => _nodes[node.Value].CrashGeneration;
+
+    /// <summary>The pause count of a node, to tell whether a pause is still the one in force.</summary>
+    internal long PauseGenerationOf(NodeId node) => _nodes[node.Value].PauseGeneration;
+
+    /// <summary>Sets up recording and the schedule of the options (applied at the start of the first run call, when the nodes exist).</summary>
+    private void InitFaultSchedules(SimulationOptions options)
+    {
+        if (options.RecordFaults != FaultRecording.Off)
+        {
+            _faultLog = [];
+        }
+
+        if (options.RecordFaults == FaultRecording.NemesisAndMessages || options.FaultSchedule is { ScriptsMessages: true })
+        {
+            _pipeline.Book = new MessageFaultBook(this, options.RecordFaults == FaultRecording.NemesisAndMessages);
+        }
+
+        _pendingSchedule = options.FaultSchedule;
+    }
+
+    /// <summary>Applies the options' schedule, once, before the first event of the first run call.</summary>
+    private void ApplyPendingSchedule()
+    {
+        if (_pendingSchedule is { } schedule)
+        {
+            _pendingSchedule = null;
+            ApplySchedule(schedule, replacesNemesis: true);
+        }
+    }
+
+    /// <summary>Checks and schedules <paramref name="schedule"/>'s faults; a replayed one (<paramref name="replacesNemesis"/>) is recorded as it runs.</summary>
+    internal void ApplySchedule(FaultSchedule schedule, bool replacesNemesis)
+    {
+        using ThreadClaim claim = Claim(nameof(FaultSchedule.ApplyTo));
+        schedule.Validate(this);
+        if (schedule.ScriptsMessages)
+        {
+            if (_scheduleScriptsMessages)
+            {
+                throw new InvalidOperationException("FaultSchedule: another schedule already scripts this run's messages; merge them into one");
+            }
+
+            if (_pipeline.Messages.Packets > 0)
+            {
+                throw new InvalidOperationException(
+                    $"FaultSchedule: it scripts messages, but {_pipeline.Messages.Packets} packet(s) were on the wire already; apply it before the run starts, or give it as SimulationOptions.FaultSchedule");
+            }
+
+            _pipeline.Book ??= new MessageFaultBook(this, record: false);
+            _pipeline.Book.Script(schedule);
+            _scheduleScriptsMessages = true;
+        }
+
+        long last = -1;
+        foreach (Fault fault in schedule.Faults.Where(f => f.IsTimed).OrderBy(f => f.At)) // stable: faults of one instant keep the schedule's order
+        {
+            Fault f = fault;
+            AtFault(f.At, replacesNemesis && _faultLog is not null
+                ? () =>
+                {
+                    LogFault(f);
+                    f.Inject(this);
+                }
+                : () => f.Inject(this));
+            last = Math.Max(last, f.At.Ticks);
+        }
+
+        long end = schedule.FaultsEnd?.Ticks ?? last;
+        if (end >= 0)
+        {
+            NoteFaultsUntil(new SimTime(end));
+        }
+    }
+}
