@@ -21,11 +21,19 @@ public sealed record RunSettings
     /// <summary>The event limit of <c>--event-limit</c>, or null for the scenario's own.</summary>
     public long? EventLimit { get; init; }
 
+    /// <summary>Which faults the run writes down (<c>--shrink</c> records them to shrink them); off by default.</summary>
+    public Failures.FaultRecording RecordFaults { get; init; }
+
+    /// <summary>Faults to replay instead of the random ones (<c>--faults FILE</c>, and each candidate of <c>--shrink</c>), or null.</summary>
+    public Failures.FaultSchedule? FaultSchedule { get; init; }
+
     /// <summary>The scenario's options with these settings applied.</summary>
     public SimulationOptions ApplyTo(SimulationOptions options) => options with
     {
         RecordTrace = RecordTrace,
         TraceWriter = TraceWriter,
         EventLimit = EventLimit ?? options.EventLimit,
+        RecordFaults = RecordFaults,
+        FaultSchedule = FaultSchedule ?? options.FaultSchedule,
     };
 }

@@ -83,7 +83,11 @@ public static class Runner
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
             parsed.ValidateCommon();
-            int code = parsed.Shard is null ? scenario.Run(parsed, output) : RunShard(scenario, parsed, output);
+            int code = parsed.Has("shrink")
+                ? scenario is IShrinkableScenario shrinkable
+                    ? ShrinkCommand.Run(shrinkable, parsed, output)
+                    : throw new UsageException($"--shrink: {scenario.Name} has no property to shrink against (scenarios with one: {string.Join(", ", Scenarios.OfType<IShrinkableScenario>().Select(s => s.Name))})")
+                : parsed.Shard is null ? scenario.Run(parsed, output) : RunShard(scenario, parsed, output);
             if (code == LimitHit)
             {
                 error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {LimitHit})");

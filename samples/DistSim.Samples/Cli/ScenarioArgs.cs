@@ -25,6 +25,10 @@ public sealed class ScenarioArgs
         new("parallel", "N", "with --sweep: run N seeds at once; the output is the same for every N (default: all cores; 1 runs them one after the other)"),
         new("shard", "I/N", "with --sweep: run only slice I of N (from 0) and write its runs as JSON Lines for 'merge' (see docs/guides/distributed-sweeps.md)"),
         new("shard-out", "FILE", "with --shard: write the slice to FILE instead of the standard output"),
+        new("faults", "FILE", "replay the fault schedule in FILE (JSON, as --shrink writes it) instead of the random faults"),
+        new("shrink", null, "find the first failing run (of --sweep N seeds from --seed) and shrink its faults to a 1-minimal schedule (scenarios with a property)"),
+        new("shrink-out", "FILE", "with --shrink: write the shrunk schedule as JSON to FILE (replay it with --faults FILE)"),
+        new("shrink-budget", "N", "with --shrink: replay at most N candidate schedules", "2000"),
     ];
 
     /// <summary>The most threads <c>--parallel</c> accepts.</summary>
@@ -59,6 +63,35 @@ public sealed class ScenarioArgs
         ? GetInt("parallel", 1, min: 1, max: MaxParallel)
         : Environment.ProcessorCount; // determinism-ok: how many seeds run at once, never what a run computes
 
+    /// <summary>The schedule of <c>--faults FILE</c>, read once; null without the option.</summary>
+    /// <exception cref="UsageException">The file cannot be read or is not a fault schedule.</exception>
+    public Failures.FaultSchedule? Faults
+    {
+        get
+        {
+            if (!_values.TryGetValue("faults", out string? path) || path is null)
+            {
+                return null;
+            }
+
+            if (_faults is null)
+            {
+                try
+                {
+                    _faults = Failures.FaultSchedule.FromJson(File.ReadAllText(path));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    throw new UsageException($"--faults: '{path}' is not a readable fault schedule: {ex.Message}");
+                }
+            }
+
+            return _faults;
+        }
+    }
+
+    private Failures.FaultSchedule? _faults;
+
     /// <summary>The <c>--shard</c> slice, or null for the whole sweep.</summary>
     public ShardSpec? Shard => Has("shard") ? ShardSpec.Parse(GetString("shard", string.Empty)) : null;
 
@@ -86,6 +119,16 @@ public sealed class ScenarioArgs
         RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
         RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");
         RejectUnless("shard-out", shard is not null, "only with --shard");
+        RejectUnless("shrink-out", Has("shrink"), "only with --shrink");
+        RejectUnless("shrink-budget", Has("shrink"), "only with --shrink");
+        RejectUnless("shrink", shard is null, "shrinks one failing run; not with --shard");
+        RejectUnless("shrink", !Has("faults"), "records the random faults of the failing run; not with --faults (a replay)");
+        RejectUnless("shrink", OutputOption is null, "replays hundreds of candidates; write the shrunk run's trace by replaying it: --faults FILE --trace FILE");
+        _ = Faults;
+        if (Has("shrink-budget"))
+        {
+            _ = GetInt("shrink-budget", 2000, min: 1, max: 10_000_000);
+        }
         if (shard is not null && Has("json"))
         {
             throw new UsageException("--json: a shard writes its runs as JSON Lines for 'merge'; give --json to merge instead");

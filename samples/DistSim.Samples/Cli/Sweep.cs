@@ -159,7 +159,7 @@ public static class Sweep
     private static RunSummary PlaySweep<TRun, TRecord>(ScenarioArgs args, Func<ulong, RunSettings, TRun> play, Func<TRun, TRecord> record, Action<ulong, TRecord> fold)
         where TRun : class, IScenarioRun
     {
-        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit };
+        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit, FaultSchedule = args.Faults };
         ShardSink? sink = args.ShardSink;
         ShardSpec? shard = args.Shard;
         long start = shard?.Start(args.Sweep) ?? 0;

@@ -26,7 +26,7 @@ public sealed record SplitBrainRecord(int Conflicts, long? FirstConflictTicks, i
 }
 
 /// <summary>The <c>split-brain</c> scenario: omission hides the primary's heartbeats; does the system end up with two primaries?</summary>
-public sealed class SplitBrainScenario : IScenario
+public sealed class SplitBrainScenario : IShrinkableScenario
 {
     /// <inheritdoc />
     public string Name => "split-brain";
@@ -75,6 +75,19 @@ public sealed class SplitBrainScenario : IScenario
         simulation.AddNode("client", () => new Scripted(duration));
         RunResult run = simulation.RunUntil(SimTime.FromStart(duration));
         return new SplitBrainRun(simulation, run, conflicts, first, (replicas[0]?.Takeovers ?? 0) + (replicas[1]?.Takeovers ?? 0));
+    }
+
+    /// <inheritdoc />
+    public ShrinkTarget ShrinkTarget(ScenarioArgs args)
+    {
+        double omission = args.GetProbability("omission", 0.5);
+        bool leases = args.Has("leases");
+        TimeSpan duration = args.GetDuration("duration", TimeSpan.FromSeconds(5));
+        return new("two primaries accept writes at once", (seed, settings) =>
+        {
+            SplitBrainRun run = Play(seed, omission, leases, duration, settings);
+            return (run.Conflicts > 0, run.Simulation);
+        });
     }
 
     /// <inheritdoc />

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace DistSim.Samples.TwoGenerals;
 
 /// <summary>The <c>two-generals</c> scenario: agreement over a lossy link is impossible; see what each strategy buys.</summary>
-public sealed class TwoGeneralsScenario : IScenario
+public sealed class TwoGeneralsScenario : IShrinkableScenario
 {
     private static readonly Delay DefaultDelay = Delay.Uniform(TimeSpan.FromHours(1), TimeSpan.FromHours(3));
     private static readonly Outcome[] Rows = [Outcome.NothingHappens, Outcome.A1Fails, Outcome.A2Fails, Outcome.CityCaptured];
@@ -39,6 +39,18 @@ public sealed class TwoGeneralsScenario : IScenario
         Outcome.A2Fails => "a2-fails",
         _ => "city-captured",
     };
+
+    /// <inheritdoc />
+    public ShrinkTarget ShrinkTarget(ScenarioArgs args)
+    {
+        Game game = GameFrom(args);
+        _ = game.MakePlan(); // a bad attack time is a usage error now, not a failure of every replay
+        return new("the generals disagree: one attacks alone", (seed, settings) =>
+        {
+            GameResult result = game.Play(seed, settings);
+            return (result.Decided && result.Outcome is Outcome.A1Fails or Outcome.A2Fails, result.Simulation);
+        });
+    }
 
     /// <summary>Builds the game from the options; options that do not apply to the strategy are usage errors.</summary>
     public static Game GameFrom(ScenarioArgs args)

@@ -30,7 +30,7 @@ public sealed record WalKvRun(Simulation Simulation, RunResult Run, KvClient Cli
 }
 
 /// <summary>The <c>wal-kv</c> scenario: a key-value store with a write-ahead log under random crash-recover faults.</summary>
-public sealed class WalKvScenario : IScenario
+public sealed class WalKvScenario : IShrinkableScenario
 {
     /// <inheritdoc />
     public string Name => "wal-kv";
@@ -80,6 +80,21 @@ public sealed class WalKvScenario : IScenario
 
         // After an event limit the recovery may not have run: then there is no server to check.
         return new WalKvRun(simulation, run, simulation.GetNode(client) as KvClient ?? new KvClient(server, writes, keys, TimeSpan.Zero), simulation.GetNode(server) as KvServer);
+    }
+
+    /// <inheritdoc />
+    public ShrinkTarget ShrinkTarget(ScenarioArgs args)
+    {
+        int writes = args.GetInt("writes", 300, min: 1, max: 1_000_000);
+        int keys = args.GetInt("keys", 20, min: 1, max: 100_000);
+        TimeSpan crashEvery = args.GetDuration("crash-every", TimeSpan.FromSeconds(1));
+        int snapshotEvery = args.GetInt("snapshot-every", 50, min: 1, max: 1_000_000);
+        bool flush = !args.Has("no-flush");
+        return new("an acknowledged write is lost", (seed, settings) =>
+        {
+            WalKvRun run = Play(seed, writes, keys, crashEvery, snapshotEvery, flush, settings);
+            return (run.LostAcknowledged > 0, run.Simulation);
+        });
     }
 
     /// <inheritdoc />

@@ -15,7 +15,8 @@ public sealed partial class Simulation
     /// The faults this run injected at random so far (and those of a replayed <see cref="SimulationOptions.FaultSchedule"/>),
     /// in the order they happened, as a schedule: give it as <see cref="SimulationOptions.FaultSchedule"/> to a simulation
     /// with the same seed and options and it replays this run, event for event (the same fingerprint). It carries this
-    /// run's <see cref="FaultsEnd"/>, and scripts messages when they were recorded. Each call returns a new schedule.
+    /// run's <see cref="FaultsEnd"/> (null when that is the start), and scripts messages when they were recorded. Each call
+    /// returns a new schedule.
     /// </summary>
     /// <exception cref="InvalidOperationException"><see cref="SimulationOptions.RecordFaults"/> is <see cref="FaultRecording.Off"/>.</exception>
     public FaultSchedule RecordedFaults
@@ -28,7 +29,8 @@ public sealed partial class Simulation
                 throw new InvalidOperationException("RecordedFaults: this simulation records no faults; set SimulationOptions.RecordFaults to Nemesis or NemesisAndMessages");
             }
 
-            return new FaultSchedule(_faultLog, Options.RecordFaults == FaultRecording.NemesisAndMessages) { FaultsEnd = new SimTime(FaultsEndTicks()) };
+            long end = FaultsEndTicks();
+            return new FaultSchedule(_faultLog, Options.RecordFaults == FaultRecording.NemesisAndMessages) { FaultsEnd = end > 0 ? new SimTime(end) : null };
         }
     }
 

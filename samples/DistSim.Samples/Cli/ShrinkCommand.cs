@@ -1,0 +1,156 @@
+using System.Text.Json;
+using DistSim.Exploration;
+using DistSim.Failures;
+
+namespace DistSim.Samples.Cli;
+
+/// <summary>
+/// <c>&lt;scenario&gt; --shrink [--sweep N] [--seed S]</c>: plays seeds S, S + 1, … until a run fails the scenario's
+/// property, with its random faults recorded (nemesis faults and every lost, duplicated or omitted packet); checks that
+/// the recorded schedule replays the very run (same fingerprint); then shrinks the schedule with
+/// <see cref="FaultShrinker"/>, every candidate replayed with the same seed. Prints the sizes, the reduction factor and
+/// the shrunk schedule as C#; <c>--shrink-out FILE</c> writes it as JSON for <c>--faults FILE</c>.
+/// </summary>
+public static class ShrinkCommand
+{
+    /// <summary>Runs the search and the shrink; returns 1 when a failing run was found (and shrunk), 0 when none failed.</summary>
+    public static int Run(IShrinkableScenario scenario, ScenarioArgs args, TextWriter output)
+    {
+        ShrinkTarget target = scenario.ShrinkTarget(args);
+        int seeds = Math.Max(1, args.Sweep);
+        int budget = args.Has("shrink-budget") ? args.GetInt("shrink-budget", 2000, min: 1, max: 10_000_000) : 2000;
+        var record = new RunSettings { RecordFaults = FaultRecording.NemesisAndMessages, EventLimit = args.EventLimit };
+        ulong? failingSeed = null;
+        FaultSchedule? recorded = null;
+        ulong fingerprint = 0;
+        int searched = 0;
+        for (int i = 0; i < seeds && failingSeed is null; i++)
+        {
+            ulong seed = args.Seed + (ulong)i;
+            searched++;
+            (bool fails, Simulation simulation) = target.Play(seed, record);
+            if (fails)
+            {
+                failingSeed = seed;
+                recorded = simulation.RecordedFaults;
+                fingerprint = simulation.Trace.Fingerprint;
+            }
+        }
+
+        if (failingSeed is not { } failing)
+        {
+            if (args.Json)
+            {
+                output.WriteLine(Report.Json(json =>
+                {
+                    json.WriteString("scenario", scenario.Name);
+                    json.WriteNumber("seed", args.Seed);
+                    json.WriteString("property", target.Property);
+                    json.WriteNumber("runsSearched", searched);
+                    json.WriteBoolean("violationFound", false);
+                }));
+            }
+            else
+            {
+                output.WriteLine(Invariant($"{scenario.Name} --shrink: no run of {searched} seed(s) from {args.Seed} failed ({target.Property}); nothing to shrink"));
+            }
+
+            return Runner.Success;
+        }
+
+        // The recorded schedule must give the very run back before anything is shrunk against it.
+        (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit });
+        if (!replayFails || replay.Trace.Fingerprint != fingerprint)
+        {
+            throw new ScenarioCheckException(
+                Invariant($"--shrink: the recorded faults of seed {failing} did not replay the run (fingerprint {replay.Trace.Fingerprint:x16}, expected {fingerprint:x16}); please report this"),
+                new InvalidOperationException("replay diverged"));
+        }
+
+        ShrinkResult result = FaultShrinker.Shrink(
+            recorded!,
+            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit }).Fails,
+            new ShrinkOptions { MaxReplays = budget });
+        if (args.Has("shrink-out"))
+        {
+            string path = args.GetString("shrink-out", string.Empty);
+            try
+            {
+                File.WriteAllText(path, result.Shrunk.ToJson(indented: true) + "\n");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputFileException("shrink-out", path, ex);
+            }
+        }
+
+        if (args.Json)
+        {
+            output.WriteLine(Report.Json(json =>
+            {
+                json.WriteString("scenario", scenario.Name);
+                json.WriteNumber("seed", failing);
+                json.WriteString("property", target.Property);
+                json.WriteNumber("runsSearched", searched);
+                json.WriteBoolean("violationFound", true);
+                json.WriteString("fingerprint", Invariant($"{fingerprint:x16}"));
+                json.WriteNumber("scheduleSizeBefore", result.SizeBefore);
+                json.WriteNumber("scheduleSizeAfter", result.SizeAfter);
+                if (result.SizeAfter > 0)
+                {
+                    json.WriteNumber("reductionFactor", Math.Round(result.ReductionFactor, 3));
+                }
+                else
+                {
+                    json.WriteNull("reductionFactor");
+                }
+
+                json.WriteNumber("replays", result.Replays);
+                json.WriteBoolean("oneMinimal", result.OneMinimal);
+                json.WritePropertyName("schedule");
+                using (JsonDocument schedule = JsonDocument.Parse(result.Shrunk.ToJson()))
+                {
+                    schedule.RootElement.WriteTo(json);
+                }
+
+                json.WriteString("csharp", result.Shrunk.ToCSharp());
+            }));
+            return Runner.Failure;
+        }
+
+        output.WriteLine(Invariant($"{scenario.Name} --shrink: seed {failing} fails ({target.Property}), the first of {searched} seed(s) tried"));
+        output.WriteLine(Invariant($"  recorded {result.SizeBefore} fault(s): {Kinds(result.Original)}; the recorded schedule replays the run (fingerprint {fingerprint:x16})"));
+        string factor = result.SizeAfter == 0 ? "the failure needs no fault" : Invariant($"{result.ReductionFactor:0.#}x smaller");
+        output.WriteLine(Invariant($"  shrunk to {result.SizeAfter} fault(s) ({factor}) in {result.Replays} replays; {(result.OneMinimal ? "1-minimal: without any one of them the run passes" : "budget exhausted: not known to be 1-minimal")}"));
+        foreach (Fault fault in result.Shrunk.Faults)
+        {
+            output.WriteLine("    " + fault.Describe());
+        }
+
+        output.WriteLine(Invariant($"  as C# (give it as SimulationOptions.FaultSchedule with seed {failing}):"));
+        foreach (string line in result.Shrunk.ToCSharp().Split('\n'))
+        {
+            output.WriteLine("    " + line);
+        }
+
+        string replayLine = args.Has("shrink-out")
+            ? Invariant($"  replay: {scenario.Name} --seed {failing} --faults {args.GetString("shrink-out", string.Empty)} [--trace FILE]")
+            : Invariant($"  replay: write it with --shrink-out FILE, then {scenario.Name} --seed {failing} --faults FILE [--trace FILE]");
+        output.WriteLine(replayLine);
+        return Runner.Failure;
+    }
+
+    private static string Kinds(FaultSchedule schedule) => schedule.Count == 0
+        ? "none"
+        : string.Join(", ", schedule.Faults.GroupBy(f => f is MessageFault m ? "message " + KindName(m.Kind) : f.GetType().Name.Replace("Fault", string.Empty, StringComparison.Ordinal).ToLowerInvariant())
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Invariant($"{g.Count()} {g.Key}")));
+
+    private static string KindName(MessageFaultKind kind) => kind switch
+    {
+        MessageFaultKind.Loss => "loss",
+        MessageFaultKind.Duplicate => "duplication",
+        MessageFaultKind.SendOmission => "send omission",
+        _ => "receive omission",
+    };
+}
