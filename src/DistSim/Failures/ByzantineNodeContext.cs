@@ -38,6 +38,9 @@ internal sealed class ByzantineNodeContext(INodeContext real, ByzantineBehavior 
 
     public void Unreachable(string name, string? detail = null) => real.Unreachable(name, detail);
 
+    /// <inheritdoc />
+    public bool Buggify(string site, double? chance = null) => real.Buggify(site, chance);
+
     /// <summary>The simulation's context this one wraps.</summary>
     internal NodeContext? Kernel => real as NodeContext;
 

@@ -18,6 +18,9 @@ public sealed class FaultCounters
     /// <summary>Pauses.</summary>
     public long Pauses { get; internal set; }
 
+    /// <summary>Crashes and pauses the nemesis drew but skipped: they would have passed its bounds (<see cref="NemesisOptions.MaxFaulty"/>, <see cref="NemesisOptions.FaultDomains"/>) or hit a node <see cref="NemesisOptions.Eligible"/> refused. Not traced.</summary>
+    public long Skipped { get; internal set; }
+
     /// <summary>
     /// Continuations of async node code dropped because their incarnation had crashed (not a fault injected, a
     /// consequence of one: each would otherwise have resumed a dead incarnation's code). Not traced.

@@ -79,6 +79,12 @@ internal sealed class FaultNemesis
 
         _simulation.AtFault(at, () =>
         {
+            if (!MayHit(node))
+            {
+                NextCrash(node, model, stream); // skipped: the node's next crash is drawn as usual
+                return;
+            }
+
             if (!_simulation.Crash(node))
             {
                 return; // it was down already: not our crash
@@ -117,7 +123,7 @@ internal sealed class FaultNemesis
         _simulation.AtFault(at, () =>
         {
             TimeSpan duration = _options.PauseDuration.Sample(stream);
-            if (_simulation.Pause(node))
+            if (MayHit(node) && _simulation.Pause(node))
             {
                 _simulation.LogFault(new PauseFault(at, node, duration));
                 long pause = _simulation.PauseGenerationOf(node);
@@ -132,6 +138,46 @@ internal sealed class FaultNemesis
 
             _simulation.AtFault(at + duration, () => NextPause(node, stream));
         });
+    }
+
+    /// <summary>Whether a crash or pause of <paramref name="node"/> now stays within the bounds; counts a skip when not.</summary>
+    private bool MayHit(NodeId node)
+    {
+        if (_options.MaxFaulty is null && _options.FaultDomains is null && _options.Eligible is null)
+        {
+            return true;
+        }
+
+        if (!_simulation.IsFaulty(node) && !WithinBounds(node))
+        {
+            _simulation.Faults.Skipped++;
+            return false;
+        }
+
+        if (_options.Eligible is { } eligible && !eligible(_simulation, node))
+        {
+            _simulation.Faults.Skipped++;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether one more faulty node, <paramref name="node"/>, keeps within <see cref="NemesisOptions.MaxFaulty"/> and its domain's bound.</summary>
+    private bool WithinBounds(NodeId node)
+    {
+        if (_options.MaxFaulty is { } max && _simulation.Nodes.Count(_simulation.IsFaulty) + 1 > max)
+        {
+            return false;
+        }
+
+        if (_options.FaultDomains is { } domains && domains.FirstOrDefault(d => d.Contains(node)) is { } domain
+            && domain.Count(n => n.Value < _simulation.Nodes.Count && _simulation.IsFaulty(n)) + 1 > _options.MaxFaultyPerDomain)
+        {
+            return false;
+        }
+
+        return true;
     }
 
     private void NextClockStep(NodeId node, RandomStream stream)

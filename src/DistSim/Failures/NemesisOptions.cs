@@ -38,6 +38,40 @@ public sealed record NemesisOptions
     /// <summary>Let the seed choose which fault kinds are on and how often they come.</summary>
     public bool Swarm { get; init; }
 
+    /// <summary>
+    /// Let the seed choose the network too (swarm testing of the network): from the stream <c>nemesis:swarm:network</c>,
+    /// loss is off or uniform 0 – 0.3, duplication off or uniform 0 – 0.1 (each with even odds), and the delay is the
+    /// configured one, or an exponential or a uniform distribution of the configured mean scaled by ¼ … 4. Replaces
+    /// <see cref="SimulationOptions.Network"/> (pairs set with <see cref="Network.SimNetwork.SetFairLoss"/> keep theirs);
+    /// <see cref="Simulation.NetworkDefaults"/> tells what it chose. Also with a replayed fault schedule (it is
+    /// part of the run's configuration, not a fault). Default false.
+    /// </summary>
+    public bool SwarmNetwork { get; init; }
+
+    /// <summary>
+    /// At most this many nodes faulty at once — down (crashed, for good or until a restart) or paused: a crash or pause
+    /// that would pass it is skipped (counted in <see cref="FaultCounters.Skipped"/>) and the node's next fault is drawn
+    /// as usual. Null (the default): no bound. Clock steps and partitions are not node faults and are not bounded.
+    /// </summary>
+    public int? MaxFaulty { get; init; }
+
+    /// <summary>
+    /// Fault domains (racks, zones): disjoint groups of nodes of which at most <see cref="MaxFaultyPerDomain"/> may be
+    /// faulty at once; a crash or pause that would pass it is skipped. Null (the default): no domains.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Nodes.NodeId>>? FaultDomains { get; init; }
+
+    /// <summary>How many nodes of one <see cref="FaultDomains"/> group may be faulty at once. Default 1 ("never two of one rack").</summary>
+    public int MaxFaultyPerDomain { get; init; } = 1;
+
+    /// <summary>
+    /// Asked when a crash or pause is due: whether the node may be hit now (e.g. only followers:
+    /// <c>(sim, n) =&gt; sim.GetNode(n) is not RaftNode { IsLeader: true }</c>); false skips the fault. It must decide from
+    /// the simulation's state only (never the wall clock or a shared random). Null (the default): every node the failure
+    /// model allows.
+    /// </summary>
+    public Func<Simulation, Nodes.NodeId, bool>? Eligible { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
     public void Validate()
     {
@@ -69,6 +103,36 @@ public sealed record NemesisOptions
         if (PauseDuration is null)
         {
             throw new ArgumentNullException(nameof(PauseDuration), "must be a delay distribution");
+        }
+
+        if (MaxFaulty is { } f && f < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFaulty), f, "must be >= 0 (or null for no bound)");
+        }
+
+        if (MaxFaultyPerDomain < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFaultyPerDomain), MaxFaultyPerDomain, "must be >= 0");
+        }
+
+        if (FaultDomains is { } domains)
+        {
+            var seen = new HashSet<Nodes.NodeId>();
+            foreach (IReadOnlyList<Nodes.NodeId>? domain in domains)
+            {
+                if (domain is null)
+                {
+                    throw new ArgumentNullException(nameof(FaultDomains), "a domain is null");
+                }
+
+                foreach (Nodes.NodeId node in domain)
+                {
+                    if (!seen.Add(node))
+                    {
+                        throw new ArgumentException($"node {node.Value} is in more than one domain", nameof(FaultDomains));
+                    }
+                }
+            }
         }
 
         if (Until < TimeSpan.Zero)

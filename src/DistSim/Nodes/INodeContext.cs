@@ -102,4 +102,17 @@ public interface INodeContext
     /// <param name="name">What must not happen.</param>
     /// <param name="detail">What was seen (optional), for the report.</param>
     void Unreachable(string name, string? detail = null);
+
+    /// <summary>
+    /// A BUGGIFY fault point (after FoundationDB): true when the code here should misbehave on purpose — take the slow
+    /// path, drop a cache, shorten a timeout, return an error a real system might return. Always false unless the run
+    /// switches Buggify on (<see cref="SimulationOptions.Buggify"/>); then the site is on for the whole run with a seeded
+    /// probability (25 % by default) and, when on, fires with <paramref name="chance"/> each time it is reached. Every
+    /// site appears in the coverage report as <c>buggify &lt;site&gt;</c> (did it ever fire?). Draws only from the
+    /// site's own stream: adding a site changes no other draw.
+    /// </summary>
+    /// <param name="site">The site's name; the same name anywhere is one site.</param>
+    /// <param name="chance">The chance it fires when on; null for <see cref="Failures.BuggifyOptions.FireChance"/>.</param>
+    /// <returns>Whether to misbehave now. A context of your own (a test double outside any simulation) gets the default: never.</returns>
+    bool Buggify(string site, double? chance = null) => false;
 }

@@ -109,6 +109,23 @@ internal sealed class NodeContext(NodeRecord record, int incarnation) : Synchron
 
     public void Sometimes(string name, bool condition = true) => Act("Sometimes", (name, condition), static (c, a) => c.Sim.ReachSometimes(a.name, a.condition));
 
+    public bool Buggify(string site, double? chance = null)
+    {
+        try
+        {
+            Sim.CheckNodeAction(this, "Buggify");
+            return Sim.ReachBuggify(site, chance);
+        }
+        catch (ForeignThreadRefusal)
+        {
+            return false; // reported: the run fails
+        }
+        catch (Exception ex) when (Sim.Refused(NodeIndex, ex))
+        {
+            throw;
+        }
+    }
+
     public void Unreachable(string name, string? detail = null) => Act("Unreachable", (name, detail), static (c, a) => c.Sim.ReachUnreachable(c.NodeIndex, a.name, a.detail));
 
     /// <summary>Queues the continuation of an await in this incarnation's code as an event of the node (see <see cref="Simulation.PostContinuation"/>).</summary>

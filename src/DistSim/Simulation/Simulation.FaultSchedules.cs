@@ -43,6 +43,9 @@ public sealed partial class Simulation
     /// <summary>Whether the random nemeses inject nothing (a schedule replaces them).</summary>
     internal bool NemesisReplaced => Options.FaultSchedule is not null;
 
+    /// <summary>Whether a node is faulty now: down or paused (the nemesis's bounds count these).</summary>
+    internal bool IsFaulty(NodeId node) => !_nodes[node.Value].Up || _nodes[node.Value].Paused;
+
     /// <summary>The crash count of a node, to tell whether a crash is still the one in force.</summary>
     internal long CrashGenerationOf(NodeId node) => _nodes[node.Value].CrashGeneration;
 

@@ -37,6 +37,15 @@ public sealed partial class Simulation
         return _nodes[node.Value].Up;
     }
 
+    /// <summary>Whether a node is paused (see <see cref="Pause"/>): it handles nothing until it resumes.</summary>
+    /// <param name="node">A node of this simulation.</param>
+    public bool IsPaused(NodeId node)
+    {
+        CheckThread(nameof(IsPaused));
+        RequireNode(node, nameof(node));
+        return _nodes[node.Value].Paused;
+    }
+
     /// <summary>Which incarnation of the node runs (or ran last): 1 for the first object, +1 per restart; 0 before it started.</summary>
     /// <param name="node">A node of this simulation.</param>
     public int IncarnationOf(NodeId node)

@@ -45,7 +45,8 @@ public sealed partial class Simulation
         _loop = new EventLoop(options, options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _network = new SimNetwork(this, options.Network, options.Link);
+        NetworkDefaults = options.Nemesis is { SwarmNetwork: true } ? SwarmNetworkChoice.Draw(options.Network, StreamSeed.Create(options.Seed, "nemesis:swarm:network")) : options.Network;
+        _network = new SimNetwork(this, NetworkDefaults, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
         _timing = options.Timing;
@@ -65,6 +66,9 @@ public sealed partial class Simulation
 
     /// <summary>The random-fault rates in force (the swarm's choice in swarm mode): mean times between crashes and pauses, null when off.</summary>
     public (TimeSpan? Crashes, TimeSpan? Pauses) NemesisRates => (_nemesis?.MeanTimeBetweenCrashes, _nemesis?.MeanTimeBetweenPauses);
+
+    /// <summary>The fair-loss behaviour of every pair not set otherwise: <see cref="SimulationOptions.Network"/>, or what the seed chose with <see cref="NemesisOptions.SwarmNetwork"/>.</summary>
+    public Links.FairLossLinkOptions NetworkDefaults { get; }
 
     /// <summary>The options the simulation was built with.</summary>
     public SimulationOptions Options { get; }

@@ -60,6 +60,12 @@ public sealed record SimulationOptions
     /// </summary>
     public FaultSchedule? FaultSchedule { get; init; }
 
+    /// <summary>
+    /// Switches on BUGGIFY fault points in node code (<see cref="Nodes.INodeContext.Buggify"/>): each site is on for a run
+    /// with <see cref="BuggifyOptions.SiteActivation"/> and fires by chance. Null (the default): every site is off.
+    /// </summary>
+    public BuggifyOptions? Buggify { get; init; }
+
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
 
@@ -148,6 +154,7 @@ public sealed record SimulationOptions
         Adversary?.Validate();
         Partitions?.Validate();
         Nemesis?.Validate();
+        Buggify?.Validate();
         if (Timing is null)
         {
             throw new ArgumentNullException(nameof(Timing), "must be a timing model");
