@@ -23,7 +23,7 @@ namespace DistSim;
 /// million nodes starting at time zero leave no slab or heap behind. Timers never take the lane (they can be
 /// cancelled by their slot).</para>
 /// </remarks>
-internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
+internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak = null, bool controlled = false)
 {
     private readonly PriorityQueue<int, EventKey> _heap = new(initialCapacity: 1024);
     private ScheduledEvent[] _slab = new ScheduledEvent[1024];
@@ -40,6 +40,7 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
     private long _clock; // the time of the event taken last
     private long _laneTime; // the time of every event in the lane
     private bool _peekedLane;
+    private readonly bool _laneOpen = tieBreak is null && !controlled; // a strategy that picks sees every event in the heap
 
     private const int LaneMinimum = 64;
 
@@ -97,7 +98,7 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Schedule(long time, in ScheduledEvent e)
     {
-        if (tieBreak is null && (_laneCount == 0 ? time == _clock : time == _laneTime) && e.Kind is not (EventKind.Timer or EventKind.LinkTimer))
+        if (_laneOpen && (_laneCount == 0 ? time == _clock : time == _laneTime) && e.Kind is not (EventKind.Timer or EventKind.LinkTimer))
         {
             _laneTime = time;
             ToLane(e);
