@@ -81,6 +81,7 @@ public sealed class OutputFiles : IDisposable
         RecordTrace = NeedsEvents,
         TraceWriter = _traceLines,
         EventLimit = args.EventLimit,
+        Scheduler = args.Scheduler,
     };
 
     /// <summary>Finishes the files from the trace of the run (also after a node failure: the trace so far).</summary>

@@ -1,7 +1,7 @@
 namespace DistSim.Samples.Cli;
 
 /// <summary>
-/// How the runner wants one run traced and limited, from <c>--trace</c>, <c>--mermaid</c> and <c>--event-limit</c>:
+/// How the runner wants one run traced, limited and scheduled, from <c>--trace</c>, <c>--mermaid</c>, <c>--event-limit</c> and <c>--schedule</c>:
 /// each scenario builds its <see cref="SimulationOptions"/> and passes them through <see cref="ApplyTo"/>.
 /// </summary>
 public sealed record RunSettings
@@ -21,11 +21,15 @@ public sealed record RunSettings
     /// <summary>The event limit of <c>--event-limit</c>, or null for the scenario's own.</summary>
     public long? EventLimit { get; init; }
 
+    /// <summary>The scheduling strategy of <c>--schedule</c>, or null for the scenario's own.</summary>
+    public Scheduling.Scheduler? Scheduler { get; init; }
+
     /// <summary>The scenario's options with these settings applied.</summary>
     public SimulationOptions ApplyTo(SimulationOptions options) => options with
     {
         RecordTrace = RecordTrace,
         TraceWriter = TraceWriter,
         EventLimit = EventLimit ?? options.EventLimit,
+        Scheduler = Scheduler ?? options.Scheduler,
     };
 }

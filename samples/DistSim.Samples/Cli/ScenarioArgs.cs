@@ -25,6 +25,7 @@ public sealed class ScenarioArgs
         new("parallel", "N", "with --sweep: run N seeds at once; the output is the same for every N (default: all cores; 1 runs them one after the other)"),
         new("shard", "I/N", "with --sweep: run only slice I of N (from 0) and write its runs as JSON Lines for 'merge' (see docs/guides/distributed-sweeps.md)"),
         new("shard-out", "FILE", "with --shard: write the slice to FILE instead of the standard output"),
+        new("schedule", "S", "scheduling strategy: " + ScheduleSpec.Syntax + " (K: the steps of a run; default: counted by a FIFO run of --seed; see docs/concepts/exploration.md)", "fifo"),
     ];
 
     /// <summary>The most threads <c>--parallel</c> accepts.</summary>
@@ -59,6 +60,12 @@ public sealed class ScenarioArgs
         ? GetInt("parallel", 1, min: 1, max: MaxParallel)
         : Environment.ProcessorCount; // determinism-ok: how many seeds run at once, never what a run computes
 
+    /// <summary>The <c>--schedule</c> strategy, or null when not given (the scenario's own, FIFO).</summary>
+    public ScheduleSpec? Schedule => Has("schedule") ? ScheduleSpec.Parse(GetString("schedule", string.Empty)) : null;
+
+    /// <summary>The strategy of <c>--schedule</c> with K counted (set by <see cref="Cli.Sweep"/> before the runs); null when not given.</summary>
+    internal Scheduling.Scheduler? Scheduler { get; set; }
+
     /// <summary>The <c>--shard</c> slice, or null for the whole sweep.</summary>
     public ShardSpec? Shard => Has("shard") ? ShardSpec.Parse(GetString("shard", string.Empty)) : null;
 
@@ -82,6 +89,7 @@ public sealed class ScenarioArgs
         int sweep = Sweep;
         _ = EventLimit;
         _ = Parallel;
+        _ = Schedule;
         ShardSpec? shard = Shard;
         RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
         RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");
