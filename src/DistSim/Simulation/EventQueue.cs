@@ -4,7 +4,8 @@ namespace DistSim;
 /// The pending events and the one place that decides which runs next: by time, and among events due at
 /// the same time either in the order they were scheduled (FIFO, the default) or in a seeded random order
 /// (<see cref="SchedulingStrategy.RandomTieBreak"/>: the tiebreak key is a draw from the <c>scheduler</c>
-/// stream). Further exploration strategies (PCT) belong here and nowhere else.
+/// stream), or, under a strategy that picks (<see cref="Scheduling.Scheduler"/>: PCT, delay-bounding, a user's), as
+/// the strategy picks among the candidates this queue offers (<c>EventQueue.Controlled.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para>The heap orders small entries (a slab index and an <see cref="EventKey"/>, 24 bytes) so that a
