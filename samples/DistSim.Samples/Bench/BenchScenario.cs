@@ -81,6 +81,7 @@ public sealed class BenchScenario : IScenario
             throw new UsageException($"--{option}: bench runs with trace recording off");
         }
 
+        args.RejectUnless("schedule", false, "bench measures the kernel's own FIFO loop against a bare one; it takes no --schedule");
         args.RejectUnless("event-limit", false, "bench runs exactly --events events or --deliveries deliveries; it sets the event limit itself");
         string name = args.GetChoice("workload", "timers", "timers", "ring", "all-to-all", "idle");
         bool messages = name is "ring" or "all-to-all";

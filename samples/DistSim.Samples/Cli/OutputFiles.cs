@@ -82,6 +82,7 @@ public sealed class OutputFiles : IDisposable
         TraceWriter = _traceLines,
         EventLimit = args.EventLimit,
         FaultSchedule = args.Faults,
+        Scheduler = args.Scheduler,
     };
 
     /// <summary>Finishes the files from the trace of the run (also after a node failure: the trace so far).</summary>

@@ -37,7 +37,7 @@ public static class Report
     }
 
     /// <summary>
-    /// Writes the fields every scenario reports: <c>scenario</c>, <c>seed</c>, <c>outcome</c>, <c>limitHit</c>
+    /// Writes the fields every scenario reports: <c>scenario</c>, <c>seed</c>, <c>schedule</c> (when <c>--schedule</c> was given), <c>outcome</c>, <c>limitHit</c>
     /// (<c>event</c>, <c>time</c>, <c>queue</c>, or null when every run completed), <c>incompleteRuns</c>,
     /// <c>fingerprint</c>, <c>virtualTime</c>, <c>events</c> and <c>messages</c>; over a sweep also <c>statistics</c>: per
     /// metric (the common ones of <see cref="RunSummary.Statistics"/>, then <paramref name="metrics"/>, the scenario's own)
@@ -48,6 +48,11 @@ public static class Report
     {
         json.WriteString("scenario", scenario);
         json.WriteNumber("seed", seed);
+        if (summary.Schedule is { } schedule)
+        {
+            json.WriteString("schedule", schedule); // only when --schedule was given: reports without it are as they were
+        }
+
         json.WriteString("outcome", summary.Outcome);
         WriteStringOrNull(json, "limitHit", summary.LimitHit);
 

@@ -1,7 +1,7 @@
 namespace DistSim.Samples.Cli;
 
 /// <summary>
-/// How the runner wants one run traced and limited, from <c>--trace</c>, <c>--mermaid</c> and <c>--event-limit</c>:
+/// How the runner wants one run traced, limited and scheduled, from <c>--trace</c>, <c>--mermaid</c>, <c>--event-limit</c> and <c>--schedule</c>:
 /// each scenario builds its <see cref="SimulationOptions"/> and passes them through <see cref="ApplyTo"/>.
 /// </summary>
 public sealed record RunSettings
@@ -27,6 +27,9 @@ public sealed record RunSettings
     /// <summary>Faults to replay instead of the random ones (<c>--faults FILE</c>, and each candidate of <c>--shrink</c>), or null.</summary>
     public Failures.FaultSchedule? FaultSchedule { get; init; }
 
+    /// <summary>The scheduling strategy of <c>--schedule</c>, or null for the scenario's own.</summary>
+    public Scheduling.Scheduler? Scheduler { get; init; }
+
     /// <summary>The scenario's options with these settings applied.</summary>
     public SimulationOptions ApplyTo(SimulationOptions options) => options with
     {
@@ -35,5 +38,6 @@ public sealed record RunSettings
         EventLimit = EventLimit ?? options.EventLimit,
         RecordFaults = RecordFaults,
         FaultSchedule = FaultSchedule ?? options.FaultSchedule,
+        Scheduler = Scheduler ?? options.Scheduler,
     };
 }

@@ -45,6 +45,9 @@ public sealed record RunSummary(string Outcome, ulong Fingerprint, double Virtua
     /// </summary>
     public Checking.CoverageReport? Coverage { get; init; }
 
+    /// <summary>The <c>--schedule</c> strategy as given (e.g. <c>pct:3</c>), or null when none was given (FIFO, or the scenario's own).</summary>
+    public string? Schedule { get; init; }
+
     /// <summary>True when no limit stopped any run.</summary>
     public bool Complete => IncompleteRuns == 0;
 

@@ -29,6 +29,7 @@ public sealed class ScenarioArgs
         new("shrink", null, "find the first failing run (of --sweep N seeds from --seed) and shrink its faults to a 1-minimal schedule (scenarios with a property)"),
         new("shrink-out", "FILE", "with --shrink: write the shrunk schedule as JSON to FILE (replay it with --faults FILE)"),
         new("shrink-budget", "N", "with --shrink: replay at most N candidate schedules", "2000"),
+        new("schedule", "S", "scheduling strategy: " + ScheduleSpec.Syntax + " (K: the steps of a run; default: counted by a FIFO run of --seed; see docs/concepts/exploration.md)", "fifo"),
     ];
 
     /// <summary>The most threads <c>--parallel</c> accepts.</summary>
@@ -91,6 +92,11 @@ public sealed class ScenarioArgs
     }
 
     private Failures.FaultSchedule? _faults;
+    /// <summary>The <c>--schedule</c> strategy, or null when not given (the scenario's own, FIFO).</summary>
+    public ScheduleSpec? Schedule => Has("schedule") ? ScheduleSpec.Parse(GetString("schedule", string.Empty)) : null;
+
+    /// <summary>The strategy of <c>--schedule</c> with K counted (set by <see cref="Cli.Sweep"/> before the runs); null when not given.</summary>
+    internal Scheduling.Scheduler? Scheduler { get; set; }
 
     /// <summary>The <c>--shard</c> slice, or null for the whole sweep.</summary>
     public ShardSpec? Shard => Has("shard") ? ShardSpec.Parse(GetString("shard", string.Empty)) : null;
@@ -115,6 +121,7 @@ public sealed class ScenarioArgs
         int sweep = Sweep;
         _ = EventLimit;
         _ = Parallel;
+        _ = Schedule;
         ShardSpec? shard = Shard;
         RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
         RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");

@@ -19,7 +19,11 @@ public static class ShrinkCommand
         ShrinkTarget target = scenario.ShrinkTarget(args);
         int seeds = Math.Max(1, args.Sweep);
         int budget = args.Has("shrink-budget") ? args.GetInt("shrink-budget", 2000, min: 1, max: 10_000_000) : 2000;
-        var record = new RunSettings { RecordFaults = FaultRecording.NemesisAndMessages, EventLimit = args.EventLimit };
+        // --schedule: one strategy for the search, the check and every candidate (K counted as a sweep counts it).
+        Scheduling.Scheduler? scheduler = args.Schedule is { } spec
+            ? spec.Create(spec.NeedsSteps ? target.Play(args.Seed, RunSettings.Unrecorded with { EventLimit = args.EventLimit }).Simulation.EventsExecuted : 1)
+            : null;
+        var record = new RunSettings { RecordFaults = FaultRecording.NemesisAndMessages, EventLimit = args.EventLimit, Scheduler = scheduler };
         ulong? failingSeed = null;
         FaultSchedule? recorded = null;
         ulong fingerprint = 0;
@@ -59,7 +63,7 @@ public static class ShrinkCommand
         }
 
         // The recorded schedule must give the very run back before anything is shrunk against it.
-        (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit });
+        (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit, Scheduler = scheduler });
         if (!replayFails || replay.Trace.Fingerprint != fingerprint)
         {
             throw new ScenarioCheckException(
@@ -69,7 +73,7 @@ public static class ShrinkCommand
 
         ShrinkResult result = FaultShrinker.Shrink(
             recorded!,
-            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit }).Fails,
+            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler }).Fails,
             new ShrinkOptions { MaxReplays = budget });
         if (args.Has("shrink-out"))
         {
@@ -91,6 +95,11 @@ public static class ShrinkCommand
                 json.WriteString("scenario", scenario.Name);
                 json.WriteNumber("seed", failing);
                 json.WriteString("property", target.Property);
+                if (args.Schedule is { } strategy)
+                {
+                    json.WriteString("schedule", strategy.ToString()); // the strategy, as in every report
+                }
+
                 json.WriteNumber("runsSearched", searched);
                 json.WriteBoolean("violationFound", true);
                 json.WriteString("fingerprint", Invariant($"{fingerprint:x16}"));
@@ -107,7 +116,7 @@ public static class ShrinkCommand
 
                 json.WriteNumber("replays", result.Replays);
                 json.WriteBoolean("oneMinimal", result.OneMinimal);
-                json.WritePropertyName("schedule");
+                json.WritePropertyName("faults");
                 using (JsonDocument schedule = JsonDocument.Parse(result.Shrunk.ToJson()))
                 {
                     schedule.RootElement.WriteTo(json);

@@ -70,8 +70,33 @@ public static class Sweep
             throw new UsageException("--shard: this mode plays a list of cases, not a sweep of seeds; it cannot be sharded");
         }
 
-        return PlayInOrder(args, runs, record, fold, out _);
+        if (args.Schedule is { NeedsSteps: true } spec)
+        {
+            throw new UsageException($"--schedule: '{spec}' needs K here (e.g. {spec}:1000): this mode plays a list of cases, with no seed to count a run's steps from");
+        }
+
+        args.Scheduler = args.Schedule?.Create(1);
+        return WithSchedule(PlayInOrder(args, runs, record, fold, out _), args);
     }
+
+    /// <summary>
+    /// The strategy of <c>--schedule</c>, once for all the runs: K, when not given, is the number of events of a FIFO run of
+    /// <c>--seed</c> (unrecorded), so every run and every shard of a sweep uses the same strategy.
+    /// </summary>
+    private static void ResolveSchedule<TRun>(ScenarioArgs args, Func<ulong, RunSettings, TRun> play)
+        where TRun : class, IScenarioRun
+    {
+        if (args.Schedule is not { } spec || args.Replay is not null)
+        {
+            return;
+        }
+
+        long steps = spec.NeedsSteps ? play(args.Seed, RunSettings.Unrecorded with { EventLimit = args.EventLimit }).Simulation.EventsExecuted : 1;
+        args.Scheduler = spec.Create(steps);
+    }
+
+    private static RunSummary WithSchedule(RunSummary summary, ScenarioArgs args) =>
+        args.Schedule is { } spec ? summary with { Schedule = spec.ToString() } : summary;
 
     private static RunSummary Core<TRun, TRecord>(
         ScenarioArgs args, Func<ulong, RunSettings, TRun> play, Func<TRun, TRecord> record, Action<ulong, TRecord> fold, bool shardable, out TRun? single)
@@ -91,15 +116,16 @@ public static class Sweep
         single = null;
         if (args.Replay is { } replay)
         {
-            return Replay(replay, fold);
+            return WithSchedule(Replay(replay, fold), args);
         }
 
+        ResolveSchedule(args, play);
         if (args.Sweep == 0)
         {
-            return PlayInOrder(args, [(args.Seed, settings => play(args.Seed, settings))], record, fold, out single);
+            return WithSchedule(PlayInOrder(args, [(args.Seed, settings => play(args.Seed, settings))], record, fold, out single), args);
         }
 
-        return PlaySweep(args, play, record, fold);
+        return WithSchedule(PlaySweep(args, play, record, fold), args);
     }
 
     /// <summary>Plays the runs one after the other on this thread, with the <c>--trace</c> and <c>--mermaid</c> files of a single run.</summary>
@@ -159,7 +185,7 @@ public static class Sweep
     private static RunSummary PlaySweep<TRun, TRecord>(ScenarioArgs args, Func<ulong, RunSettings, TRun> play, Func<TRun, TRecord> record, Action<ulong, TRecord> fold)
         where TRun : class, IScenarioRun
     {
-        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit, FaultSchedule = args.Faults };
+        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit, FaultSchedule = args.Faults, Scheduler = args.Scheduler };
         ShardSink? sink = args.ShardSink;
         ShardSpec? shard = args.Shard;
         long start = shard?.Start(args.Sweep) ?? 0;

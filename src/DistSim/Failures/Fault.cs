@@ -312,6 +312,35 @@ public sealed record ClockStepFault(SimTime At, NodeId Node, TimeSpan Jump) : Fa
     public override string Describe() => $"{Human(At)}: step node {Node.Value}'s clock by {(Jump < TimeSpan.Zero ? "-" + Human(Jump.Negate()) : Human(Jump))}";
 }
 
+/// <summary>
+/// An instant at which the nemesis drew a fault but injected nothing — the node was down already, or a bound
+/// (<see cref="NemesisOptions.MaxFaulty"/>, <see cref="NemesisOptions.FaultDomains"/>, <see cref="NemesisOptions.Eligible"/>)
+/// skipped it. Nothing happens; the instant is kept because it was an event of the run: a strategy that reorders packets
+/// (<see cref="Scheduling.Schedulers.Pct"/>, <see cref="Scheduling.Schedulers.DelayBounding"/>) never moves one past a
+/// fault event, so a replay must have the same fault events to be the same run. Shrinking drops it like any fault.
+/// </summary>
+/// <param name="At">When.</param>
+/// <param name="Reason">What was skipped and why, for people.</param>
+public sealed record NoFault(SimTime At, string Reason) : Fault(At)
+{
+    internal override FaultKinds Needs => FaultKinds.None;
+
+    internal override NodeId? Subject => null;
+
+    internal override IEnumerable<NodeId> Nodes => [];
+
+    internal override void Inject(Simulation simulation)
+    {
+        // Nothing: the event itself is the point.
+    }
+
+    /// <inheritdoc />
+    public override string ToCSharp() => $".Nothing({Instant(At)}, {System.Text.Json.JsonSerializer.Serialize(Reason)})";
+
+    /// <inheritdoc />
+    public override string Describe() => $"{Human(At)}: nothing ({Reason})";
+}
+
 /// <summary>What happens to a packet in a <see cref="MessageFault"/>.</summary>
 public enum MessageFaultKind
 {

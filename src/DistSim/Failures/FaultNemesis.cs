@@ -53,7 +53,7 @@ internal sealed class FaultNemesis
         if (_pauseWait is not null)
         {
             RandomStream pauses = StreamSeed.Create(_simulation.Seed, "nemesis:pause:" + name);
-            NextPause(node, pauses);
+            NextPause(node, pauses, _simulation.Now);
         }
 
         if (_clockWait is not null)
@@ -79,15 +79,17 @@ internal sealed class FaultNemesis
 
         _simulation.AtFault(at, () =>
         {
-            if (!MayHit(node))
+            if (!MayHit(node, out string? why))
             {
-                NextCrash(node, model, stream); // skipped: the node's next crash is drawn as usual
+                _simulation.LogFault(new NoFault(at, $"crash of node {node.Value} skipped: {why}"));
+                NextCrash(node, model, stream); // the node's next crash is drawn as usual
                 return;
             }
 
             if (!_simulation.Crash(node))
             {
-                return; // it was down already: not our crash
+                _simulation.LogFault(new NoFault(at, $"crash of node {node.Value}: it was down already"));
+                return; // not our crash: the chain ends, as for a crash-stop node
             }
 
             if (!model.Allows(FaultKinds.Restart))
@@ -112,9 +114,9 @@ internal sealed class FaultNemesis
         });
     }
 
-    private void NextPause(NodeId node, RandomStream stream)
+    private void NextPause(NodeId node, RandomStream stream, Time.SimTime from)
     {
-        Time.SimTime at = _simulation.Now + _pauseWait!.Sample(stream);
+        Time.SimTime at = from + _pauseWait!.Sample(stream);
         if (at.SinceStart > _options.Until)
         {
             return;
@@ -123,7 +125,11 @@ internal sealed class FaultNemesis
         _simulation.AtFault(at, () =>
         {
             TimeSpan duration = _options.PauseDuration.Sample(stream);
-            if (MayHit(node) && _simulation.Pause(node))
+            if (!MayHit(node, out string? why))
+            {
+                _simulation.LogFault(new NoFault(at, $"pause of node {node.Value} skipped: {why}"));
+            }
+            else if (_simulation.Pause(node))
             {
                 _simulation.LogFault(new PauseFault(at, node, duration));
                 long pause = _simulation.PauseGenerationOf(node);
@@ -135,26 +141,36 @@ internal sealed class FaultNemesis
                     }
                 });
             }
+            else
+            {
+                _simulation.LogFault(new NoFault(at, $"pause of node {node.Value}: it was down or paused already"));
+            }
 
-            _simulation.AtFault(at + duration, () => NextPause(node, stream));
+            // The next pause counts from this one's end; drawn now (the same draw, from the node's own stream), so that
+            // no fault event of its own marks the end.
+            NextPause(node, stream, at + duration);
         });
     }
 
-    /// <summary>Whether a crash or pause of <paramref name="node"/> now stays within the bounds; counts a skip when not.</summary>
-    private bool MayHit(NodeId node)
+    /// <summary>Whether a crash or pause of <paramref name="node"/> now stays within the bounds; counts a skip, and says why, when not.</summary>
+    private bool MayHit(NodeId node, out string? why)
     {
+        why = null;
         if (_options.MaxFaulty is null && _options.FaultDomains is null && _options.Eligible is null)
         {
             return true;
         }
 
-        if (!_simulation.IsFaulty(node) && !WithinBounds(node))
+        if (!_simulation.IsFaulty(node) && WhyOutOfBounds(node) is { } bound)
         {
-            _simulation.Faults.Skipped++;
-            return false;
+            why = bound;
+        }
+        else if (_options.Eligible is { } eligible && !eligible(_simulation, node))
+        {
+            why = "not eligible";
         }
 
-        if (_options.Eligible is { } eligible && !eligible(_simulation, node))
+        if (why is not null)
         {
             _simulation.Faults.Skipped++;
             return false;
@@ -163,21 +179,21 @@ internal sealed class FaultNemesis
         return true;
     }
 
-    /// <summary>Whether one more faulty node, <paramref name="node"/>, keeps within <see cref="NemesisOptions.MaxFaulty"/> and its domain's bound.</summary>
-    private bool WithinBounds(NodeId node)
+    /// <summary>Why one more faulty node, <paramref name="node"/>, would pass <see cref="NemesisOptions.MaxFaulty"/> or its domain's bound; null when it would not.</summary>
+    private string? WhyOutOfBounds(NodeId node)
     {
         if (_options.MaxFaulty is { } max && _simulation.Nodes.Count(_simulation.IsFaulty) + 1 > max)
         {
-            return false;
+            return $"{max} node(s) faulty already (MaxFaulty)";
         }
 
         if (_options.FaultDomains is { } domains && domains.FirstOrDefault(d => d.Contains(node)) is { } domain
             && domain.Count(n => n.Value < _simulation.Nodes.Count && _simulation.IsFaulty(n)) + 1 > _options.MaxFaultyPerDomain)
         {
-            return false;
+            return $"its domain has {_options.MaxFaultyPerDomain} faulty node(s) already (MaxFaultyPerDomain)";
         }
 
-        return true;
+        return null;
     }
 
     private void NextClockStep(NodeId node, RandomStream stream)

@@ -179,6 +179,11 @@ public sealed class FaultSchedule
     /// <param name="jump">The correction.</param>
     public FaultSchedule StepClock(SimTime at, NodeId node, TimeSpan jump) => Add(new ClockStepFault(at, node, jump));
 
+    /// <summary>A fault event that does nothing (see <see cref="NoFault"/>): what a recorded schedule keeps of a fault the nemesis skipped.</summary>
+    /// <param name="at">When.</param>
+    /// <param name="reason">What was skipped and why.</param>
+    public FaultSchedule Nothing(SimTime at, string reason) => Add(new NoFault(at, reason ?? throw new ArgumentNullException(nameof(reason))));
+
     /// <summary>The channel loses the <paramref name="packet"/>-th packet from <paramref name="from"/> to <paramref name="to"/> (see <see cref="MessageFault"/>).</summary>
     /// <param name="from">The sender.</param>
     /// <param name="to">The destination.</param>

@@ -8,7 +8,7 @@ namespace DistSim.Failures;
 
 /// <summary>
 /// The JSON form of a <see cref="FaultSchedule"/>: <c>{"version":1,"scriptsMessages":…,"faultsEnd":ticks|null,"faults":[…]}</c>,
-/// each fault an object with <c>type</c> (crash, restart, pause, partition, cut, isolate, heal, clock-step, message),
+/// each fault an object with <c>type</c> (crash, restart, pause, partition, cut, isolate, heal, clock-step, message, none),
 /// <c>at</c> in ticks, and its own members (see <c>docs/concepts/exploration.md</c>).
 /// </summary>
 internal static class FaultScheduleJson
@@ -97,6 +97,10 @@ internal static class FaultScheduleJson
                 Head(json, "clock-step", s.At);
                 json.WriteNumber("node", s.Node.Value);
                 json.WriteNumber("jump", s.Jump.Ticks);
+                break;
+            case NoFault n:
+                Head(json, "none", n.At);
+                json.WriteString("reason", n.Reason);
                 break;
             case MessageFault m:
                 Head(json, "message", m.At);
@@ -212,10 +216,11 @@ internal static class FaultScheduleJson
             "cut" => new CutFault(at, Node(f, "from", where), Node(f, "to", where), Span(f, "duration", where)),
             "isolate" => new IsolateFault(at, Node(f, "node", where), Span(f, "duration", where)),
             "heal" => new HealFault(at),
+            "none" => new NoFault(at, Text(f, "reason", where)),
             "clock-step" => new ClockStepFault(at, Node(f, "node", where), TimeSpan.FromTicks(Long(f, "jump", where))),
             "message" => new MessageFault(at, Node(f, "from", where), Node(f, "to", where), Long(f, "packet", where), Kind(Text(f, "kind", where), where),
                 f.TryGetProperty("copy", out JsonElement c) && c.ValueKind == JsonValueKind.True),
-            _ => throw new FormatException($"{where}: type: \"{type}\" is not a fault type (crash, restart, pause, partition, cut, isolate, heal, clock-step, message)"),
+            _ => throw new FormatException($"{where}: type: \"{type}\" is not a fault type (crash, restart, pause, partition, cut, isolate, heal, clock-step, message, none)"),
         };
     }
 

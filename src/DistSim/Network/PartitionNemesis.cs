@@ -65,7 +65,15 @@ internal sealed class PartitionNemesis(Simulation simulation, RandomPartitionOpt
         TimeSpan duration = options.Duration.Sample(stream);
         if (simulation.RecordsFaults)
         {
-            simulation.LogFault(fault?.Invoke(duration) ?? new HealFault(at + duration)); // one node: nothing to cut, but the heal is traced
+            if (fault is null)
+            {
+                simulation.LogFault(new NoFault(at, "partition skipped: fewer than two nodes")); // the event was there all the same
+                simulation.LogFault(new HealFault(at + duration)); // and the heal is traced
+            }
+            else
+            {
+                simulation.LogFault(fault(duration));
+            }
         }
 
         simulation.AtFault(at + duration, End);

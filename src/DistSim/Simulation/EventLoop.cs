@@ -15,9 +15,10 @@ namespace DistSim;
 /// it), <see cref="NodeTable"/> (the nodes), <see cref="MessagePipeline"/> (a message from send to delivery),
 /// <see cref="Network.PairTable"/> (per-pair state), <see cref="TimerTable"/> (timers).
 /// </remarks>
-internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? tieBreak)
+internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? tieBreak, ScheduleControl? control = null)
 {
-    private readonly EventQueue _queue = new(tieBreak);
+    private readonly EventQueue _queue = new(tieBreak, controlled: control is not null);
+    private readonly ScheduleControl? _control = control; // null under FIFO and random tie-break: the queue's own order
     private readonly long _eventLimit = options.EventLimit;
     private readonly long _timeLimit = options.TimeLimit.Ticks;
     private readonly int _queueLimit = options.QueueLimit;
@@ -48,6 +49,11 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
         if (_queue.Count > _queueLimit)
         {
             QueueLimitHit = true;
+        }
+
+        if (_control is not null && e.Kind == EventKind.Packet)
+        {
+            _control.Sent(e.Packet, Now, time);
         }
 
         return slot;
@@ -114,7 +120,15 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
             return false;
         }
 
-        _queue.RemoveNext();
+        if (_control is null || _queue.NextIsFault)
+        {
+            _queue.RemoveNext();
+        }
+        else
+        {
+            _queue.TakeChosen(_control, Timers, Math.Min(bound, _timeLimit), out e, out time); // the strategy picks; never before the next event's time
+        }
+
         Now = time;
         Executed++;
         stopped = default;
@@ -176,6 +190,11 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
     public void Requeue(in ScheduledEvent e)
     {
         int queued = Schedule(Now, e);
+        if (_control is not null && e.Kind == EventKind.Packet)
+        {
+            _control.Pinned(e.Packet, Now);
+        }
+
         if (e.TimerSlot >= 0 && Timers.IsPending(e.TimerSlot, e.TimerNumber))
         {
             Timers.EventOf(e.TimerSlot) = queued;

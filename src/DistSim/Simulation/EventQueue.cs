@@ -4,7 +4,8 @@ namespace DistSim;
 /// The pending events and the one place that decides which runs next: by time, and among events due at
 /// the same time either in the order they were scheduled (FIFO, the default) or in a seeded random order
 /// (<see cref="SchedulingStrategy.RandomTieBreak"/>: the tiebreak key is a draw from the <c>scheduler</c>
-/// stream). Further exploration strategies (PCT) belong here and nowhere else.
+/// stream), or, under a strategy that picks (<see cref="Scheduling.Scheduler"/>: PCT, delay-bounding, a user's), as
+/// the strategy picks among the candidates this queue offers (<c>EventQueue.Controlled.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para>The heap orders small entries (a slab index and an <see cref="EventKey"/>, 24 bytes) so that a
@@ -23,7 +24,7 @@ namespace DistSim;
 /// million nodes starting at time zero leave no slab or heap behind. Timers never take the lane (they can be
 /// cancelled by their slot).</para>
 /// </remarks>
-internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
+internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak = null, bool controlled = false)
 {
     private readonly PriorityQueue<int, EventKey> _heap = new(initialCapacity: 1024);
     private ScheduledEvent[] _slab = new ScheduledEvent[1024];
@@ -40,6 +41,7 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
     private long _clock; // the time of the event taken last
     private long _laneTime; // the time of every event in the lane
     private bool _peekedLane;
+    private readonly bool _laneOpen = tieBreak is null && !controlled; // a strategy that picks sees every event in the heap
 
     private const int LaneMinimum = 64;
 
@@ -97,7 +99,7 @@ internal sealed class EventQueue(DistSim.Random.RandomStream? tieBreak = null)
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Schedule(long time, in ScheduledEvent e)
     {
-        if (tieBreak is null && (_laneCount == 0 ? time == _clock : time == _laneTime) && e.Kind is not (EventKind.Timer or EventKind.LinkTimer))
+        if (_laneOpen && (_laneCount == 0 ? time == _clock : time == _laneTime) && e.Kind is not (EventKind.Timer or EventKind.LinkTimer))
         {
             _laneTime = time;
             ToLane(e);

@@ -42,23 +42,41 @@ public sealed partial class Simulation
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _loop = new EventLoop(options, options.Scheduling == SchedulingStrategy.RandomTieBreak ? StreamSeed.Create(options.Seed, "scheduler") : null);
+        _timing = options.Timing;
+        _gstChosen = _timing.DrawGst(options.Seed);
+        _gst = _gstChosen?.Ticks ?? 0;
+        _loop = CreateLoop(options, _timing, _gstChosen);
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         NetworkDefaults = options.Nemesis is { SwarmNetwork: true } ? SwarmNetworkChoice.Draw(options.Network, StreamSeed.Create(options.Seed, "nemesis:swarm:network")) : options.Network;
         _network = new SimNetwork(this, NetworkDefaults, options.Link);
         _adversary = options.Adversary is null ? null : new Adversary(options.Adversary, StreamSeed.Create(options.Seed, "adversary"));
         _nemesis = options.Nemesis is null ? null : new FaultNemesis(this, options.Nemesis);
-        _timing = options.Timing;
         _vectorClocks = options.VectorClocks;
-        _gstChosen = _timing.DrawGst(options.Seed);
-        _gst = _gstChosen?.Ticks ?? 0;
         _pipeline = new MessagePipeline(this, _nodes, _network, _adversary, _timing, _gstChosen, options);
         InitFaultSchedules(options);
         if (options.Partitions is not null && options.FaultSchedule is null)
         {
             new PartitionNemesis(this, options.Partitions, StreamSeed.Create(options.Seed, "nemesis:partitions")).Start();
         }
+    }
+
+    /// <summary>
+    /// The event loop with the run's scheduling strategy: FIFO and random tie-break are the queue's own order (the
+    /// latter with keys from the stream <c>scheduler</c>); any other strategy picks at every step, from its stream
+    /// <c>scheduler:&lt;name&gt;</c>, within the timing model's bound on delays.
+    /// </summary>
+    private static EventLoop CreateLoop(SimulationOptions options, global::DistSim.Timing.TimingModel timing, SimTime? gst)
+    {
+        Scheduling.Scheduler scheduler = options.Scheduler;
+        if (scheduler.KernelOrder)
+        {
+            bool random = ReferenceEquals(scheduler, Scheduling.Schedulers.RandomTieBreak);
+            return new EventLoop(options, random ? StreamSeed.Create(options.Seed, "scheduler") : null);
+        }
+
+        Scheduling.SchedulerRun run = scheduler.Begin(StreamSeed.Create(options.Seed, "scheduler:" + scheduler.Name));
+        return new EventLoop(options, null, new ScheduleControl(scheduler, run, timing.DelayBound, gst?.Ticks ?? global::DistSim.Timing.TimingModel.NoGst));
     }
 
     /// <summary>The ideal signing service (keys derived from the seed).</summary>

@@ -1,6 +1,7 @@
 using DistSim.Failures;
 using DistSim.Links;
 using DistSim.Network;
+using DistSim.Scheduling;
 using DistSim.Timing;
 using Microsoft.Extensions.Logging;
 
@@ -25,8 +26,22 @@ public sealed record SimulationOptions
     /// </summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>How events due at the same time are ordered: FIFO (default) or a seeded random order.</summary>
+    /// <summary>How events due at the same time are ordered: FIFO (default) or a seeded random order. <see cref="Scheduler"/> supersedes it.</summary>
     public SchedulingStrategy Scheduling { get; init; } = SchedulingStrategy.Fifo;
+
+    /// <summary>
+    /// The scheduling strategy: which of the events that may run next does run (<see cref="Schedulers"/>: FIFO, random
+    /// tie-break, PCT, delay-bounding, or your own <see cref="Scheduling.Scheduler"/>). Unset, it follows
+    /// <see cref="Scheduling"/>: <see cref="Schedulers.Fifo"/> (the default) or <see cref="Schedulers.RandomTieBreak"/>.
+    /// See <c>docs/concepts/exploration.md</c>.
+    /// </summary>
+    public Scheduling.Scheduler Scheduler
+    {
+        get => _scheduler ?? (Scheduling == SchedulingStrategy.RandomTieBreak ? Schedulers.RandomTieBreak : Schedulers.Fifo);
+        init => _scheduler = value;
+    }
+
+    private readonly Scheduling.Scheduler? _scheduler;
 
     /// <summary>The run stops with <see cref="RunOutcome.QueueLimit"/> when more events than this are pending. Default 10,000,000.</summary>
     public int QueueLimit { get; init; } = 10_000_000;
@@ -148,6 +163,11 @@ public sealed record SimulationOptions
         if (!Enum.IsDefined(RecordFaults))
         {
             throw new ArgumentOutOfRangeException(nameof(RecordFaults), RecordFaults, "must be Off, Nemesis or NemesisAndMessages");
+        }
+
+        if (_scheduler is not null && Scheduling != SchedulingStrategy.Fifo && !ReferenceEquals(_scheduler, Schedulers.RandomTieBreak))
+        {
+            throw new ArgumentException($"Scheduler '{_scheduler}' conflicts with Scheduling = {Scheduling}: set one of them", nameof(Scheduler));
         }
 
         Network.Validate();

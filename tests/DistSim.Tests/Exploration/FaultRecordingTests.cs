@@ -15,10 +15,10 @@ namespace DistSim.Tests.Exploration;
 public class FaultRecordingTests
 {
     /// <summary>One shape of run: nodes, their models, the link, the network's randomness, the nemeses.</summary>
-    public sealed record Shape(int Nodes, bool Reliable, double Loss, double Duplicate, double Omission, bool Pauses, bool ClockSteps, bool Partitions, bool RandomTieBreak)
+    public sealed record Shape(int Nodes, bool Reliable, double Loss, double Duplicate, double Omission, bool Pauses, bool ClockSteps, bool Partitions, int Strategy)
     {
         public override string ToString() =>
-            $"{Nodes} nodes, {(Reliable ? "reliable" : "fair-loss")}, loss {Loss}, dup {Duplicate}, omission {Omission}, pauses {Pauses}, clock {ClockSteps}, partitions {Partitions}, random tie-break {RandomTieBreak}";
+            $"{Nodes} nodes, {(Reliable ? "reliable" : "fair-loss")}, loss {Loss}, dup {Duplicate}, omission {Omission}, pauses {Pauses}, clock {ClockSteps}, partitions {Partitions}, strategy {StrategyOf(Strategy).Name}";
     }
 
     public static Arbitrary<Shape> Shapes() =>
@@ -30,21 +30,31 @@ public class FaultRecordingTests
          from pauses in Gen.Elements(false, true)
          from clock in Gen.Elements(false, true)
          from partitions in Gen.Elements(false, true)
-         from tieBreak in Gen.Elements(false, true)
-         select new Shape(nodes, reliable, loss, dup, omission, pauses, clock, partitions, tieBreak)).ToArbitrary();
+         from strategy in Gen.Choose(0, 3)
+         select new Shape(nodes, reliable, loss, dup, omission, pauses, clock, partitions, strategy)).ToArbitrary();
+
+    /// <summary>FIFO, random tie-break, PCT (depth 2) or delay-bounding (1 delay): faults replay exactly under each.</summary>
+    public static global::DistSim.Scheduling.Scheduler StrategyOf(int strategy) => strategy switch
+    {
+        0 => global::DistSim.Scheduling.Schedulers.Fifo,
+        1 => global::DistSim.Scheduling.Schedulers.RandomTieBreak,
+        2 => global::DistSim.Scheduling.Schedulers.Pct(2, 3_000),
+        _ => global::DistSim.Scheduling.Schedulers.DelayBounding(1, 3_000),
+    };
 
     private static SimulationOptions Options(ulong seed, Shape shape) => new()
     {
         Seed = seed,
         Link = shape.Reliable ? global::DistSim.Links.Links.Reliable() : global::DistSim.Links.Links.FairLoss,
         Network = new FairLossLinkOptions { LossProbability = shape.Loss, DuplicateProbability = shape.Duplicate },
-        Scheduling = shape.RandomTieBreak ? SchedulingStrategy.RandomTieBreak : SchedulingStrategy.Fifo,
+        Scheduler = StrategyOf(shape.Strategy),
         Nemesis = new NemesisOptions
         {
             MeanTimeBetweenCrashes = TimeSpan.FromSeconds(2),
             MeanTimeBetweenPauses = shape.Pauses ? TimeSpan.FromSeconds(2) : null,
             MeanTimeBetweenClockSteps = shape.ClockSteps ? TimeSpan.FromSeconds(2) : null,
             Until = TimeSpan.FromSeconds(8),
+            MaxFaulty = shape.Nodes >= 4 ? 2 : null, // bounded: skipped faults are fault events too (NoFault)
         },
         Partitions = shape.Partitions ? new RandomPartitionOptions { MeanInterval = TimeSpan.FromSeconds(2), Until = TimeSpan.FromSeconds(8) } : null,
         TimeLimit = TimeSpan.FromMinutes(1),
@@ -98,7 +108,7 @@ public class FaultRecordingTests
         return sim;
     }
 
-    [Property(MaxTest = 40, Arbitrary = [typeof(FaultRecordingTests)], DisplayName = "Recorded faults replay the same run: same fingerprint, same trace, with the nemeses off")]
+    [Property(MaxTest = 40, Arbitrary = [typeof(FaultRecordingTests)], DisplayName = "Recorded faults replay the same run under every strategy: same fingerprint, same trace, with the nemeses off")]
     public void RecordedFaults_ReplayTheSameRun(ulong seed, Shape shape)
     {
         SimulationOptions options = Options(seed, shape) with { RecordFaults = FaultRecording.NemesisAndMessages };
@@ -130,7 +140,7 @@ public class FaultRecordingTests
     [Fact(DisplayName = "Every fault the trace shows as drawn at random is in the recorded schedule, kind by kind")]
     public void TheScheduleHoldsEveryDrawnFault()
     {
-        var shape = new Shape(4, Reliable: true, Loss: 0.2, Duplicate: 0.1, Omission: 0.2, Pauses: true, ClockSteps: true, Partitions: true, RandomTieBreak: false);
+        var shape = new Shape(4, Reliable: true, Loss: 0.2, Duplicate: 0.1, Omission: 0.2, Pauses: true, ClockSteps: true, Partitions: true, Strategy: 0);
         DistSim.Simulation sim = Play(Options(7, shape) with { RecordFaults = FaultRecording.NemesisAndMessages }, shape);
         FaultSchedule s = sim.RecordedFaults;
         int Count(TraceEventKind kind) => sim.Trace.Events.Count(e => e.Kind == kind);
@@ -152,7 +162,7 @@ public class FaultRecordingTests
     [Fact(DisplayName = "A schedule that scripts messages loses exactly the packets it lists, whatever the loss rate")]
     public void ScriptedMessages_LoseExactlyTheListed()
     {
-        var shape = new Shape(2, Reliable: false, Loss: 0.5, Duplicate: 0, Omission: 0, Pauses: false, ClockSteps: false, Partitions: false, RandomTieBreak: false);
+        var shape = new Shape(2, Reliable: false, Loss: 0.5, Duplicate: 0, Omission: 0, Pauses: false, ClockSteps: false, Partitions: false, Strategy: 0);
         FaultSchedule script = new FaultSchedule().LoseMessage(new NodeId(0), new NodeId(1), packet: 3).DuplicateMessage(new NodeId(1), new NodeId(0), packet: 2);
         DistSim.Simulation sim = Play(Options(3, shape) with { Nemesis = null, FaultSchedule = script }, shape);
         TraceEvent[] drops = [.. sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Drop)];
@@ -168,7 +178,7 @@ public class FaultRecordingTests
     [Fact(DisplayName = "An empty schedule that scripts messages makes a lossy network lose nothing")]
     public void ScriptedNothing_LosesNothing()
     {
-        var shape = new Shape(3, Reliable: false, Loss: 0.3, Duplicate: 0.2, Omission: 0.3, Pauses: false, ClockSteps: false, Partitions: false, RandomTieBreak: false);
+        var shape = new Shape(3, Reliable: false, Loss: 0.3, Duplicate: 0.2, Omission: 0.3, Pauses: false, ClockSteps: false, Partitions: false, Strategy: 0);
         DistSim.Simulation sim = Play(Options(5, shape) with { Nemesis = null, FaultSchedule = new FaultSchedule().ScriptMessages() }, shape);
         Assert.True(sim.Messages.Sent > 100);
         Assert.Equal(0, sim.Messages.Dropped);
@@ -186,7 +196,7 @@ public class FaultRecordingTests
     [Fact]
     public void AScheduleThatScriptsMessages_AfterPacketsFlew_IsRefused()
     {
-        var shape = new Shape(2, false, 0, 0, 0, false, false, false, false);
+        var shape = new Shape(2, false, 0, 0, 0, false, false, false, 0);
         DistSim.Simulation sim = Play(Options(1, shape) with { Nemesis = null }, shape);
         var e = Assert.Throws<InvalidOperationException>(() => new FaultSchedule().LoseMessage(new NodeId(0), new NodeId(1), 1).ApplyTo(sim));
         Assert.Contains("packet(s) were on the wire", e.Message);
@@ -195,7 +205,7 @@ public class FaultRecordingTests
     [Fact]
     public void AMessageFaultTheModelDoesNotAllow_IsRefusedNamingIt()
     {
-        var shape = new Shape(3, false, 0, 0, 0, false, false, false, false);
+        var shape = new Shape(3, false, 0, 0, 0, false, false, false, 0);
         var e = Assert.Throws<ArgumentException>(() => Play(Options(1, shape) with { Nemesis = null, FaultSchedule = new FaultSchedule().OmitSend(new NodeId(2), new NodeId(0), 1) }, shape));
         Assert.Contains("does not allow DropSend", e.Message);
         Assert.Contains("n2", e.Message);

@@ -22,6 +22,8 @@ public sealed class ShardTests : IDisposable
         { ["split-brain", "--duration", "300ms", "--sweep", "10"], 3 },
         { ["primary-backup", "--writes", "20", "--sweep", "7"], 2 },
         { ["wal-kv", "--writes", "20", "--sweep", "6", "--event-limit", "1500"], 2 },
+        { ["ordering-bugs", "--bug", "torn-update", "--sweep", "40", "--schedule", "pct:2"], 3 },
+        { ["wal-kv", "--writes", "20", "--sweep", "8", "--schedule", "delay-bound:2"], 2 },
     };
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

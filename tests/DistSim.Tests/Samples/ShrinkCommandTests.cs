@@ -32,7 +32,7 @@ public sealed class ShrinkCommandTests : IDisposable
         Assert.InRange(before, minimumBefore, int.MaxValue);
         Assert.InRange(after, 1, before);
         Assert.True(root.GetProperty("oneMinimal").GetBoolean());
-        Assert.Equal(after, root.GetProperty("schedule").GetProperty("faults").GetArrayLength());
+        Assert.Equal(after, root.GetProperty("faults").GetProperty("faults").GetArrayLength());
         Assert.Equal((double)before / after, root.GetProperty("reductionFactor").GetDouble(), 3);
 
         // The written schedule is the reported one, and replaying it with the failing seed fails again.
@@ -59,7 +59,7 @@ public sealed class ShrinkCommandTests : IDisposable
         (int code, string output, _) = RunnerCli.Run("split-brain", "--sweep", "30", "--shrink", "--json");
         Assert.Equal(Runner.Failure, code);
         using JsonDocument report = JsonDocument.Parse(output);
-        JsonElement[] faults = [.. report.RootElement.GetProperty("schedule").GetProperty("faults").EnumerateArray()];
+        JsonElement[] faults = [.. report.RootElement.GetProperty("faults").GetProperty("faults").EnumerateArray()];
         Assert.All(faults, f => Assert.Equal(("message", "send-omission", 0, 1), (f.GetProperty("type").GetString(), f.GetProperty("kind").GetString(), f.GetProperty("from").GetInt32(), f.GetProperty("to").GetInt32())));
         long[] packets = [.. faults.Select(f => f.GetProperty("packet").GetInt64())];
         Assert.Equal(Enumerable.Range((int)packets[0], packets.Length).Select(p => (long)p), packets); // consecutive heartbeats
