@@ -5,7 +5,7 @@ using DistSim.Samples.Cli;
 namespace DistSim.Samples.ByzantineGenerals;
 
 /// <summary>The <c>byzantine-generals</c> scenario: OM(m) and SM(m) of Lamport, Shostak and Pease, with traitors.</summary>
-public sealed class ByzantineGeneralsScenario : IScenario
+public sealed class ByzantineGeneralsScenario : IScenario, IExplorableScenario
 {
     /// <inheritdoc />
     public string Name => "byzantine-generals";
@@ -26,6 +26,31 @@ public sealed class ByzantineGeneralsScenario : IScenario
 
     /// <summary>The most messages one OM(m) case may send (the tree of relayed values grows as fast).</summary>
     public const long MaxOralMessages = 1_000_000;
+
+    /// <inheritdoc />
+    public ExploreTarget ExploreTarget(ScenarioArgs args)
+    {
+        int n = args.GetInt("n", 4, min: 2, max: 12);
+        int m = args.GetInt("m", 1, min: 0, max: n - 2);
+        bool signed = args.Has("signed");
+        int traitors = args.GetInt("traitors", m, min: 0, max: n);
+        string commander = args.GetChoice("commander-value", "attack", "attack", "retreat");
+        Order value = commander == "retreat" ? Order.Retreat : Order.Attack;
+        args.RejectUnless("exhaustive", false, "enumerates the traitors' behaviours itself; --explore searches them (and which generals are traitors)");
+        int[][] subsets = [.. Generals.Subsets(n, traitors)];
+        // Synchronous rounds: the order of deliveries within a round is not the question; which generals betray, and
+        // what each traitor sends (or withholds) at each point, is searched.
+        return new(
+            "IC1 or IC2 violated",
+            (seed, settings) =>
+            {
+                DistSim.Exploration.ExplorationRun run = settings.Exploration!;
+                int[] set = subsets[run.Choose(subsets.Length, "traitors")];
+                GeneralsRun r = Generals.Play(seed, n, m, signed, set.ToHashSet(), value, () => new ExploredChoices(run), settings);
+                return r.Decided && (!r.Ic1 || !r.Ic2);
+            },
+            new DistSim.Exploration.ExplorationOptions { ExploreOrder = false });
+    }
 
     /// <inheritdoc />
     public int Run(ScenarioArgs args, TextWriter output)

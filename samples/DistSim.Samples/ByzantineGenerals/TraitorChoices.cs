@@ -62,3 +62,14 @@ public sealed class ScriptedChoices(IReadOnlyList<int> prefix) : ITraitorChoices
         return null;
     }
 }
+
+/// <summary>A traitor's choices made by the bounded exhaustive search (<c>--explore</c>): every option of every decision is explored, silence included.</summary>
+/// <param name="run">The path being explored.</param>
+public sealed class ExploredChoices(DistSim.Exploration.ExplorationRun run) : ITraitorChoices
+{
+    /// <inheritdoc />
+    public bool AllowSilence => true;
+
+    /// <inheritdoc />
+    public int Choose(int options, RandomStream random) => run.Choose(options, "traitor sends");
+}

@@ -30,8 +30,13 @@ public sealed record RunSettings
     /// <summary>The scheduling strategy of <c>--schedule</c>, or null for the scenario's own.</summary>
     public Scheduling.Scheduler? Scheduler { get; init; }
 
+    /// <summary>The path of <c>--explore</c> this run follows, or null.</summary>
+    public Exploration.ExplorationRun? Exploration { get; init; }
+
     /// <summary>The scenario's options with these settings applied.</summary>
-    public SimulationOptions ApplyTo(SimulationOptions options) => options with
+    public SimulationOptions ApplyTo(SimulationOptions options) => Exploration is { } run ? run.Apply(Applied(options)) : Applied(options);
+
+    private SimulationOptions Applied(SimulationOptions options) => options with
     {
         RecordTrace = RecordTrace,
         TraceWriter = TraceWriter,

@@ -83,7 +83,11 @@ public static class Runner
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
             parsed.ValidateCommon();
-            int code = parsed.Has("shrink")
+            int code = parsed.Has("explore")
+                ? scenario is IExplorableScenario explorable
+                    ? ExploreCommand.Run(explorable, parsed, output)
+                    : throw new UsageException($"--explore: {scenario.Name} has no property to search for (scenarios with one: {string.Join(", ", Scenarios.OfType<IExplorableScenario>().Select(s => s.Name))})")
+                : parsed.Has("shrink")
                 ? scenario is IShrinkableScenario shrinkable
                     ? ShrinkCommand.Run(shrinkable, parsed, output)
                     : throw new UsageException($"--shrink: {scenario.Name} has no property to shrink against (scenarios with one: {string.Join(", ", Scenarios.OfType<IShrinkableScenario>().Select(s => s.Name))})")

@@ -29,6 +29,11 @@ public sealed class ScenarioArgs
         new("shrink", null, "find the first failing run (of --sweep N seeds from --seed) and shrink its faults to a 1-minimal schedule (scenarios with a property)"),
         new("shrink-out", "FILE", "with --shrink: write the shrunk schedule as JSON to FILE (replay it with --faults FILE)"),
         new("shrink-budget", "N", "with --shrink: replay at most N candidate schedules", "2000"),
+        new("explore", "N", "bounded exhaustive search of the decisions within the first N events (order, drops, crashes, choices) for a run violating the scenario's property (scenarios with one)"),
+        new("explore-drops", "D", "with --explore: packets a path may lose (default: the scenario's)"),
+        new("explore-crashes", "C", "with --explore: crashes a path may have (default: the scenario's)"),
+        new("explore-paths", "P", "with --explore: the most paths (runs) explored", "100000"),
+        new("explore-path", "CHOICES", "with --explore: replay one path (the comma-separated choices --explore printed) instead of searching"),
         new("schedule", "S", "scheduling strategy: " + ScheduleSpec.Syntax + " (K: the steps of a run; default: counted by a FIFO run of --seed; see docs/concepts/exploration.md)", "fifo"),
     ];
 
@@ -126,6 +131,21 @@ public sealed class ScenarioArgs
         RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
         RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");
         RejectUnless("shard-out", shard is not null, "only with --shard");
+        foreach (string option in new[] { "explore-drops", "explore-crashes", "explore-paths", "explore-path" })
+        {
+            RejectUnless(option, Has("explore"), "only with --explore");
+        }
+
+        RejectUnless("explore", !Has("shrink") && sweep == 0 && shard is null && OutputOption is null && !Has("faults") && !Has("schedule"),
+            "searches the decisions of one seed's runs; not with --shrink, --sweep, --shard, --trace, --mermaid, --faults or --schedule");
+        if (Has("explore"))
+        {
+            _ = GetInt("explore", 30, min: 0, max: 1_000_000);
+            _ = GetInt("explore-drops", 0, min: 0, max: 1000);
+            _ = GetInt("explore-crashes", 0, min: 0, max: 1000);
+            _ = GetLong("explore-paths", 100_000, min: 1, max: 1_000_000_000);
+        }
+
         RejectUnless("shrink-out", Has("shrink"), "only with --shrink");
         RejectUnless("shrink-budget", Has("shrink"), "only with --shrink");
         RejectUnless("shrink", shard is null, "shrinks one failing run; not with --shard");

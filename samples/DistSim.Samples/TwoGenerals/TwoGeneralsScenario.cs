@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace DistSim.Samples.TwoGenerals;
 
 /// <summary>The <c>two-generals</c> scenario: agreement over a lossy link is impossible; see what each strategy buys.</summary>
-public sealed class TwoGeneralsScenario : IShrinkableScenario
+public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenario
 {
     private static readonly Delay DefaultDelay = Delay.Uniform(TimeSpan.FromHours(1), TimeSpan.FromHours(3));
     private static readonly Outcome[] Rows = [Outcome.NothingHappens, Outcome.A1Fails, Outcome.A2Fails, Outcome.CityCaptured];
@@ -50,6 +50,23 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario
             GameResult result = game.Play(seed, settings);
             return (result.Decided && result.Outcome is Outcome.A1Fails or Outcome.A2Fails, result.Simulation);
         });
+    }
+
+    /// <inheritdoc />
+    public ExploreTarget ExploreTarget(ScenarioArgs args)
+    {
+        Game game = GameFrom(args);
+        _ = game.MakePlan();
+        return new(
+            "the generals disagree: one attacks alone",
+            (seed, settings) =>
+            {
+                GameResult result = game.Play(seed, settings);
+                return result.Decided && result.Outcome is Outcome.A1Fails or Outcome.A2Fails;
+            },
+            // Crossing times are bounded in the game (the plan times out on the longest): the search loses messengers, it
+            // does not hold them past the attack time. One lost messenger is the classic case: the last one.
+            new DistSim.Exploration.ExplorationOptions { ExploreOrder = false, MaxDrops = 1 });
     }
 
     /// <summary>Builds the game from the options; options that do not apply to the strategy are usage errors.</summary>

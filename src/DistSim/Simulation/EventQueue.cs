@@ -95,6 +95,56 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
         return marked;
     }
 
+    /// <summary>
+    /// An order-free digest of the live pending events — kind, node, peer, time from <paramref name="now"/>, and the
+    /// payload's canonical encoding (its type name when it has none) — for the explorer's state hash. Ids are left out:
+    /// two paths that reach one state number their messages differently. O(pending events).
+    /// </summary>
+    public ulong Digest(long now)
+    {
+        ulong sum = 0;
+        foreach ((int slot, EventKey key) in _heap.UnorderedItems)
+        {
+            if (_slab[slot].Kind != 0)
+            {
+                sum += EventDigest(_slab[slot], key.Time - now);
+            }
+        }
+
+        for (int i = 0; i < _laneCount; i++)
+        {
+            sum += EventDigest(_lane[(_laneHead + i) & (_lane.Length - 1)].Event, _laneTime - now);
+        }
+
+        return sum;
+    }
+
+    private static ulong EventDigest(in ScheduledEvent e, long delay)
+    {
+        ulong h = (ulong)e.Kind * 0x9E3779B97F4A7C15UL;
+        h = (h ^ (uint)e.Node) * 0xC2B2AE3D27D4EB4FUL;
+        h = (h ^ (uint)e.Peer) * 0x165667B19E3779F9UL;
+        h = (h ^ (ulong)delay) * 0x85EBCA77C2B2AE63UL;
+        return (h ^ PayloadDigest(e.Payload)) * 0x27D4EB2F165667C5UL;
+    }
+
+    private static ulong PayloadDigest(object? payload)
+    {
+        if (payload is null)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return System.IO.Hashing.XxHash64.HashToUInt64(Messages.MessageCodec.Encode(payload));
+        }
+        catch (Messages.MessageEncodingException)
+        {
+            return System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(payload.GetType().FullName ?? payload.GetType().Name));
+        }
+    }
+
     /// <summary>Schedules an event; returns its slot, the handle for <see cref="Cancel"/> (−1 for an event in the lane, which cannot be cancelled).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Schedule(long time, in ScheduledEvent e)

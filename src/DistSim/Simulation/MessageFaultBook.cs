@@ -9,7 +9,7 @@ namespace DistSim;
 /// omission) either writes down what the draw decided (recording) or replaces it by what a fault schedule lists
 /// (scripting). Only built when one of the two is asked for: a run without them pays one null check per packet.
 /// </summary>
-internal sealed class MessageFaultBook(Simulation simulation, bool record)
+internal sealed class MessageFaultBook(Simulation simulation, bool record, Exploration.ExplorationRun? explore = null)
 {
     private readonly Dictionary<long, long> _sent = [];
     private readonly Dictionary<long, (long Number, bool Copy)> _inFlight = [];
@@ -63,7 +63,9 @@ internal sealed class MessageFaultBook(Simulation simulation, bool record)
     /// <summary>Whether the fault happens to this packet: the schedule's word when scripted, else the draw's; written down if it happens and the book records.</summary>
     public bool Decide(MessageFaultKind kind, int from, int to, long number, bool copy, bool drawn)
     {
-        bool happens = _script is { } script ? script.Contains((from, to, number, kind, copy)) : drawn;
+        bool happens = explore is not null ? kind == MessageFaultKind.Loss && explore.DecideDrop(from, to, number) // the search loses what it chooses to, nothing else
+            : _script is { } script ? script.Contains((from, to, number, kind, copy))
+            : drawn;
         if (happens && Records)
         {
             simulation.LogFault(new MessageFault(simulation.Now, new NodeId(from), new NodeId(to), number, kind, copy));

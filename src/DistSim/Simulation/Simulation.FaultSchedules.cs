@@ -10,6 +10,13 @@ public sealed partial class Simulation
     private List<Fault>? _faultLog;
     private FaultSchedule? _pendingSchedule;
     private bool _scheduleScriptsMessages;
+    private Exploration.ExplorationRun? _exploration;
+
+    /// <summary>Events run so far (for the explorer's depth).</summary>
+    internal long ExecutedCount => _loop.Executed;
+
+    /// <summary>An order-free digest of the pending events (kind, node, peer, time from now, payload), for the explorer's state hash.</summary>
+    internal ulong PendingDigest() => _loop.Digest();
 
     /// <summary>
     /// The faults this run injected at random so far (and those of a replayed <see cref="SimulationOptions.FaultSchedule"/>),
@@ -60,10 +67,13 @@ public sealed partial class Simulation
             _faultLog = [];
         }
 
-        if (options.RecordFaults == FaultRecording.NemesisAndMessages || options.FaultSchedule is { ScriptsMessages: true })
+        if (options.RecordFaults == FaultRecording.NemesisAndMessages || options.FaultSchedule is { ScriptsMessages: true } || options.Exploration is not null)
         {
-            _pipeline.Book = new MessageFaultBook(this, options.RecordFaults == FaultRecording.NemesisAndMessages);
+            _pipeline.Book = new MessageFaultBook(this, options.RecordFaults == FaultRecording.NemesisAndMessages, options.Exploration);
         }
+
+        _exploration = options.Exploration;
+        _exploration?.Attach(this);
 
         _pendingSchedule = options.FaultSchedule;
     }

@@ -187,6 +187,12 @@ public sealed partial class Simulation
             }
         }
 
+        if (_exploration is not null && _loop.NextTime <= bound && !_exploration.BeforeEvent(this))
+        {
+            stopped = RunOutcome.ConditionMet; // the search cut this path: its state was explored already
+            return false;
+        }
+
         if (!_loop.TryTake(bound, out ScheduledEvent e, out stopped))
         {
             return false;

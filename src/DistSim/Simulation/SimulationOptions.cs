@@ -81,6 +81,9 @@ public sealed record SimulationOptions
     /// </summary>
     public BuggifyOptions? Buggify { get; init; }
 
+    /// <summary>The path of a bounded exhaustive search this run follows (set by <see cref="Exploration.ExplorationRun.Apply"/>); null otherwise.</summary>
+    internal Exploration.ExplorationRun? Exploration { get; init; }
+
     /// <summary>An in-transit adversary on the network (none by default).</summary>
     public AdversaryOptions? Adversary { get; init; }
 

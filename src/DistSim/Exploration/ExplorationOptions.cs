@@ -1,0 +1,63 @@
+using DistSim.Nodes;
+
+namespace DistSim.Exploration;
+
+/// <summary>The bounds of a bounded exhaustive search (<see cref="Explorer"/>). Validated when the search starts.</summary>
+public sealed record ExplorationOptions
+{
+    /// <summary>
+    /// The depth: decisions branch only before the first this-many events of a run; later, every decision takes its
+    /// default (FIFO order, deliver, no crash, option 0). Default 30.
+    /// </summary>
+    public int MaxDepth { get; init; } = 30;
+
+    /// <summary>Whether the order of events is explored (every candidate a scheduling strategy could pick, see <c>docs/concepts/exploration.md</c>). Default true.</summary>
+    public bool ExploreOrder { get; init; } = true;
+
+    /// <summary>How many packets one path may lose (each transmission within the depth is a branch: delivered or lost). Default 0.</summary>
+    public int MaxDrops { get; init; }
+
+    /// <summary>Which directions packets may be lost on (null: every one): focus the search, as a network filter would.</summary>
+    public Func<NodeId, NodeId, bool>? DropFilter { get; init; }
+
+    /// <summary>How many crashes one path may have (before each event within the depth: no crash, or one of the nodes that are up and may stop). Crashed nodes stay down. Default 0.</summary>
+    public int MaxCrashes { get; init; }
+
+    /// <summary>
+    /// The state of the system for pruning: two decision points with the same hash (combined with the pending events, the
+    /// budgets left and the depth) have the same futures, so the second is not explored again. Null (the default): no
+    /// pruning, a pure tree search. The hash must cover everything the nodes' futures depend on; a hash that is the same
+    /// for states equal up to a permutation of interchangeable nodes gives symmetry reduction.
+    /// </summary>
+    public Func<Simulation, ulong>? StateHash { get; init; }
+
+    /// <summary>The most paths (whole runs) explored; the search stops there, incomplete. Default 100,000.</summary>
+    public long MaxPaths { get; init; } = 100_000;
+
+    /// <summary>Stop at the first violating path (default true); false explores every path and counts the violating ones.</summary>
+    public bool StopAtFirstViolation { get; init; } = true;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
+    public void Validate()
+    {
+        if (MaxDepth < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDepth), MaxDepth, "must be >= 0");
+        }
+
+        if (MaxDrops < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDrops), MaxDrops, "must be >= 0");
+        }
+
+        if (MaxCrashes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCrashes), MaxCrashes, "must be >= 0");
+        }
+
+        if (MaxPaths < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPaths), MaxPaths, "must be >= 1");
+        }
+    }
+}
