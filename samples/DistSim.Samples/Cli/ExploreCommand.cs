@@ -23,7 +23,7 @@ public static class ExploreCommand
             MaxPaths = args.GetLong("explore-paths", 100_000, min: 1, max: 1_000_000_000),
         };
         ulong seed = args.Seed;
-        bool Play(ExplorationRun run) => target.Play(seed, new RunSettings { Exploration = run, EventLimit = args.EventLimit });
+        bool Play(ExplorationRun run) => target.Play(seed, new RunSettings { Exploration = run, EventLimit = args.EventLimit, Buggify = args.Buggify });
 
         if (args.Has("explore-path"))
         {

@@ -82,6 +82,7 @@ public sealed class OutputFiles : IDisposable
         TraceWriter = _traceLines,
         EventLimit = args.EventLimit,
         FaultSchedule = args.Faults,
+        Buggify = args.Buggify,
         Scheduler = args.Scheduler,
     };
 

@@ -30,6 +30,9 @@ public sealed record RunSettings
     /// <summary>The scheduling strategy of <c>--schedule</c>, or null for the scenario's own.</summary>
     public Scheduling.Scheduler? Scheduler { get; init; }
 
+    /// <summary>BUGGIFY fault points switched on (<c>--buggify</c>), or null for the scenario's own (off).</summary>
+    public Failures.BuggifyOptions? Buggify { get; init; }
+
     /// <summary>The path of <c>--explore</c> this run follows, or null.</summary>
     public Exploration.ExplorationRun? Exploration { get; init; }
 
@@ -44,5 +47,6 @@ public sealed record RunSettings
         RecordFaults = RecordFaults,
         FaultSchedule = FaultSchedule ?? options.FaultSchedule,
         Scheduler = Scheduler ?? options.Scheduler,
+        Buggify = Buggify ?? options.Buggify,
     };
 }

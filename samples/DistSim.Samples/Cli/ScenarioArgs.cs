@@ -25,6 +25,7 @@ public sealed class ScenarioArgs
         new("parallel", "N", "with --sweep: run N seeds at once; the output is the same for every N (default: all cores; 1 runs them one after the other)"),
         new("shard", "I/N", "with --sweep: run only slice I of N (from 0) and write its runs as JSON Lines for 'merge' (see docs/guides/distributed-sweeps.md)"),
         new("shard-out", "FILE", "with --shard: write the slice to FILE instead of the standard output"),
+        new("buggify", null, "switch on the BUGGIFY fault points in node code: each site on for a run with 25 %, firing with 25 % (see docs/concepts/fault-schedules.md)"),
         new("faults", "FILE", "replay the fault schedule in FILE (JSON, as --shrink writes it) instead of the random faults"),
         new("shrink", null, "find the first failing run (of --sweep N seeds from --seed) and shrink its faults to a 1-minimal schedule (scenarios with a property)"),
         new("shrink-out", "FILE", "with --shrink: write the shrunk schedule as JSON to FILE (replay it with --faults FILE)"),
@@ -68,6 +69,9 @@ public sealed class ScenarioArgs
     public int Parallel => Has("parallel")
         ? GetInt("parallel", 1, min: 1, max: MaxParallel)
         : Environment.ProcessorCount; // determinism-ok: how many seeds run at once, never what a run computes
+
+    /// <summary>The BUGGIFY options of <c>--buggify</c>; null without it.</summary>
+    public Failures.BuggifyOptions? Buggify => Has("buggify") ? new Failures.BuggifyOptions() : null;
 
     /// <summary>The schedule of <c>--faults FILE</c>, read once; null without the option.</summary>
     /// <exception cref="UsageException">The file cannot be read or is not a fault schedule.</exception>

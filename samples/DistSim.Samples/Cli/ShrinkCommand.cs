@@ -23,7 +23,7 @@ public static class ShrinkCommand
         Scheduling.Scheduler? scheduler = args.Schedule is { } spec
             ? spec.Create(spec.NeedsSteps ? target.Play(args.Seed, RunSettings.Unrecorded with { EventLimit = args.EventLimit }).Simulation.EventsExecuted : 1)
             : null;
-        var record = new RunSettings { RecordFaults = FaultRecording.NemesisAndMessages, EventLimit = args.EventLimit, Scheduler = scheduler };
+        var record = new RunSettings { RecordFaults = FaultRecording.NemesisAndMessages, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify };
         ulong? failingSeed = null;
         FaultSchedule? recorded = null;
         ulong fingerprint = 0;
@@ -63,7 +63,7 @@ public static class ShrinkCommand
         }
 
         // The recorded schedule must give the very run back before anything is shrunk against it.
-        (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit, Scheduler = scheduler });
+        (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify });
         if (!replayFails || replay.Trace.Fingerprint != fingerprint)
         {
             throw new ScenarioCheckException(
@@ -73,7 +73,7 @@ public static class ShrinkCommand
 
         ShrinkResult result = FaultShrinker.Shrink(
             recorded!,
-            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler }).Fails,
+            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify }).Fails,
             new ShrinkOptions { MaxReplays = budget });
         if (args.Has("shrink-out"))
         {

@@ -185,7 +185,7 @@ public static class Sweep
     private static RunSummary PlaySweep<TRun, TRecord>(ScenarioArgs args, Func<ulong, RunSettings, TRun> play, Func<TRun, TRecord> record, Action<ulong, TRecord> fold)
         where TRun : class, IScenarioRun
     {
-        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit, FaultSchedule = args.Faults, Scheduler = args.Scheduler };
+        RunSettings settings = RunSettings.Unrecorded with { EventLimit = args.EventLimit, FaultSchedule = args.Faults, Scheduler = args.Scheduler, Buggify = args.Buggify };
         ShardSink? sink = args.ShardSink;
         ShardSpec? shard = args.Shard;
         long start = shard?.Start(args.Sweep) ?? 0;

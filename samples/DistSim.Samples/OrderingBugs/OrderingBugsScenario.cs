@@ -11,7 +11,7 @@ public sealed record OrderingBugRecord(bool Found);
 /// messages that the natural delays (almost) never produce; a sweep with <c>--schedule</c> reports the fraction of seeds
 /// that find it.
 /// </summary>
-public sealed class OrderingBugsScenario : IScenario
+public sealed class OrderingBugsScenario : IExplorableScenario
 {
     /// <inheritdoc />
     public string Name => "ordering-bugs";
@@ -24,6 +24,13 @@ public sealed class OrderingBugsScenario : IScenario
     [
         new("bug", "NAME", "stale-read (a read overtakes the write it was told about), torn-update (a probe between two halves of an update) or interleaved (two senders' messages alternate)", "stale-read"),
     ];
+
+    /// <inheritdoc />
+    public ExploreTarget ExploreTarget(ScenarioArgs args)
+    {
+        string bug = args.GetChoice("bug", "stale-read", [.. OrderingBug.Names]);
+        return new($"the {bug} ordering", (seed, settings) => OrderingBug.Play(bug, seed, settings).Found, new DistSim.Exploration.ExplorationOptions());
+    }
 
     /// <inheritdoc />
     public int Run(ScenarioArgs args, TextWriter output)

@@ -106,7 +106,8 @@ public sealed class KvServer(bool flush, int snapshotEvery) : Node
     /// <inheritdoc />
     public override void OnTimer(TimerId timer, object? state)
     {
-        if (flush && _waiting.Count > 0)
+        // BUGGIFY (off unless the run switches it on, --buggify): a slow disk holds the group commit back one interval.
+        if (flush && _waiting.Count > 0 && !Context.Buggify("wal-kv: group commit late"))
         {
             Storage.Flush();
             foreach ((NodeId to, int id) in _waiting)
@@ -117,7 +118,8 @@ public sealed class KvServer(bool flush, int snapshotEvery) : Node
             _waiting.Clear();
         }
 
-        if (Storage.Log.Count - _snapshotAt >= snapshotEvery)
+        // BUGGIFY: snapshot early and often, so that recovery from a snapshot plus a short log is exercised too.
+        if (Storage.Log.Count - _snapshotAt >= snapshotEvery || (Storage.Log.Count > _snapshotAt && Context.Buggify("wal-kv: snapshot early")))
         {
             _snapshotAt = Storage.Log.Count;
             Storage.PutString("snapshot", JsonSerializer.Serialize(new SnapshotState(new Dictionary<string, string>(_state), _snapshotAt)));
