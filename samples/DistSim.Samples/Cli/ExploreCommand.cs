@@ -37,7 +37,17 @@ public static class ExploreCommand
                 throw new UsageException($"--explore-path: {ex.Message}");
             }
 
-            (bool violated, ExplorationPath path) = Explorer.Replay(Play, choices, options);
+            bool violated;
+            ExplorationPath path;
+            try
+            {
+                (violated, path) = Explorer.Replay(Play, choices, options);
+            }
+            catch (ExplorationReplayException ex)
+            {
+                throw new UsageException($"--explore-path: does not fit this scenario and these options: {ex.Message}");
+            }
+
             Write(args, output, scenario, target, options, null, violated ? path : null, replayed: true);
             return violated ? Runner.Failure : Runner.Success;
         }
@@ -93,7 +103,7 @@ public static class ExploreCommand
         {
             string verdict = violation is not null ? "found a violation" : result!.Complete ? "no violation within the bounds (every path explored)" : "no violation in the paths explored (stopped at --explore-paths)";
             output.WriteLine(Invariant($"{scenario.Name} --explore: seed {args.Seed}, {bounds}: {verdict} ({target.Property})"));
-            output.WriteLine(Invariant($"  paths explored {result!.Paths}, states {result.StatesExplored}{(options.StateHash is null ? " (decision points; no state hashing)" : Invariant($", pruned {result.Pruned}"))}"));
+            output.WriteLine(Invariant($"  paths explored {result!.Paths}, states {result.StatesExplored}{(options.StateHash is null && options.NodeHash is null ? " (the events past each path's divergence; no state hashing)" : Invariant($", pruned {result.Pruned}"))}"));
         }
 
         if (violation is not null)
@@ -104,7 +114,14 @@ public static class ExploreCommand
                 output.WriteLine("    " + d);
             }
 
-            output.WriteLine(Invariant($"  replay: {scenario.Name} --seed {args.Seed} --explore {options.MaxDepth} --explore-drops {options.MaxDrops} --explore-crashes {options.MaxCrashes} --explore-path {violation.Choices}"));
+            output.WriteLine("  replay: " + args.ReplayLine(
+                scenario.Name,
+                ["explore-path", "explore-paths"],
+                ("seed", args.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("explore", options.MaxDepth.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("explore-drops", options.MaxDrops.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("explore-crashes", options.MaxCrashes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("explore-path", violation.Choices)));
         }
     }
 }

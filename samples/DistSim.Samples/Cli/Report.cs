@@ -14,6 +14,7 @@ public static class Report
         RunOutcome.Quiescent => "quiescent",
         RunOutcome.TimeReached => "time-reached",
         RunOutcome.ConditionMet => "condition-met",
+        RunOutcome.Pruned => "pruned",
         RunOutcome.TimeLimit => "time-limit",
         RunOutcome.EventLimit => "event-limit",
         RunOutcome.QueueLimit => "queue-limit",

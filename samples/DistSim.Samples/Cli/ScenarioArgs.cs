@@ -197,6 +197,31 @@ public sealed class ScenarioArgs
         return options;
     }
 
+    /// <summary>
+    /// The command line that replays one run of this invocation: the scenario, its run-shaping options but
+    /// <paramref name="drop"/>, then <paramref name="add"/> (e.g. the seed found and the file written), with values that
+    /// need it quoted for a POSIX shell.
+    /// </summary>
+    public string ReplayLine(string scenario, IEnumerable<string> drop, params (string Name, string? Value)[] add)
+    {
+        var options = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach ((string name, string? value) in RunOptions())
+        {
+            if (!drop.Contains(name, StringComparer.Ordinal))
+            {
+                options[name] = value;
+            }
+        }
+
+        foreach ((string name, string? value) in add)
+        {
+            options[name] = value;
+        }
+
+        static string Quote(string word) => word.All(c => char.IsLetterOrDigit(c) || "-_=./:,+@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return string.Join(' ', new[] { scenario }.Concat(CommandLine(options)).Select(Quote));
+    }
+
     /// <summary>The command line of <paramref name="options"/> (as <see cref="RunOptions"/> gives them): <c>--name=value</c>, or <c>--name</c> for a flag.</summary>
     public static IEnumerable<string> CommandLine(IEnumerable<KeyValuePair<string, string?>> options) =>
         options.Select(o => o.Value is null ? "--" + o.Key : "--" + o.Key + "=" + o.Value);

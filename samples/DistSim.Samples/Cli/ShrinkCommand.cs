@@ -71,10 +71,19 @@ public static class ShrinkCommand
                 new InvalidOperationException("replay diverged"));
         }
 
-        ShrinkResult result = FaultShrinker.Shrink(
-            recorded!,
-            candidate => target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify }).Fails,
-            new ShrinkOptions { MaxReplays = budget });
+        bool Fails(FaultSchedule candidate)
+        {
+            try
+            {
+                return target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify }).Fails;
+            }
+            catch (Diagnostics.SimulationFailureException)
+            {
+                return false; // a candidate on which node code throws shows another failure, not this one
+            }
+        }
+
+        ShrinkResult result = FaultShrinker.Shrink(recorded!, Fails, new ShrinkOptions { MaxReplays = budget });
         if (args.Has("shrink-out"))
         {
             string path = args.GetString("shrink-out", string.Empty);
@@ -142,10 +151,11 @@ public static class ShrinkCommand
             output.WriteLine("    " + line);
         }
 
-        string replayLine = args.Has("shrink-out")
-            ? Invariant($"  replay: {scenario.Name} --seed {failing} --faults {args.GetString("shrink-out", string.Empty)} [--trace FILE]")
-            : Invariant($"  replay: write it with --shrink-out FILE, then {scenario.Name} --seed {failing} --faults FILE [--trace FILE]");
-        output.WriteLine(replayLine);
+        string[] drop = ["sweep", "seed", "shrink", "shrink-out", "shrink-budget"];
+        string seedText = failing.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine(args.Has("shrink-out")
+            ? "  replay: " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", args.GetString("shrink-out", string.Empty))) + " [--trace FILE]"
+            : "  replay: write it with --shrink-out FILE, then " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", "FILE")) + " [--trace FILE]");
         return Runner.Failure;
     }
 

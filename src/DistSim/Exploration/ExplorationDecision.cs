@@ -64,9 +64,9 @@ public sealed record ExplorationPath(IReadOnlyList<ExplorationDecision> Decision
 
 /// <summary>What a bounded exhaustive search found.</summary>
 /// <param name="Paths">Paths (whole runs) explored.</param>
-/// <param name="StatesExplored">Distinct decision points reached (by <see cref="ExplorationOptions.StateHash"/> when given, else every decision point of every path).</param>
+/// <param name="StatesExplored">With a state hash (<see cref="ExplorationOptions.StateHash"/>, <see cref="ExplorationOptions.NodeHash"/>): distinct states reached. Without: the events each path ran within the depth past the point where it left the path before — the nodes of the search tree.</param>
 /// <param name="Pruned">Decision points cut because their state was explored already.</param>
-/// <param name="Complete">Whether every path within the bounds was explored (false: <see cref="ExplorationOptions.MaxPaths"/> ran out, or the search stopped at a violation).</param>
+/// <param name="Complete">Whether every path within the bounds was explored (false: <see cref="ExplorationOptions.MaxPaths"/> ran out, or the search stopped at a violation). The bounds include the candidate window of a step: at most 64 candidates (see <c>docs/concepts/exploration.md</c>).</param>
 /// <param name="Violations">Violating paths found.</param>
 /// <param name="FirstViolation">The first violating path, in depth-first order; null if none.</param>
 public sealed record ExplorationResult(long Paths, long StatesExplored, long Pruned, bool Complete, long Violations, ExplorationPath? FirstViolation)

@@ -18,12 +18,13 @@ public static class Explorer
     /// <summary>Explores every path within the bounds (or until the first violation).</summary>
     /// <param name="play">Builds (with <see cref="ExplorationRun.Apply"/>) and runs one path; returns whether it violated the property.</param>
     /// <param name="options">The bounds; default <see cref="ExplorationOptions"/>.</param>
+    /// <exception cref="ExplorationReplayException">The play function is not a function of its decisions (a replayed prefix made other decisions).</exception>
     public static ExplorationResult Explore(Func<ExplorationRun, bool> play, ExplorationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(play);
         options ??= new ExplorationOptions();
         options.Validate();
-        Dictionary<ulong, long>? visited = options.StateHash is null ? null : [];
+        Dictionary<ulong, long>? visited = options.StateHash is null && options.NodeHash is null ? null : [];
         IReadOnlyList<int>? prefix = [];
         IReadOnlyList<ExplorationDecision>? previous = null;
         long paths = 0, states = 0, pruned = 0, violations = 0;
@@ -37,10 +38,11 @@ public static class Explorer
 
             var run = new ExplorationRun(prefix, previous, options, visited);
             bool violated = play(run);
+            run.CheckReplayed();
             paths++;
             states += run.NewStates;
             pruned += run.Pruned ? 1 : 0;
-            if (violated)
+            if (violated && !run.Pruned) // a cut run's verdict is not the verdict of a finished run; its future is explored elsewhere
             {
                 violations++;
                 first ??= new ExplorationPath([.. run.Decisions]);
@@ -62,14 +64,16 @@ public static class Explorer
     /// <param name="choices">The path's choices.</param>
     /// <param name="options">The bounds the path was found with.</param>
     /// <returns>Whether the replayed run violated the property, and its path (with the details filled in).</returns>
+    /// <exception cref="ExplorationReplayException">The choices do not fit the scenario: an option out of range, or choices left over at the end.</exception>
     public static (bool Violated, ExplorationPath Path) Replay(Func<ExplorationRun, bool> play, IReadOnlyList<int> choices, ExplorationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(play);
         ArgumentNullException.ThrowIfNull(choices);
         options ??= new ExplorationOptions();
         options.Validate();
-        var run = new ExplorationRun(choices, null, options with { StateHash = null }, null);
+        var run = new ExplorationRun(choices, null, options with { StateHash = null, NodeHash = null, SymmetryGroups = null }, null);
         bool violated = play(run);
+        run.CheckReplayed();
         return (violated, new ExplorationPath([.. run.Decisions]));
     }
 

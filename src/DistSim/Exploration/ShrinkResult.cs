@@ -10,11 +10,11 @@ namespace DistSim.Exploration;
 /// <param name="OneMinimal">Whether removing any single fault of <see cref="Shrunk"/> was replayed and made the failure go away (false when the budget ran out first).</param>
 public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, int Replays, bool OneMinimal)
 {
-    /// <summary>Faults before shrinking.</summary>
-    public int SizeBefore => Original.Count;
+    /// <summary>Faults before shrinking (not counting <see cref="Failures.NoFault"/> entries, which do nothing).</summary>
+    public int SizeBefore => Original.Faults.Count(f => f is not Failures.NoFault);
 
-    /// <summary>Faults after shrinking.</summary>
-    public int SizeAfter => Shrunk.Count;
+    /// <summary>Faults after shrinking (not counting <see cref="Failures.NoFault"/> entries).</summary>
+    public int SizeAfter => Shrunk.Faults.Count(f => f is not Failures.NoFault);
 
     /// <summary><see cref="SizeBefore"/> / <see cref="SizeAfter"/> (infinity when nothing was left: the failure needs no fault).</summary>
     public double ReductionFactor => SizeAfter == 0 ? double.PositiveInfinity : SizeBefore / (double)SizeAfter;

@@ -59,7 +59,8 @@ public sealed class FaultSchedule
     /// <summary>
     /// Whether the schedule decides the fate of every packet: with it, exactly the listed <see cref="MessageFault"/>s
     /// happen and no other packet is lost, duplicated or omitted at random (partitions, capacities and crashes still drop
-    /// what they drop). A schedule recorded with <see cref="FaultRecording.NemesisAndMessages"/> scripts messages, even
+    /// what they drop; packets the in-transit adversary or a Byzantine node injects are numbered by no direction and
+    /// keep their random receive omissions). A schedule recorded with <see cref="FaultRecording.NemesisAndMessages"/> scripts messages, even
     /// with no message fault (a run that lost nothing); adding a message fault sets it.
     /// </summary>
     public bool ScriptsMessages { get; private set; }
@@ -235,30 +236,72 @@ public sealed class FaultSchedule
         simulation.ApplySchedule(this, replacesNemesis: false);
     }
 
-    /// <summary>Throws naming the first fault that <paramref name="simulation"/> cannot take.</summary>
+    /// <summary>
+    /// Throws naming the first fault that <paramref name="simulation"/> cannot take. A fault naming a node not added yet
+    /// (a node added while the run goes) is checked when it is injected instead (<see cref="CheckNow"/>).
+    /// </summary>
     internal void Validate(Simulation simulation)
     {
         foreach (Fault fault in _faults)
         {
             if (fault.IsTimed && fault.At < simulation.Now)
             {
-                throw new ArgumentOutOfRangeException(nameof(simulation), fault.At, $"fault \"{fault.Describe()}\" is before Now ({simulation.Now})");
+                throw new ArgumentOutOfRangeException(nameof(simulation), fault.At, $"FaultSchedule: fault \"{fault.Describe()}\" is before Now ({simulation.Now})");
             }
 
-            foreach (NodeId node in fault.Nodes)
+            CheckShape(fault, simulation);
+            if (fault.Nodes.All(n => n.Value < simulation.Nodes.Count))
             {
-                if (node.Value >= simulation.Nodes.Count)
+                CheckNow(fault, simulation);
+            }
+        }
+    }
+
+    /// <summary>Throws if a fault's nodes do not exist now, or its node's model does not allow it.</summary>
+    internal static void CheckNow(Fault fault, Simulation simulation)
+    {
+        foreach (NodeId node in fault.Nodes)
+        {
+            if (node.Value >= simulation.Nodes.Count)
+            {
+                throw new ArgumentException($"FaultSchedule: fault \"{fault.Describe()}\" names node {node.Value}, but the simulation has {simulation.Nodes.Count} nodes", nameof(simulation));
+            }
+        }
+
+        if (fault.Subject is { } subject && !simulation.FailureModelOf(subject).Allows(fault.Needs))
+        {
+            throw new ArgumentException(
+                $"FaultSchedule: fault \"{fault.Describe()}\": node {simulation.NodeName(subject)}'s failure model {simulation.FailureModelOf(subject)} does not allow {fault.Needs.Describe()}",
+                nameof(simulation));
+        }
+    }
+
+    /// <summary>Throws for a fault that no simulation could take: overlapping or empty partition groups, a cut from a node to itself.</summary>
+    private static void CheckShape(Fault fault, Simulation simulation)
+    {
+        switch (fault)
+        {
+            case PartitionFault p:
+                var seen = new HashSet<NodeId>();
+                foreach (IReadOnlyList<NodeId> group in p.Groups)
                 {
-                    throw new ArgumentException($"fault \"{fault.Describe()}\" names node {node.Value}, but the simulation has {simulation.Nodes.Count} nodes", nameof(simulation));
-                }
-            }
+                    if (group is null || group.Count == 0)
+                    {
+                        throw new ArgumentException($"FaultSchedule: fault \"{fault.Describe()}\" has an empty group", nameof(simulation));
+                    }
 
-            if (fault.Subject is { } subject && !simulation.FailureModelOf(subject).Allows(fault.Needs))
-            {
-                throw new ArgumentException(
-                    $"fault \"{fault.Describe()}\": node {simulation.NodeName(subject)}'s failure model {simulation.FailureModelOf(subject)} does not allow {fault.Needs.Describe()}",
-                    nameof(simulation));
-            }
+                    foreach (NodeId node in group)
+                    {
+                        if (!seen.Add(node))
+                        {
+                            throw new ArgumentException($"FaultSchedule: fault \"{fault.Describe()}\" puts node {node.Value} in more than one group", nameof(simulation));
+                        }
+                    }
+                }
+
+                break;
+            case CutFault c when c.From == c.To:
+                throw new ArgumentException($"FaultSchedule: fault \"{fault.Describe()}\" cuts node {c.From.Value} from itself", nameof(simulation));
         }
     }
 

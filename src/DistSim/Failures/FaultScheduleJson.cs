@@ -170,7 +170,7 @@ internal static class FaultScheduleJson
                 throw new FormatException($"version: {version} is not a version this DistSim reads (1)");
             }
 
-            bool scripts = root.TryGetProperty("scriptsMessages", out JsonElement s) && s.ValueKind == JsonValueKind.True;
+            bool scripts = Flag(root, "scriptsMessages", "the schedule");
             SimTime? end = root.TryGetProperty("faultsEnd", out JsonElement e) && e.ValueKind != JsonValueKind.Null
                 ? new SimTime(NonNegative(e, "faultsEnd", "the schedule"))
                 : null;
@@ -219,7 +219,7 @@ internal static class FaultScheduleJson
             "none" => new NoFault(at, Text(f, "reason", where)),
             "clock-step" => new ClockStepFault(at, Node(f, "node", where), TimeSpan.FromTicks(Long(f, "jump", where))),
             "message" => new MessageFault(at, Node(f, "from", where), Node(f, "to", where), Long(f, "packet", where), Kind(Text(f, "kind", where), where),
-                f.TryGetProperty("copy", out JsonElement c) && c.ValueKind == JsonValueKind.True),
+                Flag(f, "copy", where)),
             _ => throw new FormatException($"{where}: type: \"{type}\" is not a fault type (crash, restart, pause, partition, cut, isolate, heal, clock-step, message, none)"),
         };
     }
@@ -254,6 +254,16 @@ internal static class FaultScheduleJson
 
         return result;
     }
+
+    /// <summary>An optional boolean member: absent is false; anything but true or false is an error (never silently false).</summary>
+    private static bool Flag(JsonElement f, string name, string where) =>
+        !f.TryGetProperty(name, out JsonElement value) ? false
+        : value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new FormatException($"{where}: {name}: expected true or false, found {value}"),
+        };
 
     private static JsonElement Member(JsonElement f, string name, string where) =>
         f.TryGetProperty(name, out JsonElement value) ? value : throw new FormatException($"{where}: {name}: missing");

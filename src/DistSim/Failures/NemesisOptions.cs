@@ -44,7 +44,8 @@ public sealed record NemesisOptions
     /// configured one, or an exponential or a uniform distribution of the configured mean scaled by ¼ … 4. Replaces
     /// <see cref="SimulationOptions.Network"/> (pairs set with <see cref="Network.SimNetwork.SetFairLoss"/> keep theirs);
     /// <see cref="Simulation.NetworkDefaults"/> tells what it chose. Also with a replayed fault schedule (it is
-    /// part of the run's configuration, not a fault). Default false.
+    /// part of the run's configuration, not a fault): replay with the nemesis options kept, or the network changes too.
+    /// Default false.
     /// </summary>
     public bool SwarmNetwork { get; init; }
 

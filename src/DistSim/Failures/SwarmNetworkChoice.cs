@@ -22,7 +22,8 @@ internal static class SwarmNetworkChoice
         double duplicate = stream.NextUnitDouble() * MaxDuplicate;
         ulong shape = stream.NextBelow(3);
         double factor = Math.Pow(4, (stream.NextUnitDouble() * 2) - 1); // 1/4 … 4, log-uniform
-        TimeSpan mean = TimeSpan.FromTicks(Math.Max(1, (long)(configured.Delay.Mean.Ticks * factor)));
+        double ticks = configured.Delay.Mean.Ticks * factor; // a heavy tail's mean may be huge: keep the chosen one within a day
+        TimeSpan mean = TimeSpan.FromTicks((long)Math.Clamp(double.IsFinite(ticks) ? ticks : double.MaxValue, 1, TimeSpan.TicksPerDay));
         Delay delay = shape switch
         {
             0 => configured.Delay,

@@ -107,9 +107,10 @@ public interface INodeContext
     /// A BUGGIFY fault point (after FoundationDB): true when the code here should misbehave on purpose — take the slow
     /// path, drop a cache, shorten a timeout, return an error a real system might return. Always false unless the run
     /// switches Buggify on (<see cref="SimulationOptions.Buggify"/>); then the site is on for the whole run with a seeded
-    /// probability (25 % by default) and, when on, fires with <paramref name="chance"/> each time it is reached. Every
-    /// site appears in the coverage report as <c>buggify &lt;site&gt;</c> (did it ever fire?). Draws only from the
-    /// site's own stream: adding a site changes no other draw.
+    /// probability (25 % by default) and, when on, fires with <paramref name="chance"/> each time it is reached. With
+    /// Buggify on, every site reached appears in the coverage report as the <c>Sometimes</c> marker
+    /// <c>buggify &lt;site&gt;</c> (did it ever fire?). Draws only from the site's own stream: adding a site changes no
+    /// other draw.
     /// </summary>
     /// <param name="site">The site's name; the same name anywhere is one site.</param>
     /// <param name="chance">The chance it fires when on; null for <see cref="Failures.BuggifyOptions.FireChance"/>.</param>

@@ -202,7 +202,7 @@ internal sealed class EventLoop(SimulationOptions options, Random.RandomStream? 
     }
 
     /// <summary>An order-free digest of the pending events (see <see cref="EventQueue.Digest"/>).</summary>
-    public ulong Digest() => _queue.Digest(Now);
+    public ulong Digest(int[]? rename) => _queue.Digest(Now, rename);
 
     /// <summary>Marks the queued packets from <paramref name="from"/> to <paramref name="to"/> not yet counted in flight; returns how many.</summary>
     public int MarkPackets(int from, int to) => _queue.MarkPackets(from, to);

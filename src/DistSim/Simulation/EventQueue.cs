@@ -100,33 +100,39 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     /// payload's canonical encoding (its type name when it has none) — for the explorer's state hash. Ids are left out:
     /// two paths that reach one state number their messages differently. O(pending events).
     /// </summary>
-    public ulong Digest(long now)
+    public ulong Digest(long now, int[]? rename = null)
     {
         ulong sum = 0;
         foreach ((int slot, EventKey key) in _heap.UnorderedItems)
         {
             if (_slab[slot].Kind != 0)
             {
-                sum += EventDigest(_slab[slot], key.Time - now);
+                sum += EventDigest(_slab[slot], key.Time - now, rename);
             }
         }
 
         for (int i = 0; i < _laneCount; i++)
         {
-            sum += EventDigest(_lane[(_laneHead + i) & (_lane.Length - 1)].Event, _laneTime - now);
+            sum += EventDigest(_lane[(_laneHead + i) & (_lane.Length - 1)].Event, _laneTime - now, rename);
         }
 
         return sum;
     }
 
-    private static ulong EventDigest(in ScheduledEvent e, long delay)
+    private static ulong EventDigest(in ScheduledEvent e, long delay, int[]? rename)
     {
+        static int Renamed(int node, int[]? rename) => rename is not null && (uint)node < (uint)rename.Length ? rename[node] : node;
         ulong h = (ulong)e.Kind * 0x9E3779B97F4A7C15UL;
-        h = (h ^ (uint)e.Node) * 0xC2B2AE3D27D4EB4FUL;
-        h = (h ^ (uint)e.Peer) * 0x165667B19E3779F9UL;
+        h = (h ^ (uint)(e.Kind == EventKind.Control ? e.Node : Renamed(e.Node, rename))) * 0xC2B2AE3D27D4EB4FUL; // a control event's node is no node
+        h = (h ^ (uint)Renamed(e.Peer, rename)) * 0x165667B19E3779F9UL;
         h = (h ^ (ulong)delay) * 0x85EBCA77C2B2AE63UL;
-        return (h ^ PayloadDigest(e.Payload)) * 0x27D4EB2F165667C5UL;
+        h = (h ^ (ulong)e.TimerSlot) * 0x9E3779B97F4A7C15UL; // two timers of one node due together are two events
+        return (h ^ (e.Kind is EventKind.Control or EventKind.NodeAction or EventKind.Continuation ? TypeDigest(e.Payload) : PayloadDigest(e.Payload))) * 0x27D4EB2F165667C5UL;
     }
+
+    private static ulong TypeDigest(object? payload) => payload is null
+        ? 0
+        : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(payload.GetType().FullName ?? payload.GetType().Name));
 
     private static ulong PayloadDigest(object? payload)
     {
@@ -141,7 +147,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
         }
         catch (Messages.MessageEncodingException)
         {
-            return System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(payload.GetType().FullName ?? payload.GetType().Name));
+            return TypeDigest(payload);
         }
     }
 

@@ -30,4 +30,11 @@ public enum RunOutcome
     /// <see cref="Checking.PropertyViolationException"/>.
     /// </summary>
     PropertyViolated,
+
+    /// <summary>
+    /// A bounded exhaustive search cut the run: it reached a state the search had explored already
+    /// (<see cref="Exploration.ExplorationOptions.StateHash"/>), so its future is explored elsewhere. Never seen outside
+    /// <see cref="Exploration.Explorer"/>.
+    /// </summary>
+    Pruned,
 }

@@ -38,7 +38,7 @@ public sealed partial class Simulation
         if (!_buggify.TryGetValue(site, out BuggifySiteState? state))
         {
             RandomStream stream = StreamSeed.Create(Seed, "buggify:" + site);
-            state = new BuggifySiteState(stream, new Chance(options.SiteActivation).Happens(stream));
+            state = new BuggifySiteState(stream, new Chance(options.SiteActivation).Happens(stream), string.Create(CultureInfo.InvariantCulture, $"buggify {site}"));
             _buggify.Add(site, state);
         }
 
@@ -49,13 +49,15 @@ public sealed partial class Simulation
             state.Fired++;
         }
 
-        ReachSometimes(string.Create(CultureInfo.InvariantCulture, $"buggify {site}"), fired); // coverage: did the site ever fire?
+        ReachSometimes(state.Marker, fired); // coverage: did the site ever fire?
         return fired;
     }
 
-    private sealed class BuggifySiteState(RandomStream stream, bool active)
+    private sealed class BuggifySiteState(RandomStream stream, bool active, string marker)
     {
         public RandomStream Stream { get; } = stream;
+
+        public string Marker { get; } = marker;
 
         public bool Active { get; } = active;
 

@@ -15,8 +15,22 @@ public sealed partial class Simulation
     /// <summary>Events run so far (for the explorer's depth).</summary>
     internal long ExecutedCount => _loop.Executed;
 
-    /// <summary>An order-free digest of the pending events (kind, node, peer, time from now, payload), for the explorer's state hash.</summary>
-    internal ulong PendingDigest() => _loop.Digest();
+    /// <summary>A digest of what the kernel knows of the state — the pending events (kind, node, peer, time from now, payload), the time, each node's status, the partitions — for the explorer's state hash; node ids renamed by <paramref name="rename"/> when given.</summary>
+    internal ulong PendingDigest(int[]? rename)
+    {
+        // The kernel's part of the state, which node code cannot see or hash: the time (the future of a run bounded in
+        // time depends on it), each node's status (up, paused, incarnation: under the renaming), the partitions.
+        ulong h = _loop.Digest(rename) ^ ((ulong)_loop.Now * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)_network.PartitionEpoch * 0xC2B2AE3D27D4EB4FUL);
+        for (int i = 0; i < _nodes.Count; i++)
+        {
+            NodeRecord node = _nodes[i];
+            ulong status = (node.Up ? 1UL : 0) | (node.Paused ? 2UL : 0) | ((ulong)(uint)node.Incarnation << 2);
+            int at = rename is not null ? rename[i] : i;
+            h += (status + 1) * (0x165667B19E3779F9UL ^ ((ulong)(uint)at * 0x85EBCA77C2B2AE63UL));
+        }
+
+        return h;
+    }
 
     /// <summary>
     /// The faults this run injected at random so far (and those of a replayed <see cref="SimulationOptions.FaultSchedule"/>),
@@ -83,8 +97,8 @@ public sealed partial class Simulation
     {
         if (_pendingSchedule is { } schedule)
         {
-            _pendingSchedule = null;
             ApplySchedule(schedule, replacesNemesis: true);
+            _pendingSchedule = null; // only once it is applied: a schedule refused is refused again by the next run call
         }
     }
 
@@ -115,13 +129,17 @@ public sealed partial class Simulation
         foreach (Fault fault in schedule.Faults.Where(f => f.IsTimed).OrderBy(f => f.At)) // stable: faults of one instant keep the schedule's order
         {
             Fault f = fault;
-            AtFault(f.At, replacesNemesis && _faultLog is not null
-                ? () =>
+            bool log = replacesNemesis && _faultLog is not null;
+            AtFault(f.At, () =>
+            {
+                FaultSchedule.CheckNow(f, this); // a node added since the schedule was applied is checked now
+                if (log)
                 {
                     LogFault(f);
-                    f.Inject(this);
                 }
-                : () => f.Inject(this));
+
+                f.Inject(this);
+            });
             last = Math.Max(last, f.At.Ticks);
         }
 

@@ -189,7 +189,7 @@ public sealed partial class Simulation
 
         if (_exploration is not null && _loop.NextTime <= bound && !_exploration.BeforeEvent(this))
         {
-            stopped = RunOutcome.ConditionMet; // the search cut this path: its state was explored already
+            stopped = RunOutcome.Pruned; // the search cut this path: its state was explored already
             return false;
         }
 

@@ -185,6 +185,64 @@ public class FaultRecordingTests
         Assert.Equal(0, sim.Messages.Duplicated);
     }
 
+    [Property(MaxTest = 10, DisplayName = "A run that adds a node while it goes, over several run calls, replays from its recorded faults")]
+    public void NodesAddedMidRun_Replay(ulong seed)
+    {
+        DistSim.Simulation Play(FaultSchedule? replay)
+        {
+            var sim = new DistSim.Simulation(new SimulationOptions
+            {
+                Seed = seed,
+                Nemesis = new NemesisOptions { MeanTimeBetweenCrashes = TimeSpan.FromMilliseconds(500), MeanTimeBetweenPauses = TimeSpan.FromMilliseconds(700), Until = TimeSpan.FromSeconds(8) },
+                RecordFaults = FaultRecording.NemesisAndMessages,
+                FaultSchedule = replay,
+                Network = new FairLossLinkOptions { LossProbability = 0.2 },
+            });
+            Scripted Ticker(int peer) => new(onStart: c => c.SetTimer(TimeSpan.FromMilliseconds(20)), onTimer: (c, _) =>
+            {
+                c.Send(new NodeId(peer), new Ping(1));
+                c.SetTimer(TimeSpan.FromMilliseconds(20));
+            });
+            sim.AddNode("a", () => Ticker(1), FailureModels.CrashRecover());
+            sim.AddNode("b", () => Ticker(0), FailureModels.CrashRecover());
+            sim.RunUntil(SimTime.FromSeconds(1));
+            sim.AddNode("c", () => Ticker(0), FailureModels.CrashRecover());
+            sim.RunUntil(SimTime.FromSeconds(4));
+            sim.RunUntil(SimTime.FromSeconds(10));
+            return sim;
+        }
+
+        DistSim.Simulation original = Play(null);
+        FaultSchedule recorded = original.RecordedFaults;
+        Assert.Contains(recorded.Faults, f => f is CrashFault { Node.Value: 2 } or PauseFault { Node.Value: 2 });
+        Assert.Equal(original.Trace.Fingerprint, Play(recorded).Trace.Fingerprint);
+    }
+
+    [Fact(DisplayName = "Faults no simulation could take are refused when applied, naming the fault")]
+    public void BadShapes_AreRefused()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1 });
+        sim.AddNode("a", () => new Scripted());
+        sim.AddNode("b", () => new Scripted());
+        Assert.Contains("puts node 1 in more than one group", Assert.Throws<ArgumentException>(() => new FaultSchedule().Partition(SimTime.FromSeconds(1), [new(0), new(1)], [new(1)]).ApplyTo(sim)).Message);
+        Assert.Contains("has an empty group", Assert.Throws<ArgumentException>(() => new FaultSchedule().Partition(SimTime.FromSeconds(1), [new(0)], []).ApplyTo(sim)).Message);
+        Assert.Contains("cuts node 1 from itself", Assert.Throws<ArgumentException>(() => new FaultSchedule().Cut(SimTime.FromSeconds(1), new(1), new(1)).ApplyTo(sim)).Message);
+
+        // A node that does not exist yet may be added while the run goes: the fault is checked when it comes due.
+        new FaultSchedule().Crash(SimTime.FromSeconds(1), new(5)).ApplyTo(sim);
+        var late = Assert.Throws<DistSim.Diagnostics.SimulationFailureException>(() => sim.RunUntil(SimTime.FromSeconds(2)));
+        Assert.Contains("names node 5, but the simulation has 2 nodes", late.ToString());
+    }
+
+    [Fact(DisplayName = "A schedule refused at the first run call is refused again at the next: never silently dropped")]
+    public void RefusedSchedule_StaysRefused()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Nemesis = new NemesisOptions(), FaultSchedule = new FaultSchedule().Crash(SimTime.FromSeconds(1), new NodeId(0)) });
+        sim.AddNode("a", () => new Scripted()); // a correct node: its model does not allow a crash
+        Assert.Throws<ArgumentException>(() => sim.RunUntil(SimTime.FromSeconds(2)));
+        Assert.Throws<ArgumentException>(() => sim.RunUntil(SimTime.FromSeconds(2)));
+    }
+
     [Fact]
     public void RecordedFaults_WithoutRecording_SaysWhatToSet()
     {
@@ -220,6 +278,7 @@ public class FaultRecordingTests
     [InlineData("{\"version\":1,\"faults\":[{\"type\":\"pause\",\"at\":-1,\"node\":0,\"duration\":1}]}", "fault 0: at: expected a whole number >= 0, found -1")]
     [InlineData("{\"version\":1,\"faults\":[{\"type\":\"message\",\"at\":0,\"kind\":\"loss\",\"from\":0,\"to\":1,\"packet\":0}]}", "Packet")]
     [InlineData("[1]", "expected a JSON object")]
+    [InlineData("{\"version\":1,\"scriptsMessages\":\"yes\",\"faults\":[]}", "scriptsMessages: expected true or false")]
     public void BadJson_IsRefusedNamingTheMember(string json, string expected)
     {
         var e = Assert.Throws<FormatException>(() => FaultSchedule.FromJson(json));

@@ -71,7 +71,22 @@ public class ExploreCommandTests
         Assert.True(leases.GetProperty("complete").GetBoolean());
     }
 
+    [Theory(DisplayName = "The replay line --explore prints replays the violating path, the scenario's options kept")]
+    [InlineData("two-generals", "--strategy", "acks", "--rounds", "4", "--explore", "200")]
+    [InlineData("byzantine-generals", "--n", "3", "--m", "1", "--explore", "100")]
+    [InlineData("split-brain", "--explore", "300")]
+    public void ThePrintedReplayLine_Replays(params string[] args)
+    {
+        (int code, string output, _) = RunnerCli.Run(args);
+        Assert.Equal(Runner.Failure, code);
+        string line = output.Split('\n').Single(l => l.TrimStart().StartsWith("replay: ", StringComparison.Ordinal)).Trim()["replay: ".Length..];
+        (int replayCode, string replay, string error) = RunnerCli.Run(line.Split(' '));
+        Assert.True(replayCode == Runner.Failure, error + replay);
+        Assert.Contains("the path violates the property", replay);
+    }
+
     [Theory]
+    [InlineData("--explore-path: does not fit this scenario", "split-brain", "--explore", "300", "--explore-path", "5")]
     [InlineData("--explore: reliable has no property", "reliable", "--explore", "10")]
     [InlineData("--explore-drops: only with --explore", "split-brain", "--explore-drops", "2")]
     [InlineData("--explore: searches the decisions of one seed's runs", "split-brain", "--explore", "10", "--sweep", "3")]

@@ -66,6 +66,28 @@ public sealed class ShrinkCommandTests : IDisposable
         Assert.InRange(packets.Length, 5, 7); // 300 ms takeover / 50 ms heartbeats
     }
 
+    [Theory(DisplayName = "The replay line --shrink prints is a command that replays the failing run: the scenario's own options kept")]
+    [InlineData("wal-kv", "--no-flush", "--sweep", "5")]
+    [InlineData("two-generals", "--strategy", "timeout-fallback", "--loss", "0.5", "--sweep", "100")]
+    [InlineData("split-brain", "--omission", "0.3", "--duration", "8s", "--sweep", "30")]
+    public void ThePrintedReplayLine_Replays(string scenario, params string[] options)
+    {
+        string file = Path.Combine(_dir, scenario + "-line.json");
+        (int code, string output, _) = RunnerCli.Run([scenario, .. options, "--shrink", "--shrink-out", file]);
+        Assert.Equal(Runner.Failure, code);
+        string line = output.Split('\n').Single(l => l.TrimStart().StartsWith("replay: ", StringComparison.Ordinal)).Trim()["replay: ".Length..].Replace(" [--trace FILE]", string.Empty, StringComparison.Ordinal);
+        (int replayCode, string replay, string error) = RunnerCli.Run([.. line.Split(' '), "--json"]);
+        Assert.True(replayCode == Runner.Success, error);
+        JsonElement r = JsonDocument.Parse(replay).RootElement;
+        bool failed = scenario switch
+        {
+            "wal-kv" => r.GetProperty("lostAcknowledgedWrites").GetInt32() > 0,
+            "split-brain" => r.GetProperty("conflictingWrites").GetInt32() > 0,
+            _ => r.GetProperty("result").GetString() is "a1-fails" or "a2-fails",
+        };
+        Assert.True(failed, line + "\n" + replay);
+    }
+
     [Fact(DisplayName = "No failing run: exit 0 and says so")]
     public void Shrink_WithNoFailure()
     {
