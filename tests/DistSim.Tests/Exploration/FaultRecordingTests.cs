@@ -4,6 +4,7 @@ using DistSim.Network;
 using DistSim.Nodes;
 using DistSim.Tests.Support;
 using DistSim.Time;
+using DistSim.Timing;
 using DistSim.Tracing;
 using FsCheck;
 using FsCheck.Fluent;
@@ -15,10 +16,10 @@ namespace DistSim.Tests.Exploration;
 public class FaultRecordingTests
 {
     /// <summary>One shape of run: nodes, their models, the link, the network's randomness, the nemeses.</summary>
-    public sealed record Shape(int Nodes, bool Reliable, double Loss, double Duplicate, double Omission, bool Pauses, bool ClockSteps, bool Partitions, int Strategy)
+    public sealed record Shape(int Nodes, bool Reliable, double Loss, double Duplicate, double Omission, bool Pauses, bool ClockSteps, bool Partitions, int Strategy, int Timing = 0)
     {
         public override string ToString() =>
-            $"{Nodes} nodes, {(Reliable ? "reliable" : "fair-loss")}, loss {Loss}, dup {Duplicate}, omission {Omission}, pauses {Pauses}, clock {ClockSteps}, partitions {Partitions}, strategy {StrategyOf(Strategy).Name}";
+            $"{Nodes} nodes, {(Reliable ? "reliable" : "fair-loss")}, loss {Loss}, dup {Duplicate}, omission {Omission}, pauses {Pauses}, clock {ClockSteps}, partitions {Partitions}, strategy {StrategyOf(Strategy).Name}, timing {Timing}";
     }
 
     public static Arbitrary<Shape> Shapes() =>
@@ -31,7 +32,16 @@ public class FaultRecordingTests
          from clock in Gen.Elements(false, true)
          from partitions in Gen.Elements(false, true)
          from strategy in Gen.Choose(0, 3)
-         select new Shape(nodes, reliable, loss, dup, omission, pauses, clock, partitions, strategy)).ToArbitrary();
+         from timing in Gen.Choose(0, 2)
+         select new Shape(nodes, reliable, loss, dup, omission, pauses, clock, partitions, strategy, timing)).ToArbitrary();
+
+    /// <summary>Unbounded; synchronous (Δ 20 ms, pauses bounded by 100 ms, drift and skew); partially synchronous (Δ 20 ms after GST).</summary>
+    public static TimingModel TimingOf(int timing) => timing switch
+    {
+        0 => TimingModels.Unbounded,
+        1 => TimingModels.Synchronous(TimeSpan.FromMilliseconds(20), stepBound: TimeSpan.FromMilliseconds(100), drift: 0.01, clockSkew: TimeSpan.FromMilliseconds(5)),
+        _ => TimingModels.PartiallySynchronous(TimeSpan.FromMilliseconds(20), Delay.Exponential(TimeSpan.FromMilliseconds(50))),
+    };
 
     /// <summary>FIFO, random tie-break, PCT (depth 2) or delay-bounding (1 delay): faults replay exactly under each.</summary>
     public static global::DistSim.Scheduling.Scheduler StrategyOf(int strategy) => strategy switch
@@ -48,6 +58,7 @@ public class FaultRecordingTests
         Link = shape.Reliable ? global::DistSim.Links.Links.Reliable() : global::DistSim.Links.Links.FairLoss,
         Network = new FairLossLinkOptions { LossProbability = shape.Loss, DuplicateProbability = shape.Duplicate },
         Scheduler = StrategyOf(shape.Strategy),
+        Timing = TimingOf(shape.Timing),
         Nemesis = new NemesisOptions
         {
             MeanTimeBetweenCrashes = TimeSpan.FromSeconds(2),
