@@ -17,11 +17,11 @@ namespace DistSim.Failures;
 /// <param name="At">When the fault begins. For a <see cref="MessageFault"/>: when it happened in the run it was recorded from (for reading; the packet number identifies it).</param>
 public abstract record Fault(SimTime At)
 {
-    /// <summary>The behaviours the failure model of <see cref="Subject"/> must allow.</summary>
-    internal abstract FaultKinds Needs { get; }
+    /// <summary>The behaviours the failure model of <see cref="Subject"/> must allow (none by default: any node may be paused, partitioned, have its clock stepped).</summary>
+    internal virtual FaultKinds Needs => FaultKinds.None;
 
     /// <summary>The node whose failure model must allow <see cref="Needs"/>, if any.</summary>
-    internal abstract NodeId? Subject { get; }
+    internal virtual NodeId? Subject => null;
 
     /// <summary>Every node the fault names (each must exist).</summary>
     internal abstract IEnumerable<NodeId> Nodes { get; }
@@ -68,6 +68,15 @@ public abstract record Fault(SimTime At)
 
     /// <summary>An instant for people.</summary>
     internal static string Human(SimTime t) => Human(t.SinceStart);
+
+    /// <summary>Heals every partition after <paramref name="duration"/>, when there is one (a partition, cut or isolation that lasts).</summary>
+    internal static void HealAfter(Simulation simulation, TimeSpan? duration)
+    {
+        if (duration is { } d)
+        {
+            EndLater(simulation, d, static () => true, simulation.Network.Heal);
+        }
+    }
 
     /// <summary>Schedules the end of a lasting fault, unless it was ended meanwhile (<paramref name="stillOurs"/>).</summary>
     internal static void EndLater(Simulation simulation, TimeSpan length, Func<bool> stillOurs, Action end) =>
@@ -139,10 +148,6 @@ public sealed record RestartFault(SimTime At, NodeId Node) : Fault(At)
 /// <param name="Duration">How long. Under a timing model that bounds a step, the pause ends at the bound.</param>
 public sealed record PauseFault(SimTime At, NodeId Node, TimeSpan Duration) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [Node];
 
     internal override TimeSpan? Length => Duration;
@@ -171,10 +176,6 @@ public sealed record PauseFault(SimTime At, NodeId Node, TimeSpan Duration) : Fa
 /// <param name="Duration">How long until the heal; null: until a <see cref="HealFault"/>.</param>
 public sealed record PartitionFault(SimTime At, IReadOnlyList<IReadOnlyList<NodeId>> Groups, TimeSpan? Duration = null) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => Groups.SelectMany(g => g);
 
     internal override TimeSpan? Length => Duration;
@@ -184,10 +185,7 @@ public sealed record PartitionFault(SimTime At, IReadOnlyList<IReadOnlyList<Node
     internal override void Inject(Simulation simulation)
     {
         simulation.Network.Partition([.. Groups.Select(g => g.ToArray())]);
-        if (Duration is { } d)
-        {
-            EndLater(simulation, d, static () => true, simulation.Network.Heal);
-        }
+        HealAfter(simulation, Duration);
     }
 
     private string GroupsCSharp => string.Join(", ", Groups.Select(g => "[" + string.Join(", ", g.Select(Id)) + "]"));
@@ -210,10 +208,6 @@ public sealed record PartitionFault(SimTime At, IReadOnlyList<IReadOnlyList<Node
 /// <param name="Duration">How long until the heal; null: until a <see cref="HealFault"/>.</param>
 public sealed record CutFault(SimTime At, NodeId From, NodeId To, TimeSpan? Duration = null) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [From, To];
 
     internal override TimeSpan? Length => Duration;
@@ -223,10 +217,7 @@ public sealed record CutFault(SimTime At, NodeId From, NodeId To, TimeSpan? Dura
     internal override void Inject(Simulation simulation)
     {
         simulation.Network.Cut(From, To);
-        if (Duration is { } d)
-        {
-            EndLater(simulation, d, static () => true, simulation.Network.Heal);
-        }
+        HealAfter(simulation, Duration);
     }
 
     /// <inheritdoc />
@@ -244,10 +235,6 @@ public sealed record CutFault(SimTime At, NodeId From, NodeId To, TimeSpan? Dura
 /// <param name="Duration">How long until the heal; null: until a <see cref="HealFault"/>.</param>
 public sealed record IsolateFault(SimTime At, NodeId Node, TimeSpan? Duration = null) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [Node];
 
     internal override TimeSpan? Length => Duration;
@@ -257,10 +244,7 @@ public sealed record IsolateFault(SimTime At, NodeId Node, TimeSpan? Duration = 
     internal override void Inject(Simulation simulation)
     {
         simulation.Network.Isolate(Node);
-        if (Duration is { } d)
-        {
-            EndLater(simulation, d, static () => true, simulation.Network.Heal);
-        }
+        HealAfter(simulation, Duration);
     }
 
     /// <inheritdoc />
@@ -276,10 +260,6 @@ public sealed record IsolateFault(SimTime At, NodeId Node, TimeSpan? Duration = 
 /// <param name="At">When.</param>
 public sealed record HealFault(SimTime At) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [];
 
     internal override void Inject(Simulation simulation) => simulation.Network.Heal();
@@ -297,10 +277,6 @@ public sealed record HealFault(SimTime At) : Fault(At)
 /// <param name="Jump">The correction; negative sets the clock back.</param>
 public sealed record ClockStepFault(SimTime At, NodeId Node, TimeSpan Jump) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [Node];
 
     internal override void Inject(Simulation simulation) => simulation.StepClock(Node, Jump);
@@ -323,10 +299,6 @@ public sealed record ClockStepFault(SimTime At, NodeId Node, TimeSpan Jump) : Fa
 /// <param name="Reason">What was skipped and why, for people.</param>
 public sealed record NoFault(SimTime At, string Reason) : Fault(At)
 {
-    internal override FaultKinds Needs => FaultKinds.None;
-
-    internal override NodeId? Subject => null;
-
     internal override IEnumerable<NodeId> Nodes => [];
 
     internal override void Inject(Simulation simulation)
