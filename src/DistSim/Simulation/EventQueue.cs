@@ -183,6 +183,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
         return slot;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private int TakeSlot()
     {
         if (_freeCount > 0)
