@@ -54,7 +54,7 @@ public static class FaultShrinker
         }
 
         bool minimal = DropSingles(ref current, search);
-        return new ShrinkResult(failing, failing.With(current), search.Replays, minimal && !search.Exhausted);
+        return new ShrinkResult(failing, failing.With(current), search.Replays, minimal);
     }
 
     /// <summary>
@@ -187,27 +187,31 @@ public static class FaultShrinker
         return faults;
     }
 
-    /// <summary>Drops single faults until none can go; true when every single removal was replayed and passed.</summary>
+    /// <summary>Drops single faults until none can go; true when every single removal was judged (replayed or cached) and passed.</summary>
     private static bool DropSingles(ref List<Fault> faults, Search search)
     {
         bool dropped = true;
         while (dropped)
         {
             dropped = false;
+            bool unjudged = false;
             for (int i = 0; i < faults.Count; i++)
             {
-                if (search.Exhausted)
-                {
-                    return false;
-                }
-
                 List<Fault> candidate = [.. faults.Where((_, j) => j != i)];
-                if (search.Fails(candidate))
+                bool? verdict = search.Judge(candidate);
+                if (verdict == true)
                 {
                     faults = candidate;
                     dropped = true;
                     break;
                 }
+
+                unjudged |= verdict is null;
+            }
+
+            if (!dropped && unjudged)
+            {
+                return false; // out of budget before every removal was judged
             }
         }
 
@@ -223,7 +227,10 @@ public static class FaultShrinker
 
         public bool Exhausted => Replays >= budget;
 
-        public bool Fails(List<Fault> faults)
+        public bool Fails(List<Fault> faults) => Judge(faults) == true; // out of budget: an unjudged candidate is never taken
+
+        /// <summary>The candidate's verdict: from the cache, or a replay while the budget lasts; null when it could not be judged.</summary>
+        public bool? Judge(List<Fault> faults)
         {
             FaultSchedule candidate = original.With(faults);
             string key = candidate.ToJson();
@@ -234,7 +241,7 @@ public static class FaultShrinker
 
             if (Exhausted)
             {
-                return false; // out of budget: an unjudged candidate is never taken
+                return null;
             }
 
             Replays++;

@@ -225,11 +225,13 @@ public sealed class FaultSchedule
     /// <summary>
     /// Checks every fault against <paramref name="simulation"/> (nodes exist, models allow the faults, times not past)
     /// and schedules them. A schedule that scripts messages must be applied before the first packet is on the wire
-    /// (or given as <see cref="SimulationOptions.FaultSchedule"/>).
+    /// (or given as <see cref="SimulationOptions.FaultSchedule"/>); its message faults add to those of another schedule
+    /// that scripts messages. Faults applied this way are the test's own: a run that records faults does not write them
+    /// down (the test applies them again on a replay).
     /// </summary>
     /// <param name="simulation">The simulation.</param>
     /// <exception cref="ArgumentException">A fault names an unknown node, a time in the past, or a fault its node's model does not allow.</exception>
-    /// <exception cref="InvalidOperationException">The schedule scripts messages and packets were sent already, or another schedule scripts them.</exception>
+    /// <exception cref="InvalidOperationException">The schedule scripts messages and packets were sent already.</exception>
     public void ApplyTo(Simulation simulation)
     {
         ArgumentNullException.ThrowIfNull(simulation);

@@ -21,18 +21,32 @@ internal sealed class MessageFaultBook(Simulation simulation, bool record, Explo
     /// <summary>Whether decided faults are written down.</summary>
     public bool Records { get; } = record;
 
-    /// <summary>Takes the message faults of <paramref name="schedule"/> as the only ones that happen from now on.</summary>
-    public void Script(FaultSchedule schedule)
+    /// <summary>
+    /// Adds the message faults of <paramref name="schedule"/> to the ones that happen (a second schedule that scripts
+    /// messages adds its faults to the first's). Those of a replayed schedule (<paramref name="logged"/>) are written down
+    /// when they happen, like drawn ones; a test's own script is not: it is applied again by the test on a replay.
+    /// </summary>
+    public void Script(FaultSchedule schedule, bool logged)
     {
-        _script = [];
+        _script ??= [];
         foreach (Fault fault in schedule.Faults)
         {
             if (fault is MessageFault m)
             {
-                _script.Add((m.From.Value, m.To.Value, m.Packet, m.Kind, m.Copy));
+                var key = (m.From.Value, m.To.Value, m.Packet, m.Kind, m.Copy);
+                _script.Add(key);
+                if (!logged)
+                {
+                    (_unlogged ??= []).Add(key);
+                }
             }
         }
     }
+
+    private HashSet<(int From, int To, long Packet, MessageFaultKind Kind, bool Copy)>? _unlogged;
+
+    /// <summary>A packet that will never arrive (it waited at a node that crashed): its number is forgotten.</summary>
+    public void Forget(long packetId) => _inFlight.Remove(packetId);
 
     /// <summary>The number of the packet now put on the wire from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public long Next(int from, int to)
@@ -66,7 +80,7 @@ internal sealed class MessageFaultBook(Simulation simulation, bool record, Explo
         bool happens = explore is not null ? kind == MessageFaultKind.Loss && explore.DecideDrop(from, to, number) // the search loses what it chooses to, nothing else
             : _script is { } script ? script.Contains((from, to, number, kind, copy))
             : drawn;
-        if (happens && Records)
+        if (happens && Records && _unlogged?.Contains((from, to, number, kind, copy)) != true)
         {
             simulation.LogFault(new MessageFault(simulation.Now, new NodeId(from), new NodeId(to), number, kind, copy));
         }

@@ -9,7 +9,6 @@ public sealed partial class Simulation
 {
     private List<Fault>? _faultLog;
     private FaultSchedule? _pendingSchedule;
-    private bool _scheduleScriptsMessages;
     private Exploration.ExplorationRun? _exploration;
 
     /// <summary>Events run so far (for the explorer's depth).</summary>
@@ -109,11 +108,6 @@ public sealed partial class Simulation
         schedule.Validate(this);
         if (schedule.ScriptsMessages)
         {
-            if (_scheduleScriptsMessages)
-            {
-                throw new InvalidOperationException("FaultSchedule: another schedule already scripts this run's messages; merge them into one");
-            }
-
             if (_pipeline.Messages.Packets > 0)
             {
                 throw new InvalidOperationException(
@@ -121,8 +115,7 @@ public sealed partial class Simulation
             }
 
             _pipeline.Book ??= new MessageFaultBook(this, record: false);
-            _pipeline.Book.Script(schedule);
-            _scheduleScriptsMessages = true;
+            _pipeline.Book.Script(schedule, logged: replacesNemesis);
         }
 
         long last = -1;

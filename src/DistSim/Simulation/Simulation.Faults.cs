@@ -90,6 +90,7 @@ public sealed partial class Simulation
             if (e.Kind == EventKind.Packet)
             {
                 _pipeline.LeaveFlight(e); // it sat in the buffer of a machine that went down: no longer in flight
+                _pipeline.Book?.Forget(e.Packet);
                 _pipeline.Messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
             }

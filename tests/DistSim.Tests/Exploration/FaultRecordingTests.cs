@@ -229,6 +229,36 @@ public class FaultRecordingTests
         Assert.Equal(original.Trace.Fingerprint, Play(recorded).Trace.Fingerprint);
     }
 
+    [Fact(DisplayName = "A test's own script (ApplyTo) next to a recording nemesis: the recording leaves the script out, and the replay with the script applied again is the same run")]
+    public void OwnScript_NextToARecordedNemesis_Replays()
+    {
+        var shape = new Shape(3, Reliable: false, Loss: 0.2, Duplicate: 0.1, Omission: 0, Pauses: true, ClockSteps: false, Partitions: false, Strategy: 0);
+        FaultSchedule script() => new FaultSchedule().LoseMessage(new NodeId(0), new NodeId(1), packet: 2).Pause(SimTime.FromSeconds(3), new NodeId(2), TimeSpan.FromMilliseconds(300));
+        DistSim.Simulation Play(SimulationOptions options)
+        {
+            var sim = new DistSim.Simulation(options);
+            for (int i = 0; i < 3; i++)
+            {
+                int me = i;
+                sim.AddNode("n" + me, () => new Scripted(onStart: c => c.SetTimer(TimeSpan.FromMilliseconds(50)), onTimer: (c, _) =>
+                {
+                    c.Send(new NodeId((me + 1) % 3), new Ping(me));
+                    c.SetTimer(TimeSpan.FromMilliseconds(50));
+                }), FailureModels.CrashRecover());
+            }
+
+            script().ApplyTo(sim);
+            sim.RunUntil(SimTime.FromSeconds(10));
+            return sim;
+        }
+
+        DistSim.Simulation original = Play(Options(21, shape) with { RecordFaults = FaultRecording.NemesisAndMessages });
+        FaultSchedule recorded = original.RecordedFaults;
+        Assert.DoesNotContain(recorded.Faults, f => f is MessageFault { From.Value: 0, To.Value: 1, Packet: 2, Kind: MessageFaultKind.Loss });
+        Assert.DoesNotContain(recorded.Faults, f => f is PauseFault { Node.Value: 2, Duration.TotalMilliseconds: 300 });
+        Assert.Equal(original.Trace.Fingerprint, Play(Options(21, shape) with { FaultSchedule = recorded }).Trace.Fingerprint);
+    }
+
     [Fact(DisplayName = "Faults no simulation could take are refused when applied, naming the fault")]
     public void BadShapes_AreRefused()
     {
