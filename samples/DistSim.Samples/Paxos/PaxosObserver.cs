@@ -30,6 +30,21 @@ public sealed class PaxosObserver(Simulation simulation)
     /// <summary>The most distinct replicas that completed Phase 1 with one ballot (1 when ballots are unique).</summary>
     public int LeadersPerBallotMax => _leaders.Count == 0 ? 0 : _leaders.Values.Max(l => l.Count);
 
+    /// <summary>Restarts of a replica (each rebuilds its acceptor from durable storage).</summary>
+    public int Recoveries { get; private set; }
+
+    /// <summary>Restarts that found a promise or accepted entries in durable storage.</summary>
+    public int RecoveriesWithState { get; private set; }
+
+    /// <summary>A replica restarted and found <paramref name="promise"/> (-1: none) and <paramref name="entries"/> accepted entries in storage.</summary>
+    /// <param name="promise">The recovered promise.</param>
+    /// <param name="entries">The recovered accepted entries.</param>
+    public void Recovered(long promise, int entries)
+    {
+        Recoveries++;
+        RecoveriesWithState += promise >= 0 || entries > 0 ? 1 : 0;
+    }
+
     /// <summary>Replica <paramref name="replica"/> completed Phase 1 with <paramref name="ballot"/>.</summary>
     /// <param name="ballot">The ballot.</param>
     /// <param name="replica">The replica's index.</param>

@@ -90,6 +90,7 @@ public sealed partial class PaxosReplica(int index, IReadOnlyList<NodeId> replic
             }
         }
 
+        observer.Recovered(RecoveredPromise, RecoveredEntries);
         _electionTicks = 15 + (int)Random.NextBelow(15);
         SetTimer(Tick);
     }

@@ -17,6 +17,8 @@ namespace DistSim.Samples.Paxos;
 /// <param name="Slots">Slots decided.</param>
 /// <param name="Crashes">Replica crashes.</param>
 /// <param name="Restarts">Replica restarts.</param>
+/// <param name="Recoveries">Replica restarts that rebuilt the acceptor from storage.</param>
+/// <param name="RecoveriesWithState">Of them, those that found a promise or accepted entries there.</param>
 /// <param name="Violation">A property violation or node fault that stopped the run (first line); null if none.</param>
 public sealed record PaxosRecord(
     string Verdict,
@@ -31,6 +33,8 @@ public sealed record PaxosRecord(
     int Slots,
     long Crashes,
     long Restarts,
+    int Recoveries,
+    int RecoveriesWithState,
     string? Violation)
 {
     /// <summary>Whether the run broke agreement or linearizability.</summary>
@@ -55,6 +59,8 @@ public sealed record PaxosRecord(
             r.Observer.SlotsDecided,
             r.Simulation.Faults.Crashes,
             r.Simulation.Faults.Restarts,
+            r.Observer.Recoveries,
+            r.Observer.RecoveriesWithState,
             violation);
     }
 }
@@ -148,6 +154,8 @@ public sealed class PaxosScenario : IScenario
                 json.WriteNumber("slotsDecided", t.Slots);
                 json.WriteNumber("crashes", t.Crashes);
                 json.WriteNumber("restarts", t.Restarts);
+                json.WriteNumber("recoveries", t.Recoveries);
+                json.WriteNumber("recoveriesWithState", t.RecoveriesWithState);
                 WriteSeed(json, "firstViolationSeed", t.FirstBad);
                 json.WriteString("firstViolation", t.FirstBadText);
                 json.WriteNumber("propertyViolations", t.PropertyViolations);
@@ -157,7 +165,7 @@ public sealed class PaxosScenario : IScenario
 
         output.WriteLine(Invariant($"paxos: {t.Runs} run(s), {options.Replicas} replicas crashing every {(options.CrashEvery ?? PaxosOptions.DefaultCrashEvery).TotalMilliseconds:0} ms on average, {options.Clients} client(s) x {options.Operations} operations on {options.Keys} key(s), loss {options.Loss:0.###}, {(options.Flush ? "acceptors flush before answering" : "NO FLUSH (acceptors answer from memory)")}"));
         Report.WriteLimitLine(output, summary);
-        output.WriteLine(Invariant($"  crashes {t.Crashes}, restarts {t.Restarts}; leaders elected {t.Leaders} (most per ballot {t.LeadersPerBallotMax}); slots decided {t.Slots} (most values per slot {t.ValuesPerSlotMax})"));
+        output.WriteLine(Invariant($"  crashes {t.Crashes}, restarts {t.Restarts} ({t.RecoveriesWithState} of {t.Recoveries} recoveries found a promise or accepted values in storage); leaders elected {t.Leaders} (most per ballot {t.LeadersPerBallotMax}); slots decided {t.Slots} (most values per slot {t.ValuesPerSlotMax})"));
         output.WriteLine(Invariant($"  operations {t.Operations}, answered {t.Completed}; linearizable {t.Linearizable} of {t.Runs} runs; not linearizable {t.NotLinearizable}; unknown {t.Unknown}"));
         output.WriteLine(Invariant($"  runs breaking agreement {t.AgreementRuns}; runs breaking agreement or linearizability {t.Bad}"));
         if (t.FirstBad is { } bad)
@@ -185,7 +193,7 @@ public sealed class PaxosScenario : IScenario
     private sealed class Tally
     {
         public int Runs, Linearizable, NotLinearizable, Unknown, AgreementRuns, Bad, PropertyViolations, LeadersPerBallotMax, ValuesPerSlotMax;
-        public long Operations, Completed, Leaders, Slots, Crashes, Restarts;
+        public long Operations, Completed, Leaders, Slots, Crashes, Restarts, Recoveries, RecoveriesWithState;
         public ulong? FirstBad;
         public string? FirstBadText;
 
@@ -198,6 +206,8 @@ public sealed class PaxosScenario : IScenario
             Slots += r.Slots;
             Crashes += r.Crashes;
             Restarts += r.Restarts;
+            Recoveries += r.Recoveries;
+            RecoveriesWithState += r.RecoveriesWithState;
             LeadersPerBallotMax = Math.Max(LeadersPerBallotMax, r.LeadersPerBallotMax);
             ValuesPerSlotMax = Math.Max(ValuesPerSlotMax, r.ValuesPerSlotMax);
             switch (r.Verdict)
