@@ -64,8 +64,8 @@ public class PaxosScenarioTests
         JsonElement r = json.RootElement;
         Assert.True(r.GetProperty("violations").GetInt32() > 0);
         Assert.True(r.GetProperty("valuesPerSlotMax").GetInt32() >= 2);
-        Assert.Equal(0, r.GetProperty("recoveriesWithState").GetInt64()); // the acceptors forgot everything
-        Assert.True(r.GetProperty("recoveries").GetInt64() > 0);
+        // Unflushed writes may or may not survive a crash: some recoveries found nothing at all.
+        Assert.True(r.GetProperty("recoveriesWithState").GetInt64() < r.GetProperty("recoveries").GetInt64());
         ulong seed = r.GetProperty("firstViolationSeed").GetUInt64();
 
         PaxosRun again = PaxosCluster.Play(seed, new PaxosOptions(Flush: false));
