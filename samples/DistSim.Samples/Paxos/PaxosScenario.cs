@@ -71,7 +71,7 @@ public sealed record PaxosRecord(
 /// the clients' history for linearizability. <c>--no-flush</c> makes acceptors answer before their promise and accepted
 /// values are durable, so a crash forgets them. See <c>docs/samples/paxos.md</c>.
 /// </summary>
-public sealed class PaxosScenario : IScenario
+public sealed class PaxosScenario : IShrinkableScenario
 {
     /// <inheritdoc />
     public string Name => "paxos";
@@ -122,6 +122,17 @@ public sealed class PaxosScenario : IScenario
             Loss: loss,
             CrashEvery: crashEvery,
             Flush: !args.Has("no-flush"));
+    }
+
+    /// <inheritdoc />
+    public ShrinkTarget ShrinkTarget(ScenarioArgs args)
+    {
+        PaxosOptions options = Parse(args);
+        return new("agreement or linearizability broken", (seed, settings) =>
+        {
+            PaxosRun run = PaxosCluster.Play(seed, options, settings);
+            return (run.Observer.Violations > 0 || run.Verdict.Verdict == LinearizabilityVerdict.NotLinearizable, run.Simulation);
+        });
     }
 
     /// <inheritdoc />
