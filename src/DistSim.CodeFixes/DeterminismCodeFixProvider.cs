@@ -91,7 +91,7 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
         string? replacement = member switch
         {
             "DateTimeOffset.UtcNow" or "DateTimeOffset.Now" => now,
-            "DateTime.UtcNow" or "DateTime.Now" => now + ".UtcDateTime",
+            "DateTime.UtcNow" or "DateTime.Now" => now + ".UtcDateTime", // determinism-ok: names the hazard the fix replaces; reads no clock
             "DateTime.Today" => now + ".UtcDateTime.Date",
             _ => null,
         };
@@ -106,7 +106,7 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
         }
 
         string milliseconds = $"{prefix}LocalNow.Ticks / global::System.TimeSpan.TicksPerMillisecond";
-        string replacement = member == "Environment.TickCount" ? $"((int)({milliseconds}))" : $"({milliseconds})";
+        string replacement = member == "Environment.TickCount" ? $"((int)({milliseconds}))" : $"({milliseconds})"; // determinism-ok: names the hazard the fix replaces; reads no clock
         return ($"Use the node's local clock ({Shown(prefix)}LocalNow)", expression, Parse(replacement, expression));
     }
 
