@@ -4,7 +4,7 @@ using DistSim.Tracing;
 namespace DistSim.Samples.Cli;
 
 /// <summary>
-/// The files of <c>--trace</c> and <c>--mermaid</c>, opened before the run so that a bad path is a usage error
+/// The files of <c>--trace</c>, <c>--mermaid</c>, <c>--perfetto</c> and <c>--html</c>, opened before the run so that a bad path is a usage error
 /// (exit 2) rather than a crash after the whole run.
 /// </summary>
 /// <remarks>
@@ -15,41 +15,62 @@ namespace DistSim.Samples.Cli;
 /// read, truncated and written anywhere; a pipe or a character device (<c>/dev/null</c>, a terminal), and a file
 /// that cannot be read, get the in-memory export instead, written once at the end. What cannot work is refused
 /// before the run by <see cref="OutputTarget"/>: the standard output or error, a block device, and the two options
-/// naming one file (the same path, a symbolic link to it, a hard link). A Mermaid diagram needs the events (it
-/// names every participant and counts what it leaves out), so <c>--mermaid</c> records the run in memory, up to the
-/// trace limit.
+/// naming one file (the same path, a symbolic link to it, a hard link). A Mermaid diagram, a Chrome trace and an HTML
+/// view need the events (they name every participant and pair each send with its delivery), so <c>--mermaid</c>,
+/// <c>--perfetto</c> and <c>--html</c> record the run in memory, up to the trace limit.
 /// </remarks>
 public sealed class OutputFiles : IDisposable
 {
     private const int CopyChunk = 1 << 20;
+    /// <summary>The options whose file is written from the events kept in memory, and how each writes a trace.</summary>
+    private static readonly (string Option, Action<Trace, Stream> Write)[] Exports =
+    [
+        ("mermaid", (trace, file) => file.Write(new UTF8Encoding(false).GetBytes("```mermaid\n" + trace.ToMermaid() + "```\n"))),
+        ("perfetto", (trace, file) => trace.WriteChromeTrace(file)),
+        ("html", (trace, file) =>
+        {
+            using var writer = new StreamWriter(file, new UTF8Encoding(false), CopyChunk / 16, leaveOpen: true);
+            trace.WriteHtml(writer);
+        }),
+    ];
+
     private readonly string? _tracePath;
-    private readonly string? _mermaidPath;
+    private readonly List<(string Option, string Path, FileStream File, Action<Trace, Stream> Write)> _exports = [];
     private FileStream? _trace;
     private StreamWriter? _traceLines;
-    private FileStream? _mermaid;
     private bool _completed;
 
-    private OutputFiles(string? tracePath, string? mermaidPath)
-    {
-        _tracePath = tracePath;
-        _mermaidPath = mermaidPath;
-    }
+    private OutputFiles(string? tracePath) => _tracePath = tracePath;
 
     /// <summary>Whether the run must keep its events in memory.</summary>
-    public bool NeedsEvents => _mermaid is not null || (_trace is not null && _traceLines is null);
+    public bool NeedsEvents => _exports.Count > 0 || (_trace is not null && _traceLines is null);
 
     /// <summary>Creates (or truncates) the files asked for; a path that cannot be written is a usage error naming its option.</summary>
     public static OutputFiles Open(ScenarioArgs args)
     {
         // Every path is checked before any file is created: a bad --mermaid must not leave an empty --trace file.
-        OutputTarget? trace = args.TraceFile is { } t ? OutputTarget.Resolve("trace", t) : null;
-        OutputTarget? mermaid = args.MermaidFile is { } m ? OutputTarget.Resolve("mermaid", m) : null;
-        if (trace is not null && mermaid is not null && mermaid.IsSameFileAs(trace))
+        var targets = new List<OutputTarget>();
+        foreach (string option in ScenarioArgs.OutputOptions)
         {
-            throw new UsageException($"--mermaid: '{mermaid.Given}' is the --trace file '{trace.Given}' ({mermaid.HowSameAs(trace)}); write them to two files");
+            if (args.OutputFile(option) is not { } path)
+            {
+                continue;
+            }
+
+            OutputTarget target = OutputTarget.Resolve(option, path);
+            foreach (OutputTarget earlier in targets)
+            {
+                if (target.IsSameFileAs(earlier))
+                {
+                    throw new UsageException($"--{option}: '{target.Given}' is the --{earlier.Option} file '{earlier.Given}' ({target.HowSameAs(earlier)}); write them to two files");
+                }
+            }
+
+            targets.Add(target);
         }
 
-        var files = new OutputFiles(args.TraceFile, args.MermaidFile);
+        OutputTarget? trace = targets.Find(t => t.Option == "trace");
+        var files = new OutputFiles(trace?.Given);
         try
         {
             if (trace is not null)
@@ -61,9 +82,12 @@ public sealed class OutputFiles : IDisposable
                 }
             }
 
-            if (mermaid is not null)
+            foreach (OutputTarget target in targets)
             {
-                files._mermaid = Create(mermaid, out _);
+                if (Array.FindIndex(Exports, x => x.Option == target.Option) is int k and >= 0)
+                {
+                    files._exports.Add((target.Option, target.Given, Create(target, out _), Exports[k].Write));
+                }
             }
 
             return files;
@@ -101,13 +125,12 @@ public sealed class OutputFiles : IDisposable
             Write("trace", _tracePath!, () => CompleteTrace(trace));
         }
 
-        if (_mermaid is not null)
+        foreach ((string option, string path, FileStream file, Action<Trace, Stream> write) in _exports)
         {
-            Write("mermaid", _mermaidPath!, () =>
+            Write(option, path, () =>
             {
-                byte[] text = new UTF8Encoding(false).GetBytes("```mermaid\n" + trace.ToMermaid() + "```\n");
-                _mermaid.Write(text);
-                _mermaid.Flush();
+                write(trace, file);
+                file.Flush();
             });
         }
     }
@@ -115,7 +138,7 @@ public sealed class OutputFiles : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (IDisposable? d in new IDisposable?[] { _traceLines, _trace, _mermaid })
+        foreach (IDisposable? d in new IDisposable?[] { _traceLines, _trace }.Concat(_exports.Select(x => x.File)))
         {
             try
             {

@@ -20,6 +20,8 @@ public sealed class ScenarioArgs
         new("json", null, "print exactly one JSON object instead of the summary"),
         new("trace", "FILE", "stream the run's trace as JSON Lines to FILE (one run; nothing kept in memory; a pipe or device gets it at the end; not stdout)"),
         new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
+        new("perfetto", "FILE", "write the run in the Chrome trace-event format to FILE (open it in Perfetto or chrome://tracing)"),
+        new("html", "FILE", "write the run as a self-contained HTML space-time view to FILE (lanes, arrows, faults; zoom, filters, details)"),
         new("sweep", "N", "run N seeds from --seed and print the distribution"),
         new("event-limit", "N", "stop each run after N events (default: the scenario's own limit); a run stopped by a limit exits with 3"),
         new("parallel", "N", "with --sweep: run N seeds at once; the output is the same for every N (default: all cores; 1 runs them one after the other)"),
@@ -53,11 +55,15 @@ public sealed class ScenarioArgs
     /// <summary>The <c>--trace</c> file, if any.</summary>
     public string? TraceFile => _values.TryGetValue("trace", out string? v) ? v : null;
 
-    /// <summary>The <c>--mermaid</c> file, if any.</summary>
-    public string? MermaidFile => _values.TryGetValue("mermaid", out string? v) ? v : null;
+    /// <summary>The options that write one run to a file, in the order they are checked.</summary>
+    public static IReadOnlyList<string> OutputOptions { get; } = ["trace", "mermaid", "perfetto", "html"];
 
-    /// <summary>The first of <c>trace</c> and <c>mermaid</c> that was given (they write one run), or null.</summary>
-    public string? OutputOption => Has("trace") ? "trace" : Has("mermaid") ? "mermaid" : null;
+    /// <summary>The file of one of the <see cref="OutputOptions"/>, if given.</summary>
+    /// <param name="option">The option's name without dashes.</param>
+    public string? OutputFile(string option) => _values.TryGetValue(option, out string? v) ? v : null;
+
+    /// <summary>The first of the <see cref="OutputOptions"/> that was given (they write one run), or null.</summary>
+    public string? OutputOption => OutputOptions.FirstOrDefault(Has);
 
     /// <summary>The <c>--sweep</c> count, or 0 for a single run.</summary>
     public int Sweep => Has("sweep") ? GetInt("sweep", 0, min: 1, max: 10_000_000) : 0;
@@ -141,7 +147,7 @@ public sealed class ScenarioArgs
         }
 
         RejectUnless("explore", !Has("shrink") && sweep == 0 && shard is null && OutputOption is null && !Has("faults") && !Has("schedule"),
-            "searches the decisions of one seed's runs; not with --shrink, --sweep, --shard, --trace, --mermaid, --faults or --schedule");
+            "searches the decisions of one seed's runs; not with --shrink, --sweep, --shard, --trace, --mermaid, --perfetto, --html, --faults or --schedule");
         if (Has("explore"))
         {
             _ = GetInt("explore", 30, min: 0, max: 1_000_000);

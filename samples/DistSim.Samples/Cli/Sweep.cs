@@ -142,7 +142,7 @@ public static class Sweep
         {
             if (writesFiles && tally.Runs > 0)
             {
-                throw new InvalidOperationException("--trace and --mermaid write a single run");
+                throw new InvalidOperationException("--trace, --mermaid, --perfetto and --html write a single run");
             }
 
             TRun run;

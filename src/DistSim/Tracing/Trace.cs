@@ -170,6 +170,67 @@ public sealed class Trace
         string Host(NodeId n) => NodeName(n).Replace(' ', '_');
     }
 
+    /// <summary>
+    /// Writes the recorded events in the Chrome trace-event format, which Perfetto (ui.perfetto.dev) and
+    /// <c>chrome://tracing</c> open: a track per node, each handler (start, delivery, timer, continuation) a slice, each
+    /// delivered packet a flow arrow from the sending handler to the receiving one, drops, faults, link and adversary
+    /// events as instant events. Handlers take no virtual time, so slices are drawn one tick wide; every slice's
+    /// <c>args</c> carry the exact virtual time and the event's index. See <c>docs/concepts/trace.md</c>.
+    /// </summary>
+    /// <param name="utf8">Where to write the JSON (UTF-8); left open.</param>
+    /// <exception cref="InvalidOperationException">The trace does not keep its events (<see cref="SimulationOptions.RecordTrace"/> was off).</exception>
+    public void WriteChromeTrace(Stream utf8)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        RequireEvents(nameof(WriteChromeTrace));
+        ChromeTraceExporter.Write(this, utf8);
+    }
+
+    /// <summary>The trace in the Chrome trace-event format as a string (<see cref="WriteChromeTrace"/>).</summary>
+    /// <exception cref="InvalidOperationException">The trace does not keep its events (<see cref="SimulationOptions.RecordTrace"/> was off).</exception>
+    public string ToChromeTrace()
+    {
+        RequireEvents(nameof(ToChromeTrace));
+        using var stream = new MemoryStream();
+        ChromeTraceExporter.Write(this, stream);
+        return System.Text.Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>
+    /// Writes the recorded events as one self-contained HTML page, a space-time view: a lane per node, an arrow per
+    /// delivered packet from send to delivery, drops, duplicates, crashes, restarts, pauses, partitions and Byzantine
+    /// deviations marked; zoom and pan, filters by node and by message type, and the details of a clicked event. Script,
+    /// style and data are inline, so the page opens offline. See <c>docs/concepts/trace.md</c>.
+    /// </summary>
+    /// <param name="writer">Where to write the page.</param>
+    /// <param name="title">The page's title; default "DistSim trace, seed N".</param>
+    /// <exception cref="InvalidOperationException">The trace does not keep its events (<see cref="SimulationOptions.RecordTrace"/> was off).</exception>
+    public void WriteHtml(TextWriter writer, string? title = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        RequireEvents(nameof(WriteHtml));
+        HtmlViewExporter.Write(this, writer, title);
+    }
+
+    /// <summary>The space-time view of <see cref="WriteHtml"/> as a string.</summary>
+    /// <param name="title">The page's title; default "DistSim trace, seed N".</param>
+    /// <exception cref="InvalidOperationException">The trace does not keep its events (<see cref="SimulationOptions.RecordTrace"/> was off).</exception>
+    public string ToHtml(string? title = null)
+    {
+        RequireEvents(nameof(ToHtml));
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        HtmlViewExporter.Write(this, writer, title);
+        return writer.ToString();
+    }
+
+    private void RequireEvents(string method)
+    {
+        if (!IsRecording)
+        {
+            throw new InvalidOperationException($"{method} needs the trace's events: run with SimulationOptions.RecordTrace = true (this trace kept none; seed {Seed})");
+        }
+    }
+
     /// <summary>The trace as a JSON Lines string.</summary>
     public string ToJsonLines()
     {

@@ -91,6 +91,43 @@ public sealed class TraceFileTests : IDisposable
     }
 
     [Fact]
+    public void PerfettoAndHtmlOptions_WriteTheRunsViews()
+    {
+        string perfetto = Path.Combine(_dir, "p.json");
+        string html = Path.Combine(_dir, "v.html");
+
+        Assert.Equal(0, Runner.Execute(["two-generals", "--strategy", "acks", "--rounds", "2", "--seed", "4", "--perfetto", perfetto, "--html", html], new StringWriter(), new StringWriter()));
+
+        GameResult reference = new Game(Strategy.Acks, 0.3, 0, Delay.Uniform(TimeSpan.FromHours(1), TimeSpan.FromHours(3)), Rounds: 2).Play(4, RunSettings.Recorded);
+        Assert.Equal(reference.Simulation.Trace.ToChromeTrace(), File.ReadAllText(perfetto));
+        Assert.Equal(reference.Simulation.Trace.ToHtml(), File.ReadAllText(html));
+    }
+
+    [Theory]
+    [InlineData("--perfetto", "--html")]
+    [InlineData("--trace", "--perfetto")]
+    [InlineData("--mermaid", "--html")]
+    public void TwoViewsOfOneFile_AreRefused(string first, string second)
+    {
+        string path = Path.Combine(_dir, "same.out");
+        var error = new StringWriter();
+
+        Assert.Equal(2, Runner.Execute(["two-generals", first, path, second, path], new StringWriter(), error));
+
+        Assert.Contains($"{second}: '{path}' is the {first} file", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ViewOptions_WriteOneRun()
+    {
+        var error = new StringWriter();
+
+        Assert.Equal(2, Runner.Execute(["two-generals", "--sweep", "3", "--html", Path.Combine(_dir, "s.html")], new StringWriter(), error));
+
+        Assert.Contains("--html: writes one run", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABadPath_IsRefusedBeforeTheRun()
     {
         int runs = 0;
