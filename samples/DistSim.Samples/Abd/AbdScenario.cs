@@ -40,7 +40,7 @@ public sealed class AbdScenario : IScenario
         new("loss", "P", "probability that a packet is lost (the reliable link retransmits)", "0.05"),
         new("no-write-back", null, "reads return without their write-back phase (not linearizable)"),
         new("no-faults", null, "no crashes and no partitions"),
-        new("html", "FILE", "write the history of the first run that is not linearizable (or of the single run) as an HTML page"),
+        new("history-html", "FILE", "write the history of the first run that is not linearizable (or of the single run) as an HTML page"),
     ];
 
     /// <inheritdoc />
@@ -57,7 +57,7 @@ public sealed class AbdScenario : IScenario
             throw new UsageException(Invariant($"--loss must be below 1 (nothing would ever arrive), got {options.Loss}"));
         }
 
-        string? html = args.Has("html") ? args.GetString("html", string.Empty) : null;
+        string? html = args.Has("history-html") ? args.GetString("history-html", string.Empty) : null;
         int runs = 0, linearizable = 0, notLinearizable = 0, unknown = 0, violations = 0;
         long operations = 0;
         ulong? firstBad = null, firstViolation = null;
@@ -126,7 +126,7 @@ public sealed class AbdScenario : IScenario
         output.WriteLine(Invariant($"  linearizable {linearizable} of {runs} runs ({operations} operations); not linearizable {notLinearizable}; unknown {unknown}"));
         if (firstBad is { } bad)
         {
-            output.WriteLine(Invariant($"  first not linearizable: seed {bad}, cannot linearize {failing} (replay: --seed {bad}{(html is null ? " --html FILE to draw it" : $"; drawn in {html}")})"));
+            output.WriteLine(Invariant($"  first not linearizable: seed {bad}, cannot linearize {failing} (replay: --seed {bad}{(html is null ? " --history-html FILE to draw it" : $"; drawn in {html}")})"));
         }
 
         output.WriteLine(Invariant($"  properties violated in {violations} run(s){(violation is null ? string.Empty : $"; first: seed {firstViolation}: {violation}")}"));

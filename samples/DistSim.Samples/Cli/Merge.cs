@@ -17,7 +17,7 @@ public static class Merge
     {
         try
         {
-            (bool json, List<string> files) = ParseArguments(args);
+            (bool json, bool pretty, List<string> files) = ParseArguments(args);
             List<(string Path, ShardHeader Header)> slices = Order(files.Select(f => (f, ReadHeader(f))).ToList());
             ShardHeader first = slices[0].Header;
             IScenario scenario = Runner.Scenarios.FirstOrDefault(s => s.Name == first.Scenario)
@@ -25,7 +25,7 @@ public static class Merge
             ScenarioArgs parsed;
             try
             {
-                parsed = ScenarioArgs.Parse(ScenarioArgs.CommandLine(first.Options).Concat(json ? ["--json"] : []).ToList(), scenario.Options);
+                parsed = ScenarioArgs.Parse(ScenarioArgs.CommandLine(first.Options).Concat(json || pretty ? ["--json"] : []).ToList(), scenario.Options);
                 parsed.ValidateCommon();
             }
             catch (UsageException ex)
@@ -35,7 +35,18 @@ public static class Merge
 
             CheckSeeds(slices, parsed);
             parsed.Replay = slices.SelectMany(s => ReadRuns(s.Path, s.Header));
-            int code = scenario.Run(parsed, output);
+            int code;
+            if (pretty)
+            {
+                var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                code = scenario.Run(parsed, captured);
+                output.Write(Report.Pretty(captured.ToString()));
+            }
+            else
+            {
+                code = scenario.Run(parsed, output);
+            }
+
             if (code == Runner.LimitHit)
             {
                 error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {Runner.LimitHit})");
@@ -46,24 +57,30 @@ public static class Merge
         catch (Exception ex) when (ex is MergeException or UsageException or IOException or UnauthorizedAccessException or JsonException)
         {
             error.WriteLine($"error: merge: {ex.Message}");
-            error.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- merge [--json] SHARD-FILE...");
+            error.WriteLine("usage: dotnet run --project samples/DistSim.Samples -- merge [--json|--json-pretty] SHARD-FILE...");
             return Runner.UsageError;
         }
     }
 
-    private static (bool Json, List<string> Files) ParseArguments(IReadOnlyList<string> args)
+    private static (bool Json, bool Pretty, List<string> Files) ParseArguments(IReadOnlyList<string> args)
     {
-        bool json = false;
+        bool json = false, pretty = false;
         var files = new List<string>();
         foreach (string a in args)
         {
-            if (a == "--json")
+            if (a is "--json" or "--json-pretty")
             {
-                json = !json ? true : throw new MergeException("option '--json' is given twice");
+                if (json || pretty)
+                {
+                    throw new MergeException($"option '{a}' after '--json{(pretty ? "-pretty" : string.Empty)}': give one of --json and --json-pretty, once");
+                }
+
+                json = a == "--json";
+                pretty = a == "--json-pretty";
             }
             else if (a.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new MergeException($"unknown option '{a}' (merge takes --json and shard files)");
+                throw new MergeException($"unknown option '{a}' (merge takes --json or --json-pretty and shard files)");
             }
             else
             {
@@ -71,7 +88,7 @@ public static class Merge
             }
         }
 
-        return files.Count > 0 ? (json, files) : throw new MergeException("no shard files given");
+        return files.Count > 0 ? (json, pretty, files) : throw new MergeException("no shard files given");
     }
 
     private static ShardHeader ReadHeader(string path)

@@ -23,11 +23,14 @@ public static class Report
         _ => outcome.ToString(),
     };
 
-    /// <summary>Builds the JSON text of one object; <paramref name="body"/> writes the fields.</summary>
+    /// <summary>
+    /// Builds the JSON text of one object on one line (tools read <c>--json</c> output line by line); <paramref name="body"/>
+    /// writes the fields. <c>--json-pretty</c> indents it afterwards (<see cref="Pretty"/>).
+    /// </summary>
     public static string Json(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             body(json);
@@ -35,6 +38,40 @@ public static class Report
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// The output of a <c>--json</c> run indented over several lines (<c>--json-pretty</c>): the same object, field for field.
+    /// Text that is not one JSON object (a usage error's message, say) is returned as it is.
+    /// </summary>
+    /// <param name="text">What the run printed.</param>
+    public static string Pretty(string text)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return text;
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return text;
+            }
+
+            using var buffer = new MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                doc.RootElement.WriteTo(json);
+            }
+
+            return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        }
     }
 
     /// <summary>

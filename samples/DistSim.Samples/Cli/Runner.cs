@@ -83,6 +83,36 @@ public static class Runner
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
             parsed.ValidateCommon();
+            if (parsed.Has("json-pretty"))
+            {
+                // The scenario writes its one-line object; it is indented once the run is over.
+                var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                int pretty = Dispatch(scenario, parsed, captured, error);
+                output.Write(Report.Pretty(captured.ToString()));
+                return pretty;
+            }
+
+            return Dispatch(scenario, parsed, output, error);
+        }
+        catch (UsageException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            WriteUsage(error, scenario);
+            return UsageError;
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"error: {scenario.Name}: {ex.Message}");
+            WriteUsage(error, scenario);
+            return UsageError;
+        }
+    }
+
+    /// <summary>Runs the parsed command: a search, a shrink, a shard or the scenario itself.</summary>
+    private static int Dispatch(IScenario scenario, ScenarioArgs parsed, TextWriter output, TextWriter error)
+    {
+        try
+        {
             int code = parsed.Has("explore")
                 ? scenario is IExplorableScenario explorable
                     ? ExploreCommand.Run(explorable, parsed, output)

@@ -17,7 +17,8 @@ public sealed class ScenarioArgs
     public static IReadOnlyList<OptionSpec> CommonOptions { get; } =
     [
         new("seed", "N", "master seed (unsigned 64-bit)", "1"),
-        new("json", null, "print exactly one JSON object instead of the summary"),
+        new("json", null, "print exactly one JSON object, on one line, instead of the summary (schemas: docs/schemas/)"),
+        new("json-pretty", null, "like --json, indented over several lines"),
         new("trace", "FILE", "stream the run's trace as JSON Lines to FILE (one run; nothing kept in memory; a pipe or device gets it at the end; not stdout)"),
         new("mermaid", "FILE", "write the run as a Mermaid sequence diagram to FILE"),
         new("perfetto", "FILE", "write the run in the Chrome trace-event format to FILE (open it in Perfetto or chrome://tracing)"),
@@ -44,13 +45,13 @@ public sealed class ScenarioArgs
     public const int MaxParallel = 1024;
 
     /// <summary>Options that change no run and no figure of the report's content, left out of a shard's <see cref="RunOptions"/>.</summary>
-    private static readonly string[] PresentationOptions = ["shard", "shard-out", "parallel", "json"];
+    private static readonly string[] PresentationOptions = ["shard", "shard-out", "parallel", "json", "json-pretty"];
 
     /// <summary>The master seed (<c>--seed</c>, default 1).</summary>
     public ulong Seed => GetUInt64("seed", 1);
 
-    /// <summary>Whether <c>--json</c> was given.</summary>
-    public bool Json => Has("json");
+    /// <summary>Whether <c>--json</c> or <c>--json-pretty</c> was given.</summary>
+    public bool Json => Has("json") || Has("json-pretty");
 
     /// <summary>The <c>--trace</c> file, if any.</summary>
     public string? TraceFile => _values.TryGetValue("trace", out string? v) ? v : null;
@@ -138,6 +139,7 @@ public sealed class ScenarioArgs
         _ = Parallel;
         _ = Schedule;
         ShardSpec? shard = Shard;
+        RejectUnless("json-pretty", !Has("json"), "is --json indented; give one of them");
         RejectUnless("parallel", sweep > 0, "runs the seeds of a sweep side by side; only with --sweep");
         RejectUnless("shard", sweep > 0, "slices the seeds of a sweep; only with --sweep");
         RejectUnless("shard-out", shard is not null, "only with --shard");
@@ -166,9 +168,9 @@ public sealed class ScenarioArgs
         {
             _ = GetInt("shrink-budget", 2000, min: 1, max: 10_000_000);
         }
-        if (shard is not null && Has("json"))
+        if (shard is not null && Json)
         {
-            throw new UsageException("--json: a shard writes its runs as JSON Lines for 'merge'; give --json to merge instead");
+            throw new UsageException($"--{(Has("json") ? "json" : "json-pretty")}: a shard writes its runs as JSON Lines for 'merge'; give --json to merge instead");
         }
 
         if (shard is not null && shard.Count > sweep)

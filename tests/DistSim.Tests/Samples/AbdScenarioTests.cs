@@ -25,7 +25,7 @@ public class AbdScenarioTests
     {
         string page = Path.Combine(Directory.CreateTempSubdirectory("abd-").FullName, "abd.html");
 
-        (int code, string output, _) = RunnerCli.Run("abd", "--sweep", "200", "--no-write-back", "--html", page);
+        (int code, string output, _) = RunnerCli.Run("abd", "--sweep", "200", "--no-write-back", "--history-html", page);
 
         Assert.Equal(1, code);
         Assert.Matches(@"first not linearizable: seed \d+, cannot linearize client \d+: read", output);

@@ -6,6 +6,18 @@ namespace DistSim.Tests.Samples;
 
 public class RunnerTests
 {
+    /// <summary>A scenario's own option must not take a common option's name: parsing would fail for every invocation.</summary>
+    [Fact]
+    public void EveryScenario_HasOptionsDistinctFromTheCommonOnes_AndParsesItsDefaults()
+    {
+        foreach (IScenario scenario in Runner.Scenarios)
+        {
+            var names = ScenarioArgs.CommonOptions.Select(o => o.Name).Concat(scenario.Options.Select(o => o.Name)).ToList();
+            Assert.True(names.Count == names.Distinct().Count(), $"{scenario.Name}: an option repeats a name: {string.Join(", ", names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))}");
+            _ = ScenarioArgs.Parse([], scenario.Options);
+        }
+    }
+
     [Fact]
     public void TwoGenerals_Json_IsOneObjectWithTheRequiredFields_AndRepeatable()
     {
