@@ -37,7 +37,11 @@ public static class Runner
     public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new AsyncKv.AsyncKvScenario(), new Abd.AbdScenario(), new Paxos.PaxosScenario(), new SplitBrainScenario(), new LongDelays.LongDelaysScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new OrderingBugs.OrderingBugsScenario(), new BenchScenario()];
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static int Execute(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="error">Where errors and notes go.</param>
+    /// <param name="progress">The progress bar for sweeps (<see cref="SweepProgressBar.ForTerminal"/>; null: none).</param>
+    public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -83,6 +87,11 @@ public static class Runner
 
             ScenarioArgs parsed = ScenarioArgs.Parse(args[1..], scenario.Options);
             parsed.ValidateCommon();
+            if (progress is not null && SweepProgressBar.Applies(parsed))
+            {
+                parsed.Progress = progress.WithTitle(scenario.Name);
+            }
+
             if (parsed.Has("json-pretty"))
             {
                 // The scenario writes its one-line object; it is indented once the run is over.

@@ -120,6 +120,9 @@ public sealed class ScenarioArgs
     /// <summary>The <c>--shard-out</c> file, or null for the standard output.</summary>
     public string? ShardOutFile => _values.TryGetValue("shard-out", out string? v) ? v : null;
 
+    /// <summary>The progress bar of a sweep (set by the runner on a terminal, <see cref="SweepProgressBar.Applies"/>); null for none.</summary>
+    internal SweepProgressBar? Progress { get; set; }
+
     /// <summary>Where a shard writes its runs (set by the runner with <c>--shard</c>); null otherwise.</summary>
     internal ShardSink? ShardSink { get; set; }
 

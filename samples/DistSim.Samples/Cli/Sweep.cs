@@ -199,8 +199,29 @@ public static class Sweep
                 ShardFile.Format, ShardFile.Version, sink.Scenario, args.RunOptions(), shard!.Index, shard.Count, options.FirstSeed, count));
         }
 
-        SeedSweep.Run(
-            options,
+        if (args.Progress is { } bar)
+        {
+            bar.Track(count, report =>
+            {
+                Sweep(options with { Progress = report });
+                return 0;
+            });
+        }
+        else
+        {
+            Sweep(options);
+        }
+
+        if (sink is not null)
+        {
+            ShardFile.WriteEnd(sink.Output, count);
+            sink.Written = true;
+        }
+
+        return tally.Summary();
+
+        void Sweep(SeedSweepOptions sweepOptions) => SeedSweep.Run(
+            sweepOptions,
             seed =>
             {
                 TRun run = play(seed, settings);
@@ -220,13 +241,6 @@ public static class Sweep
                     ShardFile.WriteRun(sink.Output, seed, played.Facts, played.Record);
                 }
             });
-        if (sink is not null)
-        {
-            ShardFile.WriteEnd(sink.Output, count);
-            sink.Written = true;
-        }
-
-        return tally.Summary();
     }
 
     /// <summary>A merge: the runs of every slice, read from the shard files in seed order, folded as the sweep folds them.</summary>

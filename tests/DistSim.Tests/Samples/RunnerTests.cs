@@ -6,6 +6,32 @@ namespace DistSim.Tests.Samples;
 
 public class RunnerTests
 {
+    [Theory]
+    [InlineData("two-generals")]
+    [InlineData("two-generals", "--sweep", "5")]
+    [InlineData("paxos", "--sweep", "2")]
+    [InlineData("byzantine-generals", "--explore", "100")]
+    public void Json_IsOneLine_AndJsonPrettyIsTheSameObjectIndented(params string[] command)
+    {
+        (int code, string compact, _) = Run([.. command, "--json"]);
+        (int prettyCode, string pretty, _) = Run([.. command, "--json-pretty"]);
+
+        Assert.Equal(code, prettyCode);
+        Assert.Single(compact.TrimEnd('\n').Split('\n'));
+        Assert.True(pretty.Split('\n').Length > 5);
+        using JsonDocument a = JsonDocument.Parse(compact), b = JsonDocument.Parse(pretty);
+        Assert.True(JsonElement.DeepEquals(a.RootElement, b.RootElement));
+    }
+
+    [Fact]
+    public void JsonAndJsonPretty_AreOneOrTheOther()
+    {
+        (int code, _, string error) = Run("two-generals", "--json", "--json-pretty");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--json-pretty: is --json indented; give one of them", error, StringComparison.Ordinal);
+    }
+
     /// <summary>A scenario's own option must not take a common option's name: parsing would fail for every invocation.</summary>
     [Fact]
     public void EveryScenario_HasOptionsDistinctFromTheCommonOnes_AndParsesItsDefaults()
