@@ -36,6 +36,8 @@ public sealed class RaftKvObserver(Simulation simulation)
     private readonly List<RaftRecovery> _recoveries = [];
     private readonly SortedDictionary<int, (long Term, int Vote, long Entries)> _flushed = [];
     private readonly SortedDictionary<int, int> _open = [];
+    private readonly List<(int Server, long From, long Removed, SimTime At)> _truncations = [];
+    private readonly List<(int Server, SimTime At, bool CheckQuorum)> _stepDowns = [];
 
     /// <summary>Violations of any kind (election safety, state machine safety, leader completeness).</summary>
     public int Violations { get; private set; }
@@ -61,7 +63,7 @@ public sealed class RaftKvObserver(Simulation simulation)
     /// <summary>Leaders elected (over all terms).</summary>
     public int LeadersElected => _intervals.Count;
 
-    /// <summary>Terms in which some server campaigned (became a candidate).</summary>
+    /// <summary>The highest term any server campaigned in.</summary>
     public long HighestTerm { get; private set; }
 
     /// <summary>Elections started (a server became a candidate and bumped its term).</summary>
@@ -90,6 +92,12 @@ public sealed class RaftKvObserver(Simulation simulation)
 
     /// <summary>Every leadership, in the order of election.</summary>
     public IReadOnlyList<LeadershipInterval> LeadershipIntervals => _intervals;
+
+    /// <summary>Every truncation of a conflicting suffix, in order: the follower, the first index removed, how many, when.</summary>
+    public IReadOnlyList<(int Server, long From, long Removed, SimTime At)> TruncationLog => _truncations;
+
+    /// <summary>Every step-down of a leader (to a higher term, or by check-quorum), in order.</summary>
+    public IReadOnlyList<(int Server, SimTime At, bool CheckQuorum)> StepDowns => _stepDowns;
 
     /// <summary>Every restart, in order.</summary>
     public IReadOnlyList<RaftRecovery> Recoveries => _recoveries;
@@ -134,6 +142,7 @@ public sealed class RaftKvObserver(Simulation simulation)
     {
         Truncations++;
         EntriesTruncated += removed;
+        _truncations.Add((server, from, removed, simulation.Now));
     }
 
     /// <summary>Server <paramref name="server"/> flushed term, vote and a log of <paramref name="entries"/> entries.</summary>
@@ -203,6 +212,7 @@ public sealed class RaftKvObserver(Simulation simulation)
     {
         Leading(server);
         _open.Remove(server);
+        _stepDowns.Add((server, simulation.Now, checkQuorum));
         CheckQuorumStepDowns += checkQuorum ? 1 : 0;
     }
 

@@ -17,6 +17,7 @@ namespace DistSim.Samples.RaftKv;
 /// <param name="Commits">Log indexes committed.</param>
 /// <param name="Crashes">Server crashes.</param>
 /// <param name="Restarts">Server restarts.</param>
+/// <param name="Recoveries">Restarts that rebuilt the server from storage (a restart at the very end of a run may not have).</param>
 /// <param name="RecoveriesMatchingFlushed">Restarts that found exactly the state last flushed.</param>
 /// <param name="PreVoteRounds">Pre-vote rounds started.</param>
 /// <param name="PreVoteRoundsFailed">Pre-vote rounds that ended without an election.</param>
@@ -38,6 +39,7 @@ public sealed record RaftKvRecord(
     int Commits,
     long Crashes,
     long Restarts,
+    int Recoveries,
     int RecoveriesMatchingFlushed,
     int PreVoteRounds,
     int PreVoteRoundsFailed,
@@ -69,6 +71,7 @@ public sealed record RaftKvRecord(
             o.Commits,
             r.Simulation.Faults.Crashes,
             r.Simulation.Faults.Restarts,
+            o.Recoveries.Count,
             o.Recoveries.Count(x => x.MatchesFlushed),
             o.PreVoteRounds,
             o.PreVoteRoundsFailed,

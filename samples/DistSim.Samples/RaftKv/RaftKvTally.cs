@@ -7,7 +7,7 @@ namespace DistSim.Samples.RaftKv;
 internal sealed class RaftKvTally
 {
     public int Runs, Linearizable, NotLinearizable, Unknown, SafetyRuns, Bad, NodeFaults, LeadersPerTermMax, ValuesPerIndexMax;
-    public long Operations, Completed, Leaders, Terms, Commits, Crashes, Restarts, RecoveriesMatching, PreVoteRounds, PreVoteFailed, StepDowns, VotesIgnored, Truncations;
+    public long Operations, Completed, Leaders, Terms, Commits, Crashes, Restarts, Recoveries, RecoveriesMatching, PreVoteRounds, PreVoteFailed, StepDowns, VotesIgnored, Truncations;
     public ulong? FirstBad;
     public string? FirstBadText;
 
@@ -21,6 +21,7 @@ internal sealed class RaftKvTally
         Commits += r.Commits;
         Crashes += r.Crashes;
         Restarts += r.Restarts;
+        Recoveries += r.Recoveries;
         RecoveriesMatching += r.RecoveriesMatchingFlushed;
         PreVoteRounds += r.PreVoteRounds;
         PreVoteFailed += r.PreVoteRoundsFailed;
@@ -72,6 +73,7 @@ internal sealed class RaftKvTally
         json.WriteNumber("commits", Commits);
         json.WriteNumber("crashes", Crashes);
         json.WriteNumber("restarts", Restarts);
+        json.WriteNumber("recoveries", Recoveries);
         json.WriteNumber("recoveriesMatchingFlushed", RecoveriesMatching);
         json.WriteNumber("prevoteRounds", PreVoteRounds);
         json.WriteNumber("prevoteRoundsFailed", PreVoteFailed);
@@ -93,7 +95,7 @@ internal sealed class RaftKvTally
 
     public void WriteText(TextWriter output)
     {
-        output.WriteLine(Invariant($"  crashes {Crashes}, restarts {Restarts} ({RecoveriesMatching} recovered exactly what they had flushed); leaders elected {Leaders} (most per term {LeadersPerTermMax}), terms {Terms}, commits {Commits} (most values per index {ValuesPerIndexMax}), truncations {Truncations}"));
+        output.WriteLine(Invariant($"  crashes {Crashes}, restarts {Restarts} ({RecoveriesMatching} of {Recoveries} recoveries found exactly what they had flushed); leaders elected {Leaders} (most per term {LeadersPerTermMax}), terms {Terms}, commits {Commits} (most values per index {ValuesPerIndexMax}), truncations {Truncations}"));
         output.WriteLine(Invariant($"  prevote rounds {PreVoteRounds} ({PreVoteFailed} without an election), check-quorum step-downs {StepDowns}, votes ignored for a live leader {VotesIgnored}"));
         output.WriteLine(Invariant($"  operations {Operations}, answered {Completed}; linearizable {Linearizable} of {Runs} runs; not linearizable {NotLinearizable}; unknown {Unknown}"));
         output.WriteLine(Invariant($"  runs breaking Raft safety {SafetyRuns}; runs breaking safety or linearizability {Bad}"));
