@@ -52,7 +52,7 @@ public static class BitcoinTheory
     {
         CheckAttack(q, z);
         double p = 1 - q;
-        if (q >= p)
+        if (q >= p || z == 0)
         {
             return 1;
         }
