@@ -230,10 +230,10 @@ public class BitcoinTests
         Assert.Contains(ledger.Reorgs, r => r.Miner != pool && r.To.Miner == pool && r.To.Height == r.From.Height);
     }
 
-    [Fact(DisplayName = "bitcoin forks, const:60s: the measured fork rate's interval holds the per-miner model")]
+    [Fact(DisplayName = "bitcoin forks, const:30s: the measured fork rate's interval holds the per-miner model")]
     public void Forks_ConstantDelay_AgreesWithModel()
     {
-        JsonElement r = Json("bitcoin", "--propagation-delay", "const:60s", "--miners", "8", "--blocks", "5000", "--sweep", "4", "--seed", "11");
+        JsonElement r = Json("bitcoin", "--propagation-delay", "const:30s", "--miners", "8", "--blocks", "5000", "--sweep", "4", "--seed", "11");
         InInterval(r, "forkRate", r.GetProperty("forkRateMinerModel").GetDouble());
         Assert.Equal(20_000, r.GetProperty("blocksMined").GetInt32());
     }
