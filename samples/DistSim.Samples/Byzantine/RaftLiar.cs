@@ -31,6 +31,7 @@ public sealed record RaftLiarRun(RaftKvRun Raft, RaftLiarLog Liar, bool HasLiar)
 /// <param name="ForgedAppends">Forged AppendEntries sent.</param>
 /// <param name="ByzantineEvents">Byzantine events in the run's trace (0 when the trace is not recorded).</param>
 /// <param name="Completed">Client operations answered.</param>
+/// <param name="Violation">A node fault or a limit that stopped the run (first line); null if none.</param>
 public sealed record RaftLiarRecord(
     int SafetyViolations,
     string? FirstViolation,
@@ -43,7 +44,8 @@ public sealed record RaftLiarRecord(
     int ForgedWins,
     int ForgedAppends,
     int ByzantineEvents,
-    int Completed)
+    int Completed,
+    string? Violation)
 {
     /// <summary>Whether the run broke safety or linearizability.</summary>
     public bool Bad => SafetyViolations > 0 || !Linearizable;
@@ -66,7 +68,8 @@ public sealed record RaftLiarRecord(
             r.Liar.ForgedWins,
             r.Liar.ForgedAppends,
             r.Simulation.Trace.Events.Count(e => e.Kind == Tracing.TraceEventKind.Byzantine),
-            r.Raft.History.Count(op => !op.IsPending));
+            r.Raft.History.Count(op => !op.IsPending),
+            r.Simulation.Failure is { } f ? f.Message.Split('\n')[0] : null);
     }
 }
 
