@@ -120,6 +120,14 @@ public static class PbftCluster
         return result;
     }
 
+    /// <summary>
+    /// The settings with the trace kept in memory (unless it streams to a file): the records count Byzantine events and
+    /// link rejections from it. A run's trace is a few thousand events and is dropped with the run.
+    /// </summary>
+    /// <param name="settings">The sweep's settings; null: recorded.</param>
+    public static RunSettings Traced(RunSettings? settings) =>
+        settings is null ? RunSettings.Recorded : settings.TraceWriter is null && !settings.RecordTrace ? settings with { RecordTrace = true } : settings;
+
     /// <summary>Builds and runs one cluster until the clients are done (or <see cref="TimeLimit"/>), then lets the last messages land, and checks the history.</summary>
     /// <param name="seed">The seed.</param>
     /// <param name="options">The cluster.</param>
@@ -137,7 +145,7 @@ public static class PbftCluster
             Link = global::DistSim.Links.Links.Authenticated(),
             Network = new FairLossLinkOptions { Delay = Delay.Exponential(TimeSpan.FromMilliseconds(2)) },
         };
-        var sim = new Simulation((settings ?? RunSettings.Recorded).ApplyTo(simulationOptions));
+        var sim = new Simulation(Traced(settings).ApplyTo(simulationOptions));
         var observer = new PbftObserver(sim, new SortedSet<int>(faulty.Keys));
         var history = new History<KvInput, string?>(sim);
         for (int i = 0; i < options.Replicas; i++)

@@ -100,7 +100,7 @@ public static class RaftLiar
         var log = new RaftLiarLog();
         if (!liar)
         {
-            return new(RaftKvCluster.Play(seed, options, settings ?? RunSettings.Recorded), log, false);
+            return new(RaftKvCluster.Play(seed, options, PbftCluster.Traced(settings)), log, false);
         }
 
         Simulation? simulation = null;
@@ -113,7 +113,7 @@ public static class RaftLiar
                 : new RaftKvServer(a),
             FailureModelOf = i => i == LiarIndex ? FailureModels.Byzantine : FailureModels.CrashRecover(),
         };
-        RaftKvRun run = RaftKvCluster.Play(seed, lying, settings ?? RunSettings.Recorded, s => simulation = s);
+        RaftKvRun run = RaftKvCluster.Play(seed, lying, PbftCluster.Traced(settings), s => simulation = s);
         return new(run, log, true);
     }
 }
