@@ -52,8 +52,8 @@ public sealed record PbftOptions(int Replicas = 4, int Faulty = 1, PbftFault? Fa
     /// <summary>
     /// The messages of one request in the normal case, with no self-messages: the request to the primary (1), the
     /// pre-prepare to the n − 1 backups, a prepare from each backup to the n − 1 others ((n − 1)²), a commit from each
-    /// replica to the n − 1 others (n(n − 1)) and a reply from each replica (n): 2n² + n − 1... exactly
-    /// 1 + (n − 1) + (n − 1)² + n(n − 1) + n.
+    /// replica to the n − 1 others (n(n − 1)) and a reply from each replica (n):
+    /// 1 + (n − 1) + (n − 1)² + n(n − 1) + n = 2n² − n + 1.
     /// </summary>
     /// <param name="n">The replica count.</param>
     public static long PredictedMessagesPerRequest(int n) => 1 + (n - 1) + ((long)(n - 1) * (n - 1)) + ((long)n * (n - 1)) + n;
