@@ -84,7 +84,7 @@ public static class RaftKvCluster
         {
             var args = new RaftKvServerArgs(i, servers, seen, options);
             Func<RaftKvServerArgs, RaftKvServer> make = options.ServerFactory ?? (a => new RaftKvServer(a));
-            servers.Add(sim.AddNode("s" + i, () => make(args), FailureModels.CrashRecover()));
+            servers.Add(sim.AddNode("s" + i, () => make(args), options.FailureModelOf?.Invoke(i) ?? FailureModels.CrashRecover()));
         }
 
         TimeSpan timeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(150).Ticks, 2 * options.Election.Ticks));
@@ -105,9 +105,11 @@ public static class RaftKvCluster
     /// <param name="seed">The seed.</param>
     /// <param name="options">The cluster.</param>
     /// <param name="settings">How to trace and limit the run; null: the trace is kept in memory.</param>
-    public static RaftKvRun Play(ulong seed, RaftKvOptions options, Cli.RunSettings? settings = null)
+    /// <param name="built">Called with the simulation once it is built, before it runs (e.g. for a server factory that needs it); null: nothing.</param>
+    public static RaftKvRun Play(ulong seed, RaftKvOptions options, Cli.RunSettings? settings = null, Action<Simulation>? built = null)
     {
         Simulation sim = Build(seed, options, out RaftKvObserver observer, out History<KvInput, string?> history, settings);
+        built?.Invoke(sim);
         RunResult result;
         if (options.Clients == 0)
         {

@@ -1,0 +1,388 @@
+using DistSim.Checking;
+using DistSim.Nodes;
+
+namespace DistSim.Samples.Byzantine;
+
+/// <summary>What a PBFT replica needs: its index, the replica count, the clients' timeout scale and the observer.</summary>
+/// <param name="Index">The replica's index (its node id).</param>
+/// <param name="Replicas">n = 3f + 1.</param>
+/// <param name="ViewChangeTimeout">How long a backup waits for a pending request to execute before it starts a view change (doubled at each further view change in a row).</param>
+/// <param name="Observer">The checks and counts.</param>
+public sealed record PbftReplicaArgs(int Index, int Replicas, TimeSpan ViewChangeTimeout, PbftObserver Observer)
+{
+    /// <summary>f = ⌊(n − 1) / 3⌋.</summary>
+    public int F => (Replicas - 1) / 3;
+}
+
+/// <summary>
+/// A PBFT replica (Castro and Liskov 1999) replicating a key-value store. Normal case: the primary of view v
+/// (replica v mod n) assigns a sequence number to a client request and sends a signed pre-prepare; each backup that
+/// accepts it sends a prepare to all; a replica is prepared with the pre-prepare and 2f matching prepares from distinct
+/// backups, then sends a commit to all; it is committed-local with 2f + 1 matching commits, and executes requests in
+/// sequence-number order, replying to the client. View change (<c>PbftReplica.ViewChange.cs</c>): a backup that waits
+/// too long for a request it knows about moves to view v + 1 with a signed view-change carrying its prepared
+/// certificates; the new primary, with 2f + 1 of them, sends a new-view re-proposing every prepared request (null
+/// requests in the gaps). Every message is signed (<see cref="INodeContext.Sign"/>) and checked on arrival: a message
+/// whose signature does not verify, or whose signer is not who it must be, is rejected and counted. No checkpoints:
+/// view-change messages carry every prepared certificate (fine for the short runs of the samples).
+/// </summary>
+/// <param name="args">Index, size, timeout, observer.</param>
+public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
+{
+    private const int FutureMax = 100_000;
+    private readonly SortedDictionary<(long View, long Seq), SlotState> _slots = [];
+    private readonly SortedDictionary<long, PreparedCertificate> _certificates = [];
+    private readonly SortedDictionary<long, (PbftRequest? Request, string Digest)> _committed = [];
+    private readonly SortedDictionary<string, PbftRequest> _pending = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _assigned = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, (long Timestamp, string Result)> _lastReply = [];
+    private readonly SortedDictionary<string, string> _kv = new(StringComparer.Ordinal);
+    private readonly List<(NodeId From, object Message)> _future = [];
+    private long _nextSeq;
+
+    private int N => args.Replicas;
+
+    private int F => args.F;
+
+    private PbftObserver Observer => args.Observer;
+
+    /// <summary>The replica's index.</summary>
+    public int Index => args.Index;
+
+    /// <summary>The current view (during a view change: the view it is moving to).</summary>
+    public long View { get; private set; }
+
+    /// <summary>Whether it is between a view-change and the new-view.</summary>
+    public bool ChangingView { get; private set; }
+
+    /// <summary>The highest sequence number executed.</summary>
+    public long LastExecuted { get; private set; }
+
+    /// <summary>The state machine.</summary>
+    public IReadOnlyDictionary<string, string> Values => _kv;
+
+    /// <summary>The primary of view <paramref name="view"/>: replica view mod n.</summary>
+    /// <param name="view">The view.</param>
+    public int PrimaryOf(long view) => (int)(view % N);
+
+    private bool IsPrimary => PrimaryOf(View) == Index;
+
+    /// <inheritdoc />
+    public override void OnMessage(NodeId from, object message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is not IPbftSigned signed)
+        {
+            return;
+        }
+
+        // The signature must verify and be the one the message names; a replica's own message must come from it.
+        bool fromSigner = message is PbftRequest || from.Value == signed.Signer;
+        if (!fromSigner || signed.Sig is not { } sig || sig.Signer.Value != signed.Signer || !Context.Verify(signed.Unsigned(), sig))
+        {
+            Observer.Reject(Index, message.GetType().Name);
+            return;
+        }
+
+        switch (message)
+        {
+            case PbftRequest r when r.Client >= N:
+                OnRequest(r, fromClient: from.Value == r.Client);
+                break;
+            case PrePrepare p:
+                OnPrePrepare(from, p);
+                break;
+            case Prepare p:
+                OnPrepare(from, p);
+                break;
+            case Commit c:
+                OnCommit(from, c);
+                break;
+            case ViewChange v:
+                OnViewChange(v);
+                break;
+            case NewView v:
+                OnNewView(v);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void OnTimer(TimerId timer, object? state) => OnViewChangeTimer(timer);
+
+    private void OnRequest(PbftRequest r, bool fromClient)
+    {
+        if (_lastReply.TryGetValue(r.Client, out (long Timestamp, string Result) last) && last.Timestamp >= r.Timestamp)
+        {
+            if (last.Timestamp == r.Timestamp)
+            {
+                SendSigned(new NodeId(r.Client), new PbftReply(View, r.Timestamp, r.Client, Index, last.Result)); // executed: answer again
+            }
+
+            return;
+        }
+
+        _pending[r.Key] = r;
+        if (IsPrimary && !ChangingView)
+        {
+            Propose(r);
+        }
+        else if (fromClient)
+        {
+            if (!ChangingView)
+            {
+                Send(new NodeId(PrimaryOf(View)), r); // relay to the primary (the client's signature travels with it)
+                Observer.Sending(nameof(PbftRequest));
+            }
+
+            StartTimer();
+        }
+    }
+
+    private void Propose(PbftRequest r)
+    {
+        if (!_assigned.Add(r.Key))
+        {
+            return;
+        }
+
+        PrePrepare pp = Signed(new PrePrepare(View, ++_nextSeq, r, Index));
+        Slot(View, pp.Seq).PrePrepare = pp;
+        Broadcast(pp);
+    }
+
+    private void OnPrePrepare(NodeId from, PrePrepare pp)
+    {
+        if (Buffered(from, pp, pp.View))
+        {
+            return;
+        }
+
+        if (pp.Replica != PrimaryOf(pp.View) || (pp.Request is { } r && !ValidRequest(r)))
+        {
+            Observer.Reject(Index, nameof(PrePrepare));
+            return;
+        }
+
+        Accept(pp);
+    }
+
+    /// <summary>Accepts a pre-prepare of the current view (from the primary, or from a new-view) and prepares it.</summary>
+    private void Accept(PrePrepare pp)
+    {
+        SlotState slot = Slot(pp.View, pp.Seq);
+        if (slot.PrePrepare is { } had)
+        {
+            if (!string.Equals(had.Digest, pp.Digest, StringComparison.Ordinal))
+            {
+                Observer.Reject(Index, "PrePrepare(conflicting)"); // the primary equivocated: keep the first
+            }
+
+            return;
+        }
+
+        slot.PrePrepare = pp;
+        if (pp.Request is { } r)
+        {
+            _assigned.Add(r.Key);
+        }
+
+        if (!IsPrimary)
+        {
+            Prepare p = Signed(new Prepare(pp.View, pp.Seq, pp.Digest, Index));
+            slot.Prepares[Index] = p;
+            Broadcast(p);
+        }
+
+        CheckPrepared(pp.View, pp.Seq);
+    }
+
+    private void OnPrepare(NodeId from, Prepare p)
+    {
+        if (Buffered(from, p, p.View) || p.Replica == PrimaryOf(p.View))
+        {
+            return;
+        }
+
+        Slot(p.View, p.Seq).Prepares.TryAdd(p.Replica, p);
+        CheckPrepared(p.View, p.Seq);
+    }
+
+    private void CheckPrepared(long view, long seq)
+    {
+        SlotState slot = Slot(view, seq);
+        if (slot.Prepared || slot.PrePrepare is not { } pp)
+        {
+            return;
+        }
+
+        Prepare[] matching = [.. slot.Prepares.Values.Where(p => string.Equals(p.Digest, pp.Digest, StringComparison.Ordinal))];
+        if (matching.Length < 2 * F)
+        {
+            return;
+        }
+
+        slot.Prepared = true;
+        _certificates[seq] = new PreparedCertificate(pp, matching);
+        Commit c = Signed(new Commit(view, seq, pp.Digest, Index));
+        slot.Commits[Index] = c;
+        Broadcast(c);
+        CheckCommitted(view, seq);
+    }
+
+    private void OnCommit(NodeId from, Commit c)
+    {
+        if (Buffered(from, c, c.View))
+        {
+            return;
+        }
+
+        Slot(c.View, c.Seq).Commits.TryAdd(c.Replica, c);
+        CheckCommitted(c.View, c.Seq);
+    }
+
+    private void CheckCommitted(long view, long seq)
+    {
+        SlotState slot = Slot(view, seq);
+        if (!slot.Prepared || slot.Committed || slot.PrePrepare is not { } pp
+            || slot.Commits.Values.Count(c => string.Equals(c.Digest, pp.Digest, StringComparison.Ordinal)) < (2 * F) + 1)
+        {
+            return;
+        }
+
+        slot.Committed = true;
+        Observer.Committed(Index, seq, pp.Digest);
+        if (_committed.TryGetValue(seq, out (PbftRequest? Request, string Digest) had))
+        {
+            if (!string.Equals(had.Digest, pp.Digest, StringComparison.Ordinal))
+            {
+                Observer.Broken(Index, Invariant($"r{Index} committed {pp.Digest} at seq {seq} in view {view} after committing {had.Digest} there"));
+            }
+
+            return;
+        }
+
+        _committed[seq] = (pp.Request, pp.Digest);
+        Execute();
+    }
+
+    private void Execute()
+    {
+        while (_committed.TryGetValue(LastExecuted + 1, out (PbftRequest? Request, string Digest) next))
+        {
+            LastExecuted++;
+            Observer.Execute(Index, LastExecuted, next.Digest, View);
+            if (next.Request is not { } r)
+            {
+                continue;
+            }
+
+            _pending.Remove(r.Key);
+            if (_lastReply.TryGetValue(r.Client, out (long Timestamp, string Result) last) && last.Timestamp >= r.Timestamp)
+            {
+                continue; // executed before at another number (re-proposed after a view change): once only
+            }
+
+            string result = string.Empty;
+            if (r.Operation.Kind == KvOperation.Get)
+            {
+                result = _kv.GetValueOrDefault(r.Operation.Key, string.Empty);
+            }
+            else
+            {
+                _kv[r.Operation.Key] = r.Operation.Value;
+            }
+
+            _lastReply[r.Client] = (r.Timestamp, result);
+            SendSigned(new NodeId(r.Client), new PbftReply(View, r.Timestamp, r.Client, Index, result));
+        }
+
+        if (_pending.Count == 0)
+        {
+            StopTimer();
+        }
+        else if (!ChangingView)
+        {
+            RestartTimer(); // still waiting for another request
+        }
+    }
+
+    /// <summary>A message of a later view, or of the view it is moving to, waits for the new-view; one of an earlier view is dropped.</summary>
+    private bool Buffered(NodeId from, object message, long view)
+    {
+        if (view > View || (view == View && ChangingView))
+        {
+            if (_future.Count < FutureMax)
+            {
+                _future.Add((from, message));
+            }
+
+            return true;
+        }
+
+        return view < View;
+    }
+
+    private bool ValidRequest(PbftRequest r) =>
+        r.Client >= N && r.Sig is { } sig && sig.Signer.Value == r.Client && Context.Verify(r.Unsigned(), sig);
+
+    private SlotState Slot(long view, long seq)
+    {
+        if (!_slots.TryGetValue((view, seq), out SlotState? slot))
+        {
+            _slots[(view, seq)] = slot = new SlotState();
+        }
+
+        return slot;
+    }
+
+    private T Signed<T>(T message)
+        where T : IPbftSigned => (T)Sign(message);
+
+    private object Sign(IPbftSigned message)
+    {
+        var sig = Context.Sign(message.Unsigned());
+        return message switch
+        {
+            PrePrepare m => m with { Sig = sig },
+            Prepare m => m with { Sig = sig },
+            Commit m => m with { Sig = sig },
+            PbftReply m => m with { Sig = sig },
+            ViewChange m => m with { Sig = sig },
+            NewView m => m with { Sig = sig },
+            _ => throw new ArgumentException("not a replica's message", nameof(message)),
+        };
+    }
+
+    private void SendSigned(NodeId to, IPbftSigned message)
+    {
+        Send(to, Sign(message));
+        Observer.Sending(message.GetType().Name);
+    }
+
+    private void Broadcast(object message)
+    {
+        for (int i = 0; i < N; i++)
+        {
+            if (i != Index)
+            {
+                Send(new NodeId(i), message);
+                Observer.Sending(message.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>What a replica holds for one (view, sequence number).</summary>
+    private sealed class SlotState
+    {
+        public PrePrepare? PrePrepare { get; set; }
+
+        public SortedDictionary<int, Prepare> Prepares { get; } = [];
+
+        public SortedDictionary<int, Commit> Commits { get; } = [];
+
+        public bool Prepared { get; set; }
+
+        public bool Committed { get; set; }
+    }
+}
