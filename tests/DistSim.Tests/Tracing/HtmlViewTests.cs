@@ -46,6 +46,7 @@ public sealed partial class HtmlViewTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public void Browser_DrawsLanesArrowsDropsAndMarks(int shape)
     {
         Simulation sim = ExportRuns.Run(11, shape);
@@ -57,7 +58,7 @@ public sealed partial class HtmlViewTests : IDisposable
         Assert.Equal(arrivals, Regex.Count(dom, "<line class=\"arrow"));
         Assert.Equal(events.Count(e => e.Kind == TraceEventKind.Deliver), Regex.Count(dom, "<line class=\"arrow[ \"](?!duplicate-suppressed|stale|rejected)"));
         Assert.Equal(events.Count(e => e.Kind == TraceEventKind.Drop), Regex.Count(dom, "<g class=\"drop-mark\""));
-        foreach (string kind in new[] { "crash", "restart", "partition", "heal", "duplicate" })
+        foreach (string kind in new[] { "crash", "restart", "partition", "heal", "duplicate", "byzantine" })
         {
             int expected = events.Count(e => JsonKind(e.Kind) == kind);
             Assert.Equal(expected, Regex.Count(dom, $"<g class=\"mark {kind}\""));
@@ -65,6 +66,7 @@ public sealed partial class HtmlViewTests : IDisposable
 
         Assert.Equal(shape == 2, dom.Contains("<rect class=\"down\"", StringComparison.Ordinal)); // the crashed node's down time is shaded
         Assert.Equal(shape == 3, dom.Contains("<rect class=\"cut\"", StringComparison.Ordinal)); // and the partition's span
+        Assert.Equal(shape == 4, dom.Contains("<g class=\"mark byzantine\"", StringComparison.Ordinal)); // the liar's deviations
         Assert.Matches($"data-arrows=\"{arrivals}\"", dom);
     }
 
@@ -117,6 +119,7 @@ public sealed partial class HtmlViewTests : IDisposable
         TraceEventKind.Partition => "partition",
         TraceEventKind.Heal => "heal",
         TraceEventKind.Duplicate => "duplicate",
+        TraceEventKind.Byzantine => "byzantine",
         _ => "other",
     };
 

@@ -47,16 +47,21 @@ internal sealed class Chatter(int nodes, int rounds) : Node
 /// <summary>The runs the visual exporters are checked on: drops, duplicates, retransmissions, crashes and partitions.</summary>
 internal static class ExportRuns
 {
-    public const int Shapes = 4;
+    public const int Shapes = 5;
 
-    /// <summary>Shape 0: lossy and duplicating fair-loss; 1: reliable link over it; 2: a crash and restart; 3: a partition and heal.</summary>
+    /// <summary>
+    /// Shape 0: lossy and duplicating fair-loss; 1: reliable link over it; 2: a crash and restart; 3: a partition and heal;
+    /// 4: node C Byzantine, tampering with what it sends.
+    /// </summary>
     public static Simulation Run(ulong seed, int shape, int nodes = 3, int rounds = 8)
     {
         var network = new FairLossLinkOptions { LossProbability = 0.2, DuplicateProbability = shape == 1 ? 0.05 : 0.1 };
         Simulation sim = Sims.Create(seed, network, link: shape == 1 ? global::DistSim.Links.Links.Reliable() : null);
         for (int n = 0; n < nodes; n++)
         {
-            sim.AddNode("node " + (char)('A' + n), () => new Chatter(nodes, rounds), FailureModels.CrashRecover());
+            bool liar = shape == 4 && n == 2;
+            Func<Node> chatter = () => new Chatter(nodes, rounds);
+            sim.AddNode("node " + (char)('A' + n), liar ? Byzantine.Wrap(chatter, ByzantineBehavior.Tamper()) : chatter, liar ? FailureModels.Byzantine : FailureModels.CrashRecover());
         }
 
         var b = new NodeId(1);
@@ -170,7 +175,7 @@ public sealed class ChromeTraceTests
             Assert.Equal(d.Node.Value + 1, ended[d.Index].Tid);
         }
 
-        foreach (TraceEventKind kind in new[] { TraceEventKind.Drop, TraceEventKind.Crash, TraceEventKind.Restart, TraceEventKind.Partition, TraceEventKind.Heal, TraceEventKind.Retransmit })
+        foreach (TraceEventKind kind in new[] { TraceEventKind.Drop, TraceEventKind.Crash, TraceEventKind.Restart, TraceEventKind.Partition, TraceEventKind.Heal, TraceEventKind.Retransmit, TraceEventKind.Byzantine })
         {
             string name = kind == TraceEventKind.Drop ? "drop" : kind.ToString().ToLowerInvariant();
             Assert.Equal(events.Count(e => e.Kind == kind), all.Count(e => e.GetProperty("ph").GetString() == "i" && e.GetProperty("name").GetString()!.StartsWith(name, StringComparison.Ordinal)));
@@ -190,6 +195,7 @@ public sealed class ChromeTraceTests
         Assert.Contains(ExportRuns.Run(1, 1).Trace.Events, e => e.Kind == TraceEventKind.Retransmit);
         Assert.Contains(ExportRuns.Run(1, 2).Trace.Events, e => e.Kind == TraceEventKind.Restart);
         Assert.Contains(ExportRuns.Run(1, 3).Trace.Events, e => e.Kind == TraceEventKind.Heal);
+        Assert.Contains(ExportRuns.Run(1, 4).Trace.Events, e => e.Kind == TraceEventKind.Byzantine);
     }
 
     [Fact]
