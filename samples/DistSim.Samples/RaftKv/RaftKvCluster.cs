@@ -87,7 +87,7 @@ public static class RaftKvCluster
             servers.Add(sim.AddNode("s" + i, () => make(args), FailureModels.CrashRecover()));
         }
 
-        TimeSpan timeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(150).Ticks, 2 * options.Election.Ticks));
+        TimeSpan timeout = options.ClientTimeout ?? TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(150).Ticks, 2 * options.Election.Ticks));
         for (int i = 0; i < options.Clients; i++)
         {
             int index = i;

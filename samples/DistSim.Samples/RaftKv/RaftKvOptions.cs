@@ -27,6 +27,7 @@ public sealed record RaftKvServerArgs(int Index, IReadOnlyList<NodeId> Servers, 
 /// <param name="Duration">With no clients: how long the run lasts. With clients: the run ends when they are done after the fault window, or at <see cref="RaftKvCluster.Grace"/> after it.</param>
 /// <param name="Schedule">Scripted faults (link cuts, crashes) applied to the run on top of the random ones; null: none. Name servers with <see cref="RaftKvCluster.ServerIds"/>.</param>
 /// <param name="ServerFactory">Builds server <c>i</c>; null: an honest <see cref="RaftKvServer"/>. The seam for adversarial servers (override its virtual handlers).</param>
+/// <param name="ClientTimeout">How long a client waits for an answer before trying the next server; null: 2E, at least 150 ms.</param>
 public sealed record RaftKvOptions(
     int Servers = 3,
     int Clients = 3,
@@ -43,7 +44,8 @@ public sealed record RaftKvOptions(
     TimeSpan? FaultWindow = null,
     TimeSpan? Duration = null,
     FaultSchedule? Schedule = null,
-    Func<RaftKvServerArgs, RaftKvServer>? ServerFactory = null)
+    Func<RaftKvServerArgs, RaftKvServer>? ServerFactory = null,
+    TimeSpan? ClientTimeout = null)
 {
     /// <summary>The least election timeout when none is given: 150 ms.</summary>
     public static TimeSpan DefaultElectionTimeout { get; } = TimeSpan.FromMilliseconds(150);
@@ -98,6 +100,11 @@ public sealed record RaftKvOptions(
         if (FaultWindow is { } w && (w < TimeSpan.Zero || w > TimeSpan.FromHours(1)))
         {
             throw new ArgumentOutOfRangeException(nameof(FaultWindow), w, "must be in [0, 1 h]");
+        }
+
+        if (ClientTimeout is { } ct && (ct < TimeSpan.FromMilliseconds(1) || ct > TimeSpan.FromMinutes(5)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClientTimeout), ct, "must be in [1 ms, 5 min]");
         }
 
         if (Duration is { } d && (d <= TimeSpan.Zero || d > TimeSpan.FromHours(1)))
