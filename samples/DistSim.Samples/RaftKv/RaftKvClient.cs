@@ -15,8 +15,11 @@ namespace DistSim.Samples.RaftKv;
 /// <param name="keys">How many keys (<c>k0</c>…).</param>
 /// <param name="timeout">How long to wait for an answer before trying the next server.</param>
 /// <param name="history">Where operations are logged, with true virtual time.</param>
-public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history) : Node
+/// <param name="latestTimerOnly">Act only on the timer of the latest send. False (the original behaviour): every send's timer
+/// of the current request may trigger a retry, so while no leader answers, redirects multiply the pending retries.</param>
+public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history, bool latestTimerOnly = false) : Node
 {
+    private TimerId _timer;
     private long _seq;
     private int _target;
     private KvInput? _input;
@@ -36,7 +39,7 @@ public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int o
     {
         if (state is long seq)
         {
-            if (seq == _seq && _input is not null)
+            if (seq == _seq && _input is not null && (!latestTimerOnly || timer == _timer))
             {
                 _target = (_target + 1) % servers.Count; // no answer: try the next server
                 Retries++;
@@ -78,7 +81,7 @@ public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int o
     private void SendRequest()
     {
         Send(servers[_target], new KvRequest(_seq, _input!));
-        SetTimer(timeout, _seq);
+        _timer = SetTimer(timeout, _seq);
     }
 
     private TimeSpan Think() => TimeSpan.FromMilliseconds(1 + Random.NextBelow(20));

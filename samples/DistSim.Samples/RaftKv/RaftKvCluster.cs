@@ -87,11 +87,11 @@ public static class RaftKvCluster
             servers.Add(sim.AddNode("s" + i, () => make(args), options.FailureModelOf?.Invoke(i) ?? FailureModels.CrashRecover()));
         }
 
-        TimeSpan timeout = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(150).Ticks, 2 * options.Election.Ticks));
+        TimeSpan timeout = options.ClientTimeout ?? TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(150).Ticks, 2 * options.Election.Ticks));
         for (int i = 0; i < options.Clients; i++)
         {
             int index = i;
-            sim.AddNode("c" + i, () => new RaftKvClient(index, servers, options.Operations, options.Keys, timeout, log));
+            sim.AddNode("c" + i, () => new RaftKvClient(index, servers, options.Operations, options.Keys, timeout, log, options.ClientLatestTimerOnly));
         }
 
         options.Schedule?.ApplyTo(sim);

@@ -38,6 +38,7 @@ public sealed class RaftKvObserver(Simulation simulation)
     private readonly SortedDictionary<int, int> _open = [];
     private readonly List<(int Server, long From, long Removed, SimTime At)> _truncations = [];
     private readonly List<(int Server, SimTime At, bool CheckQuorum)> _stepDowns = [];
+    private readonly List<(int Server, long Term, SimTime At)> _campaigns = [];
 
     /// <summary>Violations of any kind (election safety, state machine safety, leader completeness).</summary>
     public int Violations { get; private set; }
@@ -99,6 +100,9 @@ public sealed class RaftKvObserver(Simulation simulation)
     /// <summary>Every step-down of a leader (to a higher term, or by check-quorum), in order.</summary>
     public IReadOnlyList<(int Server, SimTime At, bool CheckQuorum)> StepDowns => _stepDowns;
 
+    /// <summary>Every election started (a server became a candidate and bumped its term), in order: the server, the term, when.</summary>
+    public IReadOnlyList<(int Server, long Term, SimTime At)> CampaignLog => _campaigns;
+
     /// <summary>Every restart, in order.</summary>
     public IReadOnlyList<RaftRecovery> Recoveries => _recoveries;
 
@@ -114,6 +118,7 @@ public sealed class RaftKvObserver(Simulation simulation)
     public void Campaigned(int server, long term)
     {
         Campaigns++;
+        _campaigns.Add((server, term, simulation.Now));
         HighestTerm = Math.Max(HighestTerm, term);
     }
 

@@ -28,6 +28,8 @@ public sealed record RaftKvServerArgs(int Index, IReadOnlyList<NodeId> Servers, 
 /// <param name="Schedule">Scripted faults (link cuts, crashes) applied to the run on top of the random ones; null: none. Name servers with <see cref="RaftKvCluster.ServerIds"/>.</param>
 /// <param name="ServerFactory">Builds server <c>i</c>; null: an honest <see cref="RaftKvServer"/>. The seam for adversarial servers (override its virtual handlers).</param>
 /// <param name="FailureModelOf">The failure model of server <c>i</c>; null: crash-recover for every server. An adversarial server that records its deviations needs <see cref="FailureModels.Byzantine"/>.</param>
+/// <param name="ClientTimeout">How long a client waits for an answer before trying the next server; null: 2E, at least 150 ms.</param>
+/// <param name="ClientLatestTimerOnly">A client retries only on the timer of its latest send. False (the default, which the <c>raft</c> scenario's runs were measured with): every send's timer may trigger a retry, so a long stretch without a leader multiplies a client's retries.</param>
 public sealed record RaftKvOptions(
     int Servers = 3,
     int Clients = 3,
@@ -45,7 +47,9 @@ public sealed record RaftKvOptions(
     TimeSpan? Duration = null,
     FaultSchedule? Schedule = null,
     Func<RaftKvServerArgs, RaftKvServer>? ServerFactory = null,
-    Func<int, FailureModel>? FailureModelOf = null)
+    Func<int, FailureModel>? FailureModelOf = null,
+    TimeSpan? ClientTimeout = null,
+    bool ClientLatestTimerOnly = false)
 {
     /// <summary>The least election timeout when none is given: 150 ms.</summary>
     public static TimeSpan DefaultElectionTimeout { get; } = TimeSpan.FromMilliseconds(150);
@@ -100,6 +104,11 @@ public sealed record RaftKvOptions(
         if (FaultWindow is { } w && (w < TimeSpan.Zero || w > TimeSpan.FromHours(1)))
         {
             throw new ArgumentOutOfRangeException(nameof(FaultWindow), w, "must be in [0, 1 h]");
+        }
+
+        if (ClientTimeout is { } ct && (ct < TimeSpan.FromMilliseconds(1) || ct > TimeSpan.FromMinutes(5)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClientTimeout), ct, "must be in [1 ms, 5 min]");
         }
 
         if (Duration is { } d && (d <= TimeSpan.Zero || d > TimeSpan.FromHours(1)))
