@@ -76,12 +76,14 @@ public static partial class Plots
     /// <param name="pointsLabel">The legend entry of the measured points (name the interval).</param>
     /// <param name="points">The measured points, one per x.</param>
     /// <param name="curves">The theory curves, in legend order.</param>
-    public static string RatesSvg(string title, string xLabel, string yLabel, string pointsLabel, IReadOnlyList<RatePoint> points, IReadOnlyList<Curve> curves)
+    /// <param name="integerX">Ticks on whole numbers only (x counts something).</param>
+    public static string RatesSvg(
+        string title, string xLabel, string yLabel, string pointsLabel, IReadOnlyList<RatePoint> points, IReadOnlyList<Curve> curves, bool integerX = false)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(curves);
         using var plot = NewPlot(title, xLabel, yLabel);
-        double low = points.Min(p => p.X), high = points.Max(p => p.X);
+        double low = points.Select(p => p.X).DefaultIfEmpty(0).Min(), high = points.Select(p => p.X).DefaultIfEmpty(1).Max();
         double from = Math.Min(0, low), span = Math.Max(high - from, 1e-9);
         foreach (Curve c in curves)
         {
@@ -105,7 +107,12 @@ public static partial class Plots
         bars.Color = marks.MarkerFillColor;
         bars.LineWidth = 1.5f;
         bars.CapSize = 6;
-        plot.ShowLegend(Alignment.UpperLeft);
+        if (integerX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+
+        plot.ShowLegend(Alignment.LowerRight);
         return Svg(plot);
     }
 
