@@ -44,14 +44,15 @@ public static partial class Plots
     /// <param name="xLabel">What the values are.</param>
     /// <param name="series">One curve each, in legend order.</param>
     /// <param name="logX">Draw x on a log₁₀ scale (the values must be positive).</param>
-    public static string EcdfSvg(string title, string xLabel, IReadOnlyList<Ecdf> series, bool logX)
+    /// <param name="end">Run every curve on at its last height to here at least (e.g. the limit unfinished trials reached); null: to the largest value.</param>
+    public static string EcdfSvg(string title, string xLabel, IReadOnlyList<Ecdf> series, bool logX, double? end = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         using var plot = NewPlot(title, xLabel, "cumulative fraction of trials");
-        double end = series.SelectMany(s => s.Values).DefaultIfEmpty(1).Max();
+        double last = Math.Max(series.SelectMany(s => s.Values).DefaultIfEmpty(1).Max(), end ?? 0);
         foreach (Ecdf s in series)
         {
-            (double[] xs, double[] ys) = Steps(s, end);
+            (double[] xs, double[] ys) = Steps(s, last);
             ScottPlot.Plottables.Scatter line = plot.Add.ScatterLine(logX ? [.. xs.Select(Math.Log10)] : xs, ys);
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
@@ -65,7 +66,7 @@ public static partial class Plots
         }
 
         plot.Axes.SetLimitsY(-0.02, 1.02);
-        plot.ShowLegend(Edge.Right); // outside the data: the curves fill the whole width
+        plot.ShowLegend(Alignment.MiddleRight); // the curves rise on the left and run flat on the right
         return Svg(plot);
     }
 

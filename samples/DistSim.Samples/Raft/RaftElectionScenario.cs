@@ -293,6 +293,7 @@ public sealed class RaftElectionScenario : IScenario
     private static string PlotSvg(ScenarioArgs args, IReadOnlyList<(int Min, int Max)> ranges, (int Min, int Max) own, ElectionSample ownSample, Delay delay, TimingModel timing)
     {
         var series = new List<Plots.Ecdf>();
+        bool anyUnfinished = false;
         foreach ((int lo, int hi) in ranges)
         {
             ElectionSample sample = (lo, hi) == own ? ownSample : new ElectionSample();
@@ -306,8 +307,9 @@ public sealed class RaftElectionScenario : IScenario
                     out _);
             }
 
-            string unfinished = sample.Unfinished > 0 ? Invariant($" ({sample.Unfinished} of {sample.Total} without a leader in {Limit.TotalSeconds:0} s)") : string.Empty;
+            string unfinished = sample.Unfinished > 0 ? Invariant($" ({sample.Unfinished}/{sample.Total}: no leader in {Limit.TotalSeconds:0} s)") : string.Empty;
             series.Add(new Plots.Ecdf(Invariant($"{lo}–{hi} ms{unfinished}"), sample.Times, sample.Total));
+            anyUnfinished |= sample.Unfinished > 0;
         }
 
         string timingNote = timing == TimingModels.Unbounded ? string.Empty : ", timing " + timing.Name;
@@ -316,7 +318,8 @@ public sealed class RaftElectionScenario : IScenario
             Invariant($"raft-election: 5 nodes, leader crashed; seeds {args.Seed}–{last}, delay {delay}{timingNote}"),
             "time to elect a new leader after the leader's crash (ms, log scale)",
             series,
-            logX: true);
+            logX: true,
+            end: anyUnfinished ? Limit.TotalMilliseconds : null); // unfinished trials: the curves stay flat up to the limit
     }
 
     /// <summary>The election times (ms) of the trials that elected a leader, and how many trials measured something.</summary>
