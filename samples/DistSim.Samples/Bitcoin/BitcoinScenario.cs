@@ -33,6 +33,8 @@ public sealed class BitcoinScenario : IScenario
         new("selfish", null, "a selfish pool (Eyal and Sirer) withholds blocks and publishes by their state machine"),
         new("alpha", "A", "with --selfish: the pool's hash share, below 0.5", "0.3"),
         new("gamma", "G", "with --selfish: the chance an honest miner takes the pool's block in a tie", "0.5"),
+        new("plot", "FILE", "with --sweep, fork mode: draw the fork rate (95 % Wilson intervals) against the propagation delay, with both models, as SVG to FILE (the delays of --plot-delays, else this one)"),
+        new("plot-delays", "S1,S2,...", "with --plot: constant propagation delays in seconds, each swept over the same seeds, e.g. 1,10,30,60,120"),
     ];
 
     /// <summary>Reads the options.</summary>
@@ -76,8 +78,17 @@ public sealed class BitcoinScenario : IScenario
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         BitcoinOptions options = Parse(args);
+        args.RejectUnless("plot", options.Mode == BitcoinMode.Forks, "draws the fork rate against the propagation delay; fork mode only (not with --double-spend or --selfish)");
+        args.RejectUnless("plot-delays", args.Has("plot"), "only with --plot");
+        IReadOnlyList<TimeSpan>? delays = args.Has("plot-delays") ? ParseDelays(args.GetString("plot-delays", string.Empty)) : null;
+        using PlotFile? plot = PlotFile.Open(args); // before the runs: a bad path is a usage error
         var t = new Tally();
         RunSummary summary = Sweep.Fold(args, (seed, settings) => BitcoinNetwork.Play(seed, options, settings), BitcoinRecord.Of, t.Add, out _);
+        if (plot is not null)
+        {
+            plot.Write(BitcoinPlot.Svg(args, options, t, delays));
+        }
+
         var report = new BitcoinReport(options, t);
         if (args.Json)
         {
@@ -85,6 +96,10 @@ public sealed class BitcoinScenario : IScenario
             {
                 Report.WriteCommon(json, Name, args.Seed, summary);
                 report.WriteJson(json);
+                if (plot is not null)
+                {
+                    json.WriteString("plot", plot.Path);
+                }
             }));
             return summary.ExitCode;
         }
@@ -93,6 +108,11 @@ public sealed class BitcoinScenario : IScenario
         report.WriteText(output);
         Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        if (plot is not null)
+        {
+            output.WriteLine($"  plot: {plot.Path} (fork rate against the propagation delay)");
+        }
+
         return summary.ExitCode;
     }
 
@@ -100,6 +120,15 @@ public sealed class BitcoinScenario : IScenario
     {
         double share = args.GetProbability(name, fallback);
         return share > 0 && share < 0.5 ? share : throw new UsageException(Invariant($"--{name}: {share} must be in (0, 0.5): with half the hash power or more the adversary always wins"));
+    }
+
+    private static TimeSpan[] ParseDelays(string text)
+    {
+        TimeSpan[] delays = [.. text.Split(',').Select(s => double.TryParse(s, ScenarioArgs.StrictFloat, CultureInfo.InvariantCulture, out double v) && v >= 0 && v <= 86_400
+            ? TimeSpan.FromSeconds(v) : throw new UsageException($"--plot-delays: '{s}' is not a delay in seconds in [0, 86400]"))];
+        return delays.Distinct().Count() == delays.Length
+            ? delays.Length <= 30 ? delays : throw new UsageException(Invariant($"--plot-delays: {delays.Length} delays; at most 30"))
+            : throw new UsageException($"--plot-delays: '{text}' lists a delay twice");
     }
 
     private static double[] ParseShares(string text)

@@ -161,6 +161,9 @@ public sealed class ScenarioArgs
             _ = GetLong("explore-paths", 100_000, min: 1, max: 1_000_000_000);
         }
 
+        // --plot is a scenario's own option (raft-election, two-generals, bitcoin), but whether it can apply is common.
+        RejectUnless("plot", sweep > 0, "draws the distribution of a sweep; only with --sweep N");
+        RejectUnless("plot", shard is null && !Has("shrink"), "draws the whole sweep; not with --shard or --shrink");
         RejectUnless("shrink-out", Has("shrink"), "only with --shrink");
         RejectUnless("shrink-budget", Has("shrink"), "only with --shrink");
         RejectUnless("shrink", shard is null, "shrinks one failing run; not with --shard");

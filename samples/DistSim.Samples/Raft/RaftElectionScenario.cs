@@ -60,6 +60,8 @@ public sealed class RaftElectionScenario : IScenario
         new("timing", "MODEL", "unbounded | sync | async | partial", "unbounded"),
         new("gst", "D", "partial: the global stabilisation time (drawn from the seed in [0, 2 s] when absent)"),
         new("hold", "P", "async: probability that a message is held for a long (Pareto, 1 s scale) but finite time", "0"),
+        new("plot", "FILE", "with --sweep: draw the empirical CDF of the election time as SVG to FILE, one curve per range of --plot-ranges (else this invocation's range)"),
+        new("plot-ranges", "LIST", "with --plot: timeout ranges MIN-MAX (ms), comma-separated, each swept over the same seeds, e.g. 150-150,150-155,150-300"),
     ];
 
     /// <summary>Runs one trial.</summary>
@@ -147,6 +149,9 @@ public sealed class RaftElectionScenario : IScenario
                 bound, Delay.Pareto(delay.Mean, 1.5), args.Has("gst") ? SimTime.FromStart(args.GetDuration("gst", TimeSpan.Zero)) : null, TimeSpan.FromSeconds(2)),
             _ => TimingModels.Unbounded,
         };
+        IReadOnlyList<(int Min, int Max)> ranges = PlotRanges(args, minMs, maxMs);
+        using PlotFile? plot = PlotFile.Open(args); // before the runs: a bad path is a usage error
+        var sample = new ElectionSample();
         // Two numbers per trial are kept, for exact percentiles (8 bytes each a trial); the simulations are not.
         var metrics = new SweepStatistics();
         int count = 0, unfinished = 0, cutShort = 0, violations = 0;
@@ -167,6 +172,11 @@ public sealed class RaftElectionScenario : IScenario
 
                 // Unfinished trials count as the limit: a percentile over them is a lower bound, and says so.
                 unfinished += t.Unfinished ? 1 : 0;
+                if (plot is not null)
+                {
+                    sample.Add(t);
+                }
+
                 metrics.Add("electionMs", TimeSpan.FromTicks(t.ElectionTicks ?? Limit.Ticks).TotalMilliseconds);
                 metrics.Add("terms", t.Terms);
                 terms += t.Terms;
@@ -174,6 +184,11 @@ public sealed class RaftElectionScenario : IScenario
             out RaftTrial? single);
         int measured = metrics.CountOf("electionMs");
         MetricSummary? times = measured > 0 ? metrics.Summarize("electionMs") : null;
+        if (plot is not null)
+        {
+            plot.Write(PlotSvg(args, ranges, (minMs, maxMs), sample, delay, timing));
+        }
+
         if (args.Json)
         {
             output.WriteLine(Report.Json(json =>
@@ -203,6 +218,10 @@ public sealed class RaftElectionScenario : IScenario
                 json.WriteNumber("cutShort", cutShort);
                 json.WriteNumber("leadersPerTermViolations", violations);
                 json.WriteBoolean("oneLeaderPerTerm", violations == 0);
+                if (plot is not null)
+                {
+                    json.WriteString("plot", plot.Path);
+                }
             }));
             return summary.ExitCode;
         }
@@ -227,7 +246,108 @@ public sealed class RaftElectionScenario : IScenario
         output.WriteLine(Invariant($"  at most one leader per term: {(violations == 0 ? "yes, in every trial" : $"NO ({violations} violations)")}{unfinishedNote}{cutNote}"));
         Report.WriteStatistics(output, summary, metrics);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        if (plot is not null)
+        {
+            output.WriteLine(Invariant($"  plot: {plot.Path} (election-time CDF of {ranges.Count} timeout range(s))"));
+        }
+
         return summary.ExitCode;
+    }
+
+    /// <summary>The ranges <c>--plot</c> draws: those of <c>--plot-ranges</c>, in the order given, else this invocation's.</summary>
+    private static IReadOnlyList<(int Min, int Max)> PlotRanges(ScenarioArgs args, int minMs, int maxMs)
+    {
+        args.RejectUnless("plot-ranges", args.Has("plot"), "only with --plot");
+        if (!args.Has("plot-ranges"))
+        {
+            return [(minMs, maxMs)];
+        }
+
+        var ranges = new List<(int Min, int Max)>();
+        foreach (string item in args.GetString("plot-ranges", string.Empty).Split(','))
+        {
+            string[] ends = item.Split('-');
+            if (ends.Length != 2
+                || !int.TryParse(ends[0], NumberStyles.None, CultureInfo.InvariantCulture, out int lo)
+                || !int.TryParse(ends[1], NumberStyles.None, CultureInfo.InvariantCulture, out int hi)
+                || lo < 1 || hi < lo || hi > 600_000)
+            {
+                throw new UsageException($"--plot-ranges: '{item}' is not a range MIN-MAX of whole milliseconds with 1 <= MIN <= MAX <= 600000");
+            }
+
+            if (ranges.Contains((lo, hi)))
+            {
+                throw new UsageException($"--plot-ranges: '{item}' is listed twice");
+            }
+
+            ranges.Add((lo, hi));
+        }
+
+        return ranges.Count <= 12 ? ranges : throw new UsageException(Invariant($"--plot-ranges: {ranges.Count} ranges; a readable plot has at most 12"));
+    }
+
+    /// <summary>
+    /// The CDF figure: this invocation's sweep for its own range, and the same seeds swept again for every other range
+    /// of <c>--plot-ranges</c> (only their election times are kept; their reports are not printed).
+    /// </summary>
+    private static string PlotSvg(ScenarioArgs args, IReadOnlyList<(int Min, int Max)> ranges, (int Min, int Max) own, ElectionSample ownSample, Delay delay, TimingModel timing)
+    {
+        var series = new List<Plots.Ecdf>();
+        bool anyUnfinished = false;
+        foreach ((int lo, int hi) in ranges)
+        {
+            ElectionSample sample = (lo, hi) == own ? ownSample : new ElectionSample();
+            if ((lo, hi) != own)
+            {
+                Sweep.Fold(
+                    args,
+                    (seed, settings) => Trial(seed, TimeSpan.FromMilliseconds(lo), TimeSpan.FromMilliseconds(hi), delay, timing, settings),
+                    RaftRecord.Of,
+                    (_, t) => sample.Add(t),
+                    out _);
+            }
+
+            string unfinished = sample.Unfinished > 0 ? Invariant($" ({sample.Unfinished}/{sample.Total}: no leader in {Limit.TotalSeconds:0} s)") : string.Empty;
+            series.Add(new Plots.Ecdf(Invariant($"{lo}–{hi} ms{unfinished}"), sample.Times, sample.Total));
+            anyUnfinished |= sample.Unfinished > 0;
+        }
+
+        string timingNote = timing == TimingModels.Unbounded ? string.Empty : ", timing " + timing.Name;
+        ulong last = args.Seed + (ulong)(args.Sweep - 1);
+        return Plots.EcdfSvg(
+            Invariant($"raft-election: 5 nodes, leader crashed; seeds {args.Seed}–{last}, delay {delay}{timingNote}"),
+            "time to elect a new leader after the leader's crash (ms, log scale)",
+            series,
+            logX: true,
+            end: anyUnfinished ? Limit.TotalMilliseconds : null); // unfinished trials: the curves stay flat up to the limit
+    }
+
+    /// <summary>The election times (ms) of the trials that elected a leader, and how many trials measured something.</summary>
+    private sealed class ElectionSample
+    {
+        public List<double> Times { get; } = [];
+
+        public int Total { get; private set; }
+
+        public int Unfinished { get; private set; }
+
+        public void Add(RaftRecord t)
+        {
+            if (t.CutShort)
+            {
+                return; // measures nothing
+            }
+
+            Total++;
+            if (t.ElectionTicks is { } ticks)
+            {
+                Times.Add(TimeSpan.FromTicks(ticks).TotalMilliseconds);
+            }
+            else
+            {
+                Unfinished++;
+            }
+        }
     }
 
 }

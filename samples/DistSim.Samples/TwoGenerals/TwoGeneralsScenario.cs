@@ -29,6 +29,8 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
         new("delay", "DIST", "crossing time: " + DelaySpec.Forms, "uniform:1h,3h"),
         new("attack-after", "D", "attack time T after the start (default: derived from the delay)"),
         new("log", null, "print the generals' log entries (virtual time, node) to stderr"),
+        new("plot", "FILE", "with --sweep and --strategy redundant: draw the delivery rate (99 % Wilson intervals) against n = 1..--plot-messengers messengers, with the theory 1 - p^n, as SVG to FILE"),
+        new("plot-messengers", "K", "with --plot: the largest messenger count drawn; every n from 1 to K is swept over the same seeds (default: --messengers)"),
     ];
 
     /// <summary>Outcome names as printed and in JSON.</summary>
@@ -117,6 +119,10 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
         Game game = GameFrom(args);
         Plan plan = PlanFrom(game, args);
         args.RejectUnless("log", args.Sweep == 0, "prints one run's log; it cannot be combined with --sweep");
+        args.RejectUnless("plot", game.Strategy == Strategy.Redundant, "draws the delivery rate against the number of messengers; only with --strategy redundant");
+        args.RejectUnless("plot-messengers", args.Has("plot"), "only with --plot");
+        int plotMax = args.GetInt("plot-messengers", game.Messengers, min: 1, max: 50);
+        using PlotFile? plot = PlotFile.Open(args); // before the runs: a bad path is a usage error
         var tally = new OutcomeTally();
         GameResult? single;
         RunSummary summary;
@@ -125,7 +131,47 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
             summary = Sweep.Fold(args, (seed, settings) => game.Play(seed, settings, logs), GameRecord.Of, (_, r) => tally.Add(r), out single);
         }
 
-        return args.Sweep > 0 ? WriteSweep(game, plan, args, output, summary, tally) : WriteOne(game, args, output, summary, single!);
+        if (plot is not null)
+        {
+            plot.Write(PlotSvg(game, args, plotMax, tally));
+        }
+
+        return args.Sweep > 0 ? WriteSweep(game, plan, args, output, summary, tally, plot?.Path) : WriteOne(game, args, output, summary, single!);
+    }
+
+    /// <summary>
+    /// The figure of <c>--plot</c>: the delivery rate for n = 1..<paramref name="max"/> messengers, each n swept over the
+    /// same seeds (this invocation's n is the sweep just run), with 99 % Wilson intervals and the theory 1 − pⁿ.
+    /// </summary>
+    private static string PlotSvg(Game game, ScenarioArgs args, int max, OutcomeTally own)
+    {
+        var points = new List<Plots.RatePoint>();
+        for (int n = 1; n <= max; n++)
+        {
+            OutcomeTally tally = n == game.Messengers ? own : new OutcomeTally();
+            if (n != game.Messengers)
+            {
+                Game g = game with { Messengers = n };
+                Sweep.Fold(args, (seed, settings) => g.Play(seed, settings), GameRecord.Of, (_, r) => tally.Add(r), out _);
+            }
+
+            if (tally.Decided > 0) // no decided run (each stopped before T): no point to draw at n
+            {
+                ConfidenceInterval ci = Proportion.Wilson(tally.Delivered, tally.Decided, 0.99);
+                points.Add(new Plots.RatePoint(n, (double)tally.Delivered / tally.Decided, ci.Low, ci.High));
+            }
+        }
+
+        double p = game.Loss;
+        ulong last = args.Seed + (ulong)(args.Sweep - 1);
+        return Plots.RatesSvg(
+            Invariant($"two-generals: redundant messengers, loss p = {p}; seeds {args.Seed}–{last} per n, crossing {game.Delay}"),
+            "messengers sent at once (n)",
+            "order reached A2 (fraction of decided runs)",
+            "measured, 99 % Wilson interval",
+            points,
+            [new Plots.Curve("theory 1 − pⁿ", n => 1 - Math.Pow(p, n))],
+            integerX: true);
     }
 
     /// <summary>The plan, or a usage error naming the option that made it impossible.</summary>
@@ -180,7 +226,7 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
         return summary.ExitCode;
     }
 
-    private int WriteSweep(Game game, Plan plan, ScenarioArgs args, TextWriter output, RunSummary summary, OutcomeTally tally)
+    private int WriteSweep(Game game, Plan plan, ScenarioArgs args, TextWriter output, RunSummary summary, OutcomeTally tally, string? plotPath)
     {
         int n = args.Sweep;
         long decided = tally.Decided;
@@ -234,6 +280,11 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
                     json.WriteEndArray();
                     json.WriteBoolean("theoryWithinInterval", expected >= low && expected <= high);
                 }
+
+                if (plotPath is not null)
+                {
+                    json.WriteString("plot", plotPath);
+                }
             }));
             return summary.ExitCode;
         }
@@ -261,6 +312,10 @@ public sealed class TwoGeneralsScenario : IShrinkableScenario, IExplorableScenar
 
         Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  messengers: {summary.Totals.Sent} sent, {summary.Totals.Dropped} captured; fingerprint of the sweep {summary.Fingerprint:x16}"));
+        if (plotPath is not null)
+        {
+            output.WriteLine($"  plot: {plotPath} (delivery rate against the number of messengers)");
+        }
         return summary.ExitCode;
     }
 
