@@ -41,13 +41,14 @@ internal sealed class StorageNode(KubernetesObserver observer) : Node
 internal sealed class LoadBalancer : Node
 {
     private Endpoint[] _endpoints = [];
-    private long _next;
+    private long _next, _version;
 
     public override void OnMessage(NodeId from, object message)
     {
         switch (message)
         {
-            case EndpointsUpdate u:
+            case EndpointsUpdate u when u.Version > _version: // a watch delivers in order: an older update that overtook is ignored
+                _version = u.Version;
                 _endpoints = u.Endpoints;
                 break;
             case Request r:
