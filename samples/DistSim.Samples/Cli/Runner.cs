@@ -34,7 +34,7 @@ public static class Runner
     public const int LimitHit = 3;
 
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
-    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new AsyncKv.AsyncKvScenario(), new Abd.AbdScenario(), new Paxos.PaxosScenario(), new RaftKv.RaftKvScenario(), new SplitBrainScenario(), new LongDelays.LongDelaysScenario(), new PartialConnectivity.PartialConnectivityScenario(), new Bitcoin.BitcoinScenario(), new Byzantine.ByzantineScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new OrderingBugs.OrderingBugsScenario(), new BenchScenario()];
+    public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new AsyncKv.AsyncKvScenario(), new Abd.AbdScenario(), new Paxos.PaxosScenario(), new RaftKv.RaftKvScenario(), new SplitBrainScenario(), new LongDelays.LongDelaysScenario(), new PartialConnectivity.PartialConnectivityScenario(), new Bitcoin.BitcoinScenario(), new Kubernetes.KubernetesScenario(), new Byzantine.ByzantineScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new OrderingBugs.OrderingBugsScenario(), new BenchScenario()];
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
     /// <param name="args">The command line.</param>
