@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using DistSim.Network;
 
 namespace DistSim.Tracing;
 
@@ -283,27 +282,8 @@ internal static class ChromeTraceExporter
                 json.WriteNumber("timer", e.TimerNumber);
             }
 
-            if (e.Cause != DropCause.None)
-            {
-                json.WriteString("cause", JsonLinesExporter.CauseName(e.Cause));
-            }
-
-            if (e.Mark != PacketMark.None)
-            {
-                json.WriteString("mark", JsonLinesExporter.MarkName(e.Mark));
-            }
-
-            if (e.Payload is Exception ex)
-            {
-                json.WriteString("type", ex.GetType().FullName);
-                json.WriteString("error", ex.Message);
-            }
-            else if (e.Payload is { } payload)
-            {
-                json.WriteString("type", payload.GetType().Name);
-                json.WriteString("payload", payload.ToString());
-            }
-
+            JsonLinesExporter.WriteCauseAndMark(json, e);
+            JsonLinesExporter.WritePayload(json, e.Payload);
             json.WriteEndObject();
         }
 

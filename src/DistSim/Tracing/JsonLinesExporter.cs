@@ -190,16 +190,7 @@ internal static class JsonLinesExporter
             json.WriteNumber("timer", e.TimerNumber);
         }
 
-        if (e.Cause != DropCause.None)
-        {
-            json.WriteString("cause", CauseName(e.Cause));
-        }
-
-        if (e.Mark != PacketMark.None)
-        {
-            json.WriteString("mark", MarkName(e.Mark));
-        }
-
+        WriteCauseAndMark(json, e);
         if (e.VectorClock is { } clock)
         {
             json.WriteStartObject("vc");
@@ -214,17 +205,36 @@ internal static class JsonLinesExporter
             json.WriteEndObject();
         }
 
-        if (e.Payload is Exception ex)
+        WritePayload(json, e.Payload);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The drop cause and the adversary's mark, when there are any (<c>cause</c>, <c>mark</c>); shared with the Chrome trace's args.</summary>
+    internal static void WriteCauseAndMark(Utf8JsonWriter json, in TraceEvent e)
+    {
+        if (e.Cause != DropCause.None)
+        {
+            json.WriteString("cause", CauseName(e.Cause));
+        }
+
+        if (e.Mark != PacketMark.None)
+        {
+            json.WriteString("mark", MarkName(e.Mark));
+        }
+    }
+
+    /// <summary>The payload: <c>type</c> and <c>payload</c> (its text), or for an exception <c>type</c> (full name) and <c>error</c>.</summary>
+    internal static void WritePayload(Utf8JsonWriter json, object? payload)
+    {
+        if (payload is Exception ex)
         {
             json.WriteString("type", ex.GetType().FullName);
             json.WriteString("error", ex.Message);
         }
-        else if (e.Payload is { } payload)
+        else if (payload is not null)
         {
             json.WriteString("type", payload.GetType().Name);
             json.WriteString("payload", payload.ToString());
         }
-
-        json.WriteEndObject();
     }
 }
