@@ -111,6 +111,7 @@ public sealed class RaftKvScenario : IShrinkableScenario
         new("check-quorum", null, "leaders step down without a majority's answers within E; followers of a live leader ignore votes"),
         new("no-persist", null, "BUG: term, vote and log are never flushed, so a crash loses what the disk had not written back"),
         new("unsafe-commit", null, "BUG (Figure 8): commit earlier terms' entries by counting replicas; no no-op when elected"),
+        new("figure8", null, "plays the scripted Figure 8 schedule instead of random faults (5 servers; --loss, --crash-every, --no-partitions do not apply)"),
     ];
 
     /// <summary>Reads the options.</summary>
@@ -128,6 +129,25 @@ public sealed class RaftKvScenario : IShrinkableScenario
         if (loss >= 1)
         {
             throw new UsageException(Invariant($"--loss must be below 1 (nothing would ever arrive), got {loss}"));
+        }
+
+        if (args.Has("figure8"))
+        {
+            if (nodes != RaftKvFigure8.Servers && args.Has("nodes"))
+            {
+                throw new UsageException(Invariant($"--figure8 plays a schedule for {RaftKvFigure8.Servers} servers, got --nodes {nodes}"));
+            }
+
+            if (args.Has("election-timeout"))
+            {
+                throw new UsageException("--figure8 plays a timeline written for the default election timeout; leave out --election-timeout");
+            }
+
+            return RaftKvFigure8.Options(
+                clients: args.GetInt("clients", 3, min: 1, max: 50),
+                operations: args.GetInt("ops", 30, min: 1, max: 10_000),
+                unsafeCommit: args.Has("unsafe-commit"),
+                keys: args.GetInt("keys", 3, min: 1, max: 1_000)) with { PreVote = args.Has("prevote"), CheckQuorum = args.Has("check-quorum"), Persist = !args.Has("no-persist") };
         }
 
         TimeSpan crashEvery = args.GetDuration("crash-every", TimeSpan.FromMilliseconds(400));
@@ -168,6 +188,7 @@ public sealed class RaftKvScenario : IShrinkableScenario
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         RaftKvOptions o = Parse(args);
+        bool figure8 = args.Has("figure8");
         var t = new RaftKvTally();
         RunSummary summary = Sweep.Fold(args, (seed, settings) => RaftKvCluster.Play(seed, o, settings), RaftKvRecord.Of, t.Add, out _);
         bool failed = t.Bad > 0 || t.NodeFaults > 0;
@@ -181,18 +202,22 @@ public sealed class RaftKvScenario : IShrinkableScenario
                 json.WriteBoolean("checkQuorum", o.CheckQuorum);
                 json.WriteBoolean("persist", o.Persist);
                 json.WriteBoolean("unsafeCommit", o.UnsafeCommit);
+                json.WriteBoolean("figure8", figure8);
                 json.WriteNumber("electionTimeoutMs", o.Election.TotalMilliseconds);
                 t.Write(json);
             }));
             return failed ? Runner.Failure : summary.ExitCode;
         }
 
-        output.WriteLine(Invariant($"raft: {t.Runs} run(s), {o.Servers} servers (E = {o.Election.TotalMilliseconds:0} ms{(o.PreVote ? ", prevote" : string.Empty)}{(o.CheckQuorum ? ", check-quorum" : string.Empty)}), crashing every {o.CrashEvery!.Value.TotalMilliseconds:0} ms on average{(o.Partitions ? ", random partitions" : string.Empty)}, partial synchrony; {o.Clients} client(s) x {o.Operations} operations; {(o.Persist ? "flushed before acting" : "NO PERSIST")}{(o.UnsafeCommit ? ", UNSAFE COMMIT" : string.Empty)}"));
+        string faults = figure8
+            ? "the scripted Figure 8 schedule (no random faults, no loss)"
+            : Invariant($"crashing every {o.CrashEvery!.Value.TotalMilliseconds:0} ms on average{(o.Partitions ? ", random partitions" : string.Empty)}, partial synchrony");
+        output.WriteLine(Invariant($"raft: {t.Runs} run(s), {o.Servers} servers (E = {o.Election.TotalMilliseconds:0} ms{(o.PreVote ? ", prevote" : string.Empty)}{(o.CheckQuorum ? ", check-quorum" : string.Empty)}), {faults}; {o.Clients} client(s) x {o.Operations} operations; {(o.Persist ? "flushed before acting" : "NO PERSIST")}{(o.UnsafeCommit ? ", UNSAFE COMMIT" : string.Empty)}"));
         Report.WriteLimitLine(output, summary);
         t.WriteText(output);
         if (t.FirstBad is { } bad)
         {
-            string flags = string.Concat(o.Persist ? string.Empty : " --no-persist", o.UnsafeCommit ? " --unsafe-commit" : string.Empty, o.PreVote ? " --prevote" : string.Empty, o.CheckQuorum ? " --check-quorum" : string.Empty);
+            string flags = string.Concat(o.Persist ? string.Empty : " --no-persist", o.UnsafeCommit ? " --unsafe-commit" : string.Empty, o.PreVote ? " --prevote" : string.Empty, o.CheckQuorum ? " --check-quorum" : string.Empty, figure8 ? " --figure8" : string.Empty);
             output.WriteLine(Invariant($"  first violation: seed {bad}: {t.FirstBadText} (replay: raft --seed {bad}{flags})"));
         }
 

@@ -45,7 +45,7 @@ public class JsonSchemaTests
         ["raft"] =
         [
             "raft --ops 5", "raft --ops 5 --sweep 3", "raft --ops 5 --prevote --check-quorum --no-partitions",
-            "raft --ops 5 --no-persist --sweep 3", "raft --ops 5 --unsafe-commit",
+            "raft --ops 5 --no-persist --sweep 3", "raft --ops 5 --unsafe-commit", "raft --figure8", "raft --figure8 --unsafe-commit",
         ],
         ["split-brain"] = ["split-brain", "split-brain --sweep 3", "split-brain --leases"],
         ["long-delays"] = ["long-delays", "long-delays --sweep 3", "long-delays --fencing"],

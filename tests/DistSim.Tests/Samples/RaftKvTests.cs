@@ -199,6 +199,87 @@ public class RaftKvTests
         Assert.Equal(LinearizabilityVerdict.Linearizable, persisted.Verdict.Verdict);
     }
 
+    [Theory(DisplayName = "Raft --figure8 --unsafe-commit: s0 (term a) gets index i to s1 only, s4 (term b) appends there alone, s0 (term c) commits its term-a entry by counting, s4 (term d) overwrites it: a lost commit")]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    [InlineData(4UL)]
+    [InlineData(5UL)]
+    [InlineData(6UL)]
+    public void Figure8_UnsafeCommit_LosesACommittedEntry(ulong seed)
+    {
+        RaftKvRun run = RaftKvCluster.Play(seed, RaftKvFigure8.Options(unsafeCommit: true));
+        RaftKvObserver o = run.Observer;
+
+        // The leaders, in order: s0, s4, s0, s4, in rising terms a < b < c < d (the paper's S1, S5, S1, S5).
+        LeadershipInterval[] leaders = [.. run.LeadershipIntervals];
+        Assert.Equal([0, 4, 0, 4], leaders.Select(l => l.Server).Take(4));
+        (long a, long b, long c, long d) = (leaders[0].Term, leaders[1].Term, leaders[2].Term, leaders[3].Term);
+        Assert.True(a < b && b < c && c < d, $"terms {a}, {b}, {c}, {d}");
+
+        // Index i: an entry of term a first committed while s0 led term c (counting replicas), ...
+        (long i, RaftEntry committed) = o.CommittedEntries.First(e => e.Entry.Term == a && o.CommitTimes.Single(t => t.Index == e.Index).At >= leaders[2].Start);
+        SimTime at = o.CommitTimes.Single(t => t.Index == i).At;
+        Assert.True(at < leaders[3].Start, $"index {i} committed at {at}, after s4's second election at {leaders[3].Start}");
+
+        // ... which s4, elected for term d with its own term-b entry at i, does not hold: the observer reports the lost commit.
+        Assert.True(o.LostCommits >= 1);
+        Assert.Equal(FormattableString.Invariant($"index {i}: s4 elected for term {d} at {leaders[3].Start} without the committed entry {committed}"), o.FirstViolation);
+        RaftKvServer s4 = run.Simulation.GetNode<RaftKvServer>(RaftKvCluster.ServerIds(5)[4]);
+        Assert.Equal(b, s4.TermAt(i));
+
+        // The followers that held s0's entry cut it and applied s4's instead: two values committed at index i.
+        Assert.Contains(o.TruncationLog, t => t.Server is 2 or 3 && t.From <= i && t.At > leaders[3].Start);
+        Assert.True(o.ConflictingCommits >= 1);
+        Assert.Equal(2, o.ValuesPerIndexMax);
+        Assert.True(run.Bad);
+    }
+
+    [Theory(DisplayName = "Raft --figure8 without --unsafe-commit: the same schedule is safe (s4's no-op commits, so s0 never leads again), every operation answered")]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    [InlineData(4UL)]
+    [InlineData(5UL)]
+    [InlineData(6UL)]
+    public void Figure8_Safe_NoViolation(ulong seed)
+    {
+        RaftKvOptions options = RaftKvFigure8.Options();
+        RaftKvRun run = RaftKvCluster.Play(seed, options);
+
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(1, run.Observer.ValuesPerIndexMax);
+        Assert.Equal(LinearizabilityVerdict.Linearizable, run.Verdict.Verdict);
+        Assert.Equal(options.Clients * options.Operations, run.History.Count(op => !op.IsPending));
+        Assert.Equal([0, 4], run.LeadershipIntervals.Select(l => l.Server).Take(2));
+        Assert.Single(run.LeadershipIntervals, l => l.Server == 0);
+    }
+
+    [Fact(DisplayName = "raft --figure8 --unsafe-commit exits 1 naming s4's election without the committed entry; raft --figure8 exits 0; --figure8 wants 5 servers")]
+    public void Figure8_Cli()
+    {
+        (int code, string output, _) = RunnerCli.Run("raft", "--figure8", "--unsafe-commit", "--json");
+        Assert.Equal(1, code);
+        using (JsonDocument json = JsonDocument.Parse(output))
+        {
+            JsonElement r = json.RootElement;
+            Assert.True(r.GetProperty("figure8").GetBoolean());
+            Assert.Equal(1, r.GetProperty("safetyViolations").GetInt32());
+            Assert.Matches(@"^index \d+: s4 elected for term \d+ at .* without the committed entry t1:", r.GetProperty("firstViolation").GetString());
+        }
+
+        (code, output, _) = RunnerCli.Run("raft", "--figure8", "--json");
+        Assert.Equal(0, code);
+        using (JsonDocument json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(0, json.RootElement.GetProperty("violations").GetInt32());
+            Assert.Equal(5, json.RootElement.GetProperty("nodes").GetInt32());
+        }
+
+        Assert.Equal(2, RunnerCli.Run("raft", "--figure8", "--nodes", "3").Code);
+        Assert.Equal(2, RunnerCli.Run("raft", "--figure8", "--election-timeout", "100").Code);
+    }
+
     [Property(MaxTest = 12)]
     public bool Safe_AnySeedAndFeatures_NoViolation_Linearizable(ulong seed, bool preVote, bool checkQuorum, bool five)
     {
