@@ -178,7 +178,7 @@ public static class PartialConnectivityCluster
         TimeSpan latest = warm + (10 * e);
         var raft = new RaftKvOptions(
             Servers: options.Servers, Clients: Clients, Operations: 10_000, Keys: 3, ElectionTimeout: e, PreVote: options.PreVote, CheckQuorum: options.CheckQuorum,
-            Loss: 0, CrashEvery: null, Partitions: false, FaultWindow: TimeSpan.Zero, Duration: latest + options.Partition + Tail, ClientTimeout: ClientTimeout, ClientLatestTimerOnly: true);
+            Loss: 0, CrashEvery: null, Partitions: false, FaultWindow: TimeSpan.Zero, Duration: latest + options.Partition + Tail, ClientTimeout: ClientTimeout);
         Simulation sim = RaftKvCluster.Build(seed, raft, out RaftKvObserver observer, out _, settings);
         IReadOnlyList<NodeId> ids = RaftKvCluster.ServerIds(options.Servers);
         var state = new State(sim, ids, options);

@@ -15,11 +15,14 @@ namespace DistSim.Samples.RaftKv;
 /// <param name="keys">How many keys (<c>k0</c>…).</param>
 /// <param name="timeout">How long to wait for an answer before trying the next server.</param>
 /// <param name="history">Where operations are logged, with true virtual time.</param>
-/// <param name="latestTimerOnly">Act only on the timer of the latest send. False (the original behaviour): every send's timer
-/// of the current request may trigger a retry, so while no leader answers, redirects multiply the pending retries.</param>
-public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history, bool latestTimerOnly = false) : Node
+/// <remarks>
+/// One retry timer is pending at a time: a send (first try, retry, or a redirect's) cancels the previous one, and an
+/// answer cancels it. Left to fire, the timers of earlier sends would each start a retry of their own, and while no leader
+/// answers a client's retries would multiply with every redirect.
+/// </remarks>
+public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history) : Node
 {
-    private TimerId _timer;
+    private TimerId? _timer;
     private long _seq;
     private int _target;
     private KvInput? _input;
@@ -39,7 +42,7 @@ public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int o
     {
         if (state is long seq)
         {
-            if (seq == _seq && _input is not null && (!latestTimerOnly || timer == _timer))
+            if (seq == _seq && _input is not null)
             {
                 _target = (_target + 1) % servers.Count; // no answer: try the next server
                 Retries++;
@@ -64,6 +67,7 @@ public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int o
             case KvReply r when r.Seq == _seq && _input is not null:
                 history.Ok(_id, r.Output ?? string.Empty);
                 _input = null;
+                StopRetryTimer();
                 if (++Completed < operations)
                 {
                     SetTimer(Think());
@@ -80,8 +84,18 @@ public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int o
 
     private void SendRequest()
     {
+        StopRetryTimer();
         Send(servers[_target], new KvRequest(_seq, _input!));
         _timer = SetTimer(timeout, _seq);
+    }
+
+    private void StopRetryTimer()
+    {
+        if (_timer is { } pending)
+        {
+            CancelTimer(pending);
+            _timer = null;
+        }
     }
 
     private TimeSpan Think() => TimeSpan.FromMilliseconds(1 + Random.NextBelow(20));

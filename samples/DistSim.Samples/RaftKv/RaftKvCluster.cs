@@ -91,7 +91,7 @@ public static class RaftKvCluster
         for (int i = 0; i < options.Clients; i++)
         {
             int index = i;
-            sim.AddNode("c" + i, () => new RaftKvClient(index, servers, options.Operations, options.Keys, timeout, log, options.ClientLatestTimerOnly));
+            sim.AddNode("c" + i, () => new RaftKvClient(index, servers, options.Operations, options.Keys, timeout, log));
         }
 
         options.Schedule?.ApplyTo(sim);

@@ -29,7 +29,6 @@ public sealed record RaftKvServerArgs(int Index, IReadOnlyList<NodeId> Servers, 
 /// <param name="ServerFactory">Builds server <c>i</c>; null: an honest <see cref="RaftKvServer"/>. The seam for adversarial servers (override its virtual handlers).</param>
 /// <param name="FailureModelOf">The failure model of server <c>i</c>; null: crash-recover for every server. An adversarial server that records its deviations needs <see cref="FailureModels.Byzantine"/>.</param>
 /// <param name="ClientTimeout">How long a client waits for an answer before trying the next server; null: 2E, at least 150 ms.</param>
-/// <param name="ClientLatestTimerOnly">A client retries only on the timer of its latest send. False (the default, which the <c>raft</c> scenario's runs were measured with): every send's timer may trigger a retry, so a long stretch without a leader multiplies a client's retries.</param>
 public sealed record RaftKvOptions(
     int Servers = 3,
     int Clients = 3,
@@ -48,8 +47,7 @@ public sealed record RaftKvOptions(
     FaultSchedule? Schedule = null,
     Func<RaftKvServerArgs, RaftKvServer>? ServerFactory = null,
     Func<int, FailureModel>? FailureModelOf = null,
-    TimeSpan? ClientTimeout = null,
-    bool ClientLatestTimerOnly = false)
+    TimeSpan? ClientTimeout = null)
 {
     /// <summary>The least election timeout when none is given: 150 ms.</summary>
     public static TimeSpan DefaultElectionTimeout { get; } = TimeSpan.FromMilliseconds(150);
