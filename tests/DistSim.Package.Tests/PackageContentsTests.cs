@@ -113,6 +113,12 @@ public partial class PackageContentsTests(PackedFeed feed)
         Assert.Contains(metadata.Descendants(), e => e.Name.LocalName == "packageType" && e.Attribute("name")?.Value == "Template");
 
         string template = Entry(feed.PackageFile("DistSim.Templates"), "content/distsim-test/.template.config/template.json");
+        using (var parsed = System.Text.Json.JsonDocument.Parse(template)) // baked whole: a ';' or '%' in it survives
+        {
+            Assert.Contains("protocol under DistSim; an example protocol", parsed.RootElement.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Contains("100% deterministic", parsed.RootElement.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+
         Assert.Contains($"\"defaultValue\": \"{feed.Version}\"", template, StringComparison.Ordinal);
         Assert.Contains("\"shortName\": \"distsim-test\"", template, StringComparison.Ordinal);
         Assert.NotNull(Entry(feed.PackageFile("DistSim.Templates"), "content/distsim-test/ProtocolTests.cs"));

@@ -32,7 +32,7 @@ public sealed record PartialConnectivityRecord(
         }
 
         return new(down.TotalSeconds, longest.TotalSeconds, r.LeaderChanges, r.Campaigns, r.HubCampaigns, r.WindowCommits.Count,
-            r.OldLeaderStillLeading && r.OldLeaderCommits == 0, r.LeaderAtHeal == r.Hub, r.HubLagged, violation);
+            r.OldLeaderStillLeading && r.OldLeaderCommits == 0, r.Hub >= 0 && r.LeaderAtHeal == r.Hub, r.HubLagged, violation);
     }
 }
 
@@ -122,8 +122,9 @@ public sealed class PartialConnectivityScenario : IScenario
                     }
 
                     json.WriteEndArray();
-                    json.WriteNumber("leader", single.Leader);
-                    json.WriteNumber("hub", single.Hub);
+                    // -1 when the run ended (a limit) before a leader was elected: the partition never began.
+                    WriteIndexOrNull(json, "leader", single.Leader);
+                    WriteIndexOrNull(json, "hub", single.Hub);
                 }
             }));
             return cell.Faults > 0 ? Runner.Failure : summary.ExitCode;
@@ -291,6 +292,19 @@ public sealed class PartialConnectivityScenario : IScenario
             {
                 json.WriteNumber(name, Math.Round(value, 4));
             }
+        }
+    }
+
+    /// <summary>A server's index, or null when it is -1 (no such server: the partition never began).</summary>
+    private static void WriteIndexOrNull(Utf8JsonWriter json, string name, int index)
+    {
+        if (index < 0)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteNumber(name, index);
         }
     }
 }

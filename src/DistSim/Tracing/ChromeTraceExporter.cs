@@ -144,10 +144,13 @@ internal static class ChromeTraceExporter
         {
             if (_flowsFrom.TryGetValue(position, out List<long>? flows))
             {
-                double from = Binding(e);
+                // A forged or replayed packet was put on the wire by the in-transit adversary, not by the node it names:
+                // its arrow starts on the network's track.
+                bool adversary = e.Kind is TraceEventKind.Forged or TraceEventKind.Replayed;
+                double from = adversary ? Slice(e, JsonLinesExporter.KindName(e.Kind) + " " + Label(e.Payload), tid: 0, category: "adversary") : Binding(e);
                 foreach (long flow in flows)
                 {
-                    Flow(e, flow, "s", from);
+                    Flow(e, flow, "s", from, adversary ? 0 : Tid(e.Node));
                     _flowStart[flow] = from;
                 }
             }
@@ -162,7 +165,7 @@ internal static class ChromeTraceExporter
                     double at = Slice(e, Label(e.Payload), _flowStart.GetValueOrDefault(e.Index, 0));
                     if (_origins[position] >= 0)
                     {
-                        Flow(e, e.Index, "f", at);
+                        Flow(e, e.Index, "f", at, Tid(e.Node));
                     }
 
                     break;
@@ -194,18 +197,18 @@ internal static class ChromeTraceExporter
         }
 
         /// <summary>Draws a handler slice at the node's next free place at or after its time; returns where its flows bind.</summary>
-        private double Slice(TraceEvent e, string name, double notBefore = 0)
+        private double Slice(TraceEvent e, string name, double notBefore = 0, int? tid = null, string category = "handler")
         {
-            int tid = Tid(e.Node);
-            double ts = Math.Max(Math.Max(Micros(e.Time), _end.GetValueOrDefault(tid, 0)), notBefore);
-            _end[tid] = ts + SliceWidth;
-            _open[tid] = (e.Time.Ticks, ts);
+            int track = tid ?? Tid(e.Node);
+            double ts = Math.Max(Math.Max(Micros(e.Time), _end.GetValueOrDefault(track, 0)), notBefore);
+            _end[track] = ts + SliceWidth;
+            _open[track] = (e.Time.Ticks, ts);
             json.WriteStartObject();
             json.WriteString("ph", "X");
-            json.WriteString("cat", "handler");
+            json.WriteString("cat", category);
             json.WriteString("name", name);
             json.WriteNumber("pid", Pid);
-            json.WriteNumber("tid", tid);
+            json.WriteNumber("tid", track);
             json.WriteNumber("ts", Round(ts));
             json.WriteNumber("dur", SliceWidth);
             Args(e);
@@ -222,7 +225,7 @@ internal static class ChromeTraceExporter
                 : Slice(e, JsonLinesExporter.KindName(e.Kind) + " " + Label(e.Payload));
         }
 
-        private void Flow(TraceEvent e, long id, string phase, double ts)
+        private void Flow(TraceEvent e, long id, string phase, double ts, int tid)
         {
             json.WriteStartObject();
             json.WriteString("ph", phase);
@@ -230,7 +233,7 @@ internal static class ChromeTraceExporter
             json.WriteString("name", "message");
             json.WriteNumber("id", id);
             json.WriteNumber("pid", Pid);
-            json.WriteNumber("tid", Tid(e.Node));
+            json.WriteNumber("tid", tid);
             json.WriteNumber("ts", Round(ts));
             if (phase == "f")
             {

@@ -282,8 +282,11 @@ internal static class HtmlViewExporter
           const x = t => LEFT + (t - t0) / (t1 - t0) * (width - LEFT - RIGHT);
           const inView = t => t >= t0 && t <= t1;
           const axis = el('g', { class: 'axis' });
-          const step = niceStep(t1 - t0), digits = Math.max(0, -Math.floor(Math.log10(step)));
-          for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
+          const step = niceStep(t1 - t0), digits = Math.min(12, Math.max(0, -Math.floor(Math.log10(step))));
+          const first = Math.ceil(t0 / step);
+          for (let i = 0; i <= 20; i++) { // a nice step puts 8 to 16 ticks in the window; the bound makes sure it ends
+            const t = (first + i) * step;
+            if (t > t1) break;
             el('line', { x1: x(t), x2: x(t), y1: TOP - 6, y2: height }, axis);
             el('text', { x: x(t), y: TOP - 10, 'text-anchor': 'middle' }, axis).textContent = t.toFixed(digits) + ' s';
           }
@@ -361,6 +364,7 @@ internal static class HtmlViewExporter
           const status = document.getElementById('status');
           status.textContent = 'showing ' + t0.toFixed(6) + ' s to ' + t1.toFixed(6) + ' s: ' + arrows + ' arrows, ' + drops + ' drops, ' + marks + ' marks'
             + (more ? '; ' + more + ' more in this window (zoom in to see them)' : '');
+          status.dataset.from = t0; status.dataset.to = t1;
           status.dataset.arrows = arrows; status.dataset.drops = drops; status.dataset.marks = marks; status.dataset.more = more;
         }
 
@@ -379,9 +383,15 @@ internal static class HtmlViewExporter
           render();
         }
 
+        // The narrowest view: ten ticks (1 us). Narrower, steps of the axis would vanish in floating point.
+        const MIN_SPAN = 1e-6;
+        function setWindow(a, b) {
+          if (!(b - a >= MIN_SPAN)) { const m = (a + b) / 2; a = m - MIN_SPAN / 2; b = m + MIN_SPAN / 2; }
+          t0 = a; t1 = b;
+        }
         function zoom(factor, at) {
           const m = at === undefined ? (t0 + t1) / 2 : at;
-          t0 = m - (m - t0) * factor; t1 = m + (t1 - m) * factor;
+          setWindow(m - (m - t0) * factor, m + (t1 - m) * factor);
           render();
         }
         function timeAt(clientX) {
@@ -402,7 +412,7 @@ internal static class HtmlViewExporter
         for (const n of (params.get('hide') || '').split(',').filter(Boolean)) hiddenNodes.add(n);
         for (const t of (params.get('hidetypes') || '').split(',').filter(Boolean)) hiddenTypes.add(t);
         const w = (params.get('window') || '').split(',').map(Number);
-        if (w.length === 2 && w.every(isFinite) && w[1] > w[0]) { t0 = w[0]; t1 = w[1]; }
+        if (w.length === 2 && w.every(isFinite) && w[1] > w[0]) setWindow(w[0], w[1]);
 
         const types = [...new Set([...D.arrows.map(a => typeOf(a[1])), ...D.drops.map(a => typeOf(a[1]))])].sort();
         for (const [, name] of D.nodes) checkbox(document.getElementById('node-filter'), name, hiddenNodes);

@@ -76,7 +76,7 @@ public class JsonSchemaTests
             "partial-connectivity --situation constrained-election --partition-seconds 2 --election-timeout 100 --sweep 2",
             "partial-connectivity --situation chained --prevote --check-quorum --partition-seconds 2 --election-timeout 100",
             "partial-connectivity --situation incident --partition-seconds 2 --election-timeout 100 --sweep 2",
-            "partial-connectivity --matrix --partition-seconds 1",
+            "partial-connectivity --matrix --partition-seconds 1", "partial-connectivity --event-limit 100",
         ],
         ["kubernetes"] =
         [

@@ -212,4 +212,20 @@ public class PartialConnectivityTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => PartialConnectivityCluster.Play(1, new PartialConnectivityOptions(PartialSituation.Chained, TimeSpan.Zero, Window)));
         Assert.Equal("ElectionTimeout", e.ParamName);
     }
+
+    /// <summary>A run stopped before any leader was elected never began its partition: no hub led at a heal that never came.</summary>
+    [Fact]
+    public void ARunStoppedBeforeTheFirstLeader_CountsNoHubAtTheHeal_AndNamesNoLeader()
+    {
+        (int code, string output, _) = RunnerCli.Run("partial-connectivity", "--event-limit", "100", "--json");
+
+        Assert.Equal(Runner.Failure, code); // reported as a fault: the partition never began
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(0, root.GetProperty("hubLeadsAtHealRuns").GetInt32());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("leader").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("hub").ValueKind);
+        Assert.Equal(0, root.GetProperty("cuts").GetArrayLength());
+        Assert.Contains("the partition never began", root.GetProperty("firstFault").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -47,6 +47,7 @@ public sealed partial class HtmlViewTests : IDisposable
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
     public void Browser_DrawsLanesArrowsDropsAndMarks(int shape)
     {
         Simulation sim = ExportRuns.Run(11, shape);
@@ -58,7 +59,7 @@ public sealed partial class HtmlViewTests : IDisposable
         Assert.Equal(arrivals, Regex.Count(dom, "<line class=\"arrow"));
         Assert.Equal(events.Count(e => e.Kind == TraceEventKind.Deliver), Regex.Count(dom, "<line class=\"arrow[ \"](?!duplicate-suppressed|stale|rejected)"));
         Assert.Equal(events.Count(e => e.Kind == TraceEventKind.Drop), Regex.Count(dom, "<g class=\"drop-mark\""));
-        foreach (string kind in new[] { "crash", "restart", "partition", "heal", "duplicate", "byzantine" })
+        foreach (string kind in new[] { "crash", "restart", "partition", "heal", "duplicate", "byzantine", "forged", "replayed" })
         {
             int expected = events.Count(e => JsonKind(e.Kind) == kind);
             Assert.Equal(expected, Regex.Count(dom, $"<g class=\"mark {kind}\""));
@@ -94,6 +95,13 @@ public sealed partial class HtmlViewTests : IDisposable
         Assert.Contains("send  " + sim.Trace.NodeName(delivery.Peer!.Value), text, StringComparison.Ordinal); // the arrow's other end
         Assert.Contains("class=\"arrow selected\"", selected, StringComparison.Ordinal);
 
+        // A window narrower than floating point can step through is widened to 1 us, not an endless axis loop.
+        string tiny = Dom(sim, "#window=100,100.00000000000001");
+        Match window = Regex.Match(tiny, "data-from=\"([^\"]+)\" data-to=\"([^\"]+)\"");
+        Assert.True(window.Success, "the status names the window it shows");
+        double span = double.Parse(window.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - double.Parse(window.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(span, 0.9e-6, 1.1e-6);
+
         string zoomed = Dom(sim, "#window=0.02,0.03");
         Assert.Contains("showing 0.020000 s to 0.030000 s", zoomed, StringComparison.Ordinal);
         Assert.True(Regex.Count(zoomed, "<line class=\"arrow") < Regex.Count(Dom(sim, string.Empty), "<line class=\"arrow"));
@@ -120,6 +128,8 @@ public sealed partial class HtmlViewTests : IDisposable
         TraceEventKind.Heal => "heal",
         TraceEventKind.Duplicate => "duplicate",
         TraceEventKind.Byzantine => "byzantine",
+        TraceEventKind.Forged => "forged",
+        TraceEventKind.Replayed => "replayed",
         _ => "other",
     };
 

@@ -47,16 +47,24 @@ internal sealed class Chatter(int nodes, int rounds) : Node
 /// <summary>The runs the visual exporters are checked on: drops, duplicates, retransmissions, crashes and partitions.</summary>
 internal static class ExportRuns
 {
-    public const int Shapes = 5;
+    public const int Shapes = 6;
 
     /// <summary>
     /// Shape 0: lossy and duplicating fair-loss; 1: reliable link over it; 2: a crash and restart; 3: a partition and heal;
-    /// 4: node C Byzantine, tampering with what it sends.
+    /// 4: node C Byzantine, tampering with what it sends; 5: an in-transit adversary forging and replaying packets.
     /// </summary>
     public static Simulation Run(ulong seed, int shape, int nodes = 3, int rounds = 8)
     {
         var network = new FairLossLinkOptions { LossProbability = 0.2, DuplicateProbability = shape == 1 ? 0.05 : 0.1 };
-        Simulation sim = Sims.Create(seed, network, link: shape == 1 ? global::DistSim.Links.Links.Reliable() : null);
+        Simulation sim = new(new SimulationOptions
+        {
+            Seed = seed,
+            Network = network,
+            RecordTrace = true,
+            Link = shape == 1 ? global::DistSim.Links.Links.Reliable() : global::DistSim.Links.Links.FairLoss,
+            TimeLimit = TimeSpan.FromDays(1),
+            Adversary = shape == 5 ? new global::DistSim.Network.AdversaryOptions { ForgeProbability = 0.2, ReplayProbability = 0.2 } : null,
+        });
         for (int n = 0; n < nodes; n++)
         {
             bool liar = shape == 4 && n == 2;
@@ -166,14 +174,27 @@ public sealed class ChromeTraceTests
         // What the run did, as drawn.
         int handlers = events.Count(e => ExportRuns.IsHandler(e.Kind));
         Assert.True(slices.Values.Sum(l => l.Count) >= handlers);
-        Assert.Equal(all.Count(e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("cat").GetString() == "handler"), slices.Values.Sum(l => l.Count));
-        var deliveries = events.Where(e => e.Kind == TraceEventKind.Deliver).ToList();
-        Assert.Equal(deliveries.Count, flows.Count);
-        foreach (TraceEvent d in deliveries)
+        string[] handlerKinds = ["node-started", "deliver", "timer-fired", "continued"];
+        Assert.Equal(handlers, all.Count(e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("cat").GetString() == "handler"
+            && handlerKinds.Contains(e.GetProperty("args").GetProperty("kind").GetString())));
+        int[] origins = PacketOrigins.Compute(events);
+        int deliveries = 0;
+        for (int k = 0; k < events.Count; k++)
         {
-            Assert.Equal(d.Peer!.Value.Value + 1, flows[d.Index].Tid);
+            TraceEvent d = events[k];
+            if (d.Kind != TraceEventKind.Deliver)
+            {
+                continue;
+            }
+
+            deliveries++;
+            TraceEvent origin = events[origins[k]];
+            bool adversary = origin.Kind is TraceEventKind.Forged or TraceEventKind.Replayed;
+            Assert.Equal(adversary ? 0 : origin.Node.Value + 1, flows[d.Index].Tid); // the network's track for what the adversary injected
             Assert.Equal(d.Node.Value + 1, ended[d.Index].Tid);
         }
+
+        Assert.Equal(deliveries, flows.Count);
 
         foreach (TraceEventKind kind in new[] { TraceEventKind.Drop, TraceEventKind.Crash, TraceEventKind.Restart, TraceEventKind.Partition, TraceEventKind.Heal, TraceEventKind.Retransmit, TraceEventKind.Byzantine })
         {
@@ -196,6 +217,8 @@ public sealed class ChromeTraceTests
         Assert.Contains(ExportRuns.Run(1, 2).Trace.Events, e => e.Kind == TraceEventKind.Restart);
         Assert.Contains(ExportRuns.Run(1, 3).Trace.Events, e => e.Kind == TraceEventKind.Heal);
         Assert.Contains(ExportRuns.Run(1, 4).Trace.Events, e => e.Kind == TraceEventKind.Byzantine);
+        Assert.Contains(ExportRuns.Run(1, 5).Trace.Events, e => e.Kind == TraceEventKind.Forged);
+        Assert.Contains(ExportRuns.Run(1, 5).Trace.Events, e => e.Kind == TraceEventKind.Replayed);
     }
 
     [Fact]
