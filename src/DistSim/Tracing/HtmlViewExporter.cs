@@ -30,7 +30,7 @@ internal static class HtmlViewExporter
             string heading = title ?? $"DistSim trace, seed {trace.Seed}";
             writer.Write(Head.Replace("%TITLE%", Html(heading), StringComparison.Ordinal));
             writer.Write("<script id=\"distsim-data\" type=\"application/json\">");
-            writer.Write(Data(trace, heading));
+            WriteData(trace, heading, writer);
             writer.Write("</script>\n<script>\n");
             writer.Write(Script.Replace("%CAP%", DrawCap.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
             writer.Write("</script>\n</body>\n</html>\n");
@@ -49,7 +49,7 @@ internal static class HtmlViewExporter
     /// and stale discards), drops (origin or -1, drop) and marks. The default encoder escapes <c>&lt;</c>,
     /// <c>&gt;</c> and <c>&amp;</c>, so no payload can close the script element.
     /// </summary>
-    private static string Data(Trace trace, string heading)
+    private static void WriteData(Trace trace, string heading, TextWriter writer)
     {
         IReadOnlyList<TraceEvent> events = trace.Events;
         int[] origins = PacketOrigins.Compute(events);
@@ -63,7 +63,8 @@ internal static class HtmlViewExporter
             }
         }
 
-        using var stream = new MemoryStream();
+        // Streamed into the page a few thousand rows at a time: memory stays bounded by the events the trace already holds.
+        using var stream = new TextWriterStream(writer);
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
@@ -83,9 +84,13 @@ internal static class HtmlViewExporter
 
             json.WriteEndArray();
             json.WriteStartArray("ev");
-            foreach (TraceEvent e in events)
+            for (int k = 0; k < events.Count; k++)
             {
-                WriteRow(json, e);
+                WriteRow(json, events[k]);
+                if (k % 4096 == 4095)
+                {
+                    json.Flush();
+                }
             }
 
             json.WriteEndArray();
@@ -130,7 +135,51 @@ internal static class HtmlViewExporter
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    /// <summary>A write-only stream that decodes UTF-8 into a <see cref="TextWriter"/> (a multi-byte character may straddle two writes).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+        private char[] _chars = new char[4096];
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            int needed = _decoder.GetCharCount(buffer, flush: false);
+            if (needed > _chars.Length)
+            {
+                _chars = new char[Math.Max(needed, _chars.Length * 2)];
+            }
+
+            int written = _decoder.GetChars(buffer, _chars, flush: false);
+            writer.Write(_chars, 0, written);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>The events drawn as marks on a lane (or across all lanes: partitions and heals).</summary>

@@ -41,6 +41,28 @@ public sealed partial class HtmlViewTests : IDisposable
         Assert.Contains("&lt;b&gt;title&lt;/b&gt;", html, StringComparison.Ordinal);
     }
 
+    /// <summary>The data block is streamed into the page in chunks: every event arrives whole, non-ASCII text included.</summary>
+    [Fact]
+    public void DataBlock_HoldsEveryEvent_OfALongRun_WithItsText()
+    {
+        Simulation sim = Sims.Create(4);
+        sim.AddNode("Ωmega", () => new Shouter("héllo wörld ✓ ünïcode"));
+        sim.AddNode("B", () => new Receiver());
+        sim.AddNode("C", () => new Chatter(3, 3000));
+        sim.Run();
+        Assert.True(sim.Trace.Events.Count > 3 * 4096, $"{sim.Trace.Events.Count} events: too few to span several chunks");
+
+        string html = sim.Trace.ToHtml();
+        Match data = Regex.Match(html, "<script id=\"distsim-data\" type=\"application/json\">(.*?)</script>", RegexOptions.Singleline);
+        using var doc = System.Text.Json.JsonDocument.Parse(data.Groups[1].Value);
+
+        System.Text.Json.JsonElement rows = doc.RootElement.GetProperty("ev");
+        Assert.Equal(sim.Trace.Events.Count, rows.GetArrayLength());
+        Assert.Equal(sim.Trace.Events[^1].Index, rows[rows.GetArrayLength() - 1][0].GetInt64());
+        Assert.Contains(rows.EnumerateArray(), r => r[9].GetString() == "héllo wörld ✓ ünïcode");
+        Assert.Contains(doc.RootElement.GetProperty("nodes").EnumerateArray(), n => n[1].GetString() == "Ωmega");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
