@@ -1,13 +1,14 @@
 using DistSim.Checking;
 using DistSim.Nodes;
+using DistSim.Samples.Kv;
 
 namespace DistSim.Samples.RaftKv;
 
 /// <summary>
-/// A client of the Raft key-value store: runs <c>operations</c> operations one after another (gets and puts, half each,
-/// on <c>keys</c> keys, every value written unique), each sent to the server it believes leads; a redirect follows the
-/// hint, a timeout (2E, at least 150 ms) tries the next server with the same request number (the state machine applies
-/// it once). Each operation is logged in <c>history</c>; one still unanswered when the run ends stays open.
+/// A client of the Raft key-value store (<see cref="LeaderKvClient"/>) speaking its client messages: a
+/// <see cref="KvRequest"/> to the server it believes leads, answered by a <see cref="KvReply"/> or redirected by a
+/// <see cref="KvRedirect"/>; it tries the next server after <paramref name="timeout"/> (2E, at least 150 ms) without an
+/// answer.
 /// </summary>
 /// <param name="index">The client's number (values it writes are <c>c&lt;index&gt;-&lt;seq&gt;</c>).</param>
 /// <param name="servers">Every server, by index.</param>
@@ -15,88 +16,23 @@ namespace DistSim.Samples.RaftKv;
 /// <param name="keys">How many keys (<c>k0</c>…).</param>
 /// <param name="timeout">How long to wait for an answer before trying the next server.</param>
 /// <param name="history">Where operations are logged, with true virtual time.</param>
-/// <remarks>
-/// One retry timer is pending at a time: a send (first try, retry, or a redirect's) cancels the previous one, and an
-/// answer cancels it. Left to fire, the timers of earlier sends would each start a retry of their own, and while no leader
-/// answers a client's retries would multiply with every redirect.
-/// </remarks>
-public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history) : Node
+public sealed class RaftKvClient(int index, IReadOnlyList<NodeId> servers, int operations, int keys, TimeSpan timeout, History<KvInput, string?> history)
+    : LeaderKvClient(index, servers, operations, keys, timeout, history)
 {
-    private TimerId? _timer;
-    private long _seq;
-    private int _target;
-    private KvInput? _input;
-    private OperationId _id;
-
-    /// <summary>Operations completed.</summary>
-    public int Completed { get; private set; }
-
-    /// <summary>Requests sent again after a timeout or a redirect.</summary>
-    public int Retries { get; private set; }
+    /// <inheritdoc />
+    protected override object Request(long seq, KvInput input) => new KvRequest(seq, input);
 
     /// <inheritdoc />
-    public override void OnStart() => SetTimer(Think());
-
-    /// <inheritdoc />
-    public override void OnTimer(TimerId timer, object? state)
+    protected override bool IsReply(object message, out long seq, out string? output)
     {
-        if (state is long seq)
-        {
-            if (seq == _seq && _input is not null)
-            {
-                _target = (_target + 1) % servers.Count; // no answer: try the next server
-                Retries++;
-                SendRequest();
-            }
-
-            return;
-        }
-
-        _seq++;
-        string key = Invariant($"k{Random.NextBelow((ulong)keys)}");
-        _input = Random.NextBelow(2) == 0 ? new KvInput(KvOperation.Get, key, string.Empty) : new KvInput(KvOperation.Put, key, Invariant($"c{index}-{_seq}"));
-        _id = history.Invoke(Context.Id, _input);
-        SendRequest();
+        (seq, output) = message is KvReply r ? (r.Seq, r.Output) : (0, null);
+        return message is KvReply;
     }
 
     /// <inheritdoc />
-    public override void OnMessage(NodeId from, object message)
+    protected override bool IsRedirect(object message, out long seq, out int leader)
     {
-        switch (message)
-        {
-            case KvReply r when r.Seq == _seq && _input is not null:
-                history.Ok(_id, r.Output ?? string.Empty);
-                _input = null;
-                StopRetryTimer();
-                if (++Completed < operations)
-                {
-                    SetTimer(Think());
-                }
-
-                break;
-            case KvRedirect n when n.Seq == _seq && _input is not null && n.Leader >= 0 && n.Leader != _target:
-                _target = n.Leader;
-                Retries++;
-                SendRequest();
-                break;
-        }
+        (seq, leader) = message is KvRedirect n ? (n.Seq, n.Leader) : (0, -1);
+        return message is KvRedirect;
     }
-
-    private void SendRequest()
-    {
-        StopRetryTimer();
-        Send(servers[_target], new KvRequest(_seq, _input!));
-        _timer = SetTimer(timeout, _seq);
-    }
-
-    private void StopRetryTimer()
-    {
-        if (_timer is { } pending)
-        {
-            CancelTimer(pending);
-            _timer = null;
-        }
-    }
-
-    private TimeSpan Think() => TimeSpan.FromMilliseconds(1 + Random.NextBelow(20));
 }

@@ -130,9 +130,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
         return (h ^ (e.Kind is EventKind.Control or EventKind.NodeAction or EventKind.Continuation ? TypeDigest(e.Payload) : PayloadDigest(e.Payload))) * 0x27D4EB2F165667C5UL;
     }
 
-    private static ulong TypeDigest(object? payload) => payload is null
-        ? 0
-        : System.IO.Hashing.XxHash64.HashToUInt64(System.Text.Encoding.UTF8.GetBytes(payload.GetType().FullName ?? payload.GetType().Name));
+    private static ulong TypeDigest(object? payload) => payload is null ? 0 : Messages.TypeNames.Tag(payload.GetType());
 
     private static ulong PayloadDigest(object? payload)
     {
