@@ -13,11 +13,11 @@ internal sealed partial class EventQueue
     /// <summary>The most candidates a strategy is offered at one step.</summary>
     public const int WindowMax = 64;
 
-    private readonly (int Slot, EventKey Key)[] _window = new (int, EventKey)[WindowMax];
+    private readonly HeapEntry[] _window = new HeapEntry[WindowMax];
     private readonly SchedulingCandidate[] _candidates = new SchedulingCandidate[WindowMax];
 
     /// <summary>Whether the event <see cref="TryPeekNext"/> returned is a fault (faults are never offered to a strategy).</summary>
-    public bool NextIsFault => !_peekedLane && _heap.TryPeek(out _, out EventKey key) && key.Sequence < 0;
+    public bool NextIsFault => !_peekedLane && _heap.TryPeek(out HeapEntry key) && key.Sequence < 0;
 
     /// <summary>
     /// Takes the event the strategy picks, the queue's next event (<see cref="TryPeekNext"/>: not a fault, within the
@@ -30,8 +30,9 @@ internal sealed partial class EventQueue
     {
         int n = 0;
         long horizon = limit;
-        while (n < WindowMax && _heap.TryPeek(out int slot, out EventKey key))
+        while (n < WindowMax && _heap.TryPeek(out HeapEntry key))
         {
+            int slot = key.Slot;
             ref readonly ScheduledEvent next = ref _slab[slot];
             if (next.Kind == 0)
             {
@@ -52,7 +53,7 @@ internal sealed partial class EventQueue
             }
 
             _heap.Dequeue();
-            _window[n] = (slot, key);
+            _window[n] = key;
             _candidates[n] = Candidate(next, key.Time);
             n++;
             horizon = Math.Min(horizon, next.Kind == EventKind.Packet ? control.DeadlineOf(next.Packet) : key.Time);
@@ -67,19 +68,19 @@ internal sealed partial class EventQueue
         {
             for (int i = 0; i < n; i++)
             {
-                _heap.Enqueue(_window[i].Slot, _window[i].Key); // the queue as it was
+                _heap.Enqueue(_window[i]); // the queue as it was
             }
 
             throw;
         }
 
-        time = _window[chosen].Key.Time;
+        time = _window[chosen].Time;
         for (int i = 0; i < n; i++)
         {
-            (int slot, EventKey key) = _window[i];
+            HeapEntry key = _window[i];
             if (i != chosen)
             {
-                _heap.Enqueue(slot, key.Time < time ? new EventKey(time, _sequence++) : key); // postponed to the pick's instant, in FIFO order
+                _heap.Enqueue(key.Time < time ? new HeapEntry(time, _sequence++, key.Slot) : key); // postponed to the pick's instant, in FIFO order
             }
         }
 

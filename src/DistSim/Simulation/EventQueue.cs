@@ -8,7 +8,7 @@ namespace DistSim;
 /// the strategy picks among the candidates this queue offers (<c>EventQueue.Controlled.cs</c>).
 /// </summary>
 /// <remarks>
-/// <para>The heap orders small entries (a slab index and an <see cref="EventKey"/>, 24 bytes) so that a
+/// <para>The heap (<see cref="EventHeap"/>) orders small entries (a key and a slab index, 24 bytes) so that a
 /// sift moves as little memory as a bare priority queue of keys would; the events themselves stay put
 /// in a slab array with a free list. Neither allocates once the arrays have grown.</para>
 /// <para>Cancellation (a cancelled timer, an acknowledged message's retransmission timer) empties the event's slab
@@ -26,7 +26,7 @@ namespace DistSim;
 /// </remarks>
 internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak = null, bool controlled = false)
 {
-    private readonly PriorityQueue<int, EventKey> _heap = new(initialCapacity: 1024);
+    private readonly EventHeap _heap = new(capacity: 1024);
     private ScheduledEvent[] _slab = new ScheduledEvent[1024];
     private int[] _free = new int[1024];
     private int _freeCount;
@@ -34,7 +34,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     private long _sequence;
     private long _faultSequence = long.MinValue; // fault events sort before every other event of their instant
     private int _cancelled;
-    private (int Slot, EventKey Key)[] _survivors = [];
+    private HeapEntry[] _survivors = [];
     private LaneEntry[] _lane = new LaneEntry[LaneMinimum];
     private int _laneHead;
     private int _laneCount;
@@ -72,9 +72,9 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     public int MarkPackets(int from, int to)
     {
         int marked = 0;
-        foreach ((int slot, EventKey _) in _heap.UnorderedItems)
+        foreach (HeapEntry entry in _heap.Entries)
         {
-            ref ScheduledEvent e = ref _slab[slot];
+            ref ScheduledEvent e = ref _slab[entry.Slot];
             if (e.Kind == EventKind.Packet && e.Peer == from && e.Node == to && !e.Counted)
             {
                 e = e.AsCounted();
@@ -103,11 +103,11 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     public ulong Digest(long now, int[]? rename = null)
     {
         ulong sum = 0;
-        foreach ((int slot, EventKey key) in _heap.UnorderedItems)
+        foreach (HeapEntry entry in _heap.Entries)
         {
-            if (_slab[slot].Kind != 0)
+            if (_slab[entry.Slot].Kind != 0)
             {
-                sum += EventDigest(_slab[slot], key.Time - now, rename);
+                sum += EventDigest(_slab[entry.Slot], entry.Time - now, rename);
             }
         }
 
@@ -162,7 +162,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
 
         int slot = TakeSlot();
         _slab[slot] = e;
-        _heap.Enqueue(slot, new EventKey(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1)));
+        _heap.Enqueue(new HeapEntry(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1), slot));
         return slot;
     }
 
@@ -177,7 +177,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     {
         int slot = TakeSlot();
         _slab[slot] = e;
-        _heap.Enqueue(slot, new EventKey(time, _faultSequence++));
+        _heap.Enqueue(new HeapEntry(time, _faultSequence++, slot));
         return slot;
     }
 
@@ -200,8 +200,9 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     /// <summary>The event that runs next and its time, without removing it (cancelled events are dropped on the way).</summary>
     public bool TryPeekNext(out ScheduledEvent e, out long time)
     {
-        while (_heap.TryPeek(out int slot, out EventKey key))
+        while (_heap.TryPeek(out HeapEntry key))
         {
+            int slot = key.Slot;
             if (_slab[slot].Kind == 0)
             {
                 Free(_heap.Dequeue()); // cancelled
@@ -267,25 +268,23 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     {
         if (_survivors.Length < _heap.Count)
         {
-            _survivors = new (int, EventKey)[_heap.Count];
+            _survivors = new HeapEntry[_heap.Count];
         }
 
         int live = 0;
-        foreach ((int slot, EventKey key) in _heap.UnorderedItems)
+        foreach (HeapEntry entry in _heap.Entries)
         {
-            if (_slab[slot].Kind == 0)
+            if (_slab[entry.Slot].Kind == 0)
             {
-                Free(slot);
+                Free(entry.Slot);
             }
             else
             {
-                _survivors[live++] = (slot, key);
+                _survivors[live++] = entry;
             }
         }
 
-        _heap.Clear();
-        _heap.EnqueueRange(new ArraySegment<(int, EventKey)>(_survivors, 0, live));
-        Array.Clear(_survivors, 0, live);
+        _heap.Rebuild(new ReadOnlySpan<HeapEntry>(_survivors, 0, live));
         _cancelled = 0;
     }
 
@@ -299,7 +298,9 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
             return;
         }
 
-        _heap.TryDequeue(out int slot, out EventKey key);
+        _heap.TryPeek(out HeapEntry key);
+        _heap.RemoveTop(); // lazily: a push that follows (a timer set again, an answer) takes its place with one sift
+        int slot = key.Slot;
         _clock = key.Time;
         if (_slab[slot].Kind == EventKind.Continuation)
         {

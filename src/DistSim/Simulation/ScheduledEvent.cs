@@ -87,17 +87,3 @@ internal readonly struct ScheduledEvent(
         _ => 0,
     };
 }
-
-/// <summary>The order of pending events: virtual time, then insertion sequence (FIFO among equals).</summary>
-internal readonly struct EventKey(long time, long sequence) : IComparable<EventKey>
-{
-    public long Time { get; } = time;
-
-    public long Sequence { get; } = sequence;
-
-    public int CompareTo(EventKey other)
-    {
-        int c = Time.CompareTo(other.Time);
-        return c != 0 ? c : Sequence.CompareTo(other.Sequence);
-    }
-}

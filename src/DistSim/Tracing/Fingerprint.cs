@@ -65,6 +65,7 @@ internal sealed class Fingerprint
         _count++;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static ulong Round(ulong acc, ulong word) => ulong.RotateLeft(acc + (word * Prime2), 31) * Prime1;
 
     /// <summary>XxHash64 of the UTF-8 full name of the type: stable across processes, unlike <see cref="object.GetHashCode"/>.</summary>

@@ -245,11 +245,17 @@ public sealed class Trace
     {
         _fingerprint.Append(kind, time.Ticks, node, peer, message, packet, timer, cause, payload, mark);
         long index = Count++;
-        if (!_keeps)
+        if (_keeps)
         {
-            return;
+            Keep(index, time, kind, node, peer, message, packet, timer, cause, payload, mark, clock);
         }
+    }
 
+    /// <summary>Keeps an event (in memory, in the stream, or both), up to the limit: off the hot path of a run that only fingerprints.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Keep(
+        long index, SimTime time, TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark, long[]? clock)
+    {
         if (_recorded >= _limit)
         {
             IsTruncated = true;

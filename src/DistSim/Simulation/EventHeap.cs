@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+
+namespace DistSim;
+
+/// <summary>
+/// The event queue's priority queue: a 4-ary min-heap of <see cref="HeapEntry"/> (a key — time, then sequence — and
+/// the event's slab slot), ordered by key. Keys are unique (the sequence is), so the order in which entries leave is a
+/// function of the keys alone, never of the heap's shape: runs are the same whatever sifts happen.
+/// </summary>
+/// <remarks>
+/// <para>Written for the kernel rather than taken from <see cref="PriorityQueue{TElement, TPriority}"/> for two
+/// reasons. The comparison is two integer compares inlined into the sifts (the generic queue calls the key's
+/// <c>CompareTo</c> at every level). And taking the top is lazy (<see cref="RemoveTop"/>): the common event — a timer
+/// that fires and is set again, a message that is answered — pushes right after it pops, and the push then
+/// <em>replaces</em> the top and sifts once (<c>heapreplace</c>), where a pop and a push would sift twice. Any other
+/// operation first completes the pending pop, so the heap behaves exactly as if the pop had happened at once.</para>
+/// </remarks>
+internal sealed class EventHeap
+{
+    private const int Arity = 4;
+    private HeapEntry[] _entries;
+    private int _count;
+    private bool _topTaken; // RemoveTop was called and not yet carried out: _entries[0] is no longer in the heap
+
+    /// <summary>An empty heap with room for <paramref name="capacity"/> entries before it grows.</summary>
+    public EventHeap(int capacity) => _entries = new HeapEntry[Math.Max(capacity, Arity)];
+
+    /// <summary>Entries in the heap.</summary>
+    public int Count => _topTaken ? _count - 1 : _count;
+
+    /// <summary>The entries, in no particular order (for a full scan: a digest, a mark, a rebuild). Valid until the next change.</summary>
+    public ReadOnlySpan<HeapEntry> Entries
+    {
+        get
+        {
+            Settle();
+            return new ReadOnlySpan<HeapEntry>(_entries, 0, _count);
+        }
+    }
+
+    /// <summary>The smallest entry, if any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryPeek(out HeapEntry top)
+    {
+        Settle();
+        if (_count == 0)
+        {
+            top = default;
+            return false;
+        }
+
+        top = _entries[0];
+        return true;
+    }
+
+    /// <summary>Removes the smallest entry (there is one: see <see cref="TryPeek"/>) and returns its slot.</summary>
+    public int Dequeue()
+    {
+        Settle();
+        int slot = _entries[0].Slot;
+        RemoveTopNow();
+        return slot;
+    }
+
+    /// <summary>
+    /// Removes the smallest entry (there is one), lazily: if the next call is <see cref="Enqueue"/>, the new entry takes
+    /// its place with a single sift.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RemoveTop()
+    {
+        Settle();
+        _topTaken = true;
+    }
+
+    /// <summary>Adds an entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Enqueue(in HeapEntry entry)
+    {
+        if (_topTaken)
+        {
+            _topTaken = false;
+            SiftDown(0, entry);
+            return;
+        }
+
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, _entries.Length * 2);
+        }
+
+        SiftUp(_count++, entry);
+    }
+
+    /// <summary>Removes every entry.</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _topTaken = false;
+    }
+
+    /// <summary>Replaces the entries with <paramref name="entries"/> and restores the heap order in O(n).</summary>
+    public void Rebuild(ReadOnlySpan<HeapEntry> entries)
+    {
+        _topTaken = false;
+        if (_entries.Length < entries.Length)
+        {
+            _entries = new HeapEntry[entries.Length];
+        }
+
+        entries.CopyTo(_entries);
+        _count = entries.Length;
+        for (int i = (_count - 2) / Arity; i >= 0; i--)
+        {
+            SiftDown(i, _entries[i]);
+        }
+    }
+
+    /// <summary>Carries out a pending <see cref="RemoveTop"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Settle()
+    {
+        if (_topTaken)
+        {
+            _topTaken = false;
+            RemoveTopNow();
+        }
+    }
+
+    private void RemoveTopNow()
+    {
+        int last = --_count;
+        if (last > 0)
+        {
+            SiftDown(0, _entries[last]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Less(in HeapEntry a, in HeapEntry b) => a.Time < b.Time || (a.Time == b.Time && a.Sequence < b.Sequence);
+
+    /// <summary>Puts <paramref name="entry"/> in the hole at <paramref name="hole"/> (the last place, or a leaf's) and moves it up.</summary>
+    private void SiftUp(int hole, in HeapEntry entry)
+    {
+        HeapEntry[] entries = _entries;
+        while (hole > 0)
+        {
+            int parent = (hole - 1) / Arity;
+            if (!Less(entry, entries[parent]))
+            {
+                break;
+            }
+
+            entries[hole] = entries[parent];
+            hole = parent;
+        }
+
+        entries[hole] = entry;
+    }
+
+    /// <summary>Puts <paramref name="entry"/> in the hole at <paramref name="hole"/> and moves it down among the first <c>_count</c> entries.</summary>
+    private void SiftDown(int hole, HeapEntry entry)
+    {
+        HeapEntry[] entries = _entries;
+        int count = _count;
+        while (true)
+        {
+            int first = (hole * Arity) + 1;
+            if (first >= count)
+            {
+                break;
+            }
+
+            int min = first;
+            int end = Math.Min(first + Arity, count);
+            for (int c = first + 1; c < end; c++)
+            {
+                if (Less(entries[c], entries[min]))
+                {
+                    min = c;
+                }
+            }
+
+            if (!Less(entries[min], entry))
+            {
+                break;
+            }
+
+            entries[hole] = entries[min];
+            hole = min;
+        }
+
+        entries[hole] = entry;
+    }
+}
+
+/// <summary>An entry of the <see cref="EventHeap"/>: the event's key (time, then sequence: unique) and its slab slot.</summary>
+/// <param name="Time">When the event is due, in ticks.</param>
+/// <param name="Sequence">The order among events due at one time (negative for faults: first).</param>
+/// <param name="Slot">The event's slot in the queue's slab.</param>
+internal readonly record struct HeapEntry(long Time, long Sequence, int Slot);
