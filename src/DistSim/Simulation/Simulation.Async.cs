@@ -475,6 +475,29 @@ public sealed partial class Simulation
     [ThreadStatic]
     private static Simulation? t_running;
 
+    /// <summary>The simulation whose run call is in progress on the calling thread, if any.</summary>
+    internal static Simulation? RunningOnThisThread => t_running;
+
+    /// <summary>
+    /// Node code, inside a handler on the simulation's thread, started <paramref name="what"/> — a timer on the machine's
+    /// clock or work on the thread pool (seen as it happened by <see cref="RuntimeEscapeListener"/>). The run fails after
+    /// this event, named at it: every time, whether or not the timer fires or the work runs before the run ends. Outside
+    /// node code (a <see cref="At(Time.SimTime, Action)"/> action, a link callback, between events) nothing is reported.
+    /// </summary>
+    internal void ReportRuntimeEscape(string what)
+    {
+        if (_active is not { } context || IsForeignThread(out _) || !_running)
+        {
+            return;
+        }
+
+        var ex = new InvalidOperationException(
+            $"node {context.Name}'s code {what}: that runs on the wall clock or another thread, not on the simulation's thread, so the run " +
+            "would depend on the machine's timing (or never see it happen). The run is failed. Use Context.TimeProvider for delays, " +
+            "timeouts and timers, and await without ConfigureAwait(false); do not start threads or thread-pool work in node code.");
+        Interlocked.CompareExchange(ref _pending, new PendingFailure(ex, context.Name, "node code that started work outside the simulation", _handlerEvent, _loop.Now), null);
+    }
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, ThrownTag> ThrownInNodeCode = [];
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)> _lost = new();

@@ -41,6 +41,7 @@ public sealed partial class Simulation
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        RuntimeEscapeListener.EnsureStarted();
         Options = options;
         _timing = options.Timing;
         _gstChosen = _timing.DrawGst(options.Seed);

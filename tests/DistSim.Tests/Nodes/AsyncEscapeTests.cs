@@ -202,7 +202,20 @@ public class AsyncEscapeTests
     }
 
     public static TheoryData<string> Escapes =>
-        ["wall-clock Task.Delay", "awaited Task.Run", "fire-and-forget Task.Run", "ConfigureAwait(false)", "thread-pool timer", "SemaphoreSlim.WaitAsync(timeout)", "channel ReadAllAsync, default options"];
+        ["wall-clock Task.Delay", "awaited Task.Run", "fire-and-forget Task.Run", "ConfigureAwait(false)", "thread-pool timer", "SemaphoreSlim.WaitAsync(timeout)", "channel ReadAllAsync, default options",
+         .. UnseenKinds.Where(k => k != PlainNodeKind)];
+
+    /// <summary>
+    /// Escapes whose escaped part never runs (or never touches the node) while the run lasts: a wall-clock timer that loses
+    /// its race or is never awaited, work queued without the execution context. Only seeing them started can catch them.
+    /// </summary>
+    public static TheoryData<string> Unseen => [.. UnseenKinds];
+
+    private const string PlainNodeKind = "fire-and-forget work from a plain Node";
+
+    private static readonly string[] UnseenKinds =
+        ["Task.WhenAny with a wall-clock Task.Delay that loses", "Task.WhenAll with a wall-clock Task.Delay", "wall-clock CancellationTokenSource passed to a call",
+         "CancelAfter on the wall clock", "ThreadPool.UnsafeQueueUserWorkItem", "Task.Run under ExecutionContext.SuppressFlow", PlainNodeKind];
 
     private static Func<Body, Task> Escape(string kind) => kind switch
     {
@@ -247,8 +260,80 @@ public class AsyncEscapeTests
                 Thread.SpinWait(item);
             }
         },
+        "Task.WhenAny with a wall-clock Task.Delay that loses" => async b =>
+        {
+            _ = await Task.WhenAny(Task.Delay(TimeSpan.FromMinutes(5)), b.Wait(2)); // the virtual wait wins; the timeout never applies
+            await b.Wait(1);
+        },
+        "Task.WhenAll with a wall-clock Task.Delay" => async b => await Task.WhenAll(Task.Delay(TimeSpan.FromMinutes(5)), b.Wait(2)),
+        "wall-clock CancellationTokenSource passed to a call" => async b =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // meant as a timeout: never fires in the run
+            await Task.Delay(TimeSpan.FromMilliseconds(2), b.Time, timeout.Token);
+        },
+        "CancelAfter on the wall clock" => async b =>
+        {
+            using var timeout = new CancellationTokenSource();
+            timeout.CancelAfter(TimeSpan.FromMinutes(5));
+            await Task.Delay(TimeSpan.FromMilliseconds(2), b.Time, timeout.Token);
+        },
+        "ThreadPool.UnsafeQueueUserWorkItem" => b =>
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Thread.SpinWait(10), null); // no execution context: nothing of the node goes along
+            return Task.CompletedTask;
+        },
+        "Task.Run under ExecutionContext.SuppressFlow" => b =>
+        {
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(() => Thread.SpinWait(10));
+            }
+
+            return Task.CompletedTask;
+        },
+        PlainNodeKind => b =>
+        {
+            b.Stored = Task.CompletedTask; // the plain node below does the escaping
+            return Task.CompletedTask;
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown escape"),
     };
+
+    /// <summary>A plain (not async) node whose timer handler queues thread-pool work that never touches the simulation.</summary>
+    private sealed class PlainEscaper : Node
+    {
+        public override void OnStart() => SetTimer(TimeSpan.FromMilliseconds(3));
+
+#pragma warning disable DSIM006 // the escape under test
+        public override void OnTimer(TimerId timer, object? state) => ThreadPool.QueueUserWorkItem(_ => Thread.SpinWait(10));
+#pragma warning restore DSIM006
+    }
+
+    [Theory]
+    [MemberData(nameof(Unseen))]
+    public void EscapesNeverSeenRunning_FailTheRunAtTheEventThatStartedThem_InEveryTry(string kind)
+    {
+        var events = new HashSet<(long Event, long Time, RunOutcome Outcome, long Events, ulong Fingerprint)>();
+        for (ulong seed = 1; seed <= Tries; seed++)
+        {
+            var sim = new Simulation(new SimulationOptions { Seed = 7, RecordTrace = true, ThrowOnNodeFault = false, TimeLimit = TimeSpan.FromSeconds(10) });
+            string node = kind == PlainNodeKind ? "plain" : "n";
+            sim.AddNode("n", () => new Body(Escape(kind)));
+            sim.AddNode("plain", () => kind == PlainNodeKind ? new PlainEscaper() : new Body(_ => Task.CompletedTask));
+            RunResult result = sim.Run();
+
+            // In the result itself, not reported late from another thread: the escape was seen as it was started.
+            SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+            Assert.Equal(RunOutcome.NodeFaulted, result.Outcome);
+            Assert.Equal(node, failure.NodeName);
+            Assert.Matches("wall-clock time|thread pool", failure.InnerException!.Message);
+            Assert.Contains("not on the simulation's thread", failure.InnerException.Message, StringComparison.Ordinal);
+            Assert.Equal(kind == PlainNodeKind ? TimeSpan.FromMilliseconds(3) : TimeSpan.Zero, failure.Time.SinceStart);
+            events.Add((failure.EventIndex, failure.Time.Ticks, result.Outcome, result.Events, result.Fingerprint));
+        }
+
+        Assert.Single(events); // the same event, the same run, every try
+    }
 
     [Theory]
     [MemberData(nameof(Escapes))]
