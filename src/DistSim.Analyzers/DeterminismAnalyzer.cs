@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis.Operations;
 namespace DistSim.Analyzers;
 
 /// <summary>
-/// Flags non-determinism (wall clock, unseeded randomness, threads, real delays, randomised hashes, static state) in
-/// classes derived from <c>DistSim.Nodes.Node</c>, and in code of the same project that those classes reach by calls.
+/// Flags non-determinism (wall clock, unseeded randomness, threads, real delays, randomised hashes, static state) and
+/// blocking waits on tasks (which deadlock a run) in classes derived from <c>DistSim.Nodes.Node</c>, and in code of the
+/// same project that those classes reach by calls.
 /// </summary>
 /// <remarks>
 /// A hazard in node code by declaration (<see cref="KnownSymbols.IsNodeCode"/>: a node class, or code that takes or

@@ -43,6 +43,9 @@ public static class DeterminismRules
     /// <summary>DSIM010: static mutable state declared in or written from node code.</summary>
     public const string StaticStateId = "DSIM010";
 
+    /// <summary>DSIM011: a blocking wait on a task (or a synchronisation primitive) on the simulation's thread (<c>Task.Result</c>, <c>Task.Wait</c>, <c>GetAwaiter().GetResult()</c>, …).</summary>
+    public const string BlockingWaitId = "DSIM011";
+
     /// <summary>The key of a diagnostic property naming the code fix that applies (see the CodeFixes assembly).</summary>
     public const string FixKey = "DistSim.Fix";
 
@@ -130,9 +133,17 @@ public static class DeterminismRules
         "and surviving a node's crash; keep it in an instance field, or in the node's Storage if it must survive a crash{1}",
         "Statics are shared between the simulations of a sweep and outlive a crashed node, so one run's state leaks into another.");
 
+    /// <summary>DSIM011. Its message takes the replacement as a second argument (see <see cref="Hazard.Advice"/>).</summary>
+    public static readonly DiagnosticDescriptor BlockingWait = Make(
+        BlockingWaitId,
+        "Blocking wait on a task in node code",
+        "'{0}' blocks the simulation's thread; the event that would complete what it waits for can never run while it blocks " +
+        "(the run deadlocks; a timed wait only times out). Use {1} instead{2}",
+        "Node code runs on the simulation's single thread, and a task (or a semaphore, an event) in node code is completed by a later event of the same simulation: blocking the thread on it until then waits for ever.");
+
     /// <summary>Every rule, in id order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
-        WallClock, Stopwatch, TickCount, UnseededRandom, NewGuid, Threads, RealDelay, ConfigureAwait, HashCode, StaticState);
+        WallClock, Stopwatch, TickCount, UnseededRandom, NewGuid, Threads, RealDelay, ConfigureAwait, HashCode, StaticState, BlockingWait);
 
     /// <summary>
     /// The same rules, for code reached from node code by calls: reported at the end of the compilation, so tagged

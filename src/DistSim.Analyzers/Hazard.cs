@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace DistSim.Analyzers;
 
 /// <summary>One finding of a rule, before it is known whether its code is reachable from a node.</summary>
-internal sealed class Hazard(DiagnosticDescriptor rule, Location location, string subject, string? fix = null, string? member = null)
+internal sealed class Hazard(DiagnosticDescriptor rule, Location location, string subject, string? fix = null, string? member = null, string? advice = null)
 {
     public DiagnosticDescriptor Rule { get; } = rule;
 
@@ -12,6 +12,12 @@ internal sealed class Hazard(DiagnosticDescriptor rule, Location location, strin
 
     /// <summary>What is flagged, as the message's first argument (e.g. <c>DateTime.UtcNow</c>).</summary> // determinism-ok: the analyzer's own docs name the hazard it flags
     public string Subject { get; } = subject;
+
+    /// <summary>
+    /// For a rule whose message names a replacement that depends on the member (DSIM011), that replacement: the message's
+    /// second argument, before the reach; null for the other rules.
+    /// </summary>
+    public string? Advice { get; } = advice;
 
     /// <summary>
     /// The diagnostic: <paramref name="reach"/> is empty for node code, else says how node code reaches it; a
@@ -22,7 +28,7 @@ internal sealed class Hazard(DiagnosticDescriptor rule, Location location, strin
     {
         if (reached)
         {
-            return Diagnostic.Create(DeterminismRules.ReachedTwin(Rule), Location, Subject, reach);
+            return Diagnostic.Create(DeterminismRules.ReachedTwin(Rule), Location, Arguments(reach));
         }
 
         ImmutableDictionary<string, string?> properties = ImmutableDictionary<string, string?>.Empty;
@@ -36,8 +42,10 @@ internal sealed class Hazard(DiagnosticDescriptor rule, Location location, strin
             properties = properties.Add(DeterminismRules.MemberKey, member);
         }
 
-        return Diagnostic.Create(Rule, Location, properties, Subject, reach);
+        return Diagnostic.Create(Rule, Location, properties, Arguments(reach));
     }
+
+    private object[] Arguments(string reach) => Advice is null ? [Subject, reach] : [Subject, Advice, reach];
 }
 
 /// <summary>The names of the code fixes a diagnostic can carry (the <see cref="DeterminismRules.FixKey"/> property).</summary>
@@ -57,4 +65,10 @@ internal static class FixKinds
 
     /// <summary><c>.ConfigureAwait(false)</c> is removed.</summary>
     public const string RemoveConfigureAwait = "RemoveConfigureAwait";
+
+    /// <summary>
+    /// A blocking wait on a task becomes an <c>await</c> (in an async function): <c>t.Result</c>,
+    /// <c>t.GetAwaiter().GetResult()</c> and a statement <c>t.Wait();</c>.
+    /// </summary>
+    public const string Await = "Await";
 }

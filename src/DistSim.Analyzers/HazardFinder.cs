@@ -57,6 +57,10 @@ internal static partial class HazardFinder
         {
             found.Add(new Hazard(DeterminismRules.Stopwatch, p.Syntax.GetLocation(), "Stopwatch." + name)); // determinism-ok: the analyzer names the hazard it flags; nothing here reads it
         }
+        else if (BlockingResult(p, k) is { } blocking)
+        {
+            found.Add(blocking);
+        }
         else if (property.IsStatic && !property.IsIndexer && k.IsNodeType(type) is false)
         {
             StaticWrite(p, property, property.Type, "static property", k, found);
@@ -69,6 +73,12 @@ internal static partial class HazardFinder
         if (Classify(method, k) is { } hit)
         {
             found.Add(new Hazard(hit.Rule, CalleeLocation(invocation), hit.Subject));
+            return;
+        }
+
+        if (BlockingCall(invocation, k) is { } blocking)
+        {
+            found.Add(blocking);
             return;
         }
 
@@ -164,6 +174,10 @@ internal static partial class HazardFinder
         if (Classify(reference.Method, k) is { } hit)
         {
             found.Add(new Hazard(hit.Rule, reference.Syntax.GetLocation(), hit.Subject));
+        }
+        else if (BlockingMethodGroup(reference, k) is { } blocking)
+        {
+            found.Add(blocking);
         }
     }
 

@@ -18,6 +18,14 @@ internal sealed class KnownSymbols
         RandomNumberGenerator = compilation.GetTypeByMetadataName("System.Security.Cryptography.RandomNumberGenerator");
         Guid = compilation.GetTypeByMetadataName("System.Guid");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        ManualResetEventSlim = compilation.GetTypeByMetadataName("System.Threading.ManualResetEventSlim");
+        CountdownEvent = compilation.GetTypeByMetadataName("System.Threading.CountdownEvent");
+        Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
         TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
         Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
@@ -62,6 +70,22 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? Guid { get; }
 
     public INamedTypeSymbol? Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    public INamedTypeSymbol? ManualResetEventSlim { get; }
+
+    public INamedTypeSymbol? CountdownEvent { get; }
+
+    public INamedTypeSymbol? Monitor { get; }
+
+    public INamedTypeSymbol? WaitHandle { get; }
 
     public INamedTypeSymbol? TaskFactory { get; }
 

@@ -15,7 +15,8 @@ namespace DistSim.CodeFixes;
 /// <summary>
 /// Code fixes for the DistSim determinism rules whose replacement is mechanical: the wall clock and
 /// <c>Environment.TickCount</c> become the node's local clock, <c>new Random()</c> and <c>Random.Shared</c> the node's // determinism-ok: the analyzer names the hazard it flags; nothing here reads it
-/// random stream, a delay or timeout gets the <c>TimeProvider</c> in scope, and <c>ConfigureAwait(false)</c> goes.
+/// random stream, a delay or timeout gets the <c>TimeProvider</c> in scope, <c>ConfigureAwait(false)</c> goes, and a
+/// blocking wait on a task in an async function becomes an <c>await</c>.
 /// </summary>
 /// <remarks>
 /// A fix is offered only where its replacement is reachable: in an instance member of a node class (not its
@@ -35,7 +36,8 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
         DeterminismRules.TickCountId,
         DeterminismRules.UnseededRandomId,
         DeterminismRules.RealDelayId,
-        DeterminismRules.ConfigureAwaitId);
+        DeterminismRules.ConfigureAwaitId,
+        DeterminismRules.BlockingWaitId);
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -66,6 +68,7 @@ public sealed class DeterminismCodeFixProvider : CodeFixProvider
                 FixKinds.Random => Random(node, model),
                 FixKinds.TimeProvider => AddTimeProvider(node, model),
                 FixKinds.RemoveConfigureAwait => RemoveConfigureAwait(node),
+                FixKinds.Await => AwaitFix.Await(node, model, member),
                 _ => null,
             };
             if (change is not { } c)

@@ -162,7 +162,9 @@ public abstract class AsyncNode : Node
         }
         else if (task.IsCompleted)
         {
+#pragma warning disable DSIM011 // the task is complete (checked above): this only rethrows its exception, it cannot block
             task.GetAwaiter().GetResult();
+#pragma warning restore DSIM011
         }
     }
 

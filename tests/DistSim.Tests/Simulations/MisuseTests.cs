@@ -7,7 +7,8 @@ using DistSim.Tests.Support;
 using DistSim.Time;
 
 // These tests make node code use threads on purpose (Task.Run, new Thread): the simulation must refuse it and fail the run.
-#pragma warning disable DSIM006
+// Some block the node on that thread's task (WaitHandle.WaitOne, DSIM011): it runs on the thread pool, so the wait ends.
+#pragma warning disable DSIM006, DSIM011
 
 namespace DistSim.Tests.Simulations;
 
