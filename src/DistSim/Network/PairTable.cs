@@ -47,6 +47,8 @@ internal sealed class PairTable
     private const int MinimumBits = 4;
     private const int ChunkBits = 10; // 1,024 states a chunk: 57 KB, below the large-object heap's threshold
     private const int ChunkMask = (1 << ChunkBits) - 1;
+    private const int FirstChunkStart = 16; // the first chunk doubles from here up to a full chunk
+    private const int FirstChunkFull = 1 << ChunkBits;
     private PairState[][] _chunks = new PairState[4][];
     private int[] _buckets = new int[1 << MinimumBits];
     private int _bits = MinimumBits;
@@ -90,7 +92,11 @@ internal sealed class PairTable
     /// <summary>Adds a pair that <see cref="Find"/> did not find; returns its index.</summary>
     public int Add(int from, int to, ulong channelSeed)
     {
-        if ((_count & ChunkMask) == 0)
+        if (_count > 0 && _count < FirstChunkFull && _count == _chunks[0].Length)
+        {
+            Array.Resize(ref _chunks[0], _count * 2); // the first chunk starts small: most simulations have a few dozen pairs
+        }
+        else if ((_count & ChunkMask) == 0)
         {
             // A new chunk, never a copy of the others: a million pairs grow by 57 KB steps on the small-object heap
             // instead of doubling a 56 MB array (each doubling a large-object allocation that forces a full collection).
@@ -100,7 +106,7 @@ internal sealed class PairTable
                 Array.Resize(ref _chunks, _chunks.Length * 2);
             }
 
-            _chunks[chunk] = new PairState[1 << ChunkBits];
+            _chunks[chunk] = new PairState[chunk == 0 ? FirstChunkStart : 1 << ChunkBits];
         }
 
         int index = _count++;

@@ -26,9 +26,11 @@ namespace DistSim;
 /// </remarks>
 internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak = null, bool controlled = false)
 {
-    private readonly EventHeap _heap = new(capacity: 1024);
-    private ScheduledEvent[] _slab = new ScheduledEvent[1024];
-    private int[] _free = new int[1024];
+    // Small at first: a sweep builds a simulation per seed, and most runs never hold more than a few dozen events at
+    // once (every array here doubles as needed).
+    private readonly EventHeap _heap = new(capacity: InitialCapacity);
+    private ScheduledEvent[] _slab = new ScheduledEvent[InitialCapacity];
+    private int[] _free = new int[InitialCapacity];
     private int _freeCount;
     private int _slabUsed;
     private long _sequence;
@@ -44,6 +46,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     private readonly bool _laneOpen = tieBreak is null && !controlled; // a strategy that picks sees every event in the heap
 
     private const int LaneMinimum = 64;
+    private const int InitialCapacity = 64;
 
     /// <summary>Live events: scheduled, not yet run, not cancelled.</summary>
     public int Count => _heap.Count - _cancelled + _laneCount;

@@ -43,10 +43,13 @@ public class PairTableTests
                 return false;
             }
 
-            added[(from, to)] = table.Add(from, to, (ulong)i);
+            int index = table.Add(from, to, (ulong)i);
+            added[(from, to)] = index;
+            table[index].Sent = (uint)index + 1; // state written now must survive the table's growth (the first chunk grows by copying)
         }
 
-        return added.All(p => table.Find(p.Key.Item1, p.Key.Item2) == p.Value && table[p.Value].From == p.Key.Item1 && table[p.Value].To == p.Key.Item2)
+        return added.All(p => table.Find(p.Key.Item1, p.Key.Item2) == p.Value && table[p.Value].From == p.Key.Item1 && table[p.Value].To == p.Key.Item2
+                && table[p.Value].Sent == (uint)p.Value + 1)
             && table.Find(-5, 7) == -1 && table.Count == added.Count;
     }
 
