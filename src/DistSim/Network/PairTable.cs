@@ -5,8 +5,8 @@ namespace DistSim.Network;
 
 /// <summary>
 /// The state every ordered pair of nodes has from its first packet on, kept inline in one array: the
-/// channel's generator, the two ends and the fair-loss link's counters. 56 bytes; nothing else is allocated
-/// for a pair that uses the default channel and the fair-loss link.
+/// channel's generator, the two ends and the fair-loss link's counters. 56 bytes and no reference; nothing else is
+/// allocated for a pair that uses the default channel and the fair-loss link.
 /// </summary>
 internal struct PairState
 {
@@ -26,10 +26,11 @@ internal struct PairState
     public uint Delivered;
 
     /// <summary>
-    /// What only some pairs need: an override of the channel or the link, a protocol session, a capacity count.
-    /// Null for the common pair.
+    /// What only some pairs need — an override of the channel or the link, a protocol session, a capacity count — as
+    /// 1 + its place in <see cref="PairTable"/>'s list of rich parts; 0 for the common pair. An index, not a reference:
+    /// the state holds no reference at all, so the garbage collector never scans the table (a million pairs).
     /// </summary>
-    public LinkPair? Rich;
+    public int RichIndex;
 }
 
 /// <summary>
@@ -54,8 +55,25 @@ internal sealed class PairTable
     private int _bits = MinimumBits;
     private int _count;
 
+    private readonly List<LinkPair> _rich = [];
+
     /// <summary>Pairs so far.</summary>
     public int Count => _count;
+
+    /// <summary>The rich part of the pair with index <paramref name="index"/>, or null for a common pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public LinkPair? RichOf(int index)
+    {
+        int rich = this[index].RichIndex;
+        return rich == 0 ? null : _rich[rich - 1];
+    }
+
+    /// <summary>Gives the pair with index <paramref name="index"/> (which has none) its rich part.</summary>
+    public void SetRich(int index, LinkPair rich)
+    {
+        _rich.Add(rich);
+        this[index].RichIndex = _rich.Count;
+    }
 
     /// <summary>The state of the pair with index <paramref name="index"/>. Do not hold the reference across an <see cref="Add"/>.</summary>
     public ref PairState this[int index]

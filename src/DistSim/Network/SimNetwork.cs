@@ -233,26 +233,27 @@ public sealed class SimNetwork
 
     /// <summary>The channel of a pair: its override, or the network's default.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal ChannelConfig ChannelOf(int index) => _pairs[index].Rich?.Channel ?? _defaultChannel;
+    internal ChannelConfig ChannelOf(int index) => _pairs.RichOf(index)?.Channel ?? _defaultChannel;
 
     /// <summary>True when the pair's link is the built-in fair-loss link (no session object: the kernel delivers).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    internal bool IsFairLoss(int index) => _pairs[index].Rich is { } rich ? rich.IsFairLoss : _defaultIsFairLoss;
+    internal bool IsFairLoss(int index) => _pairs.RichOf(index) is { } rich ? rich.IsFairLoss : _defaultIsFairLoss;
 
     /// <summary>The pair's rich part (override, session, capacity count), created on first need.</summary>
     internal LinkPair Rich(int index)
     {
-        ref PairState state = ref _pairs[index];
-        if (state.Rich is { } rich)
+        if (_pairs.RichOf(index) is { } rich)
         {
             return rich;
         }
+
+        ref PairState state = ref _pairs[index];
 
         long key = Key(state.From, state.To);
         ChannelConfig channel = _fairLoss.Count > 0 && _fairLoss.TryGetValue(key, out FairLossLinkOptions? o) ? new ChannelConfig(o) : _defaultChannel;
         ILink link = _links.Count > 0 && _links.TryGetValue(key, out ILink? l) ? l : DefaultLink;
         rich = new LinkPair(_simulation, index, state.From, state.To, channel, link);
-        _pairs[index].Rich = rich;
+        _pairs.SetRich(index, rich);
         return rich;
     }
 
@@ -260,17 +261,19 @@ public sealed class SimNetwork
     private bool HasCarried(int index)
     {
         ref PairState state = ref _pairs[index];
-        return state.Sent != 0 || state.Delivered != 0 || state.Rich is { HasSession: true } || state.Rich is { SentHigh: not 0 } || state.Rich is { DeliveredHigh: not 0 };
+        LinkPair? rich = _pairs.RichOf(index);
+        return state.Sent != 0 || state.Delivered != 0 || rich is { HasSession: true } || rich is { SentHigh: not 0 } || rich is { DeliveredHigh: not 0 };
     }
 
     /// <summary>The fair-loss link's counters of a pair, from its inline state.</summary>
     internal Links.LinkCounters FairLossCounters(int index)
     {
         ref PairState state = ref _pairs[index];
+        LinkPair? rich = _pairs.RichOf(index);
         return new Links.LinkCounters
         {
-            Sent = state.Sent + (state.Rich?.SentHigh ?? 0),
-            Delivered = state.Delivered + (state.Rich?.DeliveredHigh ?? 0),
+            Sent = state.Sent + (rich?.SentHigh ?? 0),
+            Delivered = state.Delivered + (rich?.DeliveredHigh ?? 0),
         };
     }
 
@@ -279,7 +282,7 @@ public sealed class SimNetwork
     {
         for (int i = 0; i < _pairs.Count; i++)
         {
-            if (_pairs[i].Rich is { HasSession: true } pair && (pair.From == node || pair.To == node))
+            if (_pairs.RichOf(i) is { HasSession: true } pair && (pair.From == node || pair.To == node))
             {
                 pair.Session.OnCrash(node);
             }

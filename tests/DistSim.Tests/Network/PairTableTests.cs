@@ -54,6 +54,13 @@ public class PairTableTests
     }
 
     [Fact]
+    public void APairsInlineState_HoldsNoReference_SoTheCollectorNeverScansTheTable()
+    {
+        Assert.False(System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<PairState>());
+        Assert.True(System.Runtime.CompilerServices.Unsafe.SizeOf<PairState>() <= 56, "a pair's inline state grew past 56 bytes");
+    }
+
+    [Fact]
     public void FairLossCounters_CarryPastThirtyTwoBits()
     {
         DistSim.Simulation sim = Sims.Create(1);
