@@ -46,6 +46,7 @@ public sealed partial class Simulation
     }
 
     /// <summary>A draw from node <paramref name="node"/>'s own stream: only inside that node's handler, on the simulation's thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CheckNodeRandom(int node)
     {
         if (_active is { } active && active.NodeIndex == node && Environment.CurrentManagedThreadId == _ownerThread)
@@ -53,6 +54,12 @@ public sealed partial class Simulation
             return;
         }
 
+        RefuseNodeRandom(node);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RefuseNodeRandom(int node)
+    {
         if (IsForeignThread(out int owner))
         {
             ThrowForeign(_nodes[node].Name, "Random", owner, OnRawThread.Return);

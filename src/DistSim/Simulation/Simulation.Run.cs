@@ -227,11 +227,12 @@ public sealed partial class Simulation
     /// <summary>Hands an event to the part it belongs to: a node's handler, the message pipeline, a link session.</summary>
     private void Dispatch(in ScheduledEvent e)
     {
-        if (e.Kind != EventKind.Control && _nodes[e.Node].Paused)
+        NodeRecord? node = e.Kind == EventKind.Control ? null : _nodes[e.Node];
+        if (node is { Paused: true })
         {
             // A paused node handles nothing: the event waits for its resume, outside the queue.
             _loop.Defer(e);
-            _nodes[e.Node].Deferred.Add(e);
+            node.Deferred.Add(e);
             return;
         }
 
@@ -240,7 +241,7 @@ public sealed partial class Simulation
             case EventKind.Timer:
                 _loop.Timers.Release(e.Slot);
                 RecordEvent(TraceEventKind.TimerFired, e.Node, -1, 0, 0, e.Id, DropCause.None, e.Payload, clock: _vectorClocks ? TickClock(e.Node) : null);
-                InvokeTimer(e.Node, e.Id, e.Slot, e.Payload);
+                InvokeTimer(node!, e.Id, e.Slot, e.Payload);
                 break;
             case EventKind.Packet:
                 _pipeline.Arrive(e);
@@ -273,10 +274,9 @@ public sealed partial class Simulation
     // One small method per handler kind keeps the hot path (timers, deliveries) free of a generic dispatcher;
     // the catch blocks hand over to Fault, which is cold. An exception from node code stops the run with a
     // SimulationFailureException.
-    private void InvokeTimer(int nodeIndex, long number, int slot, object? state)
+    private void InvokeTimer(NodeRecord node, long number, int slot, object? state)
     {
         long index = _trace.Count - 1; // the timer-fired event, recorded just before
-        NodeRecord node = _nodes[nodeIndex];
         SynchronizationContext? saved = EnterNode(node);
         try
         {
@@ -291,7 +291,7 @@ public sealed partial class Simulation
         }
         catch (Exception ex)
         {
-            Fault(nodeIndex, string.Create(CultureInfo.InvariantCulture, $"timer {number} fired"), 0, index, ex);
+            Fault(node.Index, string.Create(CultureInfo.InvariantCulture, $"timer {number} fired"), 0, index, ex);
         }
         finally
         {

@@ -138,7 +138,11 @@ public sealed partial class Simulation
     private readonly Trace _trace;
 
     /// <summary>True time, for the kernel's own use (no thread check: it runs on the simulation's thread).</summary>
-    internal SimTime CurrentTime => new(_loop.Now, trusted: true);
+    internal SimTime CurrentTime
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => new(_loop.Now, trusted: true);
+    }
 
     /// <summary>True time in ticks, for the kernel's parts (no thread check).</summary>
     internal long NowTicks => _loop.Now;
