@@ -24,8 +24,12 @@ public sealed record BenchReport(
     /// <summary>The bare loop's median rate.</summary>
     public double BareRate => Median(BareRates);
 
-    /// <summary>The ratio of the medians: DistSim's throughput as a fraction of the bare loop's.</summary>
-    public double Ratio => DistSimRate / BareRate;
+    /// <summary>
+    /// DistSim's throughput as a fraction of the bare loop's: the median of the round pairs' ratios (each pair ran back
+    /// to back, so a drift of the machine or of the JIT's tiering over the rounds cancels within a pair; the ratio of
+    /// the two medians would pair a slow round of one side with a fast round of the other).
+    /// </summary>
+    public double Ratio => Median(RoundRatios);
 
     /// <summary>The ratio of each round pair (DistSim round i over bare round i): the noise.</summary>
     public IReadOnlyList<double> RoundRatios => DistSimRates.Zip(BareRates, (d, b) => d / b).ToList();
