@@ -11,7 +11,8 @@ namespace DistSim.Analyzers;
 /// blocks. Not flagged: a wait with a zero timeout (it only polls), a wait on <c>CompletedTask</c> or a
 /// <c>Task.FromResult</c>-like task written in place, and on the antecedent inside a <c>ContinueWith</c> lambda (complete
 /// by construction). Any other task is flagged even where the code knows it is complete (after an <c>IsCompleted</c>
-/// check, or the winner of <c>WhenAny</c>): the analyzer does not follow the flow of values.
+/// check, or the winner of <c>WhenAny</c>): the analyzer does not follow the flow of values. Nor is a member named in a
+/// <c>nameof</c> (no hazard is, see <see cref="Find"/>): it evaluates nothing.
 /// </summary>
 internal static partial class HazardFinder
 {
@@ -54,7 +55,9 @@ internal static partial class HazardFinder
             return null;
         }
 
-        // Mechanical only where the value and the exception of 'await' stand in: 'task.Wait();' as a statement, and GetResult().
+        // Mechanical only where 'await' gives the same value: 'task.Wait();' as a statement, and GetResult(). GetResult() also
+        // throws what 'await' throws (the task's exception itself); Task.Wait(), like Task<T>.Result, throws an AggregateException
+        // around it, so AwaitFix offers no fix for those inside a try with a catch clause, and its title says the exception changes.
         string? fix = (wait.Member == "Wait" && wait.Subject == "Task.Wait" && invocation.Arguments.Length == 0) || wait.Member == "GetResult"
             ? FixKinds.Await
             : null;

@@ -9,6 +9,30 @@ internal static partial class HazardFinder
 {
     public static void Find(IOperation operation, ISymbol owner, KnownSymbols k, List<Hazard> found)
     {
+        int before = found.Count;
+        Classified(operation, owner, k, found);
+        if (found.Count > before && InNameOf(operation))
+        {
+            found.RemoveRange(before, found.Count - before); // nameof(t.Result) is a string: nothing runs
+        }
+    }
+
+    /// <summary>Whether <paramref name="operation"/> is (part of) the argument of a <c>nameof</c>, which names a member and evaluates nothing.</summary>
+    public static bool InNameOf(IOperation operation)
+    {
+        for (IOperation? o = operation.Parent; o is not null; o = o.Parent)
+        {
+            if (o is INameOfOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Classified(IOperation operation, ISymbol owner, KnownSymbols k, List<Hazard> found)
+    {
         switch (operation)
         {
             case IPropertyReferenceOperation p:

@@ -44,9 +44,10 @@ internal static class AnalyzerAssert
 
     /// <summary>
     /// Applies the fixes one by one (<c>iterations</c> of them; 0: none may be offered) and all at once, and compares the
-    /// result with the fixed source, after the usings plus <c>addedUsing</c> (a namespace the fix imports).
+    /// result with the fixed source, after the usings plus <c>addedUsing</c> (a namespace the fix imports); given a
+    /// <c>title</c>, every fix applied must bear it.
     /// </summary>
-    public static Task CodeFix(string source, string fixedSource, int iterations = 1, string? addedUsing = null)
+    public static Task CodeFix(string source, string fixedSource, int iterations = 1, string? addedUsing = null, string? title = null)
     {
         string fixedUsings = addedUsing is null ? Usings : Usings.Replace("using DistSim.Nodes;\n", $"using DistSim.Nodes;\nusing {addedUsing};\n");
         var test = new CSharpCodeFixTest<DeterminismAnalyzer, DeterminismCodeFixProvider, DefaultVerifier>
@@ -56,6 +57,11 @@ internal static class AnalyzerAssert
             NumberOfIncrementalIterations = iterations,
             NumberOfFixAllIterations = iterations == 0 ? 0 : 1,
         };
+        if (title is not null)
+        {
+            test.CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title, "the title of the fix");
+        }
+
         Configure(test.TestState, test);
         test.FixedState.AdditionalReferences.AddRange(References);
         return test.RunAsync(TestContext.Current.CancellationToken);

@@ -272,4 +272,258 @@ public class BlockingWaitRuleTests
             """;
         return AnalyzerAssert.CodeFix(source, source, iterations: 0);
     }
+
+    [Fact]
+    public Task NameOf_BlockingMembers_NotFlagged() => AnalyzerAssert.Analyzer("""
+        public sealed class Named : Node
+        {
+            private readonly SemaphoreSlim _gate = new(0);
+
+            public override void OnStart()
+            {
+                Task<int> t = new TaskCompletionSource<int>().Task;
+                Send(Id, nameof(t.Result));                 // nameof evaluates nothing: it is the string "Result"
+                Send(Id, nameof(Task<int>.Result));
+                Send(Id, nameof(t.Wait) + nameof(_gate.Wait) + nameof(Task.WaitAll));
+                Send(Id, nameof(DateTime.UtcNow));
+                _ = Work(t);
+            }
+
+            private async Task Work(Task<int> t)
+            {
+                Send(Id, nameof(t.Result) + {|DSIM011:t.Result|}); // only the evaluated one
+                await Task.Yield();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task NameOf_NextToAWait_FixLeavesItAlone() => AnalyzerAssert.CodeFix(
+        """
+        public sealed class Named : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+            private async Task Work(Task<int> t)
+            {
+                Send(Id, nameof(t.Result) + {|DSIM011:t.Result|});
+            }
+        }
+        """,
+        """
+        public sealed class Named : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+            private async Task Work(Task<int> t)
+            {
+                Send(Id, nameof(t.Result) + await t);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ExpressionTree_InAsyncMethod_FlaggedWithoutFix()
+    {
+        // Flagged: the tree blocks once compiled and invoked. No fix: 'await' is not allowed in an expression tree (nor an async lambda).
+        const string source = """
+            public sealed class Trees : Node
+            {
+                public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+                private async Task Work(Task<int> t)
+                {
+                    System.Linq.Expressions.Expression<Func<int>> read = () => {|DSIM011:t.Result|};
+                    System.Linq.Expressions.Expression<Func<int>> get = () => {|DSIM011:t.GetAwaiter().GetResult|}();
+                    await Task.Yield();
+                    Send(Id, read.Compile()() + get.Compile()());
+                }
+            }
+            """;
+        return AnalyzerAssert.CodeFix(source, source, iterations: 0);
+    }
+
+    [Fact]
+    public Task ResultAndWait_InTryWithCatch_NoFix()
+    {
+        // t.Result and t.Wait() throw an AggregateException, 'await t' the exception inside it: a catch around them would
+        // catch something else after the fix (AggregateException no more; the inner type, newly).
+        const string source = """
+            public sealed class Careful : Node
+            {
+                public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+                private async Task Work(Task<int> t)
+                {
+                    try
+                    {
+                        Send(Id, {|DSIM011:t.Result|});
+                    }
+                    catch (AggregateException e)
+                    {
+                        Send(Id, e.InnerExceptions.Count);
+                    }
+
+                    try
+                    {
+                        using (new System.IO.MemoryStream())
+                        {
+                            {|DSIM011:t.Wait|}();
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Send(Id, 1); // 'await' would newly catch an InvalidOperationException the task faulted with
+                    }
+                    finally
+                    {
+                        Send(Id, 2);
+                    }
+
+                    try
+                    {
+                        {|DSIM011:t.Wait|}();
+                    }
+                    catch
+                    {
+                        Send(Id, 3);
+                    }
+
+                    await Task.Yield();
+                }
+            }
+            """;
+        return AnalyzerAssert.CodeFix(source, source, iterations: 0);
+    }
+
+    [Fact]
+    public Task AwaitFix_NearATryButNotInsideACaughtBlock_Offered() => AnalyzerAssert.CodeFix(
+        """
+        public sealed class Careful : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+            private async Task Work(Task<int> t)
+            {
+                try
+                {
+                    Send(Id, {|DSIM011:t.GetAwaiter().GetResult|}()); // already throws the inner exception: exact
+                    Send(Id, {|DSIM011:new ValueTask<int>(t).Result|}); // ValueTask<T>.Result too
+                }
+                catch (AggregateException)
+                {
+                    Send(Id, 0);
+                }
+                finally
+                {
+                    {|DSIM011:t.Wait|}(); // in a finally block: that try's catch clauses do not see it
+                }
+
+                try
+                {
+                    Func<Task> later = async () => Send(Id, {|DSIM011:t.Result|}); // another function: the catch does not see it
+                    await later();
+                }
+                catch (Exception)
+                {
+                    Send(Id, 1);
+                }
+
+                try
+                {
+                    Send(Id, {|DSIM011:t.Result|}); // no catch clause: nothing changes
+                }
+                finally
+                {
+                    Send(Id, 2);
+                }
+            }
+        }
+        """,
+        """
+        public sealed class Careful : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+            private async Task Work(Task<int> t)
+            {
+                try
+                {
+                    Send(Id, await t); // already throws the inner exception: exact
+                    Send(Id, await new ValueTask<int>(t)); // ValueTask<T>.Result too
+                }
+                catch (AggregateException)
+                {
+                    Send(Id, 0);
+                }
+                finally
+                {
+                    await t; // in a finally block: that try's catch clauses do not see it
+                }
+
+                try
+                {
+                    Func<Task> later = async () => Send(Id, await t); // another function: the catch does not see it
+                    await later();
+                }
+                catch (Exception)
+                {
+                    Send(Id, 1);
+                }
+
+                try
+                {
+                    Send(Id, await t); // no catch clause: nothing changes
+                }
+                finally
+                {
+                    Send(Id, 2);
+                }
+            }
+        }
+        """,
+        iterations: 5);
+
+    [Theory]
+    [InlineData("{|DSIM011:t.Result|}", "await t", "Await the task instead of blocking on it (an exception comes out unwrapped, not in an AggregateException)")]
+    [InlineData("{|DSIM011:new ValueTask<int>(t).Result|}", "await new ValueTask<int>(t)", "Await the task instead of blocking on it")]
+    [InlineData("{|DSIM011:t.GetAwaiter().GetResult|}()", "await t", "Await the task instead of blocking on it")]
+    public Task AwaitFix_Title_SaysWhenTheExceptionChanges(string wait, string awaited, string title)
+    {
+        const string source = """
+            public sealed class Reader : Node
+            {
+                public override void OnStart() => _ = Work(new TaskCompletionSource<int>().Task);
+
+                private async Task Work(Task<int> t) => Send(Id, WAIT);
+            }
+            """;
+        return AnalyzerAssert.CodeFix(source.Replace("WAIT", wait, StringComparison.Ordinal), source.Replace("WAIT", awaited, StringComparison.Ordinal), title: title);
+    }
+
+    [Fact]
+    public Task WaitFix_Title_SaysTheExceptionChanges() => AnalyzerAssert.CodeFix(
+        """
+        public sealed class Waiter : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource().Task);
+
+            private async Task Work(Task t)
+            {
+                {|DSIM011:t.Wait|}();
+            }
+        }
+        """,
+        """
+        public sealed class Waiter : Node
+        {
+            public override void OnStart() => _ = Work(new TaskCompletionSource().Task);
+
+            private async Task Work(Task t)
+            {
+                await t;
+            }
+        }
+        """,
+        title: "Await the task instead of blocking on it (an exception comes out unwrapped, not in an AggregateException)");
 }
