@@ -27,9 +27,13 @@ internal sealed class RuntimeEscapeListener : EventListener
     private const int TimerTransfer = 1; // the kind a TimerQueueTimer reports in ThreadTransferSend
 
     private static RuntimeEscapeListener? s_instance;
-    private static readonly Lock Gate = new();
 
-    /// <summary>Starts the process's listener once.</summary>
+    [ThreadStatic]
+    private static bool t_priming;
+
+    private int _enqueueSeen; // 1 once any thread-pool enqueue was reported: the pool logs
+
+    /// <summary>Starts the process's listener once, and makes sure the thread pool reports to it before any simulation runs.</summary>
     public static void EnsureStarted()
     {
         if (Volatile.Read(ref s_instance) is not null)
@@ -37,9 +41,41 @@ internal sealed class RuntimeEscapeListener : EventListener
             return;
         }
 
-        lock (Gate)
+        // Built outside any lock of ours: the base constructor takes the runtime's listener lock, which another
+        // listener's callback may hold while it builds a simulation. Two racing threads may each build one; one is kept.
+        var candidate = new RuntimeEscapeListener();
+        if (Interlocked.CompareExchange(ref s_instance, candidate, null) is not null)
         {
-            s_instance ??= new RuntimeEscapeListener();
+            candidate.Dispose();
+            return;
+        }
+
+        candidate.PrimeThreadPool();
+    }
+
+    /// <summary>
+    /// The thread pool caches whether to report its work items, and looks again only when one of its threads starts
+    /// dispatching: until then an enqueue raises no event, and an escape in the first runs of a process would be seen or
+    /// not depending on the machine's timing. So queue no-op items, each waited for, until one is reported (in practice
+    /// the second); at most five seconds in all on a starved pool, after which escapes are still caught where they run.
+    /// </summary>
+    private void PrimeThreadPool()
+    {
+        long deadline = Environment.TickCount64 + 5000; // determinism-ok: bounds a one-off wait of the host, outside any run
+        while (Volatile.Read(ref _enqueueSeen) == 0 && Environment.TickCount64 < deadline) // determinism-ok: as above
+        {
+            using var ran = new ManualResetEventSlim();
+            t_priming = true;
+            try
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Set(), ran);
+            }
+            finally
+            {
+                t_priming = false;
+            }
+
+            ran.Wait(TimeSpan.FromSeconds(1));
         }
     }
 
@@ -55,8 +91,13 @@ internal sealed class RuntimeEscapeListener : EventListener
     /// <inheritdoc />
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
+        if (_enqueueSeen == 0 && eventData.EventName == "ThreadPoolEnqueueWork")
+        {
+            Volatile.Write(ref _enqueueSeen, 1);
+        }
+
         Simulation? simulation = Simulation.RunningOnThisThread;
-        if (simulation is null)
+        if (simulation is null || t_priming)
         {
             return; // no run on this thread: a thread-pool thread, the test host, anything else in the process
         }
@@ -74,11 +115,42 @@ internal sealed class RuntimeEscapeListener : EventListener
         }
     }
 
+    /// <summary>
+    /// Whether the work item being queued (on this thread, now) is the runtime finishing what waits on a task that runs its
+    /// continuations asynchronously — <c>WhenAny</c>, <c>WhenAll</c> or <c>WaitAsync</c> over it, or an await of it without
+    /// the node's context — rather than work the node queued itself (<c>Task.Run</c>, <c>QueueUserWorkItem</c>): told by
+    /// who called the pool's enqueue, read from the stack on this rare path only (an escape is being reported).
+    /// </summary>
+    private static bool QueuedByTaskCompletion()
+    {
+        System.Diagnostics.StackFrame[] frames = new System.Diagnostics.StackTrace(skipFrames: 1, fNeedFileInfo: false).GetFrames();
+        for (int i = 0; i + 1 < frames.Length; i++)
+        {
+            if (frames[i].GetMethod() is { Name: "Enqueue", DeclaringType.Name: "ThreadPoolWorkQueue" })
+            {
+                System.Reflection.MethodBase? caller = frames[i + 1].GetMethod();
+                return caller?.DeclaringType is { Namespace: "System.Threading.Tasks" } type
+                    && (caller.Name is "RunContinuations" or "RunOrQueueCompletionAction"
+                        || type.Name.StartsWith("CompletionActionInvoker", StringComparison.Ordinal)
+                        || type.Name.StartsWith("AwaitTaskContinuation", StringComparison.Ordinal));
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>What node code started, from the runtime's event; null for an event that is no escape.</summary>
     private static string? Describe(EventWrittenEventArgs e)
     {
         switch (e.EventName)
         {
+            case "ThreadPoolEnqueueWork" when QueuedByTaskCompletion():
+                return "completed a task that runs its continuations asynchronously (a TaskCompletionSource created with " +
+                    "TaskCreationOptions.RunContinuationsAsynchronously, SemaphoreSlim.WaitAsync(), a channel's or PeriodicTimer's ValueTask turned " +
+                    "AsTask()) while something waits on it without the node's context — Task.WhenAny, Task.WhenAll or WaitAsync over it, or an " +
+                    "await with ConfigureAwait(false) — so the runtime sent the rest to the thread pool. Await such a task directly (node code is " +
+                    "single-threaded: a TaskCompletionSource needs no RunContinuationsAsynchronously), and for a timeout pass a " +
+                    "CancellationTokenSource(delay, Context.TimeProvider) to the call";
             case "ThreadPoolEnqueueWork":
                 return "queued work to the thread pool (Task.Run, Task.Factory.StartNew, ThreadPool.QueueUserWorkItem or its Unsafe forms, " +
                     "or a continuation sent there after ConfigureAwait(false))";

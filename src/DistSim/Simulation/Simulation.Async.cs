@@ -136,26 +136,41 @@ public sealed partial class Simulation
         _lastRan.AddOrUpdate(task, new Origin(_handlerEvent, _loop.Now)); // its first part ran in this event
         var watched = new WatchedTask(context, task, handler, ++_watchSequence);
         _watched.Add(watched);
+        if ((task.CreationOptions & TaskCreationOptions.RunContinuationsAsynchronously) != 0)
+        {
+            // Such a task (a TaskCompletionSource's, returned as the handler's task) would send even a synchronous
+            // ContinueWith to the thread pool. Awaited under the node's context (current: its handler runs), its end is
+            // posted as an event of the node instead, on the simulation's thread.
+            task.ConfigureAwait(true).GetAwaiter().UnsafeOnCompleted(() => WatchedEnded(task, watched));
+            return;
+        }
+
         task.ContinueWith(
             static (t, s) =>
             {
                 var (simulation, watched) = ((Simulation, WatchedTask))s!;
-                if (simulation.IsForeignThread(out _))
-                {
-                    simulation.ReportEscape(watched.Context); // it ended on another thread: touch nothing of the simulation from here
-                    return;
-                }
-
-                simulation._watched.Remove(watched);
-                if (!t.IsCompletedSuccessfully)
-                {
-                    simulation.FailAsync(watched.Context, watched.Handler, t.Exception?.InnerException ?? new TaskCanceledException(t));
-                }
+                simulation.WatchedEnded(t, watched);
             },
             (this, watched),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>A watched handler task ended: its failure fails the run (reported, never thrown, when it ended on another thread).</summary>
+    private void WatchedEnded(Task task, WatchedTask watched)
+    {
+        if (IsForeignThread(out _))
+        {
+            ReportEscape(watched.Context); // it ended on another thread: touch nothing of the simulation from here
+            return;
+        }
+
+        _watched.Remove(watched);
+        if (!task.IsCompletedSuccessfully)
+        {
+            FailAsync(watched.Context, watched.Handler, task.Exception?.InnerException ?? new TaskCanceledException(task));
+        }
     }
 
     private readonly HashSet<WatchedTask> _watched = [];

@@ -299,6 +299,108 @@ public class AsyncEscapeTests
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown escape"),
     };
 
+    /// <summary>
+    /// The runtime's thread pool decides whether to report its work items only when one of its threads starts
+    /// dispatching: in a fresh process the first enqueues go unreported unless the listener makes the pool look again.
+    /// Run in a process of its own (this test assembly is an executable), where nothing else has used the pool yet.
+    /// </summary>
+    [Fact]
+    public async Task InAFreshProcess_TheFirstRunsSeeEveryEscapeAsItIsStarted()
+    {
+        string method = typeof(AsyncEscapeTests).FullName + "." + nameof(EscapesNeverSeenRunning_FailTheRunAtTheEventThatStartedThem_InEveryTry);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(AsyncEscapeTests).Assembly.Location, "-method", method, "-noColor" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using System.Diagnostics.Process child = System.Diagnostics.Process.Start(start)!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        Task<string> errors = child.StandardError.ReadToEndAsync(timeout.Token);
+        string output = await child.StandardOutput.ReadToEndAsync(timeout.Token);
+        await child.WaitForExitAsync(timeout.Token);
+        Assert.True(child.ExitCode == 0, output + await errors);
+        Assert.Matches(@"Total: 7, Errors: 0, Failed: 0", output);
+    }
+
+    [Fact]
+    public void ACombinatorOverATaskThatRunsItsContinuationsAsynchronously_FailsTheRunAtTheEventThatCompletedIt_NamingTheCause()
+    {
+        var seen = new HashSet<(long Event, long Time, ulong Fingerprint)>();
+        for (int attempt = 0; attempt < Tries; attempt++)
+        {
+            (Simulation sim, RunResult result) = Run(
+                async b =>
+                {
+                    var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    b.Go(async () =>
+                    {
+                        await b.Wait(2);
+                        reply.SetResult(); // WhenAny's completion goes to the thread pool from here
+                    });
+                    _ = await Task.WhenAny(reply.Task, Task.Delay(TimeSpan.FromSeconds(1), b.Time));
+                },
+                seed: 3);
+
+            SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+            Assert.Equal("n", failure.NodeName);
+            Assert.Contains("RunContinuationsAsynchronously", failure.InnerException!.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Task.Run", failure.InnerException.Message, StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.FromMilliseconds(2), failure.Time.SinceStart);
+            seen.Add((failure.EventIndex, failure.Time.Ticks, result.Fingerprint));
+        }
+
+        Assert.Single(seen);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AHandlerReturningATaskThatRunsItsContinuationsAsynchronously_IsJudgedOnTheSimulationsThread(bool fails)
+    {
+        var seen = new HashSet<(RunOutcome Outcome, long Events, ulong Fingerprint, long? FailedAt)>();
+        for (int attempt = 0; attempt < Tries; attempt++)
+        {
+            (Simulation sim, RunResult result) = Run(
+                b =>
+                {
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    b.Go(async () =>
+                    {
+                        await b.Wait(4);
+                        if (fails)
+                        {
+                            done.SetException(new InvalidOperationException("the handler's own failure"));
+                        }
+                        else
+                        {
+                            done.SetResult();
+                        }
+                    });
+                    return done.Task; // the handler's task itself: DistSim watches it
+                },
+                seed: 4);
+
+            if (fails)
+            {
+                SimulationFailureException failure = Assert.IsType<SimulationFailureException>(result.Failure);
+                Assert.Equal("the handler's own failure", failure.InnerException!.Message); // not blamed on an escape to the thread pool
+                Assert.Equal(TimeSpan.FromMilliseconds(4), failure.Time.SinceStart);
+            }
+            else
+            {
+                Assert.Null(result.Failure);
+                Assert.Null(sim.Failure);
+                Assert.Equal(RunOutcome.Quiescent, result.Outcome);
+            }
+
+            seen.Add((result.Outcome, result.Events, result.Fingerprint, result.Failure?.EventIndex));
+        }
+
+        Assert.Single(seen);
+    }
+
     /// <summary>A plain (not async) node whose timer handler queues thread-pool work that never touches the simulation.</summary>
     private sealed class PlainEscaper : Node
     {
