@@ -12,7 +12,13 @@ namespace DistSim.Diagnostics;
 internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Simulation simulation) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => inner.BeginScope(state);
+        where TState : notnull
+    {
+        using (RuntimeEscapeListener.Harness())
+        {
+            return inner.BeginScope(state);
+        }
+    }
 
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
@@ -24,7 +30,10 @@ internal sealed class NodeLogger(ILogger inner, NodeId node, string nodeName, Si
         }
 
         var entry = new Entry<TState>(simulation.CurrentTime, node, nodeName, state, formatter);
-        inner.Log(logLevel, eventId, entry, exception, Entry<TState>.Format);
+        using (RuntimeEscapeListener.Harness())
+        {
+            inner.Log(logLevel, eventId, entry, exception, Entry<TState>.Format); // the user's logger may batch on the thread pool: not the node's escape
+        }
     }
 
     /// <summary>The structured state of one entry: the user's key/value pairs plus time and node.</summary>

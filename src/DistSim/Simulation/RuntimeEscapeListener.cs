@@ -29,7 +29,7 @@ internal sealed class RuntimeEscapeListener : EventListener
     private static RuntimeEscapeListener? s_instance;
 
     [ThreadStatic]
-    private static bool t_priming;
+    private static int t_harness; // > 0 while this thread runs the harness's code (priming, the user's logger): not node code
 
     private int _enqueueSeen; // 1 once any thread-pool enqueue was reported: the pool logs
 
@@ -65,18 +65,31 @@ internal sealed class RuntimeEscapeListener : EventListener
         while (Volatile.Read(ref _enqueueSeen) == 0 && Environment.TickCount64 < deadline) // determinism-ok: as above
         {
             using var ran = new ManualResetEventSlim();
-            t_priming = true;
-            try
+            using (Harness())
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static state => ((ManualResetEventSlim)state!).Set(), ran);
-            }
-            finally
-            {
-                t_priming = false;
             }
 
             ran.Wait(TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>
+    /// Marks what the calling thread runs until the scope is disposed as the harness's code, not the node's — the user's
+    /// logger behind a node's <c>Logger</c>, which may batch on the thread pool or flush on a timer — so that nothing it
+    /// starts is taken for a node's escape.
+    /// </summary>
+    public static HarnessScope Harness()
+    {
+        t_harness++;
+        return default;
+    }
+
+    /// <summary>The scope of <see cref="Harness"/>.</summary>
+    public readonly struct HarnessScope : IDisposable
+    {
+        /// <summary>Ends the scope.</summary>
+        public void Dispose() => t_harness--;
     }
 
     /// <inheritdoc />
@@ -97,7 +110,7 @@ internal sealed class RuntimeEscapeListener : EventListener
         }
 
         Simulation? simulation = Simulation.RunningOnThisThread;
-        if (simulation is null || t_priming)
+        if (simulation is null || t_harness > 0)
         {
             return; // no run on this thread: a thread-pool thread, the test host, anything else in the process
         }
