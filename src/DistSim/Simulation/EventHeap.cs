@@ -92,13 +92,6 @@ internal sealed class EventHeap
         SiftUp(_count++, entry);
     }
 
-    /// <summary>Removes every entry.</summary>
-    public void Clear()
-    {
-        _count = 0;
-        _topTaken = false;
-    }
-
     /// <summary>Replaces the entries with <paramref name="entries"/> and restores the heap order in O(n).</summary>
     public void Rebuild(ReadOnlySpan<HeapEntry> entries)
     {

@@ -76,8 +76,9 @@ internal sealed class RuntimeEscapeListener : EventListener
 
     /// <summary>
     /// Marks what the calling thread runs until the scope is disposed as the harness's code, not the node's — the user's
-    /// logger behind a node's <c>Logger</c>, which may batch on the thread pool or flush on a timer — so that nothing it
-    /// starts is taken for a node's escape.
+    /// logger behind a node's <c>Logger</c>, or the <see cref="SimulationOptions.TraceWriter"/> a node's send is streamed
+    /// to, either of which may batch on the thread pool or flush on a timer — so that nothing it starts is taken for a
+    /// node's escape.
     /// </summary>
     public static HarnessScope Harness()
     {
@@ -110,9 +111,9 @@ internal sealed class RuntimeEscapeListener : EventListener
         }
 
         Simulation? simulation = Simulation.RunningOnThisThread;
-        if (simulation is null || t_harness > 0)
+        if (simulation is null || t_harness > 0 || !simulation.InNodeHandler)
         {
-            return; // no run on this thread: a thread-pool thread, the test host, anything else in the process
+            return; // no node code runs on this thread: a thread-pool thread, the test host, the kernel between events
         }
 
         try

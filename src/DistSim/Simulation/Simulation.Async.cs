@@ -493,6 +493,9 @@ public sealed partial class Simulation
     /// <summary>The simulation whose run call is in progress on the calling thread, if any.</summary>
     internal static Simulation? RunningOnThisThread => t_running;
 
+    /// <summary>Whether a node's handler runs now (read on the simulation's thread).</summary>
+    internal bool InNodeHandler => _running && _active is not null;
+
     /// <summary>
     /// Node code, inside a handler on the simulation's thread, started <paramref name="what"/> — a timer on the machine's
     /// clock or work on the thread pool (seen as it happened by <see cref="RuntimeEscapeListener"/>). The run fails after

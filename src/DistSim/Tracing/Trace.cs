@@ -282,7 +282,10 @@ public sealed class Trace
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         try
         {
-            _lines!.WriteEvent(this, e, _writer!);
+            using (RuntimeEscapeListener.Harness())
+            {
+                _lines!.WriteEvent(this, e, _writer!); // the user's writer may flush on the thread pool: not the node's escape
+            }
         }
         catch (Exception ex)
         {

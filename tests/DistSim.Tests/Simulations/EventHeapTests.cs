@@ -70,7 +70,7 @@ public class EventHeapTests
             }
             else if (op < 19 && random.NextBelow(20) == 0)
             {
-                heap.Clear();
+                heap.Rebuild([]); // emptied
                 model.Clear();
             }
 

@@ -99,6 +99,41 @@ public class TraceStreamingTests
         Assert.Equal(plain.Trace.ToJsonLines(), Streamed(recordedToo, both));
     }
 
+    /// <summary>A trace writer that hands every line to the thread pool, as an asynchronous file sink does.</summary>
+    private sealed class PoolWriter : StringWriter
+    {
+        private int _lines;
+
+        public PoolWriter()
+            : base(CultureInfo.InvariantCulture)
+        {
+        }
+
+        public int Lines => Volatile.Read(ref _lines);
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            base.Write(buffer, index, count);
+            ThreadPool.UnsafeQueueUserWorkItem(_ => Interlocked.Increment(ref _lines), null);
+        }
+    }
+
+    [Fact]
+    public void ATraceWriterThatWorksOnTheThreadPool_IsNotTakenForTheSendingNodesEscape()
+    {
+        var writer = new PoolWriter();
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 3, TraceWriter = writer, ThrowOnNodeFault = false });
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Reading(1.5)))); // streamed from inside a's handler
+        sim.AddNode("b", () => new Scripted());
+
+        RunResult result = sim.Run();
+
+        Assert.Null(result.Failure);
+        Assert.Equal(RunOutcome.Quiescent, result.Outcome);
+        Assert.Contains("\"send\"", writer.ToString(), StringComparison.Ordinal);
+        Assert.True(SpinWait.SpinUntil(() => writer.Lines > 0, TimeSpan.FromSeconds(30)), "the writer's work items never ran");
+    }
+
     [Fact]
     public void CultureOfTheHost_DoesNotChangeTheStreamedBytes()
     {
