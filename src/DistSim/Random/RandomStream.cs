@@ -1,28 +1,30 @@
-using MathNet.Numerics.Random;
-
 namespace DistSim.Random;
 
 /// <summary>
 /// A seeded, repeatable stream of random numbers: the xoshiro256** 1.0 generator of Blackman and
-/// Vigna, its 256-bit state filled from a 64-bit seed by SplitMix64. It is a MathNet.Numerics
-/// <see cref="RandomSource"/>, so every MathNet distribution can sample from it.
+/// Vigna, its 256-bit state filled from a 64-bit seed by SplitMix64. It is a <see cref="System.Random"/>, so every
+/// MathNet.Numerics distribution (they sample from any <see cref="System.Random"/>) can sample from it, and MathNet's
+/// extension methods on <see cref="System.Random"/> (<c>NextDoubles</c>, <c>NextInt32s</c>, …) apply to it.
 /// </summary>
 /// <remarks>
 /// <para>For seeds 0 … <see cref="int.MaxValue"/> the output equals MathNet's own
-/// <see cref="Xoshiro256StarStar"/>; this type exists because MathNet only accepts a 32-bit seed, and
-/// DistSim derives a full 64-bit seed for every stream (see <see cref="StreamSeed"/>).</para>
+/// <see cref="MathNet.Numerics.Random.Xoshiro256StarStar"/>; this type exists because MathNet only accepts a 32-bit
+/// seed, and DistSim derives a full 64-bit seed for every stream (see <see cref="StreamSeed"/>).</para>
+/// <para><see cref="System.Random"/>'s members are mapped to draws as MathNet's <c>RandomSource</c> maps them (this
+/// type derived from it until that was found to read the operating system's entropy source for every stream it
+/// constructs, about a microsecond each, for a seed nothing used): the same stream draws the same values as before.</para>
 /// <para>Not thread-safe: one stream belongs to one component of one simulation. Every draw consumes
 /// exactly one 64-bit output, so the number of draws a component makes is predictable.
 /// See <c>docs/concepts/randomness.md</c>.</para>
 /// </remarks>
-public sealed class RandomStream : RandomSource
+public sealed class RandomStream : System.Random
 {
     private Xoshiro256 _state;
 
     /// <summary>Creates a stream from a 64-bit seed (every value, including 0, is valid).</summary>
     /// <param name="seed">The seed.</param>
     public RandomStream(ulong seed)
-        : base(threadSafe: false)
+        : base(0) // System.Random's own generator is never drawn from: every member it has routes to the overrides below
     {
         Seed = seed;
         _state = new Xoshiro256(seed);
@@ -101,20 +103,49 @@ public sealed class RandomStream : RandomSource
         return z ^ (z >> 31);
     }
 
-    /// <inheritdoc />
-    protected override double DoSample() => NextUnitDouble();
+    /// <summary>A uniform double in [0, 1) (one draw, <see cref="NextUnitDouble"/>): what <see cref="System.Random.NextDouble"/> and every MathNet distribution draw.</summary>
+    protected override double Sample() => NextUnitDouble();
 
-    /// <inheritdoc />
-    protected override int DoSampleInteger() => (int)NextBelow(int.MaxValue);
+    /// <summary>A uniform integer in [0, <see cref="int.MaxValue"/>) (one draw).</summary>
+    public override int Next() => (int)NextBelow(int.MaxValue);
 
-    /// <inheritdoc />
-    protected override int DoSampleInt32WithNBits(int bitCount) => (int)(NextUInt64() >> (64 - bitCount));
+    /// <summary>
+    /// A uniform integer in [0, <paramref name="maxValue"/>): for a power of two, that many low bits of one draw's top
+    /// bits; otherwise one bit more, drawn again while the value is not below <paramref name="maxValue"/>.
+    /// </summary>
+    /// <param name="maxValue">Exclusive upper bound, at least 1.</param>
+    public override int Next(int maxValue)
+    {
+        if (maxValue <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "must be >= 1");
+        }
 
-    /// <inheritdoc />
-    protected override long DoSampleInt64WithNBits(int bitCount) => (long)(NextUInt64() >> (64 - bitCount));
+        return maxValue == 1 ? 0 : maxValue == int.MaxValue ? Next() : (int)BelowByRejection((uint)maxValue);
+    }
 
-    /// <inheritdoc />
-    protected override void DoSampleBytes(byte[] buffer)
+    /// <summary>A uniform integer in [<paramref name="minValue"/>, <paramref name="maxValue"/>), drawn as <see cref="Next(int)"/> draws the offset.</summary>
+    /// <param name="minValue">Inclusive lower bound.</param>
+    /// <param name="maxValue">Exclusive upper bound, above <paramref name="minValue"/>.</param>
+    public override int Next(int minValue, int maxValue)
+    {
+        if (minValue >= maxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"must be > minValue ({minValue})");
+        }
+
+        if (minValue == 0)
+        {
+            return Next(maxValue);
+        }
+
+        uint range = (uint)((long)maxValue - minValue); // up to 2^32 - 1: the whole int range is allowed
+        return range == 1 ? minValue : (int)(minValue + (long)BelowByRejection(range));
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> eight bytes a draw, each draw's bytes little-endian first.</summary>
+    /// <param name="buffer">The bytes to fill.</param>
+    public override void NextBytes(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         Span<byte> word = stackalloc byte[8];
@@ -124,5 +155,24 @@ public sealed class RandomStream : RandomSource
             int n = Math.Min(8, buffer.Length - i);
             word[..n].CopyTo(buffer.AsSpan(i, n));
         }
+    }
+
+    /// <summary>A uniform value in [0, <paramref name="range"/>) for <paramref name="range"/> ≥ 2: see <see cref="Next(int)"/>.</summary>
+    private ulong BelowByRejection(uint range)
+    {
+        int bits = System.Numerics.BitOperations.Log2(range);
+        if (System.Numerics.BitOperations.IsPow2(range))
+        {
+            return NextUInt64() >> (64 - bits);
+        }
+
+        bits++;
+        ulong sample;
+        do
+        {
+            sample = NextUInt64() >> (64 - bits);
+        }
+        while (sample >= range);
+        return sample;
     }
 }

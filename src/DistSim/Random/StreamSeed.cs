@@ -29,6 +29,9 @@ public static class StreamSeed
     /// <param name="name">The component's stable identity.</param>
     public static RandomStream Create(ulong masterSeed, string name) => new(Derive(masterSeed, name));
 
+    /// <summary>A new stream for <paramref name="prefix"/> + <paramref name="name"/> (e.g. <c>node:</c> and a node's name), without building the string.</summary>
+    internal static RandomStream Create(ulong masterSeed, string prefix, string name) => new(Derive(masterSeed, prefix, name, string.Empty, string.Empty));
+
     /// <summary>
     /// The seed of the stream called <paramref name="prefix"/> + <paramref name="first"/> + <paramref name="separator"/> +
     /// <paramref name="second"/>, equal to <see cref="Derive(ulong, string)"/> of that concatenation, without building

@@ -53,7 +53,7 @@ internal sealed class SignatureService(ulong seed, Func<int, string> nodeName, F
     {
         if (!_keys.TryGetValue(node, out byte[]? key))
         {
-            RandomStream stream = StreamSeed.Create(seed, "sign:" + nodeName(node));
+            RandomStream stream = StreamSeed.Create(seed, "sign:", nodeName(node));
             key = new byte[32];
             stream.NextBytes(key);
             _keys.Add(node, key);

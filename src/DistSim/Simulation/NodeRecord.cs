@@ -32,7 +32,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public FailureModel Model { get; } = model;
 
     /// <summary>Draws for the node's faults (omissions, torn writes): <c>faults:&lt;name&gt;</c>, apart from the node's own stream.</summary>
-    public RandomStream Faults => X.Faults ??= StreamSeed.Create(Simulation.Seed, "faults:" + Name);
+    public RandomStream Faults => X.Faults ??= StreamSeed.Create(Simulation.Seed, "faults:", Name);
 
     /// <summary>The node's durable storage: it outlives the node's objects.</summary>
     public DurableStorage Storage => X.Storage ??= new DurableStorage(Simulation, Index);
@@ -142,7 +142,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
 
     private RandomStream NewRandom()
     {
-        RandomStream stream = StreamSeed.Create(Simulation.Seed, "node:" + Name);
+        RandomStream stream = StreamSeed.Create(Simulation.Seed, "node:", Name);
         stream.GuardFor(Simulation, Index);
         return stream;
     }

@@ -85,7 +85,7 @@ public sealed partial class Simulation
             return;
         }
 
-        RandomStream stream = StreamSeed.Create(Seed, "clock:" + node.Name);
+        RandomStream stream = StreamSeed.Create(Seed, "clock:", node.Name);
         node.ClockOffset = (long)stream.NextBelow((ulong)_timing.ClockSkew.Ticks + 1);
         long bound = (long)(_timing.DriftBound * Billion);
         node.DriftPpb = (long)stream.NextBelow((ulong)(2 * bound) + 1) - bound;

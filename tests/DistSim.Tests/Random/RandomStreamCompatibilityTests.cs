@@ -1,0 +1,233 @@
+using DistSim.Random;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MathNet.Numerics.Random;
+
+namespace DistSim.Tests.Random;
+
+/// <summary>
+/// <see cref="RandomStream"/> derived from MathNet's <see cref="RandomSource"/> until its constructor was found to read
+/// the operating system's entropy source for every stream (a seed nothing used). It now derives from
+/// <see cref="System.Random"/> and maps its members to draws itself; these properties hold it to the draws the
+/// MathNet-based stream made, over seeds and arbitrary sequences of calls, so no run changes.
+/// </summary>
+public class RandomStreamCompatibilityTests
+{
+    [Property(MaxTest = 300)]
+    public Property EveryMember_DrawsWhatTheMathNetBasedStreamDrew()
+    {
+        Gen<ulong> seeds = ArbMap.Default.GeneratorFor<ulong>();
+        Gen<Call[]> calls = from n in Gen.Choose(1, 40) from sequence in CallGen().ArrayOf(n) select sequence;
+        return Prop.ForAll(Gen.Zip(seeds, calls).ToArbitrary(), input =>
+        {
+            (ulong seed, Call[] sequence) = input;
+            var ours = new RandomStream(seed);
+            var before = new MathNetMapped(seed);
+            foreach (Call call in sequence)
+            {
+                string expected = Outcome(before, call);
+                string actual = Outcome(ours, call);
+                if (expected != actual)
+                {
+                    return false.Label($"seed {seed}, {call}: the MathNet-based stream gave {expected}, RandomStream {actual}");
+                }
+            }
+
+            return true.ToProperty();
+        });
+    }
+
+    [Fact]
+    public void PowersOfTwoAndTheirNeighbours_DrawAsBefore()
+    {
+        // The rejection sampler's edges: bounds at and around every power of two, with several draws each.
+        for (int bits = 1; bits < 31; bits++)
+        {
+            foreach (int bound in new[] { (1 << bits) - 1, 1 << bits, (1 << bits) + 1 })
+            {
+                if (bound < 2)
+                {
+                    continue;
+                }
+
+                var ours = new RandomStream((ulong)bound);
+                var before = new MathNetMapped((ulong)bound);
+                for (int i = 0; i < 8; i++)
+                {
+                    Assert.Equal(before.Next(bound), ours.Next(bound));
+                    Assert.Equal(before.Next(-bound / 2, bound / 2 + 1), ours.Next(-bound / 2, bound / 2 + 1));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void RangesBeyondIntMaxValue_StayInRange_WhereTheMathNetBasedStreamThrew()
+    {
+        var stream = new RandomStream(42);
+        bool sawNegative = false, sawLarge = false;
+        for (int i = 0; i < 2_000; i++)
+        {
+            int v = stream.Next(int.MinValue, int.MaxValue);
+            Assert.InRange(v, int.MinValue, int.MaxValue - 1);
+            sawNegative |= v < -(1 << 30);
+            sawLarge |= v > 1 << 30;
+        }
+
+        Assert.True(sawNegative && sawLarge, "draws over the whole int range reach both far ends");
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new MathNetMapped(42).Next(int.MinValue, int.MaxValue));
+    }
+
+    [Fact]
+    public void BadBounds_NameTheParameterAndTheValue()
+    {
+        var stream = new RandomStream(1);
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(0));
+        Assert.Equal("maxValue", zero.ParamName);
+        Assert.Equal(0, zero.ActualValue);
+        var empty = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(5, 5));
+        Assert.Equal("maxValue", empty.ParamName);
+        Assert.Contains("minValue (5)", empty.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => stream.NextBytes((byte[])null!));
+    }
+
+    [Fact]
+    public void ConstructingAStream_AllocatesOnlyTheStreamAndSystemRandomsAdapter()
+    {
+        _ = new RandomStream(0); // JIT and type loading outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            _ = new RandomStream((ulong)i);
+        }
+
+        long perStream = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+        Assert.True(perStream <= 144, $"a stream costs {perStream} bytes (the MathNet-based one cost 200, with a lock object and an OS entropy draw)");
+    }
+
+    /// <summary>One call on a <see cref="System.Random"/>, with its arguments.</summary>
+    public sealed record Call(int Kind, int A, int B, long C, long D, int Length)
+    {
+        public override string ToString() => Kind switch
+        {
+            0 => "Next()",
+            1 => $"Next({A})",
+            2 => $"Next({A}, {B})",
+            3 => "NextDouble()",
+            4 => "NextSingle()",
+            5 => "NextInt64()",
+            6 => $"NextInt64({C})",
+            7 => $"NextInt64({C}, {D})",
+            8 => $"NextBytes(byte[{Length}])",
+            9 => $"NextBytes(Span[{Length}])",
+            10 => $"Shuffle(int[{Length}])",
+            _ => $"GetItems(int[{Length}], 3)",
+        };
+    }
+
+    private static Gen<Call> CallGen()
+    {
+        Gen<int> bound = Gen.OneOf(
+            Gen.Choose(-2, 20),
+            Gen.Choose(1, 30).Select(b => 1 << b),
+            Gen.Choose(1, 30).Select(b => (1 << b) + 1),
+            Gen.Choose(1, int.MaxValue),
+            Gen.Constant(int.MaxValue));
+        Gen<long> bound64 = Gen.OneOf(Gen.Choose(-2, 50).Select(v => (long)v), ArbMap.Default.GeneratorFor<long>(), Gen.Constant(long.MaxValue));
+        return
+            from kind in Gen.Choose(0, 11)
+            from a in bound
+            from width in Gen.OneOf(Gen.Choose(-1, 40), bound)
+            from c in bound64
+            from d in bound64
+            from length in Gen.Choose(0, 20)
+            select new Call(kind, a, kind == 2 ? ClampedUpper(a, width) : width, c, d, length);
+    }
+
+    /// <summary>An upper bound <paramref name="width"/> above <paramref name="lower"/> (or an invalid one), keeping the range within what the MathNet-based stream accepted.</summary>
+    private static int ClampedUpper(int lower, int width)
+    {
+        long lowerBound = -(long)lower / 2;
+        long upper = lowerBound + width;
+        return (int)Math.Clamp(upper, int.MinValue, int.MaxValue);
+    }
+
+    /// <summary>What a call returned (or which exception family it threw), as text to compare.</summary>
+    private static string Outcome(System.Random random, Call call)
+    {
+        try
+        {
+            switch (call.Kind)
+            {
+                case 0:
+                    return random.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 1:
+                    return random.Next(call.A).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 2:
+                    int lower = (int)(-(long)call.A / 2);
+                    return random.Next(lower, call.B).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 3:
+                    return random.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                case 4:
+                    return random.NextSingle().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                case 5:
+                    return random.NextInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 6:
+                    return random.NextInt64(call.C).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 7:
+                    return random.NextInt64(Math.Min(call.C, call.D), Math.Max(call.C, call.D)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 8:
+                    var bytes = new byte[call.Length];
+                    random.NextBytes(bytes);
+                    return Convert.ToHexString(bytes);
+                case 9:
+                    Span<byte> span = stackalloc byte[call.Length];
+                    random.NextBytes(span);
+                    return Convert.ToHexString(span);
+                case 10:
+                    int[] items = Enumerable.Range(0, call.Length).ToArray();
+                    random.Shuffle(items);
+                    return string.Join(",", items);
+                default:
+                    int[] choices = Enumerable.Range(0, Math.Max(1, call.Length)).ToArray();
+                    return string.Join(",", random.GetItems(choices, 3));
+            }
+        }
+        catch (ArgumentException)
+        {
+            return "argument refused";
+        }
+    }
+
+    /// <summary>
+    /// The stream as it was: MathNet's <see cref="RandomSource"/> mapping <see cref="System.Random"/>'s members onto the
+    /// same xoshiro256** draws (the overrides <see cref="RandomStream"/> had then), drawing from a <see cref="RandomStream"/>
+    /// through its own primitives only (<see cref="RandomStream.NextUInt64"/>, <see cref="RandomStream.NextUnitDouble"/>,
+    /// <see cref="RandomStream.NextBelow"/>, which did not change).
+    /// </summary>
+    private sealed class MathNetMapped(ulong seed) : RandomSource(threadSafe: false)
+    {
+        private readonly RandomStream _bits = new(seed);
+
+        protected override double DoSample() => _bits.NextUnitDouble();
+
+        protected override int DoSampleInteger() => (int)_bits.NextBelow(int.MaxValue);
+
+        protected override int DoSampleInt32WithNBits(int bitCount) => (int)(_bits.NextUInt64() >> (64 - bitCount));
+
+        protected override long DoSampleInt64WithNBits(int bitCount) => (long)(_bits.NextUInt64() >> (64 - bitCount));
+
+        protected override void DoSampleBytes(byte[] buffer)
+        {
+            for (int i = 0; i < buffer.Length; i += 8)
+            {
+                ulong word = _bits.NextUInt64();
+                for (int b = 0; b < 8 && i + b < buffer.Length; b++)
+                {
+                    buffer[i + b] = (byte)(word >> (8 * b));
+                }
+            }
+        }
+    }
+}
