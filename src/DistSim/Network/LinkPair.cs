@@ -65,7 +65,7 @@ internal sealed class LinkPair : ILinkHost
     public FairLossSessionView? FairLossView { get; set; }
 
     /// <summary>The protocol session (created on first use). Not for the fair-loss link, which has none in the kernel.</summary>
-    public ILinkSession Session => _session ??= Link.CreateSession(this);
+    public ILinkSession Session => _session ?? CreateSession();
 
     public SimTime Now => _simulation.Now;
 
@@ -91,6 +91,14 @@ internal sealed class LinkPair : ILinkHost
     public bool CancelTimer(TimerId timer) => _simulation.CancelLinkTimer(Index, timer);
 
     /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair.</summary>
+    /// <summary>Creates the pair's session, and tells the network, which finds a crashed node's sessions through it.</summary>
+    private ILinkSession CreateSession()
+    {
+        _session = Link.CreateSession(this);
+        _simulation.Network.SessionCreated(Index, From.Value, To.Value);
+        return _session;
+    }
+
     private byte[] DeriveKey()
     {
         var key = new byte[32];
