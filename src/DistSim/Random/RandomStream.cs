@@ -12,7 +12,11 @@ namespace DistSim.Random;
 /// seed, and DistSim derives a full 64-bit seed for every stream (see <see cref="StreamSeed"/>).</para>
 /// <para><see cref="System.Random"/>'s members are mapped to draws as MathNet's <c>RandomSource</c> maps them (this
 /// type derived from it until that was found to read the operating system's entropy source for every stream it
-/// constructs, about a microsecond each, for a seed nothing used): the same stream draws the same values as before.</para>
+/// constructs, about a microsecond each, for a seed nothing used), so every one of them draws the same values as
+/// before. MathNet's open-ended sequences (<c>NextDoubleSequence</c>, <c>NextInt32Sequence</c>, a distribution's
+/// <c>Samples</c>) now draw one value per item taken, where on a <c>RandomSource</c> they read 64 ahead; and where
+/// <c>RandomSource</c> refused <c>Next(0)</c> and <c>Next(n, n)</c>, this type answers as <see cref="System.Random"/>
+/// specifies. See <c>docs/concepts/randomness.md</c>.</para>
 /// <para>Not thread-safe: one stream belongs to one component of one simulation. Every draw consumes
 /// exactly one 64-bit output, so the number of draws a component makes is predictable.
 /// See <c>docs/concepts/randomness.md</c>.</para>
@@ -111,27 +115,34 @@ public sealed class RandomStream : System.Random
 
     /// <summary>
     /// A uniform integer in [0, <paramref name="maxValue"/>): for a power of two, that many low bits of one draw's top
-    /// bits; otherwise one bit more, drawn again while the value is not below <paramref name="maxValue"/>.
+    /// bits; otherwise one bit more, drawn again while the value is not below <paramref name="maxValue"/>. As
+    /// <see cref="System.Random"/> specifies, 0 and 1 give 0 (without a draw).
     /// </summary>
-    /// <param name="maxValue">Exclusive upper bound, at least 1.</param>
+    /// <param name="maxValue">Exclusive upper bound, at least 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxValue"/> is negative.</exception>
     public override int Next(int maxValue)
     {
-        if (maxValue <= 0)
+        if (maxValue < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "must be >= 1");
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, "must be >= 0");
         }
 
-        return maxValue == 1 ? 0 : maxValue == int.MaxValue ? Next() : (int)BelowByRejection((uint)maxValue);
+        return maxValue <= 1 ? 0 : maxValue == int.MaxValue ? Next() : (int)BelowByRejection((uint)maxValue);
     }
 
-    /// <summary>A uniform integer in [<paramref name="minValue"/>, <paramref name="maxValue"/>), drawn as <see cref="Next(int)"/> draws the offset.</summary>
+    /// <summary>
+    /// A uniform integer in [<paramref name="minValue"/>, <paramref name="maxValue"/>), drawn as <see cref="Next(int)"/>
+    /// draws the offset; the range may be as wide as the whole <see cref="int"/> range. As <see cref="System.Random"/>
+    /// specifies, equal bounds give <paramref name="minValue"/> (without a draw).
+    /// </summary>
     /// <param name="minValue">Inclusive lower bound.</param>
-    /// <param name="maxValue">Exclusive upper bound, above <paramref name="minValue"/>.</param>
+    /// <param name="maxValue">Exclusive upper bound, not below <paramref name="minValue"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxValue"/> is below <paramref name="minValue"/>.</exception>
     public override int Next(int minValue, int maxValue)
     {
-        if (minValue >= maxValue)
+        if (minValue > maxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"must be > minValue ({minValue})");
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"must be >= minValue ({minValue})");
         }
 
         if (minValue == 0)
@@ -140,7 +151,7 @@ public sealed class RandomStream : System.Random
         }
 
         uint range = (uint)((long)maxValue - minValue); // up to 2^32 - 1: the whole int range is allowed
-        return range == 1 ? minValue : (int)(minValue + (long)BelowByRejection(range));
+        return range <= 1 ? minValue : (int)(minValue + (long)BelowByRejection(range));
     }
 
     /// <summary>Fills <paramref name="buffer"/> eight bytes a draw, each draw's bytes little-endian first.</summary>

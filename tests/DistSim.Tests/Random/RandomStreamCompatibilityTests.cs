@@ -27,6 +27,11 @@ public class RandomStreamCompatibilityTests
             foreach (Call call in sequence)
             {
                 string expected = Outcome(before, call);
+                if (expected == Refused && SpecifiedWhereRandomSourceRefused(call) is { } specified)
+                {
+                    expected = specified; // Next(0) and Next(n, n): System.Random's contract, neither draws
+                }
+
                 string actual = Outcome(ours, call);
                 if (expected != actual)
                 {
@@ -76,20 +81,50 @@ public class RandomStreamCompatibilityTests
         }
 
         Assert.True(sawNegative && sawLarge, "draws over the whole int range reach both far ends");
-        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new MathNetMapped(42).Next(int.MinValue, int.MaxValue));
+        Assert.ThrowsAny<ArgumentOutOfRangeException>(() => new MathNetMapped(42).Next(int.MinValue, int.MaxValue)); // it refused what it could not draw
     }
 
     [Fact]
-    public void BadBounds_NameTheParameterAndTheValue()
+    public void BadBounds_NameTheParameterAndTheValue_AndEmptyRangesAnswerAsSystemRandomSpecifies()
     {
         var stream = new RandomStream(1);
-        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(0));
-        Assert.Equal("maxValue", zero.ParamName);
-        Assert.Equal(0, zero.ActualValue);
-        var empty = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(5, 5));
-        Assert.Equal("maxValue", empty.ParamName);
-        Assert.Contains("minValue (5)", empty.Message, StringComparison.Ordinal);
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(-1));
+        Assert.Equal("maxValue", negative.ParamName);
+        Assert.Equal(-1, negative.ActualValue);
+        var inverted = Assert.Throws<ArgumentOutOfRangeException>(() => stream.Next(5, 4));
+        Assert.Equal("maxValue", inverted.ParamName);
+        Assert.Contains("minValue (5)", inverted.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => stream.NextBytes((byte[])null!));
+
+        var untouched = new RandomStream(1);
+        Assert.Equal(0, stream.Next(0));
+        Assert.Equal(7, stream.Next(7, 7));
+        Assert.Equal(-3, stream.Next(-3, -2));
+        Assert.Equal(untouched.NextUInt64(), stream.NextUInt64()); // none of them drew
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(200)]
+    public void MathNetSequences_DrawOneValuePerItemTaken(int taken)
+    {
+        // On a RandomSource these sequences read 64 values ahead once 64 were taken; on a RandomStream each item is
+        // one draw, so what the stream draws next depends only on how many items were taken.
+        var sequence = new RandomStream(9);
+        var singles = new RandomStream(9);
+        Assert.Equal(
+            Enumerable.Range(0, taken).Select(_ => singles.NextDouble()),
+            sequence.NextDoubleSequence().Take(taken));
+        Assert.Equal(singles.NextDouble(), sequence.NextDouble());
+
+        var samples = new RandomStream(10);
+        var single = new RandomStream(10);
+        Assert.Equal(
+            Enumerable.Range(0, taken).Select(_ => MathNet.Numerics.Distributions.Exponential.Sample(single, 2)),
+            MathNet.Numerics.Distributions.Exponential.Samples(samples, 2).Take(taken));
+        Assert.Equal(single.NextUInt64(), samples.NextUInt64());
     }
 
     [Fact]
@@ -106,7 +141,7 @@ public class RandomStreamCompatibilityTests
         Assert.True(perStream <= 144, $"a stream costs {perStream} bytes (the MathNet-based one cost 200, with a lock object and an OS entropy draw)");
     }
 
-    /// <summary>One call on a <see cref="System.Random"/>, with its arguments.</summary>
+    /// <summary>One call on a <see cref="System.Random"/> (or a MathNet helper or distribution drawing from one), with its arguments.</summary>
     public sealed record Call(int Kind, int A, int B, long C, long D, int Length)
     {
         public override string ToString() => Kind switch
@@ -114,6 +149,13 @@ public class RandomStreamCompatibilityTests
             0 => "Next()",
             1 => $"Next({A})",
             2 => $"Next({A}, {B})",
+            12 => $"GetHexString({Length})",
+            13 => $"GetString(\"abcde\", {Length})",
+            14 => $"NextDoubles(double[{Length}])",
+            15 => $"NextInt32s(int[{Length}], {A}, {B})",
+            16 => "Normal.Sample(0, 1)",
+            17 => $"DiscreteUniform.Sample({A}, {B})",
+            18 => $"Exponential.Samples(double[{Length}], 2)",
             3 => "NextDouble()",
             4 => "NextSingle()",
             5 => "NextInt64()",
@@ -122,7 +164,7 @@ public class RandomStreamCompatibilityTests
             8 => $"NextBytes(byte[{Length}])",
             9 => $"NextBytes(Span[{Length}])",
             10 => $"Shuffle(int[{Length}])",
-            _ => $"GetItems(int[{Length}], 3)",
+            _ => $"GetItems(int[{Length}], {1 + (Length % 5)})",
         };
     }
 
@@ -134,24 +176,40 @@ public class RandomStreamCompatibilityTests
             Gen.Choose(1, 30).Select(b => (1 << b) + 1),
             Gen.Choose(1, int.MaxValue),
             Gen.Constant(int.MaxValue));
+        Gen<int> lower = Gen.OneOf(
+            Gen.Choose(-5, 5),
+            Gen.Choose(int.MinValue, int.MaxValue),
+            Gen.Elements(int.MinValue, int.MinValue + 1, int.MaxValue - 1, int.MaxValue));
         Gen<long> bound64 = Gen.OneOf(Gen.Choose(-2, 50).Select(v => (long)v), ArbMap.Default.GeneratorFor<long>(), Gen.Constant(long.MaxValue));
         return
-            from kind in Gen.Choose(0, 11)
+            from kind in Gen.Choose(0, 18)
             from a in bound
+            from low in lower
             from width in Gen.OneOf(Gen.Choose(-1, 40), bound)
             from c in bound64
             from d in bound64
             from length in Gen.Choose(0, 20)
-            select new Call(kind, a, kind == 2 ? ClampedUpper(a, width) : width, c, d, length);
+            select kind switch
+            {
+                2 or 15 => new Call(kind, low, Upper(low, width), c, d, length),
+                17 => new Call(kind, low, Upper(low, width - 1), c, d, length), // DiscreteUniform's upper bound is inclusive
+                _ => new Call(kind, a, width, c, d, length),
+            };
     }
 
-    /// <summary>An upper bound <paramref name="width"/> above <paramref name="lower"/> (or an invalid one), keeping the range within what the MathNet-based stream accepted.</summary>
-    private static int ClampedUpper(int lower, int width)
+    /// <summary><paramref name="lower"/> + <paramref name="width"/> within int (a width below 1 gives an empty or inverted range), keeping the range within what <see cref="RandomSource"/> accepted (at most <see cref="int.MaxValue"/> wide).</summary>
+    private static int Upper(int lower, int width) => (int)Math.Clamp((long)lower + width, int.MinValue, int.MaxValue);
+
+    private const string Refused = "argument refused";
+
+    /// <summary>What <see cref="System.Random"/> specifies for the bounds <see cref="RandomSource"/> refused: Next(0) is 0, Next(n, n) is n.</summary>
+    private static string? SpecifiedWhereRandomSourceRefused(Call call) => call switch
     {
-        long lowerBound = -(long)lower / 2;
-        long upper = lowerBound + width;
-        return (int)Math.Clamp(upper, int.MinValue, int.MaxValue);
-    }
+        { Kind: 1, A: 0 } => "0",
+        { Kind: 2 } when call.A == call.B => call.A.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        { Kind: 15 } when call.A == call.B => string.Join(",", Enumerable.Repeat(call.A, call.Length)), // MathNet's helper calls Next(n, n) per item
+        _ => null,
+    };
 
     /// <summary>What a call returned (or which exception family it threw), as text to compare.</summary>
     private static string Outcome(System.Random random, Call call)
@@ -165,8 +223,27 @@ public class RandomStreamCompatibilityTests
                 case 1:
                     return random.Next(call.A).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 case 2:
-                    int lower = (int)(-(long)call.A / 2);
-                    return random.Next(lower, call.B).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return random.Next(call.A, call.B).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 12:
+                    return random.GetHexString(call.Length);
+                case 13:
+                    return random.GetString("abcde", call.Length);
+                case 14:
+                    var doubles = new double[call.Length];
+                    random.NextDoubles(doubles);
+                    return string.Join(",", doubles.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                case 15:
+                    var ints = new int[call.Length];
+                    random.NextInt32s(ints, call.A, call.B);
+                    return string.Join(",", ints);
+                case 16:
+                    return MathNet.Numerics.Distributions.Normal.Sample(random, 0, 1).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                case 17:
+                    return MathNet.Numerics.Distributions.DiscreteUniform.Sample(random, call.A, call.B).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                case 18:
+                    var samples = new double[call.Length];
+                    MathNet.Numerics.Distributions.Exponential.Samples(random, samples, 2);
+                    return string.Join(",", samples.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
                 case 3:
                     return random.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 case 4:
@@ -191,12 +268,12 @@ public class RandomStreamCompatibilityTests
                     return string.Join(",", items);
                 default:
                     int[] choices = Enumerable.Range(0, Math.Max(1, call.Length)).ToArray();
-                    return string.Join(",", random.GetItems(choices, 3));
+                    return string.Join(",", random.GetItems(choices, 1 + (call.Length % 5)));
             }
         }
         catch (ArgumentException)
         {
-            return "argument refused";
+            return Refused;
         }
     }
 
