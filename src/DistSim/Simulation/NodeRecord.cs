@@ -15,6 +15,8 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
 {
     private RandomStream? _random;
     private Extras? _extras;
+    private bool _up = true;
+    private bool _paused;
 
     public string Name { get; } = name;
 
@@ -70,10 +72,35 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public Node? Instance { get; set; }
 
     /// <summary>False from a crash until the restart.</summary>
-    public bool Up { get; set; } = true;
+    public bool Up
+    {
+        get => _up;
+        set
+        {
+            bool held = HoldsFault;
+            _up = value;
+            Simulation.FaultHeld(held, HoldsFault);
+        }
+    }
 
     /// <summary>True between a pause and its resume.</summary>
-    public bool Paused { get; set; }
+    public bool Paused
+    {
+        get => _paused;
+        set
+        {
+            bool held = HoldsFault;
+            _paused = value;
+            Simulation.FaultHeld(held, HoldsFault);
+        }
+    }
+
+    /// <summary>
+    /// True while the node holds a fault that has not ended: paused, or down with a restart due. The simulation counts
+    /// such nodes as they change (<see cref="Simulation.FaultHeld"/>), so whether the system is fault-free is known
+    /// without a scan of every node.
+    /// </summary>
+    public bool HoldsFault => _paused || (!_up && RestartDue);
 
     /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
     public List<ScheduledEvent> Deferred => X.Deferred ??= [];
@@ -119,7 +146,17 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public bool RestartDue
     {
         get => _extras?.RestartDue ?? false;
-        set => X.RestartDue = value;
+        set
+        {
+            if (!value && _extras is null)
+            {
+                return; // false already, and no object to make for it
+            }
+
+            bool held = HoldsFault;
+            X.RestartDue = value;
+            Simulation.FaultHeld(held, HoldsFault);
+        }
     }
 
     /// <summary>1 for the first object, +1 at every restart.</summary>

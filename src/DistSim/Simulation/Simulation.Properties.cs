@@ -428,25 +428,27 @@ public sealed partial class Simulation
         return end;
     }
 
-    /// <summary>No node paused, no crashed node waiting for its scheduled restart, no partition or cut.</summary>
-    private bool IsFaultFree()
+    /// <summary>
+    /// No node paused, no crashed node waiting for its scheduled restart, no partition or cut. O(1): the nodes holding a
+    /// fault are counted as they change (asked before every event while a window waits for the end of faults, so a scan
+    /// of every node would make each event cost O(K)).
+    /// </summary>
+    internal bool IsFaultFree() => !_network.HasPartition && _nodesHoldingFaults == 0;
+
+    /// <summary>Nodes paused, or down with a restart due (<see cref="NodeRecord.HoldsFault"/>).</summary>
+    private int _nodesHoldingFaults;
+
+    /// <summary>A node's <see cref="NodeRecord.HoldsFault"/> went from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    internal void FaultHeld(bool before, bool after)
     {
-        if (_network.HasPartition)
+        if (before != after)
         {
-            return false;
+            _nodesHoldingFaults += after ? 1 : -1;
         }
-
-        for (int i = 0; i < _nodes.Count; i++)
-        {
-            NodeRecord node = _nodes[i];
-            if (node.Paused || (!node.Up && node.RestartDue))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
+
+    /// <summary>The record of node <paramref name="node"/> (for tests of the kernel's bookkeeping).</summary>
+    internal NodeRecord RecordOf(NodeId node) => _nodes[node.Value];
 
     /// <summary>A FaultSchedule step or the nemesis: faults may start until <paramref name="at"/>.</summary>
     internal void NoteFaultsUntil(SimTime at) => _faultsEndDeclared = Math.Max(_faultsEndDeclared, at.Ticks);

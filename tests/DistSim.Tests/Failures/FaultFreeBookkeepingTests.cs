@@ -1,0 +1,94 @@
+using DistSim.Failures;
+using DistSim.Nodes;
+using DistSim.Time;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace DistSim.Tests.Failures;
+
+/// <summary>
+/// Whether the system is fault-free (no node paused, no crashed node with a restart due) is asked before every event
+/// while an Eventually window waits for the end of faults. It is kept as a count of the nodes holding a fault, updated
+/// as they change, instead of a scan of every node (O(K) an event). The oracle is that scan, after every step of random
+/// fault scripts: crashes, timed crashes whose restarts come due, restarts, pauses, timed pauses, resumes and time
+/// passing.
+/// </summary>
+public class FaultFreeBookkeepingTests
+{
+    [Property(MaxTest = 100)]
+    public Property TheCount_AgreesWithAScanOfEveryNode_AfterEveryStep()
+    {
+        Gen<(int Nodes, (int Op, int Node, int Ms)[] Steps)> scripts =
+            from nodes in Gen.Choose(1, 6)
+            from count in Gen.Choose(1, 40)
+            from steps in (from op in Gen.Choose(0, 6) from node in Gen.Choose(0, nodes - 1) from ms in Gen.Choose(1, 50) select (op, node, ms)).ArrayOf(count)
+            select (nodes, steps);
+        return Prop.ForAll(scripts.ToArbitrary(), script =>
+        {
+            var simulation = new Simulation(new SimulationOptions { Seed = 3, RecordTrace = false });
+            for (int i = 0; i < script.Nodes; i++)
+            {
+                simulation.AddNode("n" + i, () => new Idle(), FailureModels.CrashRecover());
+            }
+
+            simulation.RunUntil(SimTime.FromStart(TimeSpan.FromMilliseconds(1)));
+            bool sawFault = false;
+            foreach ((int op, int index, int ms) in script.Steps)
+            {
+                var node = new NodeId(index);
+                switch (op)
+                {
+                    case 0:
+                        simulation.Crash(node);
+                        break;
+                    case 1:
+                        if (simulation.IsUp(node))
+                        {
+                            simulation.CrashFor(node, TimeSpan.FromMilliseconds(ms));
+                        }
+
+                        break;
+                    case 2:
+                        if (!simulation.IsUp(node))
+                        {
+                            simulation.Restart(node);
+                        }
+
+                        break;
+                    case 3:
+                        simulation.Pause(node);
+                        break;
+                    case 4:
+                        if (simulation.IsUp(node) && !simulation.IsPaused(node))
+                        {
+                            simulation.PauseFor(node, TimeSpan.FromMilliseconds(ms));
+                        }
+
+                        break;
+                    case 5:
+                        simulation.Resume(node);
+                        break;
+                    default:
+                        simulation.RunUntil(simulation.Now + TimeSpan.FromMilliseconds(ms));
+                        break;
+                }
+
+                bool scan = Enumerable.Range(0, script.Nodes)
+                    .Select(i => simulation.RecordOf(new NodeId(i)))
+                    .All(r => !r.Paused && (r.Up || !r.RestartDue));
+                sawFault |= !scan;
+                if (simulation.IsFaultFree() != scan)
+                {
+                    return false.Label($"after op {op} on n{index} at {simulation.Now}: the count says fault-free = {simulation.IsFaultFree()}, a scan of every node says {scan}");
+                }
+            }
+
+            return true.Classify(sawFault, "a fault was held at some step");
+        });
+    }
+
+    private sealed class Idle : Node
+    {
+    }
+}
