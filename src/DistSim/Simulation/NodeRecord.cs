@@ -77,9 +77,9 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         get => _up;
         set
         {
-            bool held = HoldsFault;
+            (bool held, bool faulty) = (HoldsFault, IsFaulty);
             _up = value;
-            Simulation.FaultHeld(held, HoldsFault);
+            Simulation.FaultStateChanged(this, held, faulty);
         }
     }
 
@@ -89,18 +89,21 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
         get => _paused;
         set
         {
-            bool held = HoldsFault;
+            (bool held, bool faulty) = (HoldsFault, IsFaulty);
             _paused = value;
-            Simulation.FaultHeld(held, HoldsFault);
+            Simulation.FaultStateChanged(this, held, faulty);
         }
     }
 
     /// <summary>
     /// True while the node holds a fault that has not ended: paused, or down with a restart due. The simulation counts
-    /// such nodes as they change (<see cref="Simulation.FaultHeld"/>), so whether the system is fault-free is known
-    /// without a scan of every node.
+    /// such nodes as they change (<see cref="Simulation.FaultStateChanged"/>), so whether the system is fault-free is
+    /// known without a scan of every node.
     /// </summary>
     public bool HoldsFault => _paused || (!_up && RestartDue);
+
+    /// <summary>True while the node is down or paused (what the nemesis's <c>MaxFaulty</c> bounds); counted as it changes, like <see cref="HoldsFault"/>.</summary>
+    public bool IsFaulty => !_up || _paused;
 
     /// <summary>Events that came due while the node was paused, in the order they came due.</summary>
     public List<ScheduledEvent> Deferred => X.Deferred ??= [];
@@ -153,9 +156,9 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
                 return; // false already, and no object to make for it
             }
 
-            bool held = HoldsFault;
+            (bool held, bool faulty) = (HoldsFault, IsFaulty);
             X.RestartDue = value;
-            Simulation.FaultHeld(held, HoldsFault);
+            Simulation.FaultStateChanged(this, held, faulty);
         }
     }
 

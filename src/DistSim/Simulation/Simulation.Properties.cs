@@ -438,12 +438,23 @@ public sealed partial class Simulation
     /// <summary>Nodes paused, or down with a restart due (<see cref="NodeRecord.HoldsFault"/>).</summary>
     private int _nodesHoldingFaults;
 
-    /// <summary>A node's <see cref="NodeRecord.HoldsFault"/> went from <paramref name="before"/> to <paramref name="after"/>.</summary>
-    internal void FaultHeld(bool before, bool after)
+    /// <summary>Nodes down or paused (<see cref="NodeRecord.IsFaulty"/>).</summary>
+    private int _faultyNodes;
+
+    /// <summary>How many nodes are down or paused now: O(1), for the nemesis's bound on faulty nodes, checked at every fault it draws.</summary>
+    internal int FaultyCount => _faultyNodes;
+
+    /// <summary><paramref name="node"/>'s up, paused or restart-due state changed; <paramref name="held"/> and <paramref name="faulty"/> are what it was before.</summary>
+    internal void FaultStateChanged(NodeRecord node, bool held, bool faulty)
     {
-        if (before != after)
+        if (held != node.HoldsFault)
         {
-            _nodesHoldingFaults += after ? 1 : -1;
+            _nodesHoldingFaults += held ? -1 : 1;
+        }
+
+        if (faulty != node.IsFaulty)
+        {
+            _faultyNodes += faulty ? -1 : 1;
         }
     }
 

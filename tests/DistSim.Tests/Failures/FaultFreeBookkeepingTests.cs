@@ -9,10 +9,10 @@ namespace DistSim.Tests.Failures;
 
 /// <summary>
 /// Whether the system is fault-free (no node paused, no crashed node with a restart due) is asked before every event
-/// while an Eventually window waits for the end of faults. It is kept as a count of the nodes holding a fault, updated
-/// as they change, instead of a scan of every node (O(K) an event). The oracle is that scan, after every step of random
-/// fault scripts: crashes, timed crashes whose restarts come due, restarts, pauses, timed pauses, resumes and time
-/// passing.
+/// while an Eventually window waits for the end of faults, and how many nodes are down or paused at every fault the
+/// nemesis draws under <c>MaxFaulty</c>. Both are counts updated as nodes change, instead of a scan of every node
+/// (O(K) an event or a fault). The oracle is that scan, after every step of random fault scripts: crashes, timed
+/// crashes whose restarts come due, restarts, pauses, timed pauses, resumes and time passing.
 /// </summary>
 public class FaultFreeBookkeepingTests
 {
@@ -74,13 +74,18 @@ public class FaultFreeBookkeepingTests
                         break;
                 }
 
-                bool scan = Enumerable.Range(0, script.Nodes)
-                    .Select(i => simulation.RecordOf(new NodeId(i)))
-                    .All(r => !r.Paused && (r.Up || !r.RestartDue));
+                var records = Enumerable.Range(0, script.Nodes).Select(i => simulation.RecordOf(new NodeId(i))).ToList();
+                bool scan = records.All(r => !r.Paused && (r.Up || !r.RestartDue));
+                int faulty = records.Count(r => !r.Up || r.Paused);
                 sawFault |= !scan;
                 if (simulation.IsFaultFree() != scan)
                 {
                     return false.Label($"after op {op} on n{index} at {simulation.Now}: the count says fault-free = {simulation.IsFaultFree()}, a scan of every node says {scan}");
+                }
+
+                if (simulation.FaultyCount != faulty)
+                {
+                    return false.Label($"after op {op} on n{index} at {simulation.Now}: {simulation.FaultyCount} nodes counted down or paused, a scan finds {faulty}");
                 }
             }
 
