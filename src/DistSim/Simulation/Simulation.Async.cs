@@ -175,6 +175,30 @@ public sealed partial class Simulation
 
     private readonly HashSet<WatchedTask> _watched = [];
 
+    /// <summary>How many tasks were watched after the last sweep of dead incarnations' tasks (<see cref="ForgetDeadWatched"/>).</summary>
+    private int _watchedAfterSweep;
+
+    /// <summary>
+    /// After a crash: drops the watched tasks of incarnations that have ended, once they may be as many as the live
+    /// ones (the watched set has doubled since the last sweep). A scan at every crash cost O(every watched task of
+    /// every node) per crash; this costs O(1) a crash, amortised, and keeps at most twice the live tasks. Nothing
+    /// reads a dead incarnation's entry meanwhile: the end-of-run judgement skips them, and a task that ends anyway
+    /// reports as it always did.
+    /// </summary>
+    private void ForgetDeadWatched()
+    {
+        if (_watched.Count < Math.Max(64, 2 * _watchedAfterSweep))
+        {
+            return;
+        }
+
+        _watched.RemoveWhere(w => w.OfEndedIncarnation);
+        _watchedAfterSweep = _watched.Count;
+    }
+
+    /// <summary>Tasks watched now, dead incarnations' included until the next sweep (for tests of the bookkeeping).</summary>
+    internal int WatchedCount => _watched.Count;
+
     /// <summary>
     /// At the end of a run, a watched task of a live incarnation that is suspended on an await nothing in the simulation
     /// will complete (or one that would resume on the thread pool) fails the run: at that point, deterministically,
@@ -186,7 +210,7 @@ public sealed partial class Simulation
         {
             NodeRecord node = watched.Context.Record;
             var chain = new List<Task>();
-            if (watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task, chain) is not { } why)
+            if (watched.OfEndedIncarnation || watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task, chain) is not { } why)
             {
                 continue;
             }
@@ -227,7 +251,13 @@ public sealed partial class Simulation
     /// <summary>An async handler's (or spawned) task, watched until it ends.</summary>
     private sealed class WatchedTask(NodeContext context, Task task, string handler, long sequence)
     {
+        /// <summary>The node's crash count when the task was first watched.</summary>
+        private readonly long _crashGeneration = context.Record.CrashGeneration;
+
         public NodeContext Context => context;
+
+        /// <summary>True once the node crashed after the task was watched: its incarnation ended, the task never resumes.</summary>
+        public bool OfEndedIncarnation => context.Record.CrashGeneration != _crashGeneration;
 
         public Task Task => task;
 

@@ -282,6 +282,31 @@ public class AsyncNodeTests
         Assert.Equal(1, sim.Faults.Crashes);
     }
 
+    [Fact]
+    public void ManyCrashes_OfNodesWithSuspendedHandlers_KeepTheWatchedTasksBounded()
+    {
+        // Every incarnation of each Looper leaves a handler suspended on its delay when it crashes. Dead incarnations'
+        // tasks are swept in bulk once they could be as many as the live ones, so the watched set stays within twice
+        // the live tasks (plus the sweep's floor of 64) however many crashes happen.
+        Simulation sim = new(new SimulationOptions { Seed = 6, RecordTrace = false });
+        var seen = new List<(int Incarnation, double Ms)>();
+        var nodes = Enumerable.Range(0, 8).Select(i => sim.AddNode("l" + i, () => new Looper(seen), DistSim.Failures.FailureModels.CrashRecover())).ToList();
+        int most = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            sim.RunUntil(SimTime.FromSeconds((round + 1) / 100.0));
+            NodeId n = nodes[round % nodes.Count];
+            sim.Crash(n);
+            sim.Restart(n);
+            most = Math.Max(most, sim.WatchedCount);
+        }
+
+        sim.RunUntil(SimTime.FromSeconds(3.05));
+        Assert.Equal(300, sim.Faults.Crashes);
+        Assert.InRange(most, nodes.Count, 64 + (2 * nodes.Count));
+        Assert.Contains(seen, s => s.Incarnation > 30); // the restarted incarnations really ran their loops
+    }
+
     /// <summary>Holds a periodic timer that a crash abandons, undisposed: its finalizer disposes it later, on the finalizer thread.</summary>
     private sealed class Ticking : AsyncNode
     {
