@@ -90,7 +90,6 @@ internal sealed class LinkPair : ILinkHost
 
     public bool CancelTimer(TimerId timer) => _simulation.CancelLinkTimer(Index, timer);
 
-    /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair.</summary>
     /// <summary>Creates the pair's session, and tells the network, which finds a crashed node's sessions through it.</summary>
     private ILinkSession CreateSession()
     {
@@ -99,6 +98,7 @@ internal sealed class LinkPair : ILinkHost
         return _session;
     }
 
+    /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair.</summary>
     private byte[] DeriveKey()
     {
         var key = new byte[32];

@@ -292,9 +292,18 @@ public sealed class SimNetwork
 
         int[] inOrder = [.. sessions];
         Array.Sort(inOrder); // pair order, as a scan of the table would visit them
-        foreach (int index in inOrder)
+        int known = sessions.Count;
+        for (int at = 0; at < inOrder.Length; at++)
         {
+            int index = inOrder[at];
             _pairs.RichOf(index)!.Session.OnCrash(node);
+            if (sessions.Count != known)
+            {
+                // A link's OnCrash made sessions: a scan of the table reaches those past this pair, and so does this.
+                int[] rest = [.. inOrder[(at + 1)..], .. sessions.Skip(known).Where(i => i > index)];
+                Array.Sort(rest);
+                (inOrder, at, known) = (rest, -1, sessions.Count);
+            }
         }
     }
 

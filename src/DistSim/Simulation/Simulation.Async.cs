@@ -135,7 +135,7 @@ public sealed partial class Simulation
 
         _lastRan.AddOrUpdate(task, new Origin(_handlerEvent, _loop.Now)); // its first part ran in this event
         var watched = new WatchedTask(context, task, handler, ++_watchSequence);
-        _watched.Add(watched);
+        Watch(watched);
         if ((task.CreationOptions & TaskCreationOptions.RunContinuationsAsynchronously) != 0)
         {
             // Such a task (a TaskCompletionSource's, returned as the handler's task) would send even a synchronous
@@ -166,7 +166,7 @@ public sealed partial class Simulation
             return;
         }
 
-        _watched.Remove(watched);
+        Unwatch(watched);
         if (!task.IsCompletedSuccessfully)
         {
             FailAsync(watched.Context, watched.Handler, task.Exception?.InnerException ?? new TaskCanceledException(task));
@@ -175,28 +175,48 @@ public sealed partial class Simulation
 
     private readonly HashSet<WatchedTask> _watched = [];
 
-    /// <summary>How many tasks were watched after the last sweep of dead incarnations' tasks (<see cref="ForgetDeadWatched"/>).</summary>
-    private int _watchedAfterSweep;
+    /// <summary>The watched tasks of each node, so that a crash forgets its node's tasks without a scan of every node's.</summary>
+    private readonly Dictionary<int, HashSet<WatchedTask>> _watchedByNode = [];
 
-    /// <summary>
-    /// After a crash: drops the watched tasks of incarnations that have ended, once they may be as many as the live
-    /// ones (the watched set has doubled since the last sweep). A scan at every crash cost O(every watched task of
-    /// every node) per crash; this costs O(1) a crash, amortised, and keeps at most twice the live tasks. Nothing
-    /// reads a dead incarnation's entry meanwhile: the end-of-run judgement skips them, and a task that ends anyway
-    /// reports as it always did.
-    /// </summary>
-    private void ForgetDeadWatched()
+    /// <summary>Starts watching <paramref name="watched"/>.</summary>
+    private void Watch(WatchedTask watched)
     {
-        if (_watched.Count < Math.Max(64, 2 * _watchedAfterSweep))
+        _watched.Add(watched);
+        if (!_watchedByNode.TryGetValue(watched.Context.NodeIndex, out HashSet<WatchedTask>? ofNode))
         {
-            return;
+            _watchedByNode.Add(watched.Context.NodeIndex, ofNode = []);
         }
 
-        _watched.RemoveWhere(w => w.OfEndedIncarnation);
-        _watchedAfterSweep = _watched.Count;
+        ofNode.Add(watched);
     }
 
-    /// <summary>Tasks watched now, dead incarnations' included until the next sweep (for tests of the bookkeeping).</summary>
+    /// <summary>Stops watching <paramref name="watched"/> (it ended).</summary>
+    private void Unwatch(WatchedTask watched)
+    {
+        _watched.Remove(watched);
+        if (_watchedByNode.TryGetValue(watched.Context.NodeIndex, out HashSet<WatchedTask>? ofNode))
+        {
+            ofNode.Remove(watched);
+        }
+    }
+
+    /// <summary>
+    /// A crash of <paramref name="node"/>: its incarnation's tasks never resume, so they are no longer watched (nor kept
+    /// alive: a faulted task that only they reference must stay collectable, see <see cref="JudgeDroppedTasks"/>). Costs
+    /// the node's own tasks; it used to scan every node's.
+    /// </summary>
+    private void ForgetWatchedOf(int node)
+    {
+        if (_watchedByNode.Remove(node, out HashSet<WatchedTask>? ofNode))
+        {
+            foreach (WatchedTask watched in ofNode)
+            {
+                _watched.Remove(watched);
+            }
+        }
+    }
+
+    /// <summary>Tasks watched now (for tests of the bookkeeping).</summary>
     internal int WatchedCount => _watched.Count;
 
     /// <summary>
@@ -210,7 +230,7 @@ public sealed partial class Simulation
         {
             NodeRecord node = watched.Context.Record;
             var chain = new List<Task>();
-            if (watched.OfEndedIncarnation || watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task, chain) is not { } why)
+            if (watched.Context.Incarnation != node.Incarnation || !node.Up || SuspendedAwaits.Escape(watched.Task, chain) is not { } why)
             {
                 continue;
             }
@@ -251,13 +271,7 @@ public sealed partial class Simulation
     /// <summary>An async handler's (or spawned) task, watched until it ends.</summary>
     private sealed class WatchedTask(NodeContext context, Task task, string handler, long sequence)
     {
-        /// <summary>The node's crash count when the task was first watched.</summary>
-        private readonly long _crashGeneration = context.Record.CrashGeneration;
-
         public NodeContext Context => context;
-
-        /// <summary>True once the node crashed after the task was watched: its incarnation ended, the task never resumes.</summary>
-        public bool OfEndedIncarnation => context.Record.CrashGeneration != _crashGeneration;
 
         public Task Task => task;
 

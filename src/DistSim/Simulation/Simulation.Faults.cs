@@ -108,7 +108,7 @@ public sealed partial class Simulation
 
         record.Deferred.Clear();
         _loop.ReleaseTimersOf(node.Value);
-        ForgetDeadWatched(); // the incarnation's tasks never resume: stop watching them (in bulk, not by a scan per crash)
+        ForgetWatchedOf(node.Value); // the incarnation's tasks never resume: stop watching them
 
         _faults.Crashes++;
         RecordEvent(TraceEventKind.Crash, node.Value, -1, 0, 0, 0, DropCause.None, record.Model.Name);

@@ -92,6 +92,33 @@ public class CrashScopeTests
         Assert.Equal(["n0->n1 crash n0", "n1->n0 crash n0", "n2->n0 crash n0"], calls);
     }
 
+    [Fact]
+    public void ASessionMadeWhileTheCrashIsTold_IsToldToo_AsAScanOfTheTableWouldReachIt()
+    {
+        // A custom link's OnCrash asks the network for another session of the crashed node, on a pair with a higher
+        // index than its own: a scan of the pair table in index order reaches that session as well, and so must the
+        // per-node index.
+        var calls = new List<string>();
+        Simulation? simulation = null;
+        var link = new RecordingLink(global::DistSim.Links.Links.Reliable(), calls)
+        {
+            OnFirstCrash = () => simulation!.Network.Session(new NodeId(2), new NodeId(0)),
+        };
+        simulation = new Simulation(new SimulationOptions { Seed = 1, Link = link });
+        for (int i = 0; i < 3; i++)
+        {
+            simulation.AddNode("n" + i, () => new Talker(), FailureModels.CrashRecover());
+        }
+
+        simulation.At<Talker>(SimTime.FromStart(TimeSpan.Zero), new NodeId(0), n => n.Say(new NodeId(1)));
+        simulation.RunUntil(SimTime.FromStart(TimeSpan.FromMilliseconds(100)));
+        calls.Clear();
+
+        simulation.Crash(new NodeId(0));
+
+        Assert.Equal(["n0->n1 crash n0", "n2->n0 created", "n2->n0 crash n0"], calls);
+    }
+
     /// <summary>The oracle: a scan of every pair, in index order, for a session with <paramref name="node"/> at one end.</summary>
     private static List<string> SessionsAt(Simulation simulation, int node)
     {
@@ -122,13 +149,16 @@ public class CrashScopeTests
     {
         public string Name => "recording";
 
+        /// <summary>Runs inside the first crash notice any session gets, after it is written down.</summary>
+        public Action? OnFirstCrash { get; set; }
+
         public ILinkSession CreateSession(ILinkHost host)
         {
             calls.Add($"{host.Name} created");
-            return new Session(inner.CreateSession(host), host.Name, calls);
+            return new Session(inner.CreateSession(host), host.Name, calls, this);
         }
 
-        private sealed class Session(ILinkSession inner, string name, List<string> calls) : ILinkSession
+        private sealed class Session(ILinkSession inner, string name, List<string> calls, RecordingLink link) : ILinkSession
         {
             public LinkCounters Counters => inner.Counters;
 
@@ -144,6 +174,11 @@ public class CrashScopeTests
             {
                 calls.Add($"{name} crash n{node.Value}");
                 inner.OnCrash(node);
+                if (link.OnFirstCrash is { } hook)
+                {
+                    link.OnFirstCrash = null;
+                    hook();
+                }
             }
         }
     }
