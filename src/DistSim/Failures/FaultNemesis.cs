@@ -13,10 +13,28 @@ internal sealed class FaultNemesis
     private readonly Delay? _pauseWait;
     private readonly Delay? _clockWait;
 
+    /// <summary>Per node (by index): its fault domain (the options validate that domains are disjoint), or absent.</summary>
+    private readonly Dictionary<int, int> _domainOf = [];
+
+    /// <summary>Per domain: how many of its nodes are down or paused now, kept as nodes change (<see cref="FaultyChanged"/>).</summary>
+    private readonly int[] _faultyIn = [];
+
     public FaultNemesis(Simulation simulation, NemesisOptions options)
     {
         _simulation = simulation;
         _options = options;
+        if (options.FaultDomains is { } domains)
+        {
+            _faultyIn = new int[domains.Count];
+            for (int d = 0; d < domains.Count; d++)
+            {
+                foreach (NodeId node in domains[d])
+                {
+                    _domainOf.Add(node.Value, d);
+                }
+            }
+        }
+
         TimeSpan? crash = options.MeanTimeBetweenCrashes, pause = options.MeanTimeBetweenPauses;
         if (options.Swarm)
         {
@@ -187,14 +205,28 @@ internal sealed class FaultNemesis
             return $"{max} node(s) faulty already (MaxFaulty)";
         }
 
-        if (_options.FaultDomains is { } domains && domains.FirstOrDefault(d => d.Contains(node)) is { } domain
-            && domain.Count(n => n.Value < _simulation.Nodes.Count && _simulation.IsFaulty(n)) + 1 > _options.MaxFaultyPerDomain)
+        if (_domainOf.TryGetValue(node.Value, out int domain) && _faultyIn[domain] + 1 > _options.MaxFaultyPerDomain) // a count kept as nodes change
         {
             return $"its domain has {_options.MaxFaultyPerDomain} faulty node(s) already (MaxFaultyPerDomain)";
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Node <paramref name="node"/> became down or paused (<paramref name="faulty"/>), or came back: the counts of its
+    /// domains follow, so a fault's domain bound is one lookup rather than a count over the domain's nodes.
+    /// </summary>
+    public void FaultyChanged(int node, bool faulty)
+    {
+        if (_domainOf.TryGetValue(node, out int domain))
+        {
+            _faultyIn[domain] += faulty ? 1 : -1;
+        }
+    }
+
+    /// <summary>How many nodes of domain <paramref name="domain"/> are down or paused (for tests of the bookkeeping).</summary>
+    internal int FaultyIn(int domain) => _faultyIn[domain];
 
     private void NextClockStep(NodeId node, RandomStream stream)
     {

@@ -455,8 +455,12 @@ public sealed partial class Simulation
         if (faulty != node.IsFaulty)
         {
             _faultyNodes += faulty ? -1 : 1;
+            _nemesis?.FaultyChanged(node.Index, node.IsFaulty);
         }
     }
+
+    /// <summary>The nemesis, for tests of its bookkeeping.</summary>
+    internal Failures.FaultNemesis? Nemesis => _nemesis;
 
     /// <summary>The record of node <paramref name="node"/> (for tests of the kernel's bookkeeping).</summary>
     internal NodeRecord RecordOf(NodeId node) => _nodes[node.Value];

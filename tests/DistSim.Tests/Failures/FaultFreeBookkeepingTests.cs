@@ -19,14 +19,19 @@ public class FaultFreeBookkeepingTests
     [Property(MaxTest = 100)]
     public Property TheCount_AgreesWithAScanOfEveryNode_AfterEveryStep()
     {
-        Gen<(int Nodes, (int Op, int Node, int Ms)[] Steps)> scripts =
+        Gen<(int Nodes, (int Op, int Node, int Ms)[] Steps, int[][] Domains)> scripts =
             from nodes in Gen.Choose(1, 6)
             from count in Gen.Choose(1, 40)
             from steps in (from op in Gen.Choose(0, 6) from node in Gen.Choose(0, nodes - 1) from ms in Gen.Choose(1, 50) select (op, node, ms)).ArrayOf(count)
-            select (nodes, steps);
+            from domainCount in Gen.Choose(1, 3)
+            from placement in Gen.Choose(-1, domainCount - 1).ArrayOf(nodes + 2) // each id (two never added) in one domain or none
+            select (nodes, steps, Enumerable.Range(0, domainCount).Select(d => Enumerable.Range(0, nodes + 2).Where(n => placement[n] == d).ToArray()).ToArray());
         return Prop.ForAll(scripts.ToArbitrary(), script =>
         {
-            var simulation = new Simulation(new SimulationOptions { Seed = 3, RecordTrace = false });
+            // Disjoint fault domains (as the options require), some listing a node never added. The nemesis draws no
+            // faults here (no rates): only its per-domain counts are under test.
+            var nemesis = new NemesisOptions { FaultDomains = [.. script.Domains.Select(d => (IReadOnlyList<NodeId>)[.. d.Select(n => new NodeId(n))])] };
+            var simulation = new Simulation(new SimulationOptions { Seed = 3, RecordTrace = false, Nemesis = nemesis });
             for (int i = 0; i < script.Nodes; i++)
             {
                 simulation.AddNode("n" + i, () => new Idle(), FailureModels.CrashRecover());
@@ -86,6 +91,15 @@ public class FaultFreeBookkeepingTests
                 if (simulation.FaultyCount != faulty)
                 {
                     return false.Label($"after op {op} on n{index} at {simulation.Now}: {simulation.FaultyCount} nodes counted down or paused, a scan finds {faulty}");
+                }
+
+                for (int d = 0; d < script.Domains.Length; d++)
+                {
+                    int listed = script.Domains[d].Count(n => n < script.Nodes && (!records[n].Up || records[n].Paused));
+                    if (simulation.Nemesis!.FaultyIn(d) != listed)
+                    {
+                        return false.Label($"after op {op} on n{index}: domain {d} [{string.Join(",", script.Domains[d])}] counts {simulation.Nemesis.FaultyIn(d)} faulty nodes, a scan finds {listed}");
+                    }
                 }
             }
 
