@@ -75,24 +75,14 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public bool Up
     {
         get => _up;
-        set
-        {
-            (bool held, bool faulty) = (HoldsFault, IsFaulty);
-            _up = value;
-            Simulation.FaultStateChanged(this, held, faulty);
-        }
+        set => SetFaultState(ref _up, value);
     }
 
     /// <summary>True between a pause and its resume.</summary>
     public bool Paused
     {
         get => _paused;
-        set
-        {
-            (bool held, bool faulty) = (HoldsFault, IsFaulty);
-            _paused = value;
-            Simulation.FaultStateChanged(this, held, faulty);
-        }
+        set => SetFaultState(ref _paused, value);
     }
 
     /// <summary>
@@ -156,9 +146,7 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
                 return; // false already, and no object to make for it
             }
 
-            (bool held, bool faulty) = (HoldsFault, IsFaulty);
-            X.RestartDue = value;
-            Simulation.FaultStateChanged(this, held, faulty);
+            SetFaultState(ref X.RestartDue, value);
         }
     }
 
@@ -166,6 +154,14 @@ internal sealed class NodeRecord(Simulation simulation, int index, string name, 
     public int Incarnation { get; set; }
 
     private Extras X => _extras ??= new Extras();
+
+    /// <summary>Sets one of the fields that make up the node's fault state, and tells the simulation, which counts nodes by it.</summary>
+    private void SetFaultState(ref bool field, bool value)
+    {
+        (bool held, bool faulty) = (HoldsFault, IsFaulty);
+        field = value;
+        Simulation.FaultStateChanged(this, held, faulty);
+    }
 
     /// <summary>The time provider of incarnation <paramref name="context"/> (one per incarnation: its timers die with it).</summary>
     public TimeProvider TimeProviderFor(NodeContext context)
