@@ -13,8 +13,10 @@ internal sealed partial class EventQueue
     /// <summary>The most candidates a strategy is offered at one step.</summary>
     public const int WindowMax = 64;
 
-    private readonly HeapEntry[] _window = new HeapEntry[WindowMax];
-    private readonly SchedulingCandidate[] _candidates = new SchedulingCandidate[WindowMax];
+    // Made on the first step a strategy picks: a queue no strategy controls (the common case: a sweep's many small
+    // simulations) never allocates them.
+    private HeapEntry[]? _window;
+    private SchedulingCandidate[]? _candidates;
 
     /// <summary>Whether the event <see cref="TryPeekNext"/> returned is a fault (faults are never offered to a strategy).</summary>
     public bool NextIsFault => !_peekedLane && _heap.TryPeek(out HeapEntry key) && key.Sequence < 0;
@@ -28,6 +30,8 @@ internal sealed partial class EventQueue
     /// </summary>
     public void TakeChosen(ScheduleControl control, TimerTable timers, long limit, out ScheduledEvent e, out long time)
     {
+        HeapEntry[] window = _window ??= new HeapEntry[WindowMax];
+        SchedulingCandidate[] candidates = _candidates ??= new SchedulingCandidate[WindowMax];
         int n = 0;
         long horizon = limit;
         while (n < WindowMax && _heap.TryPeek(out HeapEntry key))
@@ -53,8 +57,8 @@ internal sealed partial class EventQueue
             }
 
             _heap.Dequeue();
-            _window[n] = key;
-            _candidates[n] = Candidate(next, key.Time);
+            window[n] = key;
+            candidates[n] = Candidate(next, key.Time);
             n++;
             horizon = Math.Min(horizon, next.Kind == EventKind.Packet ? control.DeadlineOf(next.Packet) : key.Time);
         }
@@ -62,29 +66,29 @@ internal sealed partial class EventQueue
         int chosen;
         try
         {
-            chosen = control.Choose(new ReadOnlySpan<SchedulingCandidate>(_candidates, 0, n));
+            chosen = control.Choose(new ReadOnlySpan<SchedulingCandidate>(candidates, 0, n));
         }
         catch
         {
             for (int i = 0; i < n; i++)
             {
-                _heap.Enqueue(_window[i]); // the queue as it was
+                _heap.Enqueue(window[i]); // the queue as it was
             }
 
             throw;
         }
 
-        time = _window[chosen].Time;
+        time = window[chosen].Time;
         for (int i = 0; i < n; i++)
         {
-            HeapEntry key = _window[i];
+            HeapEntry key = window[i];
             if (i != chosen)
             {
                 _heap.Enqueue(key.Time < time ? new HeapEntry(time, _sequence++, key.Slot) : key); // postponed to the pick's instant, in FIFO order
             }
         }
 
-        int taken = _window[chosen].Slot;
+        int taken = window[chosen].Slot;
         e = _slab[taken];
         if (e.Kind == EventKind.Continuation)
         {
@@ -93,7 +97,7 @@ internal sealed partial class EventQueue
 
         Free(taken);
         _clock = time;
-        Array.Clear(_candidates, 0, n);
+        Array.Clear(candidates, 0, n);
         if (e.Kind == EventKind.Packet)
         {
             control.Taken(e.Packet);

@@ -500,7 +500,7 @@ public sealed partial class Simulation
             }
             else if (ThrownInNodeCode.TryGetValue(inner, out ThrownTag? tag))
             {
-                tag.Simulation._lost.Enqueue((tag, inner));
+                LazyInitializer.EnsureInitialized(ref tag.Simulation._lost).Enqueue((tag, inner)); // from any thread: made once, atomically
                 ours = true;
             }
         }
@@ -562,7 +562,7 @@ public sealed partial class Simulation
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Exception, ThrownTag> ThrownInNodeCode = [];
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)> _lost = new();
+    private System.Collections.Concurrent.ConcurrentQueue<(ThrownTag Tag, Exception Exception)>? _lost; // made on the first loss: most simulations have none
 
     private readonly List<Exception> _tagged = [];
 
@@ -570,7 +570,7 @@ public sealed partial class Simulation
     private sealed record ThrownTag(Simulation Simulation, int Node, int Incarnation, long EventIndex, long Time);
 
     /// <summary>Whether async node code threw during this run call (then its end checks for exceptions dropped unobserved).</summary>
-    private bool ThrewInAsyncCode => _tagged.Count > 0 || !_lost.IsEmpty || _suspects.Count > 0;
+    private bool ThrewInAsyncCode => _tagged.Count > 0 || _lost is { IsEmpty: false } || _suspects.Count > 0;
 
     /// <summary>
     /// Judges, at the end of a run call, every task of async node code that faulted while nothing awaited it (a suspect),
@@ -626,7 +626,7 @@ public sealed partial class Simulation
         }
 
         _suspects.Clear();
-        while (_lost.TryDequeue(out (ThrownTag Tag, Exception Exception) dropped))
+        while (_lost is not null && _lost.TryDequeue(out (ThrownTag Tag, Exception Exception) dropped))
         {
             Consider(dropped.Tag.EventIndex, dropped.Tag.Time, dropped.Tag.Node, dropped.Tag.Incarnation, dropped.Exception,
                 "a task of the node failed and was dropped unobserved (a fire-and-forget task that threw before its first await, or failed inline): nothing can await it any more (use Spawn, or await it)");
