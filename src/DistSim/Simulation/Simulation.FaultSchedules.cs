@@ -64,7 +64,37 @@ public sealed partial class Simulation
     internal bool NemesisReplaced => Options.FaultSchedule is not null;
 
     /// <summary>Whether a node is faulty now: down or paused (the nemesis's bounds count these).</summary>
-    internal bool IsFaulty(NodeId node) => !_nodes[node.Value].Up || _nodes[node.Value].Paused;
+    internal bool IsFaulty(NodeId node) => _nodes[node.Value].IsFaulty;
+
+    /// <summary>Nodes paused, or down with a restart due (<see cref="NodeRecord.HoldsFault"/>).</summary>
+    private int _nodesHoldingFaults;
+
+    /// <summary>Nodes down or paused (<see cref="NodeRecord.IsFaulty"/>).</summary>
+    private int _faultyNodes;
+
+    /// <summary>How many nodes are down or paused now: O(1), for the nemesis's bound on faulty nodes, checked at every fault it draws.</summary>
+    internal int FaultyCount => _faultyNodes;
+
+    /// <summary><paramref name="node"/>'s up, paused or restart-due state changed; <paramref name="held"/> and <paramref name="faulty"/> are what it was before.</summary>
+    internal void FaultStateChanged(NodeRecord node, bool held, bool faulty)
+    {
+        if (held != node.HoldsFault)
+        {
+            _nodesHoldingFaults += held ? -1 : 1;
+        }
+
+        if (faulty != node.IsFaulty)
+        {
+            _faultyNodes += faulty ? -1 : 1;
+            _nemesis?.FaultyChanged(node.Index, node.IsFaulty);
+        }
+    }
+
+    /// <summary>The nemesis, for tests of its bookkeeping.</summary>
+    internal Failures.FaultNemesis? Nemesis => _nemesis;
+
+    /// <summary>The record of node <paramref name="node"/> (for tests of the kernel's bookkeeping).</summary>
+    internal NodeRecord RecordOf(NodeId node) => _nodes[node.Value];
 
     /// <summary>The crash count of a node, to tell whether a crash is still the one in force.</summary>
     internal long CrashGenerationOf(NodeId node) => _nodes[node.Value].CrashGeneration;

@@ -435,36 +435,6 @@ public sealed partial class Simulation
     /// </summary>
     internal bool IsFaultFree() => !_network.HasPartition && _nodesHoldingFaults == 0;
 
-    /// <summary>Nodes paused, or down with a restart due (<see cref="NodeRecord.HoldsFault"/>).</summary>
-    private int _nodesHoldingFaults;
-
-    /// <summary>Nodes down or paused (<see cref="NodeRecord.IsFaulty"/>).</summary>
-    private int _faultyNodes;
-
-    /// <summary>How many nodes are down or paused now: O(1), for the nemesis's bound on faulty nodes, checked at every fault it draws.</summary>
-    internal int FaultyCount => _faultyNodes;
-
-    /// <summary><paramref name="node"/>'s up, paused or restart-due state changed; <paramref name="held"/> and <paramref name="faulty"/> are what it was before.</summary>
-    internal void FaultStateChanged(NodeRecord node, bool held, bool faulty)
-    {
-        if (held != node.HoldsFault)
-        {
-            _nodesHoldingFaults += held ? -1 : 1;
-        }
-
-        if (faulty != node.IsFaulty)
-        {
-            _faultyNodes += faulty ? -1 : 1;
-            _nemesis?.FaultyChanged(node.Index, node.IsFaulty);
-        }
-    }
-
-    /// <summary>The nemesis, for tests of its bookkeeping.</summary>
-    internal Failures.FaultNemesis? Nemesis => _nemesis;
-
-    /// <summary>The record of node <paramref name="node"/> (for tests of the kernel's bookkeeping).</summary>
-    internal NodeRecord RecordOf(NodeId node) => _nodes[node.Value];
-
     /// <summary>A FaultSchedule step or the nemesis: faults may start until <paramref name="at"/>.</summary>
     internal void NoteFaultsUntil(SimTime at) => _faultsEndDeclared = Math.Max(_faultsEndDeclared, at.Ticks);
 
