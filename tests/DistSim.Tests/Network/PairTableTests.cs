@@ -21,11 +21,14 @@ public class PairTableTests
         int n = 1 + (count.Get % 5000);
         for (int i = 0; i < n; i++)
         {
-            // Shapes that defeat weak hashes: rings (from ^ to small), stars, random pairs over a small range.
-            (int from, int to) = (random.NextBelow(3)) switch
+            // Shapes that defeat weak hashes: rings (from ^ to small), stars, random pairs over a small range, and ends that
+            // differ only in their high bits (the tag a bucket keeps must tell those apart, or the state must).
+            (int from, int to) = (random.NextBelow(5)) switch
             {
                 0 => (i, i + 1),
                 1 => (0, i),
+                2 => (i << 16, 5),
+                3 => (3, int.MaxValue - (i << 12)),
                 _ => ((int)random.NextBelow(200), (int)random.NextBelow(200)),
             };
             if (added.ContainsKey((from, to)))
