@@ -39,10 +39,12 @@ public static class StreamSeed
     /// </summary>
     internal static ulong Derive(ulong masterSeed, string prefix, string first, string separator, string second)
     {
-        int length = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(first)
-            + Encoding.UTF8.GetByteCount(separator) + Encoding.UTF8.GetByteCount(second);
-        byte[]? rented = length > 256 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
-        Span<byte> bytes = rented is null ? stackalloc byte[256] : rented;
+        const int StackBytes = 256;
+        int chars = prefix.Length + first.Length + separator.Length + second.Length;
+        int length = chars <= StackBytes / 3 ? chars * 3 // a UTF-16 unit takes at most 3 UTF-8 bytes: no need to count them first
+            : Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(first) + Encoding.UTF8.GetByteCount(separator) + Encoding.UTF8.GetByteCount(second);
+        byte[]? rented = length > StackBytes ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> bytes = rented is null ? stackalloc byte[StackBytes] : rented;
         int at = Encoding.UTF8.GetBytes(prefix, bytes);
         at += Encoding.UTF8.GetBytes(first, bytes[at..]);
         at += Encoding.UTF8.GetBytes(separator, bytes[at..]);
