@@ -36,6 +36,12 @@ internal sealed class LinkPair : ILinkHost
     /// <summary>The channel of this direction (the network's default unless overridden).</summary>
     public ChannelConfig Channel { get; set; }
 
+    /// <summary>
+    /// The index of the opposite direction's pair (to → from: the path of this session's acknowledgements), or -1 until
+    /// the first acknowledgement looks it up. Pair indices never change, so it is found once, not once per packet.
+    /// </summary>
+    public int ReverseIndex { get; set; } = -1;
+
     /// <summary>Packets in flight in this direction, counted while the channel has a capacity.</summary>
     public int InFlight { get; set; }
 

@@ -142,7 +142,7 @@ internal sealed class MessagePipeline
             }
         }
 
-        int path = reverse ? _network.PairIndex(from, to) : session; // the pair of this direction: its channel
+        int path = reverse ? _network.ReverseIndex(session, from, to) : session; // the pair of this direction: its channel
         ChannelConfig channel = _network.ChannelOf(path);
         PacketFate fate = channel.Decide(ref _network.Pairs[path].Channel);
         if (book is not null)
