@@ -6,14 +6,29 @@ namespace DistSim.Network;
 /// and one-way cuts. A packet remembers the epoch it was sent in; it is lost if its path was cut in any
 /// epoch of its flight, because a packet on the wire when the cable is cut does not arrive.
 /// </summary>
+/// <remarks>
+/// Only the epochs a packet on the wire can still ask about are kept: from the oldest epoch in which a packet now in
+/// flight was sent, to the current one. Each epoch counts its packets in flight (<see cref="Sent"/>, <see cref="Left"/>);
+/// when the oldest kept epoch has none left, its state is released. A state holds a group per node, so at a million
+/// nodes a long partition nemesis would otherwise keep 4 MB per change for the rest of the run. Counting starts at the
+/// first change (until then no state but the empty one exists, and every packet in flight was sent in epoch 0).
+/// </remarks>
 internal sealed class PartitionTable
 {
-    private readonly List<State> _epochs = [State.Empty];
+    private readonly List<State?> _epochs = [State.Empty]; // by epoch; null once released
+    private int[] _inFlight = new int[4]; // by epoch, from the first change on: packets on the wire sent in it
+    private int _oldest; // the oldest epoch whose state is kept
 
     /// <summary>The current epoch (0 until the first change).</summary>
     public int Epoch => _epochs.Count - 1;
 
-    private State Current => _epochs[^1];
+    /// <summary>For tests: keep every epoch's state, as before states were released (the oracle a released run must equal).</summary>
+    internal bool KeepEveryEpoch { get; set; }
+
+    /// <summary>States kept now (for tests: it must not grow with the number of changes).</summary>
+    internal int KeptStates => _epochs.Count - _oldest;
+
+    private State Current => _epochs[^1]!;
 
     public bool IsCut(int from, int to) => Current.IsCut(from, to);
 
@@ -23,9 +38,14 @@ internal sealed class PartitionTable
     /// <summary>Whether the path was cut at any time from <paramref name="sentEpoch"/> until now.</summary>
     public bool WasCutSince(int sentEpoch, int from, int to)
     {
+        if (sentEpoch < _oldest)
+        {
+            throw new InvalidOperationException($"partition epoch {sentEpoch} was released while a packet sent in it was in flight (oldest kept: {_oldest})");
+        }
+
         for (int e = sentEpoch; e < _epochs.Count; e++)
         {
-            if (_epochs[e].IsCut(from, to))
+            if (_epochs[e]!.IsCut(from, to))
             {
                 return true;
             }
@@ -34,8 +54,39 @@ internal sealed class PartitionTable
         return false;
     }
 
+    /// <summary>A packet sent in the current epoch went on the wire.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Sent(int epoch)
+    {
+        if (Epoch != 0)
+        {
+            _inFlight[epoch]++;
+        }
+    }
+
+    /// <summary>
+    /// A packet sent in <paramref name="epoch"/> left the wire (it arrived, or was dropped with a machine that held it).
+    /// Ask <see cref="WasCutSince"/> about it first: this may release the states it needs.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Left(int epoch)
+    {
+        if (Epoch != 0 && --_inFlight[epoch] == 0 && epoch == _oldest)
+        {
+            Release();
+        }
+    }
+
+    private void Release()
+    {
+        while (!KeepEveryEpoch && _oldest < Epoch && _inFlight[_oldest] == 0)
+        {
+            _epochs[_oldest++] = null;
+        }
+    }
+
     /// <summary>Nodes of different groups are cut from each other; nodes in no group form one more group.</summary>
-    public void SetGroups(IReadOnlyList<IReadOnlyList<int>> groups, int nodes)
+    public void SetGroups(IReadOnlyList<IReadOnlyList<int>> groups, int nodes, long inFlight)
     {
         var group = new int[nodes];
         for (int g = 0; g < groups.Count; g++)
@@ -46,30 +97,45 @@ internal sealed class PartitionTable
             }
         }
 
-        Push(Current with { Group = group });
+        Push(Current with { Group = group }, inFlight);
     }
 
-    public void Isolate(int node, int nodes)
+    public void Isolate(int node, int nodes, long inFlight)
     {
         bool[] isolated = new bool[Math.Max(nodes, Current.Isolated.Length)];
         Current.Isolated.CopyTo(isolated, 0);
         isolated[node] = true;
-        Push(Current with { Isolated = isolated });
+        Push(Current with { Isolated = isolated }, inFlight);
     }
 
-    public void Cut(int from, int to) => Push(Current with { OneWay = new HashSet<long>(Current.OneWay) { Key(from, to) } });
+    public void Cut(int from, int to, long inFlight) => Push(Current with { OneWay = new HashSet<long>(Current.OneWay) { Key(from, to) } }, inFlight);
 
-    public void Heal() => Push(State.Empty);
+    public void Heal(long inFlight) => Push(State.Empty, inFlight);
 
-    /// <summary>Starts a new epoch; a run is limited to <see cref="ScheduledEvent.EpochMax"/> partition changes (packets carry the epoch in 23 bits).</summary>
-    private void Push(State state)
+    /// <summary>
+    /// Starts a new epoch; a run is limited to <see cref="ScheduledEvent.EpochMax"/> partition changes (packets carry the epoch in 23 bits).
+    /// </summary>
+    /// <param name="state">The new epoch's state.</param>
+    /// <param name="inFlight">Packets on the wire now: at the first change, all of them were sent in epoch 0.</param>
+    private void Push(State state, long inFlight)
     {
         if (_epochs.Count > ScheduledEvent.EpochMax)
         {
             throw new InvalidOperationException($"more than {ScheduledEvent.EpochMax} partition changes in one run");
         }
 
+        if (Epoch == 0)
+        {
+            _inFlight[0] = checked((int)inFlight);
+        }
+
         _epochs.Add(state);
+        if (Epoch >= _inFlight.Length)
+        {
+            Array.Resize(ref _inFlight, _inFlight.Length * 2);
+        }
+
+        Release();
     }
 
     private static long Key(int from, int to) => ((long)from << 32) | (uint)to;

@@ -180,7 +180,7 @@ public sealed class SimNetwork
             }
         }
 
-        _partitions.SetGroups(groups.Select(g => (IReadOnlyList<int>)g.Select(n => n.Value).ToArray()).ToArray(), _simulation.Nodes.Count);
+        _partitions.SetGroups(groups.Select(g => (IReadOnlyList<int>)g.Select(n => n.Value).ToArray()).ToArray(), _simulation.Nodes.Count, InFlight);
         string text = string.Join(" | ", groups.Select(g => string.Join(",", g.Select(_simulation.NodeName))));
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, groups.FirstOrDefault()?.FirstOrDefault() ?? default, null, "partition " + text);
     }
@@ -192,7 +192,7 @@ public sealed class SimNetwork
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Cut));
         RequirePair(from, to);
-        _partitions.Cut(from.Value, to.Value);
+        _partitions.Cut(from.Value, to.Value, InFlight);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, from, to, $"cut {_simulation.NodeName(from)}->{_simulation.NodeName(to)}");
     }
 
@@ -202,7 +202,7 @@ public sealed class SimNetwork
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Isolate));
         _simulation.RequireNode(node, nameof(node));
-        _partitions.Isolate(node.Value, _simulation.Nodes.Count);
+        _partitions.Isolate(node.Value, _simulation.Nodes.Count, InFlight);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, node, null, $"isolate {_simulation.NodeName(node)}");
     }
 
@@ -210,7 +210,7 @@ public sealed class SimNetwork
     public void Heal()
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Heal));
-        _partitions.Heal();
+        _partitions.Heal(InFlight);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Heal, default, null, "heal");
     }
 
@@ -220,6 +220,24 @@ public sealed class SimNetwork
     internal bool IsCutNow(int from, int to) => _partitions.Epoch != 0 && _partitions.IsCut(from, to);
 
     internal bool WasCutSince(int sentEpoch, int from, int to) => _partitions.Epoch != 0 && _partitions.WasCutSince(sentEpoch, from, to);
+
+    /// <summary>A packet sent in <paramref name="epoch"/> (the current one) went on the wire.</summary>
+    internal void PacketSent(int epoch) => _partitions.Sent(epoch);
+
+    /// <summary>A packet sent in <paramref name="epoch"/> left the wire: the partition states no packet needs are released.</summary>
+    internal void PacketLeft(int epoch) => _partitions.Left(epoch);
+
+    /// <summary>States the partition table keeps now (for tests).</summary>
+    internal int PartitionStatesKept => _partitions.KeptStates;
+
+    /// <summary>For tests: keep every partition epoch's state (the behaviour a run that releases them must equal).</summary>
+    internal bool KeepEveryPartitionEpoch
+    {
+        get => _partitions.KeepEveryEpoch;
+        set => _partitions.KeepEveryEpoch = value;
+    }
+
+    private long InFlight => _simulation.Pipeline.Messages.InFlight;
 
     /// <summary>The pairs' inline state.</summary>
     internal PairTable Pairs => _pairs;

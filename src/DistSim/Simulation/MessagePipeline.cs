@@ -344,9 +344,11 @@ internal sealed class MessagePipeline
         }
 
         Messages.InFlight++;
+        int epoch = _network.PartitionEpoch;
+        _network.PacketSent(epoch);
         _simulation.Schedule(
             Simulation.SaturatingAdd(Now, delayTicks),
-            new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, _network.PartitionEpoch, counted));
+            new ScheduledEvent(EventKind.Packet, to, from, session, message, packet, frame, mark, epoch, counted));
         return true;
     }
 
@@ -354,6 +356,7 @@ internal sealed class MessagePipeline
     internal void LeaveFlight(in ScheduledEvent e)
     {
         Messages.InFlight--;
+        _network.PacketLeft(e.Epoch);
         if (e.Counted)
         {
             _network.Rich(_network.PairIndex(e.Peer, e.Node)).InFlight--;
@@ -369,12 +372,13 @@ internal sealed class MessagePipeline
     /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
     internal void Arrive(in ScheduledEvent e)
     {
+        bool cut = _network.WasCutSince(e.Epoch, e.Peer, e.Node); // before it leaves the wire: that may release the epochs it asks about
         LeaveFlight(e);
         long number = 0;
         bool copy = false;
         bool numbered = Book is { } book && book.Arrived(e.Packet, out number, out copy);
 
-        if (_network.WasCutSince(e.Epoch, e.Peer, e.Node))
+        if (cut)
         {
             Messages.Dropped++;
             _simulation.RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.Partition, e.Payload, e.Mark);
