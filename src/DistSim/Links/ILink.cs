@@ -15,6 +15,9 @@ public interface ILink
 
     /// <summary>Creates the session of one ordered pair.</summary>
     /// <param name="host">What the simulator offers the session.</param>
+    /// <returns>A new session, not null. It must not be asked for while it is being created (through
+    /// <c>Network.Session</c> or a send on the same pair): the simulator refuses that with an
+    /// <see cref="InvalidOperationException"/>.</returns>
     ILinkSession CreateSession(ILinkHost host);
 }
 

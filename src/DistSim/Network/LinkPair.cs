@@ -16,6 +16,7 @@ internal sealed class LinkPair : ILinkHost
     private ILinkSession? _session;
     private RandomStream? _random;
     private byte[]? _key;
+    private bool _creating; // inside the link's CreateSession for this pair
 
     public LinkPair(Simulation simulation, int index, int from, int to, ChannelConfig channel, ILink link)
     {
@@ -96,10 +97,30 @@ internal sealed class LinkPair : ILinkHost
 
     public bool CancelTimer(TimerId timer) => _simulation.CancelLinkTimer(Index, timer);
 
-    /// <summary>Creates the pair's session, and tells the network, which finds a crashed node's sessions through it.</summary>
+    /// <summary>
+    /// Creates the pair's session, and tells the network, which finds a crashed node's sessions through it. A link's
+    /// <see cref="ILink.CreateSession"/> that asks for the session it is creating (through <c>Network.Session</c> or a
+    /// send on the pair) is refused: it would make a second session, one of the two thrown away, and the pair would be
+    /// told of each crash twice.
+    /// </summary>
     private ILinkSession CreateSession()
     {
-        _session = Link.CreateSession(this);
+        if (_creating)
+        {
+            throw new InvalidOperationException($"link {Link.Name}: CreateSession for {Name} asked for the session of {Name} it is creating; create it without using it");
+        }
+
+        _creating = true;
+        try
+        {
+            _session = Link.CreateSession(this)
+                ?? throw new InvalidOperationException($"link {Link.Name}: CreateSession returned null for {Name}");
+        }
+        finally
+        {
+            _creating = false;
+        }
+
         _simulation.Network.SessionCreated(Index, From.Value, To.Value);
         return _session;
     }

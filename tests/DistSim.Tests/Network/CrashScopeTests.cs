@@ -144,6 +144,52 @@ public class CrashScopeTests
         }
     }
 
+    [Fact]
+    public void ALinkWhoseCreateSessionAsksForItsOwnSession_IsRefusedNamingTheLinkAndThePair()
+    {
+        // Before the refusal, such a link made two sessions (one thrown away) and its pair was told of every crash twice.
+        Simulation? simulation = null;
+        var link = new ReentrantLink(host => simulation!.Network.Session(host.From, host.To));
+        simulation = new Simulation(new SimulationOptions { Seed = 3, Link = link });
+        simulation.AddNode("a", () => new Talker(), FailureModels.CrashRecover());
+        simulation.AddNode("b", () => new Talker(), FailureModels.CrashRecover());
+
+        var ex = Assert.Throws<InvalidOperationException>(() => simulation.Network.Session(new NodeId(0), new NodeId(1)));
+        Assert.Contains("link reentrant: CreateSession for a->b asked for the session of a->b it is creating", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, link.Calls); // refused on the inner call, not by a second CreateSession
+    }
+
+    [Fact]
+    public void ALinkWhoseCreateSessionReturnsNull_IsRefusedNamingTheLinkAndThePair()
+    {
+        var simulation = new Simulation(new SimulationOptions { Seed = 3, Link = new ReentrantLink(_ => { }, returnNull: true) });
+        NodeId a = simulation.AddNode("a", () => new Talker());
+        simulation.AddNode("b", () => new Talker());
+
+        var ex = Assert.Throws<InvalidOperationException>(() => simulation.Network.Session(a, new NodeId(1)));
+        Assert.Equal("link reentrant: CreateSession returned null for a->b", ex.Message);
+    }
+
+    /// <summary>A link that runs <paramref name="inside"/> within its first CreateSession (or returns null).</summary>
+    private sealed class ReentrantLink(Action<ILinkHost> inside, bool returnNull = false) : ILink
+    {
+        private readonly ILink _inner = global::DistSim.Links.Links.Reliable();
+
+        public string Name => "reentrant";
+
+        public int Calls { get; private set; }
+
+        public ILinkSession CreateSession(ILinkHost host)
+        {
+            if (++Calls == 1)
+            {
+                inside(host);
+            }
+
+            return returnNull ? null! : _inner.CreateSession(host);
+        }
+    }
+
     /// <summary>The reliable link, with every session creation and every crash notice written down.</summary>
     private sealed class RecordingLink(ILink inner, List<string> calls) : ILink
     {
