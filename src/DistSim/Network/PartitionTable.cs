@@ -11,22 +11,28 @@ namespace DistSim.Network;
 /// flight was sent, to the current one. Each epoch counts its packets in flight (<see cref="Sent"/>, <see cref="Left"/>);
 /// when the oldest kept epoch has none left, its state is released. A state holds a group per node, so at a million
 /// nodes a long partition nemesis would otherwise keep 4 MB per change for the rest of the run. Counting starts at the
-/// first change (until then no state but the empty one exists, and every packet in flight was sent in epoch 0).
+/// first change (until then no state but the empty one exists, and every packet in flight was sent in epoch 0). The
+/// places of released epochs are reclaimed once they are half of all places, so the table's size follows the epochs
+/// kept, not the number of changes.
 /// </remarks>
 internal sealed class PartitionTable
 {
-    private readonly List<State?> _epochs = [State.Empty]; // by epoch; null once released
-    private int[] _inFlight = new int[4]; // by epoch, from the first change on: packets on the wire sent in it
+    private readonly List<State?> _epochs = [State.Empty]; // epoch _base + i at i; null once released
+    private int[] _inFlight = new int[4]; // the same places, from the first change on: packets on the wire sent in it
+    private int _base; // the epoch at place 0 (the places of released epochs are reclaimed now and then)
     private int _oldest; // the oldest epoch whose state is kept
 
     /// <summary>The current epoch (0 until the first change).</summary>
-    public int Epoch => _epochs.Count - 1;
+    public int Epoch => _base + _epochs.Count - 1;
 
     /// <summary>For tests: keep every epoch's state, as before states were released (the oracle a released run must equal).</summary>
     internal bool KeepEveryEpoch { get; set; }
 
     /// <summary>States kept now (for tests: it must not grow with the number of changes).</summary>
-    internal int KeptStates => _epochs.Count - _oldest;
+    internal int KeptStates => Epoch + 1 - _oldest;
+
+    /// <summary>Places held for epochs (for tests: bounded by the epochs kept, not by the changes made).</summary>
+    internal int Places => Math.Max(_epochs.Count, _inFlight.Length);
 
     private State Current => _epochs[^1]!;
 
@@ -43,7 +49,7 @@ internal sealed class PartitionTable
             throw new InvalidOperationException($"partition epoch {sentEpoch} was released while a packet sent in it was in flight (oldest kept: {_oldest})");
         }
 
-        for (int e = sentEpoch; e < _epochs.Count; e++)
+        for (int e = sentEpoch - _base; e < _epochs.Count; e++)
         {
             if (_epochs[e]!.IsCut(from, to))
             {
@@ -60,7 +66,7 @@ internal sealed class PartitionTable
     {
         if (Epoch != 0)
         {
-            _inFlight[epoch]++;
+            _inFlight[epoch - _base]++;
         }
     }
 
@@ -71,7 +77,7 @@ internal sealed class PartitionTable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Left(int epoch)
     {
-        if (Epoch != 0 && --_inFlight[epoch] == 0 && epoch == _oldest)
+        if (Epoch != 0 && --_inFlight[epoch - _base] == 0 && epoch == _oldest)
         {
             Release();
         }
@@ -79,9 +85,20 @@ internal sealed class PartitionTable
 
     private void Release()
     {
-        while (!KeepEveryEpoch && _oldest < Epoch && _inFlight[_oldest] == 0)
+        while (!KeepEveryEpoch && _oldest < Epoch && _inFlight[_oldest - _base] == 0)
         {
-            _epochs[_oldest++] = null;
+            _epochs[_oldest++ - _base] = null;
+        }
+
+        int released = _oldest - _base;
+        if (released >= 64 && released * 2 >= _epochs.Count)
+        {
+            // Reclaim the released places once they are half of them: amortised O(1) a change, and a run of any length
+            // holds places only for the epochs a packet in flight still needs.
+            _epochs.RemoveRange(0, released);
+            Array.Copy(_inFlight, released, _inFlight, 0, _epochs.Count);
+            Array.Clear(_inFlight, _epochs.Count, _inFlight.Length - _epochs.Count);
+            _base = _oldest;
         }
     }
 
@@ -119,7 +136,7 @@ internal sealed class PartitionTable
     /// <param name="inFlight">Packets on the wire now: at the first change, all of them were sent in epoch 0.</param>
     private void Push(State state, long inFlight)
     {
-        if (_epochs.Count > ScheduledEvent.EpochMax)
+        if (Epoch >= ScheduledEvent.EpochMax)
         {
             throw new InvalidOperationException($"more than {ScheduledEvent.EpochMax} partition changes in one run");
         }
@@ -130,7 +147,7 @@ internal sealed class PartitionTable
         }
 
         _epochs.Add(state);
-        if (Epoch >= _inFlight.Length)
+        if (_epochs.Count > _inFlight.Length)
         {
             Array.Resize(ref _inFlight, _inFlight.Length * 2);
         }

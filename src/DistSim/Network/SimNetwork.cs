@@ -230,6 +230,9 @@ public sealed class SimNetwork
     /// <summary>States the partition table keeps now (for tests).</summary>
     internal int PartitionStatesKept => _partitions.KeptStates;
 
+    /// <summary>Places the partition table holds for epochs (for tests).</summary>
+    internal int PartitionPlaces => _partitions.Places;
+
     /// <summary>For tests: keep every partition epoch's state (the behaviour a run that releases them must equal).</summary>
     internal bool KeepEveryPartitionEpoch
     {

@@ -107,6 +107,47 @@ public class PartitionEpochTests
     }
 
     [Fact]
+    public void ThousandsOfChanges_UnderTraffic_HoldPlacesOnlyForTheEpochsInFlight_AndEqualTheRunThatKeepsThemAll()
+    {
+        (ulong Fingerprint, int Changes, int Places, int Kept, long Drops) Play(bool keepEvery)
+        {
+            DistSim.Simulation sim = Sims.Create(4, new FairLossLinkOptions { Delay = Delay.Uniform(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(30)) });
+            sim.Network.KeepEveryPartitionEpoch = keepEvery;
+            var a = new NodeId(0);
+            var b = new NodeId(1);
+            sim.AddNode("A", () => new Sender(b, 4000, TimeSpan.FromMilliseconds(1)));
+            sim.AddNode("B", () => new Sender(a, 4000, TimeSpan.FromMilliseconds(1)));
+            for (int i = 0; i < 10_000; i++)
+            {
+                int change = i;
+                sim.At(SimTime.FromSeconds(0.0004 * (i + 1)), () =>
+                {
+                    switch (change % 4)
+                    {
+                        case 0: sim.Network.Isolate(change % 8 == 0 ? a : b); break;
+                        case 2: sim.Network.Cut(a, b); break;
+                        default: sim.Network.Heal(); break;
+                    }
+                });
+            }
+
+            sim.Run();
+            return (sim.Trace.Fingerprint, sim.Network.PartitionEpoch, sim.Network.PartitionPlaces, sim.Network.PartitionStatesKept,
+                sim.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop && e.Cause == DropCause.Partition));
+        }
+
+        var released = Play(keepEvery: false);
+        var kept = Play(keepEvery: true);
+
+        Assert.Equal(10_000, released.Changes);
+        Assert.True(released.Drops > 100, $"{released.Drops} packets lost to partitions");
+        Assert.Equal(kept.Fingerprint, released.Fingerprint);
+        Assert.Equal(1, released.Kept);
+        Assert.True(released.Places <= 512, $"{released.Places} places held after {released.Changes} changes"); // a flight spans at most ~75 epochs here
+        Assert.True(kept.Places > 10_000); // the oracle really kept them all
+    }
+
+    [Fact]
     public void APacketSentBeforeTheFirstChange_StillSeesTheCutsOfItsWholeFlight()
     {
         // Epoch 0's packets are counted only from the first change on (the table then takes the number in flight).
