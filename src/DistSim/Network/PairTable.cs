@@ -188,7 +188,7 @@ internal sealed class PairTable
     /// <summary>
     /// The tag a bucket keeps in the bits its index leaves free (32 − <paramref name="bits"/>: an index is below the
     /// table's size, 2^bits): the hash's bits just below those that pick the bucket. Pairs on one probe path share most
-    /// of their bucket bits but not these, which depend on both ends (a bucket of 2^20 has a 12-bit tag: one pair in
+    /// of their bucket bits but not these, which depend on both ends (in a table of 2^20 buckets a tag has 12 bits: one pair in
     /// 4,096 passes it by chance).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
