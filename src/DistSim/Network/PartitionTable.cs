@@ -103,19 +103,9 @@ internal sealed class PartitionTable
     }
 
     /// <summary>Nodes of different groups are cut from each other; nodes in no group form one more group.</summary>
-    public void SetGroups(IReadOnlyList<IReadOnlyList<int>> groups, int nodes, long inFlight)
-    {
-        var group = new int[nodes];
-        for (int g = 0; g < groups.Count; g++)
-        {
-            foreach (int node in groups[g])
-            {
-                group[node] = g + 1;
-            }
-        }
-
-        Push(Current with { Group = group }, inFlight);
-    }
+    /// <param name="group">1 + the group of each node, 0 for a node in no group (the table keeps the array).</param>
+    /// <param name="inFlight">Packets on the wire now.</param>
+    public void SetGroups(int[] group, long inFlight) => Push(Current with { Group = group }, inFlight);
 
     public void Isolate(int node, int nodes, long inFlight)
     {

@@ -166,23 +166,30 @@ public sealed class SimNetwork
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Partition));
         ArgumentNullException.ThrowIfNull(groups);
-        var seen = new HashSet<NodeId>();
-        foreach (NodeId[] group in groups)
+        int[] group = new int[_simulation.Nodes.Count]; // 1 + the group of each node (0: in no group); checked before anything changes
+        for (int g = 0; g < groups.Length; g++)
         {
-            ArgumentNullException.ThrowIfNull(group, nameof(groups));
-            foreach (NodeId node in group)
+            ArgumentNullException.ThrowIfNull(groups[g], nameof(groups));
+            foreach (NodeId node in groups[g])
             {
                 _simulation.RequireNode(node, nameof(groups));
-                if (!seen.Add(node))
+                if (group[node.Value] != 0)
                 {
                     throw new ArgumentException($"groups: node {_simulation.NodeName(node)} is in more than one group", nameof(groups));
                 }
+
+                group[node.Value] = g + 1;
             }
         }
 
-        _partitions.SetGroups(groups.Select(g => (IReadOnlyList<int>)g.Select(n => n.Value).ToArray()).ToArray(), _simulation.Nodes.Count, InFlight);
-        string text = string.Join(" | ", groups.Select(g => string.Join(",", g.Select(_simulation.NodeName))));
-        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, groups.FirstOrDefault()?.FirstOrDefault() ?? default, null, "partition " + text);
+        _partitions.SetGroups(group, InFlight);
+
+        // The description names every node of every group: at a million nodes, megabytes a change. It is made only when
+        // the trace keeps the event (in memory or in a stream); the fingerprint sees the payload's type, a string either way.
+        string text = _simulation.TraceKeepsNextEvent
+            ? "partition " + string.Join(" | ", groups.Select(g => string.Join(",", g.Select(_simulation.NodeName))))
+            : "partition";
+        _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, groups.FirstOrDefault()?.FirstOrDefault() ?? default, null, text);
     }
 
     /// <summary>Cuts one direction only: <paramref name="to"/> stops hearing <paramref name="from"/>, but still reaches it.</summary>

@@ -351,6 +351,9 @@ public sealed partial class Simulation
         Schedule(time.Ticks, new ScheduledEvent(EventKind.NodeAction, node.Value, -1, 0, 0, 0, run));
     }
 
+    /// <summary>Whether the trace keeps the next event: a description only the trace reads need not be built otherwise.</summary>
+    internal bool TraceKeepsNextEvent => _trace.KeepsNext;
+
     internal void RecordNetworkChange(TraceEventKind kind, NodeId node, NodeId? peer, string description) =>
         RecordEvent(kind, node.Value, peer?.Value ?? -1, 0, 0, 0, DropCause.None, description);
 

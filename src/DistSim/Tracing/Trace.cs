@@ -239,6 +239,9 @@ public sealed class Trace
         return writer.ToString();
     }
 
+    /// <summary>Whether the next event recorded is kept (in memory or in the stream), so that its payload is seen by anyone.</summary>
+    internal bool KeepsNext => _keeps && _recorded < _limit;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void Record(
         SimTime time, TraceEventKind kind, int node, int peer, long message, long packet, long timer, DropCause cause, object? payload, PacketMark mark, long[]? clock = null)

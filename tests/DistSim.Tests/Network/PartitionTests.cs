@@ -136,6 +136,54 @@ public class PartitionTests
     }
 
     [Fact]
+    public void Partition_AtScale_WithoutAKeptTrace_DoesNotDescribeEveryNode()
+    {
+        // The description names every node of every group (megabytes a change at a million nodes): made only for a kept trace.
+        const int K = 200_000;
+        (long Allocated, DistSim.Simulation Sim) Split(bool record)
+        {
+            var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, RecordTrace = record });
+            var nodes = new NodeId[K];
+            for (int i = 0; i < K; i++)
+            {
+                nodes[i] = sim.AddNode("n" + i, () => new Receiver());
+            }
+
+            NodeId[] left = nodes[..(K / 2)], right = nodes[(K / 2)..];
+            long before = GC.GetAllocatedBytesForCurrentThread(); // determinism-ok: measures the host, outside any run
+            sim.Network.Partition(left, right);
+            return (GC.GetAllocatedBytesForCurrentThread() - before, sim); // determinism-ok: as above
+        }
+
+        (long quiet, DistSim.Simulation unrecorded) = Split(record: false);
+        (long described, DistSim.Simulation recorded) = Split(record: true);
+
+        Assert.True(quiet < 1_500_000, $"{quiet:N0} bytes allocated by one partition of {K:N0} nodes without a kept trace"); // the group table: 800 KB
+        Assert.True(described > quiet + 2_000_000, $"{described:N0} bytes with the trace kept"); // the names: about 2.8 MB of text
+        string description = (string)Assert.Single(recorded.Trace.Events, e => e.Kind == TraceEventKind.Partition).Payload!;
+        Assert.StartsWith("partition n0,n1,", description, StringComparison.Ordinal);
+        Assert.EndsWith(",n199999", description, StringComparison.Ordinal);
+        Assert.Equal(recorded.Trace.Fingerprint, unrecorded.Trace.Fingerprint);
+        Assert.True(unrecorded.Network.IsCut(new NodeId(0), new NodeId(K - 1)));
+        Assert.False(unrecorded.Network.IsCut(new NodeId(K / 2), new NodeId(K - 1)));
+    }
+
+    [Fact]
+    public void Partition_ANodeTwiceInOneGroup_IsRefusedBeforeAnythingChanges()
+    {
+        DistSim.Simulation sim = Sims.Create(1);
+        sim.AddNode("A", () => new Receiver());
+        sim.AddNode("B", () => new Receiver());
+        sim.AddNode("C", () => new Receiver());
+
+        var ex = Assert.Throws<ArgumentException>(() => sim.Network.Partition([A, B, A], [C]));
+        Assert.Contains("node A is in more than one group", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("groups", ex.ParamName);
+        Assert.False(sim.Network.IsCut(A, C)); // refused whole: no epoch began
+        Assert.DoesNotContain(sim.Trace.Events, e => e.Kind == TraceEventKind.Partition);
+    }
+
+    [Fact]
     public void Partition_RejectsANodeInTwoGroups()
     {
         DistSim.Simulation sim = Sims.Create(1);
