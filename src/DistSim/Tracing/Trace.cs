@@ -240,7 +240,7 @@ public sealed class Trace
     }
 
     /// <summary>Whether the next event recorded is kept (in memory or in the stream), so that its payload is seen by anyone.</summary>
-    internal bool KeepsNext => _keeps && _recorded < _limit;
+    internal bool KeepsNext => (IsRecording || (_writer is not null && WriterFailure is null)) && _recorded < _limit;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal void Record(
