@@ -62,6 +62,9 @@ internal sealed class PairTable
     /// <summary>Pairs so far.</summary>
     public int Count => _count;
 
+    /// <summary>The pairs that have a rich part (an override, a session, a capacity count), in the order they got it.</summary>
+    public IReadOnlyList<LinkPair> RichParts => _rich;
+
     /// <summary>The rich part of the pair with index <paramref name="index"/>, or null for a common pair.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public LinkPair? RichOf(int index)

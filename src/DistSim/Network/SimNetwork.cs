@@ -368,15 +368,19 @@ public sealed class SimNetwork
         }
     }
 
-    /// <summary>The first crash: every pair with a session goes into the index of each of its ends, in pair order.</summary>
+    /// <summary>
+    /// The first crash: every pair with a session goes into the index of each of its ends. Only pairs with a rich part can
+    /// have one, so only those are visited (a run of all-to-all traffic has as many pairs again that only carried
+    /// acknowledgements); <see cref="OnCrash"/> sorts a node's pairs, so the order they are found in does not matter.
+    /// </summary>
     private List<int>?[] IndexSessions()
     {
         _sessionsOf = [];
-        for (int index = 0; index < _pairs.Count; index++)
+        foreach (LinkPair rich in _pairs.RichParts)
         {
-            if (_pairs.RichOf(index) is { HasSession: true } rich)
+            if (rich.HasSession)
             {
-                Track(rich.From.Value, index, rich.To.Value);
+                Track(rich.From.Value, rich.Index, rich.To.Value);
             }
         }
 
