@@ -92,6 +92,41 @@ internal sealed class EventHeap
         SiftUp(_count++, entry);
     }
 
+    /// <summary>
+    /// The entry most likely to be the top once the current event has run: while a <see cref="RemoveTop"/> is pending,
+    /// the smallest of the old top's children (the new top, unless the push that follows sorts before it); otherwise the
+    /// top. A guess for prefetching (<see cref="Prefetch"/>) and nothing more: it reads the heap and changes nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGuessNext(out HeapEntry next)
+    {
+        HeapEntry[] entries = _entries;
+        if (!_topTaken)
+        {
+            next = _count > 0 ? entries[0] : default;
+            return _count > 0;
+        }
+
+        int end = Math.Min(1 + Arity, _count);
+        if (end <= 1)
+        {
+            next = default;
+            return false;
+        }
+
+        int min = 1;
+        for (int c = 2; c < end; c++)
+        {
+            if (Less(entries[c], entries[min]))
+            {
+                min = c;
+            }
+        }
+
+        next = entries[min];
+        return true;
+    }
+
     /// <summary>Replaces the entries with <paramref name="entries"/> and restores the heap order in O(n).</summary>
     public void Rebuild(ReadOnlySpan<HeapEntry> entries)
     {
@@ -187,8 +222,13 @@ internal sealed class EventHeap
     }
 }
 
-/// <summary>An entry of the <see cref="EventHeap"/>: the event's key (time, then sequence: unique) and its slab slot.</summary>
+/// <summary>
+/// An entry of the <see cref="EventHeap"/>: the event's key (time, then sequence: unique), its slab slot, and the node
+/// that will handle it. The node is a hint for prefetching (<see cref="Prefetch"/>) and takes the four bytes the entry
+/// would otherwise pad with; the order uses the key alone.
+/// </summary>
 /// <param name="Time">When the event is due, in ticks.</param>
 /// <param name="Sequence">The order among events due at one time (negative for faults: first).</param>
 /// <param name="Slot">The event's slot in the queue's slab.</param>
-internal readonly record struct HeapEntry(long Time, long Sequence, int Slot);
+/// <param name="Node">The node that handles the event (−1 or any out-of-range value: none); a hint, never part of the order.</param>
+internal readonly record struct HeapEntry(long Time, long Sequence, int Slot, int Node);

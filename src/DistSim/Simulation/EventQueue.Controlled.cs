@@ -84,7 +84,7 @@ internal sealed partial class EventQueue
             HeapEntry key = window[i];
             if (i != chosen)
             {
-                _heap.Enqueue(key.Time < time ? new HeapEntry(time, _sequence++, key.Slot) : key); // postponed to the pick's instant, in FIFO order
+                _heap.Enqueue(key.Time < time ? key with { Time = time, Sequence = _sequence++ } : key); // postponed to the pick's instant, in FIFO order
             }
         }
 

@@ -165,7 +165,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
 
         int slot = TakeSlot();
         _slab[slot] = e;
-        _heap.Enqueue(new HeapEntry(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1), slot));
+        _heap.Enqueue(new HeapEntry(time, tieBreak is null ? _sequence++ : (long)(tieBreak.NextUInt64() >> 1), slot, e.Node));
         return slot;
     }
 
@@ -180,7 +180,7 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     {
         int slot = TakeSlot();
         _slab[slot] = e;
-        _heap.Enqueue(new HeapEntry(time, _faultSequence++, slot));
+        _heap.Enqueue(new HeapEntry(time, _faultSequence++, slot, e.Node));
         return slot;
     }
 
@@ -289,6 +289,41 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
 
         _heap.Rebuild(new ReadOnlySpan<HeapEntry>(_survivors, 0, live));
         _cancelled = 0;
+    }
+
+    /// <summary>
+    /// Prefetches the slab slot of the heap event likely to run after the one just taken (see
+    /// <see cref="EventHeap.TryGuessNext"/>) and returns its node for the caller to prefetch (−1: no guess). Changes nothing.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int PrefetchLikelyNext()
+    {
+        if (!_heap.TryGuessNext(out HeapEntry next))
+        {
+            return -1;
+        }
+
+        Prefetch.Line(ref _slab[next.Slot]);
+        return next.Node;
+    }
+
+    /// <summary>
+    /// The heap event that runs next unless an event is scheduled before it (the heap's top: cancelled or not, the lane
+    /// not consulted), as a reference to its slab slot, and its node; false when the heap is empty. For prefetching: it
+    /// carries out a pending lazy removal (as the next <see cref="TryPeekNext"/> would) and changes nothing else.
+    /// </summary>
+    public bool TryPeekTopHint(out int node, out int timerSlot)
+    {
+        if (!_heap.TryPeek(out HeapEntry top))
+        {
+            node = -1;
+            timerSlot = -1;
+            return false;
+        }
+
+        node = top.Node;
+        timerSlot = _slab[top.Slot].TimerSlot;
+        return true;
     }
 
     /// <summary>Removes the event <see cref="TryPeekNext"/> returned.</summary>

@@ -26,6 +26,30 @@ internal sealed class NodeTable
         get => (uint)index < (uint)Count ? _records[index] : throw new ArgumentOutOfRangeException(nameof(index), index, $"must be in [0, {Count})");
     }
 
+    /// <summary>Prefetches the record of node <paramref name="index"/> (any value: out of range, nothing). See <see cref="Prefetch"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void PrefetchRecord(int index)
+    {
+        if ((uint)index < (uint)Count)
+        {
+            Prefetch.Object(_records[index]);
+        }
+    }
+
+    /// <summary>
+    /// Prefetches what a handler of node <paramref name="index"/> reads beyond its record: the node object and its
+    /// context (any index: out of range, nothing). Reads the record, so call it once <see cref="PrefetchRecord"/> has had time.
+    /// </summary>
+    public void PrefetchHandler(int index)
+    {
+        if ((uint)index < (uint)Count)
+        {
+            NodeRecord record = _records[index];
+            Prefetch.Object(record.Instance);
+            Prefetch.Object(record.Context);
+        }
+    }
+
     /// <summary>Whether a node is called <paramref name="name"/>.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 

@@ -72,18 +72,26 @@ internal readonly struct ScheduledEvent(
     public object? Payload { get; } = payload;
 
     /// <summary>The timer-table slot of a timer or link-timer event; −1 for any other event.</summary>
-    public int TimerSlot => Kind switch
+    public int TimerSlot
     {
-        EventKind.Timer => Slot,
-        EventKind.LinkTimer => Peer,
-        _ => -1,
-    };
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)] // on every event taken: the JIT left it a call
+        get => Kind switch
+        {
+            EventKind.Timer => Slot,
+            EventKind.LinkTimer => Peer,
+            _ => -1,
+        };
+    }
 
     /// <summary>The number of the timer a timer or link-timer event fires; 0 for any other event.</summary>
-    public long TimerNumber => Kind switch
+    public long TimerNumber
     {
-        EventKind.Timer => Id,
-        EventKind.LinkTimer => Packet,
-        _ => 0,
-    };
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Kind switch
+        {
+            EventKind.Timer => Id,
+            EventKind.LinkTimer => Packet,
+            _ => 0,
+        };
+    }
 }

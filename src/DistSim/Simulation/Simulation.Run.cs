@@ -210,6 +210,8 @@ public sealed partial class Simulation
             FailOutsideNodeCode(e, ex);
         }
 
+        _loop.PrefetchNext(); // the next event's timer and node object, while the checks below run
+
         if (_monitor is { Active: true } && _failure is null)
         {
             CheckProperties(first < _trace.Count ? first : _trace.Count - 1); // free when no property is registered: this test

@@ -46,7 +46,7 @@ public sealed partial class Simulation
         _timing = options.Timing;
         _gstChosen = _timing.DrawGst(options.Seed);
         _gst = _gstChosen?.Ticks ?? 0;
-        _loop = CreateLoop(options, _timing, _gstChosen);
+        _loop = CreateLoop(options, _timing, _gstChosen, _nodes);
         _loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _trace = new Trace(options.Seed, options.RecordTrace, options.TraceLimit, options.TraceWriter, i => i < _nodes.Count ? _nodes[i].Name : "#" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
         NetworkDefaults = options.Nemesis is { SwarmNetwork: true } ? SwarmNetworkChoice.Draw(options.Network, StreamSeed.Create(options.Seed, "nemesis:swarm:network")) : options.Network;
@@ -67,17 +67,17 @@ public sealed partial class Simulation
     /// latter with keys from the stream <c>scheduler</c>); any other strategy picks at every step, from its stream
     /// <c>scheduler:&lt;name&gt;</c>, within the timing model's bound on delays.
     /// </summary>
-    private static EventLoop CreateLoop(SimulationOptions options, global::DistSim.Timing.TimingModel timing, SimTime? gst)
+    private static EventLoop CreateLoop(SimulationOptions options, global::DistSim.Timing.TimingModel timing, SimTime? gst, NodeTable nodes)
     {
         Scheduling.Scheduler scheduler = options.Scheduler;
         if (scheduler.KernelOrder)
         {
             bool random = ReferenceEquals(scheduler, Scheduling.Schedulers.RandomTieBreak);
-            return new EventLoop(options, random ? StreamSeed.Create(options.Seed, "scheduler") : null);
+            return new EventLoop(options, nodes, random ? StreamSeed.Create(options.Seed, "scheduler") : null);
         }
 
         Scheduling.SchedulerRun run = scheduler.Begin(StreamSeed.Create(options.Seed, "scheduler:" + scheduler.Name));
-        return new EventLoop(options, null, new ScheduleControl(scheduler, run, timing.DelayBound, gst?.Ticks ?? global::DistSim.Timing.TimingModel.NoGst));
+        return new EventLoop(options, nodes, null, new ScheduleControl(scheduler, run, timing.DelayBound, gst?.Ticks ?? global::DistSim.Timing.TimingModel.NoGst));
     }
 
     /// <summary>The ideal signing service (keys derived from the seed).</summary>
@@ -149,6 +149,13 @@ public sealed partial class Simulation
 
     /// <summary>The message pipeline: every send, packet and delivery goes through it.</summary>
     internal MessagePipeline Pipeline => _pipeline;
+
+    /// <summary>Whether the event loop gives the processor cache prefetch hints (on by default; a test turns it off to check that a run is the same without).</summary>
+    internal bool KernelPrefetching
+    {
+        get => _loop.Prefetching;
+        set => _loop.Prefetching = value;
+    }
 
     /// <summary>Message counts so far.</summary>
     public MessageCounters Messages

@@ -58,6 +58,16 @@ internal sealed class TimerTable
     /// <summary>Whether timer <paramref name="number"/> is pending in <paramref name="slot"/> and belongs to <paramref name="owner"/>.</summary>
     public bool IsPendingFor(int slot, long number, int owner) => number != 0 && IsPending(slot, number) && _slots[slot].Owner == owner;
 
+    /// <summary>Prefetches <paramref name="slot"/> (any value: out of range, nothing). See <see cref="Prefetch"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchSlot(int slot)
+    {
+        if ((uint)slot < (uint)Used)
+        {
+            Prefetch.Line(ref _slots[slot]);
+        }
+    }
+
     /// <summary>The number of the timer in <paramref name="slot"/> (0 when free).</summary>
     public long NumberAt(int slot) => _slots[slot].Number;
 

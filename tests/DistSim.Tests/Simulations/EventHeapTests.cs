@@ -6,8 +6,9 @@ namespace DistSim.Tests.Simulations;
 /// <summary>
 /// The kernel's heap against a sorted-set model, over random mixes of its operations: entries leave in key order (time,
 /// then sequence) whatever the mix, a lazy <see cref="EventHeap.RemoveTop"/> is indistinguishable from an immediate
-/// removal to every later operation (a push that replaces the top, a peek, a scan, a rebuild), and a rebuild from any
-/// subset keeps exactly that subset.
+/// removal to every later operation (a push that replaces the top, a peek, a scan, a rebuild), a rebuild from any
+/// subset keeps exactly that subset, and the prefetch guess (<see cref="EventHeap.TryGuessNext"/>) is the entry that
+/// leaves next when nothing is pushed first.
 /// </summary>
 public class EventHeapTests
 {
@@ -28,7 +29,7 @@ public class EventHeapTests
                 // Few distinct times, so ties are decided by the sequence; now and then a fault's negative sequence.
                 long time = (long)random.NextBelow(12);
                 long seq = random.NextBelow(10) == 0 ? fault++ : sequence++;
-                var entry = new HeapEntry(time, seq, i);
+                var entry = new HeapEntry(time, seq, i, NodeOf(i)); // the node is a hint: it never takes part in the order
                 heap.Enqueue(entry);
                 model.Add((entry.Time, entry.Sequence, entry.Slot));
             }
@@ -42,6 +43,13 @@ public class EventHeapTests
 
                 heap.RemoveTop();
                 model.Remove(model.Min);
+
+                // The prefetch guess is exact when no push follows: the smallest of the old top's children is the
+                // smallest entry left (and is what the next peek returns).
+                if (heap.TryGuessNext(out HeapEntry guess) != model.Count > 0 || (model.Count > 0 && guess != ToEntry(model.Min)))
+                {
+                    return false;
+                }
             }
             else if (op < 15)
             {
@@ -74,7 +82,7 @@ public class EventHeapTests
                 model.Clear();
             }
 
-            if (heap.Count != model.Count)
+            if (heap.Count != model.Count || (model.Count > 0 && (!heap.TryGuessNext(out HeapEntry next) || next != ToEntry(model.Min))))
             {
                 return false;
             }
@@ -99,12 +107,12 @@ public class EventHeapTests
         var heap = new EventHeap(capacity: 4);
         foreach (long t in new long[] { 5, 1, 9, 3, 7 })
         {
-            heap.Enqueue(new HeapEntry(t, t, (int)t));
+            heap.Enqueue(new HeapEntry(t, t, (int)t, -1));
         }
 
         heap.RemoveTop(); // the entry at time 1
         Assert.Equal(4, heap.Count);
-        heap.Enqueue(new HeapEntry(4, 100, 4));
+        heap.Enqueue(new HeapEntry(4, 100, 4, -1));
         Assert.Equal(5, heap.Count);
         var order = new List<long>();
         while (heap.Count > 0)
@@ -115,5 +123,7 @@ public class EventHeapTests
         Assert.Equal([3L, 4, 5, 7, 9], order);
     }
 
-    private static HeapEntry ToEntry((long Time, long Sequence, int Slot) m) => new(m.Time, m.Sequence, m.Slot);
+    private static HeapEntry ToEntry((long Time, long Sequence, int Slot) m) => new(m.Time, m.Sequence, m.Slot, NodeOf(m.Slot));
+
+    private static int NodeOf(int slot) => (int)((uint)slot * 2654435761u % 1000) - 1; // unrelated to the key: −1 … 998
 }
