@@ -3,9 +3,10 @@ using System.Runtime.CompilerServices;
 namespace DistSim;
 
 /// <summary>
-/// The event queue's priority queue: a 4-ary min-heap of <see cref="HeapEntry"/> (a key — time, then sequence — and
-/// the event's slab slot), ordered by key. Keys are unique (the sequence is), so the order in which entries leave is a
-/// function of the keys alone, never of the heap's shape: runs are the same whatever sifts happen.
+/// The event queue's priority queue: a 4-ary min-heap of <see cref="HeapEntry"/> (a key — time, then sequence — the
+/// event's slab slot and a node to prefetch), ordered by key. Keys are unique (the sequence is), so the order in which
+/// entries leave is a function of the keys alone, never of the heap's shape: runs are the same whatever sifts happen,
+/// and whenever a pending lazy removal is carried out (a prefetch hint may carry it out early).
 /// </summary>
 /// <remarks>
 /// <para>Written for the kernel rather than taken from <see cref="PriorityQueue{TElement, TPriority}"/> for two
@@ -14,6 +15,10 @@ namespace DistSim;
 /// that fires and is set again, a message that is answered — pushes right after it pops, and the push then
 /// <em>replaces</em> the top and sifts once (<c>heapreplace</c>), where a pop and a push would sift twice. Any other
 /// operation first completes the pending pop, so the heap behaves exactly as if the pop had happened at once.</para>
+/// <para>Under FIFO order and for faults the sequence is a counter, so keys are unique. Under random tie-break it is a
+/// 63-bit draw: two events due at one instant with equal draws (one chance in about 10^19 per pair; a run that has a
+/// billion such pairs has about one chance in 10^10 of meeting one) would leave in an order that depends on the
+/// heap's shape, which is still the same for the same seed with prefetch hints off, but could differ with them on.</para>
 /// </remarks>
 internal sealed class EventHeap
 {
@@ -230,5 +235,5 @@ internal sealed class EventHeap
 /// <param name="Time">When the event is due, in ticks.</param>
 /// <param name="Sequence">The order among events due at one time (negative for faults: first).</param>
 /// <param name="Slot">The event's slot in the queue's slab.</param>
-/// <param name="Node">The node that handles the event (−1 or any out-of-range value: none); a hint, never part of the order.</param>
+/// <param name="Node">The node that handles the event (a control event, which has none, carries 0; −1 or any value out of range: nothing is prefetched); a hint, never part of the order.</param>
 internal readonly record struct HeapEntry(long Time, long Sequence, int Slot, int Node);

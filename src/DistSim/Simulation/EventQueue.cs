@@ -8,7 +8,7 @@ namespace DistSim;
 /// the strategy picks among the candidates this queue offers (<c>EventQueue.Controlled.cs</c>).
 /// </summary>
 /// <remarks>
-/// <para>The heap (<see cref="EventHeap"/>) orders small entries (a key and a slab index, 24 bytes) so that a
+/// <para>The heap (<see cref="EventHeap"/>) orders small entries (a key, a slab index and a node to prefetch: 24 bytes) so that a
 /// sift moves as little memory as a bare priority queue of keys would; the events themselves stay put
 /// in a slab array with a free list. Neither allocates once the arrays have grown.</para>
 /// <para>Cancellation (a cancelled timer, an acknowledged message's retransmission timer) empties the event's slab
@@ -308,9 +308,10 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
     }
 
     /// <summary>
-    /// The heap event that runs next unless an event is scheduled before it (the heap's top: cancelled or not, the lane
-    /// not consulted), as a reference to its slab slot, and its node; false when the heap is empty. For prefetching: it
-    /// carries out a pending lazy removal (as the next <see cref="TryPeekNext"/> would) and changes nothing else.
+    /// The node and the timer slot (−1: not a timer) of the heap event that runs next unless an event is scheduled before
+    /// it (the heap's top, cancelled or not; the lane is not consulted); false when the heap is empty. For prefetching:
+    /// it carries out a pending lazy removal (as the next <see cref="TryPeekNext"/> would: the heap's shape may differ
+    /// from a run without hints, its order cannot, see <see cref="EventHeap"/>) and changes nothing else.
     /// </summary>
     public bool TryPeekTopHint(out int node, out int timerSlot)
     {

@@ -26,7 +26,10 @@ internal static unsafe class Prefetch
         }
     }
 
-    /// <summary>Prefetches the first two cache lines of <paramref name="instance"/> (its header and first fields); null: nothing.</summary>
+    /// <summary>
+    /// Prefetches the cache line at <paramref name="instance"/>'s address (its type pointer and first fields) and the
+    /// next one; null: nothing. The object header word, 8 bytes before the address, is not needed to read fields.
+    /// </summary>
     /// <param name="instance">The object to bring in.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Object(object? instance)
