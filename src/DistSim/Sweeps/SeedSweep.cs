@@ -6,7 +6,9 @@ namespace DistSim.Sweeps;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The per-seed function runs on a worker thread: it builds its <see cref="Simulation"/>, runs it and reads what it
+/// The per-seed function runs on the caller's thread or on one of <see cref="SeedSweepOptions.Parallelism"/> − 1 worker
+/// threads (the caller runs seeds too while the next result is not ready, so a sweep on P cores keeps P threads busy,
+/// not P + 1): it builds its <see cref="Simulation"/>, runs it and reads what it
 /// needs from it, all on that thread, and returns a small result (numbers, a record) rather than the simulation, so
 /// a finished run costs the sweep only its result. A <see cref="Simulation"/> claims the thread of each public call;
 /// between calls another thread may read it (a finished run's trace, counters and nodes), so returning the
@@ -37,7 +39,7 @@ public static class SeedSweep
     /// </summary>
     /// <typeparam name="TResult">What one run yields; keep it small.</typeparam>
     /// <param name="options">The seeds, the parallelism, the reorder window and the progress callback.</param>
-    /// <param name="run">Builds and runs one simulation for a seed; called on a worker thread (on the caller's when <see cref="SeedSweepOptions.Parallelism"/> is 1).</param>
+    /// <param name="run">Builds and runs one simulation for a seed; called on the caller's thread and on <see cref="SeedSweepOptions.Parallelism"/> − 1 worker threads.</param>
     /// <param name="consume">Receives each seed and its result, in seed order, on the caller's thread.</param>
     /// <param name="cancellationToken">Stops the sweep before its next delivery.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -79,7 +81,7 @@ public static class SeedSweep
     /// <typeparam name="TResult">What one run yields.</typeparam>
     /// <typeparam name="TAccumulate">The aggregate.</typeparam>
     /// <param name="options">The seeds, the parallelism, the reorder window and the progress callback.</param>
-    /// <param name="run">Builds and runs one simulation for a seed; called on a worker thread.</param>
+    /// <param name="run">Builds and runs one simulation for a seed; called on the caller's thread and on <see cref="SeedSweepOptions.Parallelism"/> − 1 worker threads.</param>
     /// <param name="seed">The initial aggregate.</param>
     /// <param name="fold">Adds one seed's result to the aggregate.</param>
     /// <param name="cancellationToken">Stops the sweep before its next delivery.</param>

@@ -15,8 +15,9 @@ public sealed record SeedSweepOptions
     public long Count { get; init; }
 
     /// <summary>
-    /// How many runs go at once, each on its own thread (≥ 1). 1 runs every seed on the caller's thread, one after the
-    /// other. Default: the number of processors. Results are the same for every value.
+    /// How many runs go at once, each on its own thread (≥ 1): the caller's thread, which also delivers the results, and
+    /// this many − 1 worker threads. 1 runs every seed on the caller's thread, one after the other. Default: the number
+    /// of processors. Results are the same for every value.
     /// </summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount; // determinism-ok: how many threads, never what a run computes
 

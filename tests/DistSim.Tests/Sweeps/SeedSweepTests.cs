@@ -66,7 +66,46 @@ public class SeedSweepTests
 
         Assert.Equal([caller], threads);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => new SweepProgress(i, 12)), progress);
-        Assert.Equal(parallelism == 1, ran.All(t => t == caller));
+        // The caller runs seeds too while the next result is not ready; with it, at most Parallelism threads run seeds.
+        Assert.InRange(ran.Distinct().Count(), 1, parallelism);
+        Assert.True(parallelism > 1 || ran.All(t => t == caller));
+    }
+
+    /// <summary>
+    /// The caller's thread runs seeds while the next result is not ready, so Parallelism P means P threads at work, not
+    /// P worker threads plus a delivering thread that sleeps and wakes for every seed. Here every run off the caller's
+    /// thread waits until a run has happened on it: with P worker threads and an idle caller the sweep would stall.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void TheCallersThread_RunsSeedsToo(int parallelism)
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        using var callerRan = new ManualResetEventSlim();
+        int stalled = 0;
+        var consumed = new List<ulong>();
+        SeedSweep.Run(
+            new SeedSweepOptions { FirstSeed = 1, Count = 4L * parallelism, Parallelism = parallelism },
+            seed =>
+            {
+                if (Environment.CurrentManagedThreadId == caller)
+                {
+                    callerRan.Set();
+                }
+                else if (!callerRan.Wait(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken))
+                {
+                    Interlocked.Increment(ref stalled);
+                }
+
+                return seed;
+            },
+            (seed, _) => consumed.Add(seed),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, stalled);
+        Assert.True(callerRan.IsSet);
+        Assert.Equal(Enumerable.Range(1, 4 * parallelism).Select(i => (ulong)i), consumed);
     }
 
     [Property(MaxTest = 20)]
