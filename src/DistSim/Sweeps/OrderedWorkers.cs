@@ -40,7 +40,7 @@ internal sealed class OrderedWorkers<TResult> : IDisposable
         _token = token;
         _slots = new Slot[options.EffectiveReorderWindow];
         _registration = token.Register(Wake);
-        _threads = new Thread[(int)Math.Min(options.Parallelism - 1, options.Count)];
+        _threads = new Thread[(int)Math.Min(options.Parallelism - 1, options.Count - 1)]; // the caller runs or delivers the rest
         for (int i = 0; i < _threads.Length; i++)
         {
             _threads[i] = new Thread(Work) { IsBackground = true, Name = $"DistSim sweep worker {i}" };
