@@ -3,8 +3,10 @@ using System.Text;
 namespace DistSim.Samples.Cli;
 
 /// <summary>
-/// The file of a scenario's <c>--plot FILE</c>: resolved and created before the runs, so that a path that cannot be
-/// written is a usage error (exit 2) and not a failure after the whole sweep; the figure is written once, at the end.
+/// The file of a scenario's <c>--plot FILE</c>: resolved and opened for writing before the runs, so that a path that
+/// cannot be written is a usage error (exit 2) and not a failure after the whole sweep; the figure is written once, at
+/// the end. A sweep that ends without a figure (it failed, or was interrupted) leaves no trace: a file that existed is
+/// not truncated until the figure is written, and one that the option created is deleted.
 /// </summary>
 /// <remarks>
 /// Which combinations allow <c>--plot</c> at all (a sweep; not a shard, a shrink or a search) is checked with the common
@@ -16,17 +18,20 @@ internal sealed class PlotFile : IDisposable
     public const string Option = "plot";
 
     private readonly FileStream _file;
+    private readonly string? _createdPath; // the file this option created (deleted again if no figure is written)
+    private bool _written;
 
-    private PlotFile(string path, FileStream file)
+    private PlotFile(string path, FileStream file, string? createdPath)
     {
         Path = path;
         _file = file;
+        _createdPath = createdPath;
     }
 
     /// <summary>The path as given.</summary>
     public string Path { get; }
 
-    /// <summary>Checks and creates (or truncates) the <c>--plot</c> file; null without the option.</summary>
+    /// <summary>Checks that the <c>--plot</c> file can be written and opens it (creating it if need be, truncating nothing); null without the option.</summary>
     /// <exception cref="UsageException">The path cannot be written, or the option is given without a sweep.</exception>
     public static PlotFile? Open(ScenarioArgs args)
     {
@@ -40,7 +45,14 @@ internal sealed class PlotFile : IDisposable
         OutputTarget target = OutputTarget.Resolve(Option, args.GetString(Option, string.Empty));
         try
         {
-            return new PlotFile(target.Given, new FileStream(target.FullPath, target.IsStream ? FileMode.Open : FileMode.Create, FileAccess.Write, FileShare.Read));
+            if (target.IsStream)
+            {
+                return new PlotFile(target.Given, new FileStream(target.FullPath, FileMode.Open, FileAccess.Write, FileShare.Read), createdPath: null);
+            }
+
+            bool existed = File.Exists(target.FullPath);
+            var file = new FileStream(target.FullPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+            return new PlotFile(target.Given, file, existed ? null : target.FullPath);
         }
         catch (UnauthorizedAccessException)
         {
@@ -52,12 +64,18 @@ internal sealed class PlotFile : IDisposable
         }
     }
 
-    /// <summary>Writes the figure (UTF-8, no byte-order mark).</summary>
+    /// <summary>Writes the figure (UTF-8, no byte-order mark), replacing what the file held.</summary>
     /// <exception cref="OutputFileException">The file could not be written.</exception>
     public void Write(string svg)
     {
         try
         {
+            if (_file.CanSeek)
+            {
+                _file.SetLength(0);
+            }
+
+            _written = true;
             _file.Write(new UTF8Encoding(false).GetBytes(svg));
             _file.Flush();
         }
@@ -67,6 +85,20 @@ internal sealed class PlotFile : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _file.Dispose();
+    /// <summary>Closes the file; if no figure was written and the file is one this option created, deletes it.</summary>
+    public void Dispose()
+    {
+        _file.Dispose();
+        if (!_written && _createdPath is not null)
+        {
+            try
+            {
+                File.Delete(_createdPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: an empty file left behind is the old behaviour, not a new failure.
+            }
+        }
+    }
 }

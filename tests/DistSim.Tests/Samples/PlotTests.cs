@@ -90,6 +90,44 @@ public sealed class PlotTests : IDisposable
         Assert.False(File.Exists(file));
     }
 
+    [Fact(DisplayName = "A sweep that ends without a figure leaves no trace: a file --plot created is deleted, one that existed is untouched")]
+    public void Plot_WithoutAFigure_LeavesNoTrace_AndAFigureReplacesTheWholeFile()
+    {
+        IScenario raft = Runner.Scenarios.Single(x => x.Name == "raft-election");
+        PlotFile? Open(string path) => PlotFile.Open(ScenarioArgs.Parse(["--sweep", "2", "--plot", path], raft.Options));
+
+        string created = Path.Combine(_dir, "new.svg");
+        using (PlotFile? plot = Open(created))
+        {
+            Assert.NotNull(plot);
+            Assert.True(File.Exists(created)); // checked and opened before the runs
+        }
+
+        Assert.False(File.Exists(created)); // the sweep failed or was interrupted: no empty figure left behind
+
+        string existing = Path.Combine(_dir, "old.svg");
+        File.WriteAllText(existing, "<svg>an earlier figure, longer than the new one</svg>");
+        using (Open(existing))
+        {
+        }
+
+        Assert.Equal("<svg>an earlier figure, longer than the new one</svg>", File.ReadAllText(existing)); // not truncated for nothing
+
+        using (PlotFile? plot = Open(existing))
+        {
+            plot!.Write("<svg/>");
+        }
+
+        Assert.Equal("<svg/>", File.ReadAllText(existing)); // the figure replaces every byte of the old file
+
+        using (PlotFile? plot = Open(created))
+        {
+            plot!.Write("<svg>new</svg>");
+        }
+
+        Assert.Equal("<svg>new</svg>", File.ReadAllText(created)); // a figure written: the created file stays
+    }
+
     [Theory(DisplayName = "An unwritable --plot path is refused before any run")]
     [InlineData("raft-election")]
     [InlineData("two-generals", "--strategy", "redundant")]
