@@ -103,7 +103,7 @@ public sealed class PlotTests : IDisposable
             Assert.True(File.Exists(created)); // checked and opened before the runs
         }
 
-        Assert.False(File.Exists(created)); // the sweep failed or was interrupted: no empty figure left behind
+        Assert.False(File.Exists(created)); // the sweep failed: no empty figure left behind
 
         string existing = Path.Combine(_dir, "old.svg");
         File.WriteAllText(existing, "<svg>an earlier figure, longer than the new one</svg>");
