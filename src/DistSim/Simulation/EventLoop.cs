@@ -35,6 +35,13 @@ internal sealed class EventLoop(SimulationOptions options, NodeTable nodes, Rand
     /// <summary>Whether to prefetch at all (tests turn it off to check that hints change no run).</summary>
     public bool Prefetching { get; set; } = true;
 
+    /// <summary>Whether hints are given now: the queue's own order (a strategy that picks reorders the heap), switched on, enough nodes.</summary>
+    private bool HintsOn
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _nodes.Count >= PrefetchFromNodes && _control is null && Prefetching;
+    }
+
     /// <summary>True virtual time in ticks: the time of the event taken last, or the time a run was advanced to.</summary>
     public long Now;
 
@@ -135,7 +142,7 @@ internal sealed class EventLoop(SimulationOptions options, NodeTable nodes, Rand
         if (_control is null || _queue.NextIsFault)
         {
             _queue.RemoveNext();
-            if (_control is null && Prefetching && _nodes.Count >= PrefetchFromNodes)
+            if (HintsOn)
             {
                 // While this event runs, bring in the slab slot and the node record of the one likely to follow: at a
                 // hundred thousand nodes each is a cache miss otherwise. A hint: it changes nothing (see Prefetch).
@@ -162,7 +169,7 @@ internal sealed class EventLoop(SimulationOptions options, NodeTable nodes, Rand
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void PrefetchNext()
     {
-        if (_nodes.Count >= PrefetchFromNodes && _control is null && Prefetching)
+        if (HintsOn)
         {
             PrefetchNextNow();
         }

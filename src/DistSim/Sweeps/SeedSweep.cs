@@ -7,8 +7,8 @@ namespace DistSim.Sweeps;
 /// <remarks>
 /// <para>
 /// The per-seed function runs on the caller's thread or on one of <see cref="SeedSweepOptions.Parallelism"/> − 1 worker
-/// threads (the caller runs seeds too while the next result is not ready, so a sweep on P cores keeps P threads busy,
-/// not P + 1): it builds its <see cref="Simulation"/>, runs it and reads what it
+/// threads (the caller runs seeds too while the next result is not ready, so a sweep on P cores runs P threads, not
+/// P + 1): it builds its <see cref="Simulation"/>, runs it and reads what it
 /// needs from it, all on that thread, and returns a small result (numbers, a record) rather than the simulation, so
 /// a finished run costs the sweep only its result. A <see cref="Simulation"/> claims the thread of each public call;
 /// between calls another thread may read it (a finished run's trace, counters and nodes), so returning the
@@ -57,19 +57,8 @@ public static class SeedSweep
             return;
         }
 
-        if (options.Parallelism == 1)
-        {
-            for (long i = 0; i < options.Count; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                ulong seed = options.FirstSeed + (ulong)i;
-                consume(seed, run(seed));
-                options.Progress?.Invoke(new SweepProgress(i + 1, options.Count));
-            }
-
-            return;
-        }
-
+        // One engine for every parallelism: with Parallelism 1 it starts no thread and the caller runs each seed, then
+        // delivers it, exactly as a plain loop would.
         using var workers = new OrderedWorkers<TResult>(options, run, cancellationToken);
         workers.Deliver(consume);
     }
