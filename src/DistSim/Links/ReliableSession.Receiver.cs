@@ -12,29 +12,28 @@ internal partial class ReliableSession
     private long _receiverIncarnation = 1;
     private long _streamFrom;
 
-    private void OnData(in LinkPacket packet, DataFrame data)
+    private void OnData(in LinkPacket packet, long senderIncarnation, long receiverIncarnation, long seq, object message)
     {
-        if (data.ReceiverIncarnation != _receiverIncarnation || data.SenderIncarnation <= 0)
+        if (receiverIncarnation != _receiverIncarnation || senderIncarnation <= 0)
         {
-            OnUnbound(packet, data);
+            OnUnbound(packet, senderIncarnation, receiverIncarnation);
             return;
         }
 
-        if (data.SenderIncarnation < _streamFrom)
+        if (senderIncarnation < _streamFrom)
         {
             Stale(packet); // from a sender incarnation that has since restarted
             return;
         }
 
-        if (data.SenderIncarnation > _streamFrom)
+        if (senderIncarnation > _streamFrom)
         {
             // The sender restarted (or this is first contact): its new stream starts at 1.
-            _streamFrom = data.SenderIncarnation;
+            _streamFrom = senderIncarnation;
             _cumulative = 0;
             Array.Clear(_seen);
         }
 
-        long seq = data.Seq;
         if (seq <= _cumulative || (seq <= _cumulative + _window && Seen(seq)))
         {
             Counters.DuplicatesSuppressed++;
@@ -67,7 +66,7 @@ internal partial class ReliableSession
 
         SendAck(packet.MessageId, seq);
         Counters.Delivered++;
-        _host.Deliver(packet, data.Message);
+        _host.Deliver(packet, message);
     }
 
     /// <summary>
@@ -76,26 +75,26 @@ internal partial class ReliableSession
     /// latter is also stale. A frame of a sender incarnation older than the stream's is stale and unanswered (no one
     /// is left to hear the answer); one naming a later incarnation of this end, or none, cannot be honest.
     /// </summary>
-    private void OnUnbound(in LinkPacket packet, DataFrame data)
+    private void OnUnbound(in LinkPacket packet, long senderIncarnation, long receiverIncarnation)
     {
-        if (data.ReceiverIncarnation > _receiverIncarnation || data.ReceiverIncarnation < 0 || data.SenderIncarnation <= 0)
+        if (receiverIncarnation > _receiverIncarnation || receiverIncarnation < 0 || senderIncarnation <= 0)
         {
             Reject(packet);
             return;
         }
 
-        if (data.SenderIncarnation < _streamFrom)
+        if (senderIncarnation < _streamFrom)
         {
             Stale(packet);
             return;
         }
 
-        if (data.ReceiverIncarnation != 0)
+        if (receiverIncarnation != 0)
         {
             Stale(packet);
         }
 
-        Ack(packet.MessageId, data.SenderIncarnation, 0, data.SenderIncarnation == _streamFrom ? _cumulative : 0); // a sync: it acknowledges nothing new
+        Ack(packet.MessageId, senderIncarnation, 0, senderIncarnation == _streamFrom ? _cumulative : 0); // a sync: it acknowledges nothing new
     }
 
     /// <summary>Whether <paramref name="seq"/> (beyond the cumulative point) was delivered.</summary>
@@ -124,6 +123,14 @@ internal partial class ReliableSession
     private void Ack(long messageId, long senderIncarnation, long seq, long cumulative)
     {
         Counters.AcksSent++;
+        if (_pool is { } pool)
+        {
+            AckCarrier ack = pool.Ack(senderIncarnation, _receiverIncarnation, seq, cumulative); // held by this call only
+            _host.Transmit(reverse: true, messageId, ack, TransmitKind.Ack);
+            pool.Release(ack);
+            return;
+        }
+
         _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(senderIncarnation, _receiverIncarnation, seq, cumulative)), TransmitKind.Ack);
     }
 

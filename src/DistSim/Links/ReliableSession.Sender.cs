@@ -132,7 +132,7 @@ internal partial class ReliableSession
         long seq = _nextSeq;
         MakeRoom(seq);
         _nextSeq++;
-        object frame = Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, message));
+        object frame = NewDataFrame(seq, message);
         Entry(seq) = new Outstanding
         {
             Seq = seq,
@@ -145,13 +145,13 @@ internal partial class ReliableSession
         Entry(seq).Timer = _host.SetTimer(_options.RetransmitInterval, Token(seq));
     }
 
-    private void OnAck(in LinkPacket packet, AckFrame ack)
+    private void OnAck(in LinkPacket packet, long senderIncarnation, long receiverIncarnation, long ackedSeq, long cumulative)
     {
-        if (ack.SenderIncarnation != _senderIncarnation || ack.ReceiverIncarnation <= 0)
+        if (senderIncarnation != _senderIncarnation || receiverIncarnation <= 0)
         {
             // An answer to a frame of an earlier incarnation of this end is stale; one naming a later incarnation
             // of this end, or no receiver incarnation, cannot come from an honest receiver.
-            if (ack.SenderIncarnation < _senderIncarnation && ack.ReceiverIncarnation > 0)
+            if (senderIncarnation < _senderIncarnation && receiverIncarnation > 0)
             {
                 Stale(packet);
             }
@@ -163,26 +163,26 @@ internal partial class ReliableSession
             return;
         }
 
-        if (ack.ReceiverIncarnation < _boundTo)
+        if (receiverIncarnation < _boundTo)
         {
             Stale(packet); // from a receiver incarnation that has since restarted
             return;
         }
 
-        if (ack.ReceiverIncarnation > _boundTo)
+        if (receiverIncarnation > _boundTo)
         {
-            Bind(packet, ack.ReceiverIncarnation);
+            Bind(packet, receiverIncarnation);
         }
 
-        long last = Math.Min(ack.Cumulative, _nextSeq - 1);
+        long last = Math.Min(cumulative, _nextSeq - 1);
         for (long s = _base; s <= last; s++)
         {
             MarkAcked(s);
         }
 
-        if (ack.Seq >= _base && ack.Seq < _nextSeq)
+        if (ackedSeq >= _base && ackedSeq < _nextSeq)
         {
-            MarkAcked(ack.Seq);
+            MarkAcked(ackedSeq);
         }
 
         Slide();
@@ -219,7 +219,7 @@ internal partial class ReliableSession
             long seq = _nextSeq;
             MakeRoom(seq);
             _nextSeq++;
-            object frame = Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, probe.Message!));
+            object frame = NewDataFrame(seq, probe.Message!);
             Entry(seq) = probe with { Seq = seq, Frame = frame, IntervalTicks = _options.RetransmitInterval.Ticks, Timer = default };
             Counters.Retransmitted++;
             _host.Transmit(reverse: false, probe.MessageId, frame, TransmitKind.Retransmit);
@@ -249,9 +249,14 @@ internal partial class ReliableSession
         for (long s = _base; s < _nextSeq; s++)
         {
             ref Outstanding o = ref Entry(s);
-            if (o.Seq == s && o.Timer.Number != 0)
+            if (o.Seq == s)
             {
-                _host.CancelTimer(o.Timer);
+                if (o.Timer.Number != 0)
+                {
+                    _host.CancelTimer(o.Timer);
+                }
+
+                ReleaseFrame(o.Frame);
             }
         }
 
@@ -283,6 +288,7 @@ internal partial class ReliableSession
     {
         while (_base < _nextSeq && Entry(_base).Acked)
         {
+            ReleaseFrame(Entry(_base).Frame);
             Entry(_base) = default;
             _base++;
         }
@@ -319,7 +325,7 @@ internal partial class ReliableSession
         public long Seq;
         public long MessageId;
         public object Message; // to bind it again after a handshake
-        public object Frame; // the data frame as it goes on the wire, MAC included
+        public object Frame; // the data frame as it goes on the wire, MAC included (a carrier: this entry holds it)
         public int Attempts;
         public long IntervalTicks;
         public bool Acked;

@@ -34,11 +34,16 @@ internal partial class ReliableSession : ILinkSession
     private readonly ReliableLinkOptions _options;
     private readonly int _window;
 
+    // The simulation's pool of frame carriers when this session sends its frames as carriers (the plain reliable link in
+    // a simulation that allows them: no adversary); null when it sends the public records.
+    private readonly FramePool? _pool;
+
     public ReliableSession(ILinkHost host, ReliableLinkOptions options)
     {
         _host = host;
         _options = options;
         _window = options.Window;
+        _pool = GetType() == typeof(ReliableSession) ? (host as Network.LinkPair)?.CarrierPool : null; // a subclass wraps records
     }
 
     public LinkCounters Counters { get; } = new();
@@ -60,11 +65,17 @@ internal partial class ReliableSession : ILinkSession
     {
         switch (Unwrap(packet))
         {
+            case DataCarrier data when packet.To == _host.To:
+                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
+                break;
+            case AckCarrier ack when packet.To == _host.From:
+                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
+                break;
             case DataFrame data when packet.To == _host.To:
-                OnData(packet, data);
+                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
                 break;
             case AckFrame ack when packet.To == _host.From:
-                OnAck(packet, ack);
+                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
                 break;
             default:
                 Reject(packet);
@@ -92,6 +103,13 @@ internal partial class ReliableSession : ILinkSession
 
     /// <summary>The frame as it goes on the wire.</summary>
     protected virtual object Wrap(object frame) => frame;
+
+    /// <summary>A data frame of this end's stream as it goes on the wire, held once (by the outstanding entry that keeps it).</summary>
+    private object NewDataFrame(long seq, object message) =>
+        _pool is { } pool ? pool.Data(_senderIncarnation, _boundTo, seq, message) : Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, message));
+
+    /// <summary>Gives up the outstanding entry's hold on its frame (a carrier goes back to the pool when nothing else holds it).</summary>
+    private void ReleaseFrame(object? frame) => _pool?.Release(frame);
 
     /// <summary>The frame as received, or null when it must be rejected.</summary>
     protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame;

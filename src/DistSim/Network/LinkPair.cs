@@ -86,6 +86,9 @@ internal sealed class LinkPair : ILinkHost
 
     private string ToName => _simulation.NodeName(To);
 
+    /// <summary>The simulation's pool of frame carriers, or null when its frames must travel as records (see <see cref="MessagePipeline.CarrierPool"/>).</summary>
+    public FramePool? CarrierPool => _simulation.Pipeline.CarrierPool;
+
     public void Transmit(bool reverse, long messageId, object frame, TransmitKind kind) =>
         _simulation.Pipeline.Transmit(Index, reverse, messageId, frame, kind);
 

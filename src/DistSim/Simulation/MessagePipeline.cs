@@ -30,6 +30,8 @@ internal sealed class MessagePipeline
     private long _messageIds;
     private long _packetIds;
     private CopyPlan? _lastCopyPlan;
+    private FramePool? _carrierPool;
+    private bool _carriersDecided;
 
     /// <summary>The run's message faults, when they are recorded or scripted; null otherwise.</summary>
     internal MessageFaultBook? Book;
@@ -53,6 +55,28 @@ internal sealed class MessagePipeline
     public AttackCounters Attacks { get; } = new();
 
     private long Now => _simulation.NowTicks;
+
+    /// <summary>Whether the reliable link may send its frames as pooled carriers (on by default; a test turns it off to check that a run is the same without).</summary>
+    internal bool FrameCarriers { get; set; } = true;
+
+    /// <summary>
+    /// The pool of frame carriers (<see cref="FrameCarrier"/>), made on first use; null when frames must travel as
+    /// records: with an in-transit adversary (it tampers with, remembers and replays frames) or with carriers turned off.
+    /// Decided once, at the first session that asks.
+    /// </summary>
+    internal FramePool? CarrierPool
+    {
+        get
+        {
+            if (!_carriersDecided)
+            {
+                _carriersDecided = true;
+                _carrierPool = FrameCarriers && _adversary is null ? new FramePool() : null;
+            }
+
+            return _carrierPool;
+        }
+    }
 
     internal long Send(int from, NodeId to, object message)
     {
@@ -344,6 +368,11 @@ internal sealed class MessagePipeline
         }
 
         Messages.InFlight++;
+        if (_carrierPool is not null)
+        {
+            FramePool.Hold(frame); // this copy holds its carrier until it arrives
+        }
+
         int epoch = _network.PartitionEpoch;
         _network.PacketSent(epoch);
         _simulation.Schedule(
@@ -369,8 +398,17 @@ internal sealed class MessagePipeline
     /// </summary>
     internal int CountInFlight(int from, int to) => _simulation.MarkPacketsInFlight(from, to);
 
-    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session).</summary>
+    /// <summary>A packet reaches its destination: the receiver side of the pipeline, then the link (session); then its copy lets its carrier go.</summary>
     internal void Arrive(in ScheduledEvent e)
+    {
+        ArriveAt(e);
+        _carrierPool?.Release(e.Payload);
+    }
+
+    /// <summary>A packet that sat in the buffer of a paused machine that went down: its copy lets its carrier go.</summary>
+    internal void Discard(in ScheduledEvent e) => _carrierPool?.Release(e.Payload);
+
+    private void ArriveAt(in ScheduledEvent e)
     {
         bool cut = _network.WasCutSince(e.Epoch, e.Peer, e.Node); // before it leaves the wire: that may release the epochs it asks about
         LeaveFlight(e);
@@ -407,11 +445,20 @@ internal sealed class MessagePipeline
                 _network.Rich(e.Slot).DeliveredHigh += 1L << 32;
             }
 
-            Deliver(packet, packet.Frame); // the fair-loss link delivers whatever arrives
+            Deliver(packet, packet.Frame); // the fair-loss link delivers whatever arrives (never a carrier: see below)
+            return;
+        }
+
+        ILinkSession session = _network.Rich(e.Slot).Session;
+        if (session is ReliableSession || packet.Frame is not FrameCarrier carrier)
+        {
+            session.OnPacket(packet);
         }
         else
         {
-            _network.Rich(e.Slot).Session.OnPacket(packet);
+            // Not reachable through the public API (a pair's link cannot change once it carried traffic, and a carrier
+            // travels only on the session that made it); should it ever be, another link sees the record, not the carrier.
+            session.OnPacket(packet with { Frame = carrier.Frame });
         }
     }
 

@@ -93,6 +93,7 @@ public sealed partial class Simulation
                 _pipeline.Book?.Forget(e.Packet);
                 _pipeline.Messages.Dropped++;
                 RecordEvent(TraceEventKind.Drop, e.Peer, e.Node, e.Id, e.Packet, 0, DropCause.NodeDown, e.Payload, e.Mark);
+                _pipeline.Discard(e);
             }
             else if (e.Kind == EventKind.Continuation)
             {

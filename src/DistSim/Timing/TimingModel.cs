@@ -119,7 +119,7 @@ public abstract class TimingModel
     /// <param name="to">The receiving node's index.</param>
     internal virtual long DelayTicks(long now, long linkDelay, object packet, ref Xoshiro256 stream, long gst, int from, int to)
     {
-        long delay = GetDelayCore(new DelayContext(now, linkDelay, packet, ref stream, gst, from, to)).Ticks;
+        long delay = GetDelayCore(new DelayContext(now, linkDelay, Links.FrameCarrier.Observe(packet), ref stream, gst, from, to)).Ticks;
         Check(delay, now, linkDelay, gst, from, to);
         return delay;
     }

@@ -132,7 +132,7 @@ public static class TimingModels
             long delay = linkDelay + extra.SampleTicks(ref stream);
             bool held = hold.Happens(ref stream); // always one draw
             long heldFor = holdFor.SampleTicks(ref stream); // always one draw
-            return held && (holdWhen is null || holdWhen(packet)) ? delay + heldFor : delay;
+            return held && (holdWhen is null || holdWhen(Links.FrameCarrier.Observe(packet))) ? delay + heldFor : delay;
         }
     }
 

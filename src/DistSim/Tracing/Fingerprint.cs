@@ -76,7 +76,8 @@ internal sealed class Fingerprint
     {
         if (!_typeHashes.TryGetValue(type, out ulong h))
         {
-            h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(type.FullName ?? type.Name));
+            Type seen = Links.FrameCarrier.ObservedType(type); // a carrier hashes as its frame's record
+            h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(seen.FullName ?? seen.Name));
             _typeHashes.Add(type, h);
         }
 

@@ -1,0 +1,182 @@
+namespace DistSim.Links;
+
+/// <summary>
+/// A frame of the built-in reliable link on its way through the simulator without an object of its own: the fields of a
+/// <see cref="DataFrame"/> or an <see cref="AckFrame"/> in a pooled carrier that goes back to its <see cref="FramePool"/>
+/// when nothing holds it any more. Only the kernel and the reliable session ever hold one. Whatever observes a frame — a
+/// trace that keeps its events, a timing model that looks at packets, the explorer's state digest, a session of another
+/// link — gets the public record (<see cref="Observe"/>), built once per carrier use, equal to the one the session would
+/// have sent; the fingerprint hashes a carrier as its record's type. So a run with carriers is the run without them,
+/// record for record: a property test runs both.
+/// </summary>
+/// <remarks>
+/// Holds: the sender's outstanding entry holds its data frame until the message leaves the window; every copy of a
+/// packet in flight holds its frame from the moment it is queued until it has arrived (or was dropped with the paused
+/// machine that buffered it); an acknowledgement is held by the receiver only while it is being transmitted. A carrier
+/// whose holds reach zero is cleared and pooled; releasing one that no one holds is a kernel bug and throws.
+/// </remarks>
+internal abstract class FrameCarrier
+{
+    /// <summary>Who holds the carrier now (see the remarks).</summary>
+    internal int Holds;
+
+    /// <summary>The public record of this frame, built on first use and kept until the carrier is pooled.</summary>
+    public abstract object Frame { get; }
+
+    /// <summary>The public record's type: what the fingerprint hashes for a carrier.</summary>
+    public abstract Type FrameType { get; }
+
+    /// <summary>What an observer sees of <paramref name="frame"/>: the record for a carrier, the object itself otherwise.</summary>
+    public static object Observe(object frame) => frame is FrameCarrier carrier ? carrier.Frame : frame;
+
+    /// <summary>The type an observer sees for an object of type <paramref name="type"/> (a carrier's record type).</summary>
+    public static Type ObservedType(Type type) =>
+        type == typeof(DataCarrier) ? typeof(DataFrame) : type == typeof(AckCarrier) ? typeof(AckFrame) : type;
+
+    /// <summary>Drops every reference and poisons the fields, so that a use after pooling shows in any comparison of runs.</summary>
+    internal abstract void Clear();
+}
+
+/// <summary>A <see cref="DataFrame"/> as a pooled carrier.</summary>
+internal sealed class DataCarrier : FrameCarrier
+{
+    private DataFrame? _frame;
+
+    public long SenderIncarnation;
+    public long ReceiverIncarnation;
+    public long Seq;
+    public object Message = null!;
+
+    /// <inheritdoc />
+    public override object Frame => _frame ??= new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message);
+
+    /// <inheritdoc />
+    public override Type FrameType => typeof(DataFrame);
+
+    internal override void Clear()
+    {
+        _frame = null;
+        Message = null!;
+        SenderIncarnation = ReceiverIncarnation = Seq = long.MinValue;
+    }
+}
+
+/// <summary>An <see cref="AckFrame"/> as a pooled carrier.</summary>
+internal sealed class AckCarrier : FrameCarrier
+{
+    private AckFrame? _frame;
+
+    public long SenderIncarnation;
+    public long ReceiverIncarnation;
+    public long Seq;
+    public long Cumulative;
+
+    /// <inheritdoc />
+    public override object Frame => _frame ??= new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative);
+
+    /// <inheritdoc />
+    public override Type FrameType => typeof(AckFrame);
+
+    internal override void Clear()
+    {
+        _frame = null;
+        SenderIncarnation = ReceiverIncarnation = Seq = Cumulative = long.MinValue;
+    }
+}
+
+/// <summary>
+/// The carriers of one simulation (single-threaded, like the simulation): taken for a frame, given back when their last
+/// hold is released. At most <see cref="Kept"/> of each kind wait in the pool; beyond that a released carrier is left to
+/// the garbage collector, so a burst of packets in flight does not stay allocated.
+/// </summary>
+internal sealed class FramePool
+{
+    /// <summary>How many free carriers of each kind the pool keeps at most.</summary>
+    public const int Kept = 4096;
+
+    private readonly Stack<DataCarrier> _data = new();
+    private readonly Stack<AckCarrier> _acks = new();
+
+    /// <summary>Carriers made so far (both kinds): a test's measure of reuse.</summary>
+    public long Created { get; private set; }
+
+    /// <summary>Carriers taken and not yet given back (both kinds).</summary>
+    public long Live { get; private set; }
+
+    /// <summary>A data frame's carrier, held once (by the caller).</summary>
+    public DataCarrier Data(long senderIncarnation, long receiverIncarnation, long seq, object message)
+    {
+        if (!_data.TryPop(out DataCarrier? carrier))
+        {
+            carrier = new DataCarrier();
+            Created++;
+        }
+
+        carrier.SenderIncarnation = senderIncarnation;
+        carrier.ReceiverIncarnation = receiverIncarnation;
+        carrier.Seq = seq;
+        carrier.Message = message;
+        carrier.Holds = 1;
+        Live++;
+        return carrier;
+    }
+
+    /// <summary>An acknowledgement's carrier, held once (by the caller).</summary>
+    public AckCarrier Ack(long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
+    {
+        if (!_acks.TryPop(out AckCarrier? carrier))
+        {
+            carrier = new AckCarrier();
+            Created++;
+        }
+
+        carrier.SenderIncarnation = senderIncarnation;
+        carrier.ReceiverIncarnation = receiverIncarnation;
+        carrier.Seq = seq;
+        carrier.Cumulative = cumulative;
+        carrier.Holds = 1;
+        Live++;
+        return carrier;
+    }
+
+    /// <summary>One more hold on <paramref name="frame"/> if it is a carrier (a copy of its packet was queued).</summary>
+    public static void Hold(object frame)
+    {
+        if (frame is FrameCarrier carrier)
+        {
+            carrier.Holds++;
+        }
+    }
+
+    /// <summary>Releases one hold on <paramref name="frame"/> if it is a carrier; the last one pools it.</summary>
+    /// <exception cref="InvalidOperationException">No one held it: a kernel bug, never silently tolerated.</exception>
+    public void Release(object? frame)
+    {
+        if (frame is not FrameCarrier carrier)
+        {
+            return;
+        }
+
+        if (--carrier.Holds > 0)
+        {
+            return;
+        }
+
+        if (carrier.Holds < 0)
+        {
+            throw new InvalidOperationException("a link frame carrier was released more often than it was held (a kernel bug: please report it with the seed)");
+        }
+
+        carrier.Clear();
+        Live--;
+        switch (carrier)
+        {
+            case DataCarrier data when _data.Count < Kept:
+                _data.Push(data);
+                break;
+            case AckCarrier ack when _acks.Count < Kept:
+                _acks.Push(ack);
+                break;
+        }
+    }
+}

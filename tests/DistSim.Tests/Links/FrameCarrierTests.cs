@@ -1,0 +1,281 @@
+using DistSim.Failures;
+using DistSim.Links;
+using DistSim.Nodes;
+using DistSim.Scheduling;
+using DistSim.Tests.Support;
+using DistSim.Time;
+using DistSim.Timing;
+using DistSim.Tracing;
+using FsCheck.Xunit;
+
+namespace DistSim.Tests.Links;
+
+/// <summary>
+/// The reliable link sends its frames as pooled carriers (<see cref="FrameCarrier"/>) instead of a <see cref="DataFrame"/>
+/// and an <see cref="AckFrame"/> per message. That must change no run: over seeds, both scheduling orders, a lossy,
+/// duplicating network with a capacity-bound channel, crashes that lose the link state (handshakes, stale frames,
+/// abandoned messages), pauses (packets buffered by the paused machine, some dropped by a crash during the pause),
+/// partitions, a window that fills (backlog, out-of-window frames) and a timing model that looks at every held packet,
+/// a run with carriers gives the trace of the run without them, event for event and payload for payload, the same
+/// counters, and the same state digest (what the explorer hashes) at every checkpoint. Whatever observes a frame sees
+/// the public record, with the values it had when sent, even after its carrier was reused.
+/// </summary>
+public class FrameCarrierTests
+{
+    private const int Nodes = 6;
+
+    private static readonly FairLossLinkOptions Lossy = new()
+    {
+        LossProbability = 0.15,
+        DuplicateProbability = 0.1,
+        Delay = Delay.Exponential(TimeSpan.FromMilliseconds(2)),
+    };
+
+    private static readonly ReliableLinkOptions Tight = new()
+    {
+        RetransmitInterval = TimeSpan.FromMilliseconds(3),
+        RetransmitLimit = 3, // messages are abandoned and streams restarted
+        Window = 4, // the window fills: a backlog, frames beyond the receiver's window
+    };
+
+    private static SimTime Ms(int ms) => SimTime.FromStart(TimeSpan.FromMilliseconds(ms));
+
+    /// <summary>Everything a run shows: fingerprint, events, outcome, each trace event's text, counters, and state digests along the way.</summary>
+    private sealed record Observed(ulong Fingerprint, long Events, RunOutcome Outcome, string Trace, string Counters, string Digests);
+
+    /// <summary>A timing model that keeps every packet it is shown, with the text it had then.</summary>
+    private sealed class Keeping() : TimingModel("keeping")
+    {
+        public List<(object Packet, string Then)> Seen { get; } = [];
+
+        protected override TimeSpan GetDelayCore(DelayContext context)
+        {
+            Seen.Add((context.Packet, context.Packet.ToString()!));
+            return context.LinkDelay;
+        }
+    }
+
+    /// <summary>Sends to random peers on timers, answers some messages, and keeps going.</summary>
+    private static Scripted Chatty() => new(
+        onStart: c => c.SetTimer(TimeSpan.FromMilliseconds(c.Random.NextBelow(2))),
+        onMessage: (c, from, m) =>
+        {
+            if (c.Random.NextBelow(3) == 0)
+            {
+                c.Send(from, m);
+            }
+        },
+        onTimer: (c, _) =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                c.Send(new NodeId((int)c.Random.NextBelow(Nodes)), new Ping((int)c.Random.NextBelow(1000)));
+            }
+
+            c.SetTimer(TimeSpan.FromMilliseconds(1 + c.Random.NextBelow(3)));
+        });
+
+    private static (Observed Observed, DistSim.Simulation Sim) Run(ulong seed, bool randomOrder, bool carriers, TimingModel timing, ILink? link = null)
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = seed,
+            Network = Lossy,
+            Link = link ?? global::DistSim.Links.Links.Reliable(Tight),
+            Scheduler = randomOrder ? Schedulers.RandomTieBreak : Schedulers.Fifo,
+            Timing = timing,
+            TimeLimit = TimeSpan.FromMilliseconds(60),
+        });
+        sim.Pipeline.FrameCarriers = carriers;
+        for (int i = 0; i < Nodes; i++)
+        {
+            sim.AddNode("n" + i, Chatty, FailureModels.CrashRecover());
+        }
+
+        sim.Network.SetFairLoss(new NodeId(0), new NodeId(1), Lossy with { Capacity = 2 }); // drops at capacity
+        var faults = new DistSim.Random.RandomStream(seed ^ 0xCA44);
+        for (int k = 0; k < 12; k++)
+        {
+            var node = new NodeId((int)faults.NextBelow(Nodes));
+            int at = 2 + (int)faults.NextBelow(40);
+            switch (k % 4) // each kind three times, at random nodes and times
+            {
+                case 0:
+                    sim.At(Ms(at), () => sim.PauseFor(node, TimeSpan.FromMilliseconds(4)));
+                    break;
+                case 1:
+                    sim.At(Ms(at), () => sim.CrashFor(node, TimeSpan.FromMilliseconds(5)));
+                    break;
+                case 2:
+                    sim.At(Ms(at), () => sim.PauseFor(node, TimeSpan.FromMilliseconds(6)));
+                    sim.At(Ms(at + 2), () => sim.CrashFor(node, TimeSpan.FromMilliseconds(3))); // drops what the pause buffered
+                    break;
+                default:
+                    sim.At(Ms(at), () => sim.Network.Cut(node, new NodeId((node.Value + 1 + (int)faults.NextBelow(Nodes - 1)) % Nodes)));
+                    sim.At(Ms(at + 3), () => sim.Network.Heal());
+                    break;
+            }
+        }
+
+        var digests = new List<ulong>();
+        for (int t = 5; t < 60; t += 5)
+        {
+            sim.RunUntil(Ms(t));
+            digests.Add(sim.PendingDigest(null));
+        }
+
+        RunResult end = sim.Run();
+        var counters = new LinkCounters();
+        for (int a = 0; a < Nodes; a++)
+        {
+            for (int b = 0; b < Nodes; b++)
+            {
+                if (a != b)
+                {
+                    counters.Add(sim.Network.Session(new NodeId(a), new NodeId(b)).Counters);
+                }
+            }
+        }
+
+        string Counted(LinkCounters c) =>
+            $"{c.Sent} {c.Delivered} {c.Retransmitted} {c.AcksSent} {c.Acknowledged} {c.DuplicatesSuppressed} {c.Rejected} {c.OutOfWindow} {c.Abandoned} {c.Stale} {c.Handshakes} {c.BacklogHighWater} | {M(sim.Messages)}";
+        return (new Observed(
+            sim.Trace.Fingerprint,
+            sim.EventsExecuted,
+            end.Outcome,
+            string.Join("\n", sim.Trace.Events.Select(e => e.ToString())),
+            Counted(counters),
+            string.Join(",", digests)), sim);
+    }
+
+    private static string M(MessageCounters m) => $"{m.Sent} {m.Delivered} {m.Dropped} {m.Duplicated} {m.Packets} {m.InFlight} {m.Received}";
+
+    private static bool Happened(DistSim.Simulation sim, params TraceEventKind[] kinds) =>
+        kinds.All(k => sim.Trace.Events.Any(e => e.Kind == k));
+
+    [Property(MaxTest = 15)]
+    public bool CarriersChangeNoRun(ulong seed)
+    {
+        foreach (bool randomOrder in new[] { false, true })
+        {
+            TimingModel holding = TimingModels.Asynchronous(
+                Delay.Constant(TimeSpan.Zero), holdProbability: 0.2, holdFor: Delay.Constant(TimeSpan.FromMilliseconds(1)),
+                holdWhen: p => p is DataFrame { Seq: > 1 } or AckFrame { Cumulative: > 2 }); // reads the frames it is shown
+            (Observed with, DistSim.Simulation sim) = Run(seed, randomOrder, carriers: true, holding);
+            (Observed without, _) = Run(seed, randomOrder, carriers: false, holding);
+            FramePool pool = sim.Pipeline.CarrierPool!;
+            long frames = sim.Trace.Events.Count(e => e.Kind is TraceEventKind.Send or TraceEventKind.AckSent);
+            bool exercised = Happened(sim,
+                    TraceEventKind.Retransmit, TraceEventKind.DuplicateSuppressed, TraceEventKind.Handshake, TraceEventKind.Stale,
+                    TraceEventKind.Abandoned, TraceEventKind.Crash, TraceEventKind.Pause, TraceEventKind.Acknowledged)
+                && sim.Trace.Events.Any(e => e.Cause == DropCause.Capacity)
+                && sim.Trace.Events.Any(e => e.Cause == DropCause.Partition)
+                && sim.Trace.Events.Any(e => e.Cause == DropCause.NodeDown)
+                && pool.Created > 0 && pool.Created < frames / 4; // carriers were used, and reused
+            if (with != without || !exercised)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [Theory]
+    [InlineData(3UL)]
+    [InlineData(11UL)]
+    public void WithoutAKeptTrace_TheFingerprintIsTheSame(ulong seed)
+    {
+        ulong Fingerprint(bool carriers)
+        {
+            var sim = new DistSim.Simulation(new SimulationOptions
+            {
+                Seed = seed,
+                Network = Lossy,
+                Link = global::DistSim.Links.Links.Reliable(Tight),
+                RecordTrace = false, // the fingerprint hashes a carrier as its record's type
+                TimeLimit = TimeSpan.FromMilliseconds(40),
+            });
+            sim.Pipeline.FrameCarriers = carriers;
+            for (int i = 0; i < Nodes; i++)
+            {
+                sim.AddNode("n" + i, Chatty);
+            }
+
+            sim.Run();
+            Assert.True(sim.Messages.Delivered > 300, $"only {sim.Messages.Delivered} deliveries");
+            return sim.Trace.Fingerprint;
+        }
+
+        Assert.Equal(Fingerprint(carriers: false), Fingerprint(carriers: true));
+    }
+
+    [Fact]
+    public void ADerivedTimingModel_SeesAndKeepsRecords_ThatKeepTheirValues_AfterTheirCarriersAreReused()
+    {
+        var keeping = new Keeping();
+        (_, DistSim.Simulation sim) = Run(5, randomOrder: false, carriers: true, keeping);
+        Assert.True(keeping.Seen.Count > 1000, $"{keeping.Seen.Count} packets");
+        Assert.All(keeping.Seen, s => Assert.IsNotAssignableFrom<FrameCarrier>(s.Packet));
+        Assert.Contains(keeping.Seen, s => s.Packet is DataFrame);
+        Assert.Contains(keeping.Seen, s => s.Packet is AckFrame);
+        Assert.All(keeping.Seen, s => Assert.Equal(s.Then, s.Packet.ToString())); // nothing changed under it
+        Assert.True(sim.Pipeline.CarrierPool!.Created < keeping.Seen.Count / 4, "carriers were reused meanwhile");
+    }
+
+    [Fact]
+    public void AtQuiescence_EveryCarrierIsBackInThePool()
+    {
+        // Every message acknowledged, nothing in flight: no hold is left, so a leak (a hold never released) shows here.
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = 9,
+            Network = Lossy,
+            Link = global::DistSim.Links.Links.Reliable(),
+            RecordTrace = false,
+        });
+        for (int i = 0; i < Nodes; i++)
+        {
+            int me = i;
+            sim.AddNode("n" + i, () => new Scripted(onStart: c =>
+            {
+                for (int k = 0; k < 200; k++)
+                {
+                    c.Send(new NodeId((me + 1 + (k % (Nodes - 1))) % Nodes), new Ping(k));
+                }
+            }));
+        }
+
+        RunResult end = sim.Run();
+        Assert.Equal(RunOutcome.Quiescent, end.Outcome);
+        Assert.Equal(Nodes * 200, sim.Messages.Delivered);
+        FramePool pool = sim.Pipeline.CarrierPool!;
+        Assert.Equal(0, pool.Live);
+        Assert.True(pool.Created > 0);
+    }
+
+    [Fact]
+    public void WithAnAdversary_FramesTravelAsRecords()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = 2,
+            Link = global::DistSim.Links.Links.Reliable(),
+            Adversary = new global::DistSim.Network.AdversaryOptions { ReplayProbability = 0.2 }, // it remembers frames: they must be records
+        });
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))));
+        sim.AddNode("b", () => new Scripted());
+        sim.Run();
+        Assert.Null(sim.Pipeline.CarrierPool);
+        Assert.Equal(1, sim.Messages.Delivered);
+    }
+
+    [Fact]
+    public void ReleasingACarrierNoOneHolds_Throws()
+    {
+        var pool = new FramePool();
+        DataCarrier data = pool.Data(1, 1, 1, new Ping(1));
+        pool.Release(data);
+        Assert.Throws<InvalidOperationException>(() => pool.Release(data));
+    }
+}
