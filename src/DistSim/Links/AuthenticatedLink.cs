@@ -17,16 +17,57 @@ internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
 
     private sealed class Session(ILinkHost host, ReliableLinkOptions options) : ReliableSession(host, options)
     {
-        protected override object Wrap(object frame) => new AuthenticatedFrame(frame, Mac(frame));
+        protected override object NewDataFrame(long senderIncarnation, long receiverIncarnation, long seq, object message)
+        {
+            if (Pool is { } pool)
+            {
+                AuthenticatedCarrier carrier = pool.Authenticated(senderIncarnation, receiverIncarnation, seq, message, 0);
+                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, senderIncarnation, receiverIncarnation, seq, message, 0, carrier.Mac);
+                return carrier;
+            }
+
+            var frame = new DataFrame(senderIncarnation, receiverIncarnation, seq, message);
+            return new AuthenticatedFrame(frame, Mac(frame));
+        }
+
+        protected override object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
+        {
+            if (Pool is { } pool)
+            {
+                AuthenticatedCarrier carrier = pool.Authenticated(senderIncarnation, receiverIncarnation, seq, null, cumulative);
+                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, senderIncarnation, receiverIncarnation, seq, null, cumulative, carrier.Mac);
+                return carrier;
+            }
+
+            var frame = new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
+            return new AuthenticatedFrame(frame, Mac(frame));
+        }
 
         protected override object? Unwrap(in LinkPacket packet)
         {
+            Span<byte> expected = stackalloc byte[CanonicalEncoding.MacSize]; // verifying allocates nothing
+            if (packet.Frame is AuthenticatedCarrier carrier)
+            {
+                // This link's own frame, its fields and MAC inline: verified as a record would be (it cannot have been
+                // tampered with: carriers travel only where there is no in-transit adversary).
+                try
+                {
+                    CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, carrier.SenderIncarnation, carrier.ReceiverIncarnation, carrier.Seq,
+                        carrier.Message, carrier.Cumulative, expected);
+                }
+                catch (Messages.MessageEncodingException)
+                {
+                    return null;
+                }
+
+                return CryptographicOperations.FixedTimeEquals(expected, carrier.Mac) ? carrier : null;
+            }
+
             if (packet.Frame is not AuthenticatedFrame { Frame: DataFrame or AckFrame } authenticated || authenticated.Mac is null)
             {
                 return null;
             }
 
-            Span<byte> expected = stackalloc byte[CanonicalEncoding.MacSize]; // verifying allocates nothing
             try
             {
                 CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, authenticated.Frame, expected);

@@ -58,30 +58,64 @@ public static class CanonicalEncoding
         return HMACSHA256.HashData(key, buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// HMAC-SHA256 under <paramref name="key"/> of the canonical bytes of the frame whose fields are given (a data frame
+    /// when <paramref name="message"/> is not null, else an acknowledgement with <paramref name="cumulative"/>), into
+    /// <paramref name="destination"/>: the bytes <see cref="Encode"/> gives for the equal record, without the record.
+    /// </summary>
+    internal static void Mac(
+        ReadOnlySpan<byte> key, int from, int to, long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative, Span<byte> destination)
+    {
+        ArrayBufferWriter<byte> buffer = s_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        if (message is not null)
+        {
+            WriteData(buffer, from, to, senderIncarnation, receiverIncarnation, seq, message);
+        }
+        else
+        {
+            WriteAck(buffer, from, to, senderIncarnation, receiverIncarnation, seq, cumulative);
+        }
+
+        HMACSHA256.HashData(key, buffer.WrittenSpan, destination);
+    }
+
     private static void Write(IBufferWriter<byte> buffer, int from, int to, object frame)
     {
-        buffer.Write(Domain);
-        WriteInt32(buffer, from);
-        WriteInt32(buffer, to);
         switch (frame)
         {
             case DataFrame data:
-                WriteByte(buffer, (byte)'D');
-                WriteInt64(buffer, data.SenderIncarnation);
-                WriteInt64(buffer, data.ReceiverIncarnation);
-                WriteInt64(buffer, data.Seq);
-                MessageCodec.Encode(data.Message, buffer);
+                WriteData(buffer, from, to, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
                 break;
             case AckFrame ack:
-                WriteByte(buffer, (byte)'A');
-                WriteInt64(buffer, ack.SenderIncarnation);
-                WriteInt64(buffer, ack.ReceiverIncarnation);
-                WriteInt64(buffer, ack.Seq);
-                WriteInt64(buffer, ack.Cumulative);
+                WriteAck(buffer, from, to, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
                 break;
             default:
                 throw new ArgumentException($"frame of type {frame?.GetType().Name ?? "null"} is neither a DataFrame nor an AckFrame", nameof(frame));
         }
+    }
+
+    private static void WriteData(IBufferWriter<byte> buffer, int from, int to, long senderIncarnation, long receiverIncarnation, long seq, object message)
+    {
+        WriteHeader(buffer, from, to, (byte)'D', senderIncarnation, receiverIncarnation, seq);
+        MessageCodec.Encode(message, buffer);
+    }
+
+    private static void WriteAck(IBufferWriter<byte> buffer, int from, int to, long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
+    {
+        WriteHeader(buffer, from, to, (byte)'A', senderIncarnation, receiverIncarnation, seq);
+        WriteInt64(buffer, cumulative);
+    }
+
+    private static void WriteHeader(IBufferWriter<byte> buffer, int from, int to, byte kind, long senderIncarnation, long receiverIncarnation, long seq)
+    {
+        buffer.Write(Domain);
+        WriteInt32(buffer, from);
+        WriteInt32(buffer, to);
+        WriteByte(buffer, kind);
+        WriteInt64(buffer, senderIncarnation);
+        WriteInt64(buffer, receiverIncarnation);
+        WriteInt64(buffer, seq);
     }
 
     private static void WriteByte(IBufferWriter<byte> buffer, byte value)

@@ -31,7 +31,10 @@ internal abstract class FrameCarrier
 
     /// <summary>The type an observer sees for an object of type <paramref name="type"/> (a carrier's record type).</summary>
     public static Type ObservedType(Type type) =>
-        type == typeof(DataCarrier) ? typeof(DataFrame) : type == typeof(AckCarrier) ? typeof(AckFrame) : type;
+        type == typeof(DataCarrier) ? typeof(DataFrame)
+        : type == typeof(AckCarrier) ? typeof(AckFrame)
+        : type == typeof(AuthenticatedCarrier) ? typeof(AuthenticatedFrame)
+        : type;
 
     /// <summary>Drops every reference and poisons the fields, so that a use after pooling shows in any comparison of runs.</summary>
     internal abstract void Clear();
@@ -85,6 +88,48 @@ internal sealed class AckCarrier : FrameCarrier
 }
 
 /// <summary>
+/// An <see cref="AuthenticatedFrame"/> as a pooled carrier: the inner frame's fields (a data frame when
+/// <see cref="Message"/> is set, an acknowledgement otherwise) and the 32-byte MAC inline.
+/// </summary>
+internal sealed class AuthenticatedCarrier : FrameCarrier
+{
+    private AuthenticatedFrame? _frame;
+
+    public long SenderIncarnation;
+    public long ReceiverIncarnation;
+    public long Seq;
+    public long Cumulative;
+    public object? Message;
+    public MacBytes Mac;
+
+    /// <summary>Whether it carries a data frame (else an acknowledgement).</summary>
+    public bool IsData => Message is not null;
+
+    /// <inheritdoc />
+    public override object Frame => _frame ??= new AuthenticatedFrame(
+        IsData ? new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message!) : new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative),
+        ((ReadOnlySpan<byte>)Mac).ToArray());
+
+    /// <inheritdoc />
+    public override Type FrameType => typeof(AuthenticatedFrame);
+
+    internal override void Clear()
+    {
+        _frame = null;
+        Message = null;
+        SenderIncarnation = ReceiverIncarnation = Seq = Cumulative = long.MinValue;
+        ((Span<byte>)Mac).Clear();
+    }
+}
+
+/// <summary>A MAC (HMAC-SHA256) held inline.</summary>
+[System.Runtime.CompilerServices.InlineArray(CanonicalEncoding.MacSize)]
+internal struct MacBytes
+{
+    private byte _first;
+}
+
+/// <summary>
 /// The carriers of one simulation (single-threaded, like the simulation): taken for a frame, given back when their last
 /// hold is released. At most <see cref="Kept"/> of each kind wait in the pool; beyond that a released carrier is left to
 /// the garbage collector, so a burst of packets in flight does not stay allocated.
@@ -96,6 +141,7 @@ internal sealed class FramePool
 
     private readonly Stack<DataCarrier> _data = new();
     private readonly Stack<AckCarrier> _acks = new();
+    private readonly Stack<AuthenticatedCarrier> _authenticated = new();
 
     /// <summary>Carriers made so far (both kinds): a test's measure of reuse.</summary>
     public long Created { get; private set; }
@@ -139,6 +185,29 @@ internal sealed class FramePool
         return carrier;
     }
 
+    /// <summary>
+    /// An authenticated frame's carrier, held once (by the caller): a data frame when <paramref name="message"/> is not
+    /// null, else an acknowledgement of <paramref name="cumulative"/>; its MAC is left for the caller to compute into
+    /// <see cref="AuthenticatedCarrier.Mac"/>.
+    /// </summary>
+    public AuthenticatedCarrier Authenticated(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
+    {
+        if (!_authenticated.TryPop(out AuthenticatedCarrier? carrier))
+        {
+            carrier = new AuthenticatedCarrier();
+            Created++;
+        }
+
+        carrier.SenderIncarnation = senderIncarnation;
+        carrier.ReceiverIncarnation = receiverIncarnation;
+        carrier.Seq = seq;
+        carrier.Message = message;
+        carrier.Cumulative = message is null ? cumulative : 0;
+        carrier.Holds = 1;
+        Live++;
+        return carrier;
+    }
+
     /// <summary>One more hold on <paramref name="frame"/> if it is a carrier (a copy of its packet was queued).</summary>
     public static void Hold(object frame)
     {
@@ -176,6 +245,9 @@ internal sealed class FramePool
                 break;
             case AckCarrier ack when _acks.Count < Kept:
                 _acks.Push(ack);
+                break;
+            case AuthenticatedCarrier authenticated when _authenticated.Count < Kept:
+                _authenticated.Push(authenticated);
                 break;
         }
     }

@@ -123,15 +123,9 @@ internal partial class ReliableSession
     private void Ack(long messageId, long senderIncarnation, long seq, long cumulative)
     {
         Counters.AcksSent++;
-        if (_pool is { } pool)
-        {
-            AckCarrier ack = pool.Ack(senderIncarnation, _receiverIncarnation, seq, cumulative); // held by this call only
-            _host.Transmit(reverse: true, messageId, ack, TransmitKind.Ack);
-            pool.Release(ack);
-            return;
-        }
-
-        _host.Transmit(reverse: true, messageId, Wrap(new AckFrame(senderIncarnation, _receiverIncarnation, seq, cumulative)), TransmitKind.Ack);
+        object ack = NewAckFrame(senderIncarnation, _receiverIncarnation, seq, cumulative); // held by this call only
+        _host.Transmit(reverse: true, messageId, ack, TransmitKind.Ack);
+        ReleaseFrame(ack);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace DistSim.Links;
 /// One ordered pair of the reliable link. The sender's half (<see cref="Send"/>, acknowledgements, timers;
 /// <c>ReliableSession.Sender.cs</c>) and the receiver's half (data frames; <c>ReliableSession.Receiver.cs</c>)
 /// share nothing but this object; each uses only what its own end would know. Frames are produced and checked by
-/// <see cref="Wrap"/>/<see cref="Unwrap"/>, which the authenticated link overrides to add and verify a MAC.
+/// <see cref="NewDataFrame(long, long, long, object)"/>, <see cref="NewAckFrame"/> and <see cref="Unwrap"/>, which the authenticated link overrides to add and verify a MAC.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -34,8 +34,8 @@ internal partial class ReliableSession : ILinkSession
     private readonly ReliableLinkOptions _options;
     private readonly int _window;
 
-    // The simulation's pool of frame carriers when this session sends its frames as carriers (the plain reliable link in
-    // a simulation that allows them: no adversary); null when it sends the public records.
+    // The simulation's pool of frame carriers when this session sends its frames as carriers (a simulation that allows
+    // them: no adversary); null when it sends the public records.
     private readonly FramePool? _pool;
 
     public ReliableSession(ILinkHost host, ReliableLinkOptions options)
@@ -43,7 +43,7 @@ internal partial class ReliableSession : ILinkSession
         _host = host;
         _options = options;
         _window = options.Window;
-        _pool = GetType() == typeof(ReliableSession) ? (host as Network.LinkPair)?.CarrierPool : null; // a subclass wraps records
+        _pool = (host as Network.LinkPair)?.CarrierPool;
     }
 
     public LinkCounters Counters { get; } = new();
@@ -69,6 +69,12 @@ internal partial class ReliableSession : ILinkSession
                 OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
                 break;
             case AckCarrier ack when packet.To == _host.From:
+                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
+                break;
+            case AuthenticatedCarrier { IsData: true } data when packet.To == _host.To:
+                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message!);
+                break;
+            case AuthenticatedCarrier { IsData: false } ack when packet.To == _host.From:
                 OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
                 break;
             case DataFrame data when packet.To == _host.To:
@@ -101,18 +107,25 @@ internal partial class ReliableSession : ILinkSession
         }
     }
 
-    /// <summary>The frame as it goes on the wire.</summary>
-    protected virtual object Wrap(object frame) => frame;
+    /// <summary>The simulation's pool of frame carriers, or null when frames travel as the public records.</summary>
+    protected FramePool? Pool => _pool;
 
-    /// <summary>A data frame of this end's stream as it goes on the wire, held once (by the outstanding entry that keeps it).</summary>
-    private object NewDataFrame(long seq, object message) =>
-        _pool is { } pool ? pool.Data(_senderIncarnation, _boundTo, seq, message) : Wrap(new DataFrame(_senderIncarnation, _boundTo, seq, message));
+    /// <summary>A data frame as it goes on the wire, held once (by the outstanding entry that keeps it for retransmission).</summary>
+    protected virtual object NewDataFrame(long senderIncarnation, long receiverIncarnation, long seq, object message) =>
+        _pool is { } pool ? pool.Data(senderIncarnation, receiverIncarnation, seq, message) : new DataFrame(senderIncarnation, receiverIncarnation, seq, message);
+
+    /// <summary>An acknowledgement as it goes on the wire, held once (by the receiver while it transmits it).</summary>
+    protected virtual object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative) =>
+        _pool is { } pool ? pool.Ack(senderIncarnation, receiverIncarnation, seq, cumulative) : new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
+
+    /// <summary>The frame as received (a record, or a carrier of this link), or null when it must be rejected.</summary>
+    protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame;
+
+    /// <summary>This end's data frame of message <paramref name="seq"/> of the current stream.</summary>
+    private object NewDataFrame(long seq, object message) => NewDataFrame(_senderIncarnation, _boundTo, seq, message);
 
     /// <summary>Gives up the outstanding entry's hold on its frame (a carrier goes back to the pool when nothing else holds it).</summary>
     private void ReleaseFrame(object? frame) => _pool?.Release(frame);
-
-    /// <summary>The frame as received, or null when it must be rejected.</summary>
-    protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame;
 
     private void Reject(in LinkPacket packet)
     {
