@@ -1,9 +1,10 @@
 namespace DistSim.Links;
 
 /// <summary>
-/// A frame of the built-in reliable link on its way through the simulator without an object of its own: the fields of a
-/// <see cref="DataFrame"/> or an <see cref="AckFrame"/> in a pooled carrier that goes back to its <see cref="FramePool"/>
-/// when nothing holds it any more. Only the kernel and the reliable session ever hold one. Whatever observes a frame — a
+/// A frame of the built-in reliable or authenticated link on its way through the simulator without an object of its own:
+/// the fields of a <see cref="DataFrame"/> or an <see cref="AckFrame"/> (and, on the authenticated link, the MAC of an
+/// <see cref="AuthenticatedFrame"/>) in a pooled carrier that goes back to its <see cref="FramePool"/> when nothing holds
+/// it any more. Only the kernel and the reliable session ever hold one. Whatever observes a frame — a
 /// trace that keeps its events, a timing model that looks at packets, the explorer's state digest, a session of another
 /// link — gets the public record (<see cref="Observe"/>), built once per carrier use, equal to the one the session would
 /// have sent; the fingerprint hashes a carrier as its record's type. So a run with carriers is the run without them,
@@ -13,7 +14,9 @@ namespace DistSim.Links;
 /// Holds: the sender's outstanding entry holds its data frame until the message leaves the window; every copy of a
 /// packet in flight holds its frame from the moment it is queued until it has arrived (or was dropped with the paused
 /// machine that buffered it); an acknowledgement is held by the receiver only while it is being transmitted. A carrier
-/// whose holds reach zero is cleared and pooled; releasing one that no one holds is a kernel bug and throws.
+/// whose holds reach zero is cleared and pooled; releasing one that no one holds is a kernel bug and throws (an extra
+/// release while another hold remains cannot be seen here: the tests that compare runs with and without carriers can).
+/// A hold is not released when a link or plug-in throws on the way (the run fails then; the carrier is only garbage).
 /// </remarks>
 internal abstract class FrameCarrier
 {
@@ -143,10 +146,10 @@ internal sealed class FramePool
     private readonly Stack<AckCarrier> _acks = new();
     private readonly Stack<AuthenticatedCarrier> _authenticated = new();
 
-    /// <summary>Carriers made so far (both kinds): a test's measure of reuse.</summary>
+    /// <summary>Carriers made so far (all kinds): a test's measure of reuse.</summary>
     public long Created { get; private set; }
 
-    /// <summary>Carriers taken and not yet given back (both kinds).</summary>
+    /// <summary>Carriers taken and not yet given back (all kinds).</summary>
     public long Live { get; private set; }
 
     /// <summary>A data frame's carrier, held once (by the caller).</summary>

@@ -118,8 +118,12 @@ internal partial class ReliableSession : ILinkSession
     protected virtual object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative) =>
         _pool is { } pool ? pool.Ack(senderIncarnation, receiverIncarnation, seq, cumulative) : new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
 
-    /// <summary>The frame as received (a record, or a carrier of this link), or null when it must be rejected.</summary>
-    protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame;
+    /// <summary>
+    /// The frame as received (a record, or a carrier of this link), or null when it must be rejected. An authenticated
+    /// carrier is this link's only after its MAC is checked, which the authenticated session does: here it is rejected,
+    /// as an <see cref="AuthenticatedFrame"/> record is.
+    /// </summary>
+    protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame is AuthenticatedCarrier ? null : packet.Frame;
 
     /// <summary>This end's data frame of message <paramref name="seq"/> of the current stream.</summary>
     private object NewDataFrame(long seq, object message) => NewDataFrame(_senderIncarnation, _boundTo, seq, message);

@@ -56,8 +56,24 @@ internal sealed class MessagePipeline
 
     private long Now => _simulation.NowTicks;
 
-    /// <summary>Whether the reliable link may send its frames as pooled carriers (on by default; a test turns it off to check that a run is the same without).</summary>
-    internal bool FrameCarriers { get; set; } = true;
+    /// <summary>
+    /// Whether the built-in reliable links may send their frames as pooled carriers (on by default; a test turns it off,
+    /// before the first send, to check that a run is the same without).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Set after a session already asked for the pool.</exception>
+    internal bool FrameCarriers
+    {
+        get;
+        set
+        {
+            if (_carriersDecided)
+            {
+                throw new InvalidOperationException("FrameCarriers is decided at the first link session: set it before the first send");
+            }
+
+            field = value;
+        }
+    } = true;
 
     /// <summary>
     /// The pool of frame carriers (<see cref="FrameCarrier"/>), made on first use; null when frames must travel as
@@ -402,7 +418,7 @@ internal sealed class MessagePipeline
     internal void Arrive(in ScheduledEvent e)
     {
         ArriveAt(e);
-        _carrierPool?.Release(e.Payload);
+        _carrierPool?.Release(e.Payload); // not in a finally: if a link or plug-in threw, the run fails, and a carrier left held is only garbage
     }
 
     /// <summary>A packet that sat in the buffer of a paused machine that went down: its copy lets its carrier go.</summary>
@@ -456,8 +472,8 @@ internal sealed class MessagePipeline
         }
         else
         {
-            // Not reachable through the public API (a pair's link cannot change once it carried traffic, and a carrier
-            // travels only on the session that made it); should it ever be, another link sees the record, not the carrier.
+            // A user's link that wraps a built-in one (and hands it the host) has the built-in session make carriers
+            // under its own session: it sees the record (built here, once per carrier use), and passes it on.
             session.OnPacket(packet with { Frame = carrier.Frame });
         }
     }

@@ -23,7 +23,8 @@ internal enum EventKind : byte
 
 /// <summary>
 /// A pending event: a small struct with no allocation of its own. <see cref="Payload"/> is the user's
-/// message or timer state (already allocated by the user).
+/// message or timer state (already allocated by the user), or a link's frame (for the built-in reliable links, a
+/// pooled <see cref="Links.FrameCarrier"/> that this event holds while it is queued).
 /// </summary>
 /// <remarks>
 /// Kind, mark, partition epoch and the in-flight flag share one 32-bit field (kind: 4 bits, mark: 4 bits, epoch: 23 bits,

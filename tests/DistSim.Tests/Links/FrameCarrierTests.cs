@@ -284,6 +284,187 @@ public class FrameCarrierTests
         Assert.True(pool.Created > 0);
     }
 
+    /// <summary>A link that wraps a built-in one and hands it the host, as a user's decorator would; it keeps every frame it is shown.</summary>
+    private sealed class Watching(ILink inner) : ILink
+    {
+        public string Name => "watching";
+
+        public List<object> Seen { get; } = [];
+
+        public ILinkSession CreateSession(ILinkHost host) => new Session(inner.CreateSession(host), Seen);
+
+        private sealed class Session(ILinkSession inner, List<object> seen) : ILinkSession
+        {
+            public LinkCounters Counters => inner.Counters;
+
+            public int DedupMemory => inner.DedupMemory;
+
+            public void Send(long messageId, object message) => inner.Send(messageId, message);
+
+            public void OnPacket(in LinkPacket packet)
+            {
+                seen.Add(packet.Frame);
+                inner.OnPacket(packet);
+            }
+
+            public void OnTimer(long token) => inner.OnTimer(token);
+
+            public void OnCrash(NodeId node) => inner.OnCrash(node);
+        }
+    }
+
+    private static ILink Faulty(bool authenticated, bool durable)
+    {
+        var options = new ReliableLinkOptions { RetransmitInterval = TimeSpan.FromMilliseconds(2), RetransmitLimit = 4, Window = 3, DurableState = durable };
+        return authenticated ? global::DistSim.Links.Links.Authenticated(options) : global::DistSim.Links.Links.Reliable(options);
+    }
+
+    /// <summary>Traffic for 40 ms among five nodes under omission, crashes, pauses, a crash during a pause, isolation and a capacity set mid-run; then quiet.</summary>
+    private static DistSim.Simulation RunToQuiet(ulong seed, bool carriers, Scheduler scheduler, ILink link)
+    {
+        const int n = 5;
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = seed,
+            Network = Lossy with { LossProbability = 0.2, DuplicateProbability = 0.2 },
+            Link = link,
+            Scheduler = scheduler,
+            TimeLimit = TimeSpan.FromSeconds(100),
+        });
+        sim.Pipeline.FrameCarriers = carriers;
+        for (int i = 0; i < n; i++)
+        {
+            sim.AddNode("n" + i, () => new Scripted(
+                onStart: c =>
+                {
+                    for (int k = 0; k < 30; k++)
+                    {
+                        c.Send(new NodeId((int)c.Random.NextBelow(n)), new Ping(k));
+                    }
+
+                    c.SetTimer(TimeSpan.FromMilliseconds(3));
+                },
+                onMessage: (c, from, m) =>
+                {
+                    if (c.Random.NextBelow(4) == 0 && c.LocalNow < Ms(40))
+                    {
+                        c.Send(from, m);
+                    }
+                },
+                onTimer: (c, _) =>
+                {
+                    if (c.LocalNow < Ms(40))
+                    {
+                        c.Send(new NodeId((int)c.Random.NextBelow(n)), new Ping(-1));
+                        c.SetTimer(TimeSpan.FromMilliseconds(3));
+                    }
+                }),
+                i == 0 ? FailureModels.Omission(0.1, 0.1) : FailureModels.CrashRecover());
+        }
+
+        var faults = new DistSim.Random.RandomStream(seed ^ 0x0FF);
+        for (int k = 0; k < 16; k++)
+        {
+            var node = new NodeId(1 + (int)faults.NextBelow(n - 1));
+            int at = 1 + (int)faults.NextBelow(40);
+            switch (k % 5)
+            {
+                case 0:
+                    sim.At(Ms(at), () => sim.PauseFor(node, TimeSpan.FromMilliseconds(5)));
+                    break;
+                case 1:
+                    sim.At(Ms(at), () => sim.CrashFor(node, TimeSpan.FromMilliseconds(4)));
+                    break;
+                case 2:
+                    sim.At(Ms(at), () => sim.Pause(node));
+                    sim.At(Ms(at + 1), () => sim.Crash(node)); // drops what the pause buffered
+                    sim.At(Ms(at + 3), () => sim.Restart(node));
+                    break;
+                case 3:
+                    sim.At(Ms(at), () => sim.Network.Isolate(node));
+                    sim.At(Ms(at + 2), () => sim.Network.Heal());
+                    break;
+                default:
+                    sim.At(Ms(at), () => sim.Network.SetFairLoss(node, new NodeId(0), Lossy with { Capacity = 1 })); // marks packets in flight
+                    break;
+            }
+        }
+
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        return sim;
+    }
+
+    public static TheoryData<ulong, string, bool, bool> QuietCases()
+    {
+        var cases = new TheoryData<ulong, string, bool, bool>();
+        foreach (ulong seed in new ulong[] { 1, 2 })
+        {
+            foreach (string scheduler in new[] { "fifo", "random", "pct", "delay-bounding" })
+            {
+                foreach (bool authenticated in new[] { false, true })
+                {
+                    foreach (bool durable in new[] { false, true })
+                    {
+                        cases.Add(seed, scheduler, authenticated, durable);
+                    }
+                }
+            }
+        }
+
+        return cases;
+    }
+
+    private static Scheduler SchedulerNamed(string name) => name switch
+    {
+        "fifo" => Schedulers.Fifo,
+        "random" => Schedulers.RandomTieBreak,
+        "pct" => Schedulers.Pct(3, 20_000), // strategies that pick: packets move through the controlled queue
+        _ => Schedulers.DelayBounding(3, 20_000),
+    };
+
+    [Theory]
+    [MemberData(nameof(QuietCases))]
+    public void AfterFaults_AtQuiescence_TheRunIsTheSame_AndNoCarrierIsStillHeld(ulong seed, string scheduler, bool authenticated, bool durable)
+    {
+        // A hold never released (a leak) changes no trace; here every message has settled, so any hold left shows.
+        DistSim.Simulation with = RunToQuiet(seed, carriers: true, SchedulerNamed(scheduler), Faulty(authenticated, durable));
+        DistSim.Simulation without = RunToQuiet(seed, carriers: false, SchedulerNamed(scheduler), Faulty(authenticated, durable));
+        Assert.Equal(string.Join("\n", without.Trace.Events), string.Join("\n", with.Trace.Events));
+        Assert.Equal(without.Trace.Fingerprint, with.Trace.Fingerprint);
+        Assert.Contains(with.Trace.Events, e => e.Cause == DropCause.NodeDown);
+        Assert.Contains(with.Trace.Events, e => e.Kind == TraceEventKind.Abandoned);
+        FramePool pool = with.Pipeline.CarrierPool!;
+        Assert.True(pool.Created > 0);
+        Assert.Equal(0, pool.Live);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALinkThatWrapsABuiltInOne_SeesRecords_AndTheRunIsTheSame(bool authenticated)
+    {
+        var watchingWith = new Watching(Faulty(authenticated, durable: false));
+        var watchingWithout = new Watching(Faulty(authenticated, durable: false));
+        DistSim.Simulation with = RunToQuiet(3, carriers: true, Schedulers.Fifo, watchingWith);
+        DistSim.Simulation without = RunToQuiet(3, carriers: false, Schedulers.Fifo, watchingWithout);
+        Assert.Equal(string.Join("\n", without.Trace.Events), string.Join("\n", with.Trace.Events));
+        Assert.True(with.Pipeline.CarrierPool!.Created > 0, "the wrapped session made carriers");
+        Assert.NotEmpty(watchingWith.Seen);
+        Assert.DoesNotContain(watchingWith.Seen, frame => frame is FrameCarrier);
+        Assert.Equal(watchingWithout.Seen.Select(f => f.ToString()), watchingWith.Seen.Select(f => f.ToString()));
+        Assert.Equal(0, with.Pipeline.CarrierPool!.Live);
+    }
+
+    [Fact]
+    public void TheSwitch_IsRefusedOnceASessionAskedForThePool()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Reliable() });
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))));
+        sim.AddNode("b", () => new Scripted());
+        sim.Run();
+        Assert.Throws<InvalidOperationException>(() => sim.Pipeline.FrameCarriers = false);
+    }
+
     [Fact]
     public void WithAnAdversary_FramesTravelAsRecords()
     {
@@ -326,6 +507,21 @@ public class FrameCarrierTests
         session.OnPacket(new LinkPacket(a, b, 101, 101, sealedRight, PacketMark.None));
         Assert.Equal(1, session.Counters.Rejected);
         Assert.Equal(2, session.Counters.Delivered);
+    }
+
+    [Fact]
+    public void AnAuthenticatedCarrier_AtAPlainReliableSession_IsRejected_AsAnAuthenticatedRecordIs()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 4, Link = global::DistSim.Links.Links.Reliable() });
+        NodeId a = new(0), b = new(1);
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(b, new Ping(1))));
+        sim.AddNode("b", () => new Scripted());
+        sim.Run();
+        ILinkSession session = sim.Network.Session(a, b);
+        (long sender, long receiver) = ((ReliableSession)session).Incarnations;
+        session.OnPacket(new LinkPacket(a, b, 100, 100, sim.Pipeline.CarrierPool!.Authenticated(sender, receiver, 2, new Ping(2), 0), PacketMark.None));
+        Assert.Equal(1, session.Counters.Rejected);
+        Assert.Equal(1, session.Counters.Delivered);
     }
 
     [Fact]
