@@ -17,31 +17,11 @@ internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
 
     private sealed class Session(ILinkHost host, ReliableLinkOptions options) : ReliableSession(host, options)
     {
-        protected override object NewDataFrame(long senderIncarnation, long receiverIncarnation, long seq, object message)
-        {
-            if (Pool is { } pool)
-            {
-                AuthenticatedCarrier carrier = pool.Authenticated(senderIncarnation, receiverIncarnation, seq, message, 0);
-                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, senderIncarnation, receiverIncarnation, seq, message, 0, carrier.Mac);
-                return carrier;
-            }
+        protected override object NewDataFrame(long senderIncarnation, long receiverIncarnation, long seq, object message) =>
+            Seal(senderIncarnation, receiverIncarnation, seq, message, 0);
 
-            var frame = new DataFrame(senderIncarnation, receiverIncarnation, seq, message);
-            return new AuthenticatedFrame(frame, Mac(frame));
-        }
-
-        protected override object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
-        {
-            if (Pool is { } pool)
-            {
-                AuthenticatedCarrier carrier = pool.Authenticated(senderIncarnation, receiverIncarnation, seq, null, cumulative);
-                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, senderIncarnation, receiverIncarnation, seq, null, cumulative, carrier.Mac);
-                return carrier;
-            }
-
-            var frame = new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
-            return new AuthenticatedFrame(frame, Mac(frame));
-        }
+        protected override object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative) =>
+            Seal(senderIncarnation, receiverIncarnation, seq, null, cumulative);
 
         protected override object? Unwrap(in LinkPacket packet)
         {
@@ -80,6 +60,20 @@ internal sealed class AuthenticatedLink(ReliableLinkOptions options) : ILink
             return CryptographicOperations.FixedTimeEquals(expected, authenticated.Mac) ? authenticated.Frame : null;
         }
 
-        private byte[] Mac(object frame) => CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, frame);
+        /// <summary>A frame with its MAC: a data frame when <paramref name="message"/> is not null, else an acknowledgement of <paramref name="cumulative"/>.</summary>
+        private object Seal(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
+        {
+            if (Pool is { } pool)
+            {
+                AuthenticatedCarrier carrier = pool.Authenticated(senderIncarnation, receiverIncarnation, seq, message, cumulative);
+                CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, senderIncarnation, receiverIncarnation, seq, message, cumulative, carrier.Mac);
+                return carrier;
+            }
+
+            object frame = message is not null
+                ? new DataFrame(senderIncarnation, receiverIncarnation, seq, message)
+                : new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
+            return new AuthenticatedFrame(frame, CanonicalEncoding.Mac(Host.Key, Host.From.Value, Host.To.Value, frame));
+        }
     }
 }

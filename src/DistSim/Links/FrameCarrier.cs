@@ -26,9 +26,6 @@ internal abstract class FrameCarrier
     /// <summary>The public record of this frame, built on first use and kept until the carrier is pooled.</summary>
     public abstract object Frame { get; }
 
-    /// <summary>The public record's type: what the fingerprint hashes for a carrier.</summary>
-    public abstract Type FrameType { get; }
-
     /// <summary>What an observer sees of <paramref name="frame"/>: the record for a carrier, the object itself otherwise.</summary>
     public static object Observe(object frame) => frame is FrameCarrier carrier ? carrier.Frame : frame;
 
@@ -56,9 +53,6 @@ internal sealed class DataCarrier : FrameCarrier
     /// <inheritdoc />
     public override object Frame => _frame ??= new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message);
 
-    /// <inheritdoc />
-    public override Type FrameType => typeof(DataFrame);
-
     internal override void Clear()
     {
         _frame = null;
@@ -79,9 +73,6 @@ internal sealed class AckCarrier : FrameCarrier
 
     /// <inheritdoc />
     public override object Frame => _frame ??= new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative);
-
-    /// <inheritdoc />
-    public override Type FrameType => typeof(AckFrame);
 
     internal override void Clear()
     {
@@ -112,9 +103,6 @@ internal sealed class AuthenticatedCarrier : FrameCarrier
     public override object Frame => _frame ??= new AuthenticatedFrame(
         IsData ? new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message!) : new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative),
         ((ReadOnlySpan<byte>)Mac).ToArray());
-
-    /// <inheritdoc />
-    public override Type FrameType => typeof(AuthenticatedFrame);
 
     internal override void Clear()
     {
@@ -155,36 +143,22 @@ internal sealed class FramePool
     /// <summary>A data frame's carrier, held once (by the caller).</summary>
     public DataCarrier Data(long senderIncarnation, long receiverIncarnation, long seq, object message)
     {
-        if (!_data.TryPop(out DataCarrier? carrier))
-        {
-            carrier = new DataCarrier();
-            Created++;
-        }
-
+        DataCarrier carrier = Take(_data);
         carrier.SenderIncarnation = senderIncarnation;
         carrier.ReceiverIncarnation = receiverIncarnation;
         carrier.Seq = seq;
         carrier.Message = message;
-        carrier.Holds = 1;
-        Live++;
         return carrier;
     }
 
     /// <summary>An acknowledgement's carrier, held once (by the caller).</summary>
     public AckCarrier Ack(long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
     {
-        if (!_acks.TryPop(out AckCarrier? carrier))
-        {
-            carrier = new AckCarrier();
-            Created++;
-        }
-
+        AckCarrier carrier = Take(_acks);
         carrier.SenderIncarnation = senderIncarnation;
         carrier.ReceiverIncarnation = receiverIncarnation;
         carrier.Seq = seq;
         carrier.Cumulative = cumulative;
-        carrier.Holds = 1;
-        Live++;
         return carrier;
     }
 
@@ -195,19 +169,12 @@ internal sealed class FramePool
     /// </summary>
     public AuthenticatedCarrier Authenticated(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
     {
-        if (!_authenticated.TryPop(out AuthenticatedCarrier? carrier))
-        {
-            carrier = new AuthenticatedCarrier();
-            Created++;
-        }
-
+        AuthenticatedCarrier carrier = Take(_authenticated);
         carrier.SenderIncarnation = senderIncarnation;
         carrier.ReceiverIncarnation = receiverIncarnation;
         carrier.Seq = seq;
         carrier.Message = message;
         carrier.Cumulative = message is null ? cumulative : 0;
-        carrier.Holds = 1;
-        Live++;
         return carrier;
     }
 
@@ -253,5 +220,20 @@ internal sealed class FramePool
                 _authenticated.Push(authenticated);
                 break;
         }
+    }
+
+    /// <summary>A pooled carrier of the kind <paramref name="free"/> keeps, or a new one; held once.</summary>
+    private T Take<T>(Stack<T> free)
+        where T : FrameCarrier, new()
+    {
+        if (!free.TryPop(out T? carrier))
+        {
+            carrier = new T();
+            Created++;
+        }
+
+        carrier.Holds = 1;
+        Live++;
+        return carrier;
     }
 }

@@ -481,20 +481,27 @@ public class FrameCarrierTests
         Assert.Equal(1, sim.Messages.Delivered);
     }
 
+    /// <summary>Node 0 sends node 1 one message over <paramref name="link"/>; the pair's session and its incarnations after it was delivered.</summary>
+    private static (DistSim.Simulation Sim, ILinkSession Session, long Sender, long Receiver) OneMessageDelivered(ILink link)
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 4, Link = link });
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))));
+        sim.AddNode("b", () => new Scripted());
+        sim.Run();
+        ILinkSession session = sim.Network.Session(new NodeId(0), new NodeId(1));
+        Assert.Equal(1, session.Counters.Delivered);
+        (long sender, long receiver) = ((ReliableSession)session).Incarnations;
+        return (sim, session, sender, receiver);
+    }
+
     [Fact]
     public void AnAuthenticatedCarrier_IsVerified_AWrongMacIsRejected_TheRightOneDelivered()
     {
         // Carriers travel only where no adversary can touch them, so their MACs always verify in a run: this drives the
         // receiving session directly, with a carrier whose MAC is wrong and then one whose MAC is right.
-        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 4, Link = global::DistSim.Links.Links.Authenticated() });
+        (DistSim.Simulation sim, ILinkSession session, long sender, long receiver) = OneMessageDelivered(global::DistSim.Links.Links.Authenticated());
         NodeId a = new(0), b = new(1);
-        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(b, new Ping(1))));
-        sim.AddNode("b", () => new Scripted());
-        sim.Run();
-        ILinkSession session = sim.Network.Session(a, b);
         FramePool pool = sim.Pipeline.CarrierPool!;
-        (long sender, long receiver) = ((ReliableSession)session).Incarnations;
-        Assert.Equal(1, session.Counters.Delivered);
 
         AuthenticatedCarrier forged = pool.Authenticated(sender, receiver, 2, new Ping(2), 0); // its MAC: 32 zero bytes
         session.OnPacket(new LinkPacket(a, b, 100, 100, forged, PacketMark.None));
@@ -512,13 +519,8 @@ public class FrameCarrierTests
     [Fact]
     public void AnAuthenticatedCarrier_AtAPlainReliableSession_IsRejected_AsAnAuthenticatedRecordIs()
     {
-        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 4, Link = global::DistSim.Links.Links.Reliable() });
+        (DistSim.Simulation sim, ILinkSession session, long sender, long receiver) = OneMessageDelivered(global::DistSim.Links.Links.Reliable());
         NodeId a = new(0), b = new(1);
-        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(b, new Ping(1))));
-        sim.AddNode("b", () => new Scripted());
-        sim.Run();
-        ILinkSession session = sim.Network.Session(a, b);
-        (long sender, long receiver) = ((ReliableSession)session).Incarnations;
         session.OnPacket(new LinkPacket(a, b, 100, 100, sim.Pipeline.CarrierPool!.Authenticated(sender, receiver, 2, new Ping(2), 0), PacketMark.None));
         Assert.Equal(1, session.Counters.Rejected);
         Assert.Equal(1, session.Counters.Delivered);
