@@ -135,22 +135,32 @@ internal sealed class RuntimeEscapeListener : EventListener
     /// the node's context — rather than work the node queued itself (<c>Task.Run</c>, <c>QueueUserWorkItem</c>): told by
     /// who called the pool's enqueue, read from the stack on this rare path only (an escape is being reported).
     /// </summary>
-    private static bool QueuedByTaskCompletion()
+    /// <remarks>
+    /// The enqueuer is the first frame below the event's own plumbing (this listener, the event sources, the pool's work
+    /// queue), not the caller of a frame named <c>Enqueue</c>: once the JIT has optimised the runtime's code,
+    /// <c>ThreadPoolWorkQueue.Enqueue</c> is often inlined into its caller and has no frame (and a task's completion
+    /// methods may be inlined into one another), so the names accepted cover each step of a task's completion.
+    /// </remarks>
+    private static bool QueuedByTaskCompletion() =>
+        QueuedByTaskCompletion(new System.Diagnostics.StackTrace(skipFrames: 1, fNeedFileInfo: false).GetFrames().Select(f => f.GetMethod()).ToArray());
+
+    /// <summary>The decision of <see cref="QueuedByTaskCompletion()"/> on a stack given as its methods, innermost first.</summary>
+    internal static bool QueuedByTaskCompletion(IReadOnlyList<System.Reflection.MethodBase?> frames)
     {
-        System.Diagnostics.StackFrame[] frames = new System.Diagnostics.StackTrace(skipFrames: 1, fNeedFileInfo: false).GetFrames();
-        for (int i = 0; i + 1 < frames.Length; i++)
+        int at = 0;
+        while (at < frames.Count && frames[at]?.DeclaringType is { } plumbing
+            && (plumbing == typeof(RuntimeEscapeListener) || plumbing.Namespace == "System.Diagnostics.Tracing" || plumbing.Name == "ThreadPoolWorkQueue"))
         {
-            if (frames[i].GetMethod() is { Name: "Enqueue", DeclaringType.Name: "ThreadPoolWorkQueue" })
-            {
-                System.Reflection.MethodBase? caller = frames[i + 1].GetMethod();
-                return caller?.DeclaringType is { Namespace: "System.Threading.Tasks" } type
-                    && (caller.Name is "RunContinuations" or "RunOrQueueCompletionAction"
-                        || type.Name.StartsWith("CompletionActionInvoker", StringComparison.Ordinal)
-                        || type.Name.StartsWith("AwaitTaskContinuation", StringComparison.Ordinal));
-            }
+            at++;
         }
 
-        return false;
+        System.Reflection.MethodBase? enqueuer = at < frames.Count ? frames[at] : null;
+        return enqueuer?.DeclaringType is { Namespace: "System.Threading.Tasks" } type
+            && (enqueuer.Name is "RunContinuations" or "RunOrQueueCompletionAction" or "FinishContinuations" or "FinishSlow" or "FinishStageThree"
+                    or "TrySetResult" or "TrySetException" or "TrySetCanceled"
+                || type.Name.StartsWith("CompletionActionInvoker", StringComparison.Ordinal)
+                || type.Name.StartsWith("AwaitTaskContinuation", StringComparison.Ordinal)
+                || type.Name.StartsWith("TaskCompletionSource", StringComparison.Ordinal));
     }
 
     /// <summary>What node code started, from the runtime's event; null for an event that is no escape.</summary>
