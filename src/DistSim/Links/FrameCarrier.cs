@@ -20,14 +20,35 @@ namespace DistSim.Links;
 /// </remarks>
 internal abstract class FrameCarrier
 {
+    private object? _frame;
+
     /// <summary>Who holds the carrier now (see the remarks).</summary>
     internal int Holds;
 
+    /// <summary>The sending end's incarnation (<see cref="DataFrame.SenderIncarnation"/>, <see cref="AckFrame.SenderIncarnation"/>).</summary>
+    public long SenderIncarnation;
+
+    /// <summary>The receiving end's incarnation, as the frame names it.</summary>
+    public long ReceiverIncarnation;
+
+    /// <summary>The sequence number sent or acknowledged.</summary>
+    public long Seq;
+
+    /// <summary>An acknowledgement's cumulative point (0 for a data frame).</summary>
+    public long Cumulative;
+
+    /// <summary>A data frame's message; null for an acknowledgement.</summary>
+    public object? Message;
+
+    /// <summary>Whether it carries a data frame (else an acknowledgement).</summary>
+    public bool IsData => Message is not null;
+
     /// <summary>The public record of this frame, built on first use and kept until the carrier is pooled.</summary>
-    public abstract object Frame { get; }
+    public object Frame => _frame ??= Build();
 
     /// <summary>What an observer sees of <paramref name="frame"/>: the record for a carrier, the object itself otherwise.</summary>
-    public static object Observe(object frame) => frame is FrameCarrier carrier ? carrier.Frame : frame;
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(frame))]
+    public static object? Observe(object? frame) => frame is FrameCarrier carrier ? carrier.Frame : frame;
 
     /// <summary>The type an observer sees for an object of type <paramref name="type"/> (a carrier's record type).</summary>
     public static Type ObservedType(Type type) =>
@@ -36,79 +57,60 @@ internal abstract class FrameCarrier
         : type == typeof(AuthenticatedCarrier) ? typeof(AuthenticatedFrame)
         : type;
 
+    /// <summary>Fills the carrier for a new use, held once.</summary>
+    internal void Set(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
+    {
+        SenderIncarnation = senderIncarnation;
+        ReceiverIncarnation = receiverIncarnation;
+        Seq = seq;
+        Message = message;
+        Cumulative = message is null ? cumulative : 0;
+        Holds = 1;
+    }
+
     /// <summary>Drops every reference and poisons the fields, so that a use after pooling shows in any comparison of runs.</summary>
-    internal abstract void Clear();
+    internal virtual void Clear()
+    {
+        _frame = null;
+        Message = null;
+        SenderIncarnation = ReceiverIncarnation = Seq = Cumulative = long.MinValue;
+    }
+
+    /// <summary>The record an observer sees.</summary>
+    protected abstract object Build();
+
+    /// <summary>The reliable-link record of these fields: a <see cref="DataFrame"/> or an <see cref="AckFrame"/>.</summary>
+    protected object Inner() => Message is { } message
+        ? new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, message)
+        : new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative);
 }
 
 /// <summary>A <see cref="DataFrame"/> as a pooled carrier.</summary>
 internal sealed class DataCarrier : FrameCarrier
 {
-    private DataFrame? _frame;
-
-    public long SenderIncarnation;
-    public long ReceiverIncarnation;
-    public long Seq;
-    public object Message = null!;
-
     /// <inheritdoc />
-    public override object Frame => _frame ??= new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message);
-
-    internal override void Clear()
-    {
-        _frame = null;
-        Message = null!;
-        SenderIncarnation = ReceiverIncarnation = Seq = long.MinValue;
-    }
+    protected override object Build() => Inner();
 }
 
 /// <summary>An <see cref="AckFrame"/> as a pooled carrier.</summary>
 internal sealed class AckCarrier : FrameCarrier
 {
-    private AckFrame? _frame;
-
-    public long SenderIncarnation;
-    public long ReceiverIncarnation;
-    public long Seq;
-    public long Cumulative;
-
     /// <inheritdoc />
-    public override object Frame => _frame ??= new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative);
-
-    internal override void Clear()
-    {
-        _frame = null;
-        SenderIncarnation = ReceiverIncarnation = Seq = Cumulative = long.MinValue;
-    }
+    protected override object Build() => Inner();
 }
 
-/// <summary>
-/// An <see cref="AuthenticatedFrame"/> as a pooled carrier: the inner frame's fields (a data frame when
-/// <see cref="Message"/> is set, an acknowledgement otherwise) and the 32-byte MAC inline.
-/// </summary>
+/// <summary>An <see cref="AuthenticatedFrame"/> as a pooled carrier: the inner frame's fields and the 32-byte MAC inline.</summary>
 internal sealed class AuthenticatedCarrier : FrameCarrier
 {
-    private AuthenticatedFrame? _frame;
-
-    public long SenderIncarnation;
-    public long ReceiverIncarnation;
-    public long Seq;
-    public long Cumulative;
-    public object? Message;
+    /// <summary>The MAC, computed by the sending session into the carrier itself.</summary>
     public MacBytes Mac;
 
-    /// <summary>Whether it carries a data frame (else an acknowledgement).</summary>
-    public bool IsData => Message is not null;
-
     /// <inheritdoc />
-    public override object Frame => _frame ??= new AuthenticatedFrame(
-        IsData ? new DataFrame(SenderIncarnation, ReceiverIncarnation, Seq, Message!) : new AckFrame(SenderIncarnation, ReceiverIncarnation, Seq, Cumulative),
-        ((ReadOnlySpan<byte>)Mac).ToArray());
+    protected override object Build() => new AuthenticatedFrame(Inner(), ((ReadOnlySpan<byte>)Mac).ToArray());
 
     internal override void Clear()
     {
-        _frame = null;
-        Message = null;
-        SenderIncarnation = ReceiverIncarnation = Seq = Cumulative = long.MinValue;
+        base.Clear();
         ((Span<byte>)Mac).Clear();
     }
 }
@@ -141,42 +143,20 @@ internal sealed class FramePool
     public long Live { get; private set; }
 
     /// <summary>A data frame's carrier, held once (by the caller).</summary>
-    public DataCarrier Data(long senderIncarnation, long receiverIncarnation, long seq, object message)
-    {
-        DataCarrier carrier = Take(_data);
-        carrier.SenderIncarnation = senderIncarnation;
-        carrier.ReceiverIncarnation = receiverIncarnation;
-        carrier.Seq = seq;
-        carrier.Message = message;
-        return carrier;
-    }
+    public DataCarrier Data(long senderIncarnation, long receiverIncarnation, long seq, object message) =>
+        Take(_data, senderIncarnation, receiverIncarnation, seq, message, 0);
 
     /// <summary>An acknowledgement's carrier, held once (by the caller).</summary>
-    public AckCarrier Ack(long senderIncarnation, long receiverIncarnation, long seq, long cumulative)
-    {
-        AckCarrier carrier = Take(_acks);
-        carrier.SenderIncarnation = senderIncarnation;
-        carrier.ReceiverIncarnation = receiverIncarnation;
-        carrier.Seq = seq;
-        carrier.Cumulative = cumulative;
-        return carrier;
-    }
+    public AckCarrier Ack(long senderIncarnation, long receiverIncarnation, long seq, long cumulative) =>
+        Take(_acks, senderIncarnation, receiverIncarnation, seq, null, cumulative);
 
     /// <summary>
     /// An authenticated frame's carrier, held once (by the caller): a data frame when <paramref name="message"/> is not
     /// null, else an acknowledgement of <paramref name="cumulative"/>; its MAC is left for the caller to compute into
     /// <see cref="AuthenticatedCarrier.Mac"/>.
     /// </summary>
-    public AuthenticatedCarrier Authenticated(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
-    {
-        AuthenticatedCarrier carrier = Take(_authenticated);
-        carrier.SenderIncarnation = senderIncarnation;
-        carrier.ReceiverIncarnation = receiverIncarnation;
-        carrier.Seq = seq;
-        carrier.Message = message;
-        carrier.Cumulative = message is null ? cumulative : 0;
-        return carrier;
-    }
+    public AuthenticatedCarrier Authenticated(long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative) =>
+        Take(_authenticated, senderIncarnation, receiverIncarnation, seq, message, cumulative);
 
     /// <summary>One more hold on <paramref name="frame"/> if it is a carrier (a copy of its packet was queued).</summary>
     public static void Hold(object frame)
@@ -222,8 +202,8 @@ internal sealed class FramePool
         }
     }
 
-    /// <summary>A pooled carrier of the kind <paramref name="free"/> keeps, or a new one; held once.</summary>
-    private T Take<T>(Stack<T> free)
+    /// <summary>A pooled carrier of the kind <paramref name="free"/> keeps, or a new one, filled and held once.</summary>
+    private T Take<T>(Stack<T> free, long senderIncarnation, long receiverIncarnation, long seq, object? message, long cumulative)
         where T : FrameCarrier, new()
     {
         if (!free.TryPop(out T? carrier))
@@ -232,7 +212,7 @@ internal sealed class FramePool
             Created++;
         }
 
-        carrier.Holds = 1;
+        carrier.Set(senderIncarnation, receiverIncarnation, seq, message, cumulative);
         Live++;
         return carrier;
     }

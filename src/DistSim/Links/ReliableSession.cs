@@ -65,16 +65,10 @@ internal partial class ReliableSession : ILinkSession
     {
         switch (Unwrap(packet))
         {
-            case DataCarrier data when packet.To == _host.To:
-                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
-                break;
-            case AckCarrier ack when packet.To == _host.From:
-                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
-                break;
-            case AuthenticatedCarrier { IsData: true } data when packet.To == _host.To:
+            case FrameCarrier { IsData: true } data when packet.To == _host.To: // this link's own (Unwrap let it through)
                 OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message!);
                 break;
-            case AuthenticatedCarrier { IsData: false } ack when packet.To == _host.From:
+            case FrameCarrier { IsData: false } ack when packet.To == _host.From:
                 OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
                 break;
             case DataFrame data when packet.To == _host.To:

@@ -130,10 +130,8 @@ internal sealed partial class EventQueue(DistSim.Random.RandomStream? tieBreak =
         h = (h ^ (uint)Renamed(e.Peer, rename)) * 0x165667B19E3779F9UL;
         h = (h ^ (ulong)delay) * 0x85EBCA77C2B2AE63UL;
         h = (h ^ (ulong)e.TimerSlot) * 0x9E3779B97F4A7C15UL; // two timers of one node due together are two events
-        return (h ^ (e.Kind is EventKind.Control or EventKind.NodeAction or EventKind.Continuation ? TypeDigest(e.Payload) : PayloadDigest(Observed(e.Payload)))) * 0x27D4EB2F165667C5UL;
+        return (h ^ (e.Kind is EventKind.Control or EventKind.NodeAction or EventKind.Continuation ? TypeDigest(e.Payload) : PayloadDigest(Links.FrameCarrier.Observe(e.Payload)))) * 0x27D4EB2F165667C5UL;
     }
-
-    private static object? Observed(object? payload) => payload is Links.FrameCarrier carrier ? carrier.Frame : payload;
 
     private static ulong TypeDigest(object? payload) => payload is null ? 0 : Messages.TypeNames.Tag(payload.GetType());
 

@@ -465,17 +465,10 @@ internal sealed class MessagePipeline
             return;
         }
 
+        // A session of a user's link that wraps a built-in one (and hands it the host) gets carriers made by the built-in
+        // session under it: it sees the record (built once per carrier use), and passes it on.
         ILinkSession session = _network.Rich(e.Slot).Session;
-        if (session is ReliableSession || packet.Frame is not FrameCarrier carrier)
-        {
-            session.OnPacket(packet);
-        }
-        else
-        {
-            // A user's link that wraps a built-in one (and hands it the host) has the built-in session make carriers
-            // under its own session: it sees the record (built here, once per carrier use), and passes it on.
-            session.OnPacket(packet with { Frame = carrier.Frame });
-        }
+        session.OnPacket(session is ReliableSession ? packet : packet with { Frame = FrameCarrier.Observe(packet.Frame) });
     }
 
     /// <summary>Whether the receiver's failure model omits the arriving packet: the draw, or the fault schedule's word for a numbered packet.</summary>

@@ -266,11 +266,7 @@ public sealed class Trace
         }
 
         _recorded++;
-        if (payload is Links.FrameCarrier carrier)
-        {
-            payload = carrier.Frame; // a kept event shows the frame's record, never the kernel's pooled carrier
-        }
-
+        payload = Links.FrameCarrier.Observe(payload); // a kept event shows the frame's record, never the kernel's pooled carrier
         var e = new TraceEvent(index, time, kind, new NodeId(node), peer < 0 ? null : new NodeId(peer), message, packet, timer, cause, payload, mark, clock);
         if (IsRecording)
         {

@@ -455,6 +455,22 @@ public class FrameCarrierTests
         Assert.Equal(0, with.Pipeline.CarrierPool!.Live);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASweepOnSeveralThreads_GivesEachSeedTheRunItGetsAloneWithoutCarriers(bool authenticated)
+    {
+        // Each simulation has its own pool: runs on two threads at once share nothing through it.
+        ulong Alone(ulong seed) => RunToQuiet(seed, carriers: false, Schedulers.Fifo, Faulty(authenticated, durable: false)).Trace.Fingerprint;
+        var swept = new List<(ulong Seed, ulong Fingerprint)>();
+        global::DistSim.Sweeps.SeedSweep.Run(
+            new global::DistSim.Sweeps.SeedSweepOptions { FirstSeed = 20, Count = 12, Parallelism = 2 },
+            seed => RunToQuiet(seed, carriers: true, Schedulers.Fifo, Faulty(authenticated, durable: false)).Trace.Fingerprint,
+            (seed, fingerprint) => swept.Add((seed, fingerprint)),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(Enumerable.Range(20, 12).Select(s => ((ulong)s, Alone((ulong)s))), swept);
+    }
+
     [Fact]
     public void TheSwitch_IsRefusedOnceASessionAskedForThePool()
     {
