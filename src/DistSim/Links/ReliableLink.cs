@@ -9,11 +9,27 @@ namespace DistSim.Links;
 /// incarnation that a restart raises; frames carry both, so a frame of an old incarnation (sent before a restart,
 /// or replayed) is rejected as <c>stale</c>, never delivered (see <c>docs/concepts/links.md</c>).
 /// </summary>
-internal sealed class ReliableLink(ReliableLinkOptions options, string name = "reliable") : ILink
+/// <remarks>
+/// The simulation keeps the sessions of this link as rows of its own table (<see cref="Network.ReliableTable"/>);
+/// <see cref="CreateSession"/> is for a user's link that wraps this one.
+/// </remarks>
+internal sealed class ReliableLink(ReliableLinkOptions options, string name = "reliable") : IBuiltInReliableLink
 {
     public ReliableLinkOptions Options { get; } = options;
 
     public string Name { get; } = name;
 
-    public ILinkSession CreateSession(ILinkHost host) => new ReliableSession(host, Options);
+    public bool Authenticated => false;
+
+    public ILinkSession CreateSession(ILinkHost host) => new ReliableSession(host, Options, authenticated: false);
+}
+
+/// <summary>A built-in link of the reliable family (reliable, authenticated): the kernel keeps its sessions as table rows.</summary>
+internal interface IBuiltInReliableLink : ILink
+{
+    /// <summary>The link's options.</summary>
+    ReliableLinkOptions Options { get; }
+
+    /// <summary>Whether every frame carries an HMAC under its pair's key.</summary>
+    bool Authenticated { get; }
 }

@@ -3,137 +3,113 @@ using DistSim.Nodes;
 namespace DistSim.Links;
 
 /// <summary>
-/// One ordered pair of the reliable link. The sender's half (<see cref="Send"/>, acknowledgements, timers;
-/// <c>ReliableSession.Sender.cs</c>) and the receiver's half (data frames; <c>ReliableSession.Receiver.cs</c>)
-/// share nothing but this object; each uses only what its own end would know. Frames are produced and checked by
-/// <see cref="NewDataFrame(long, long, long, object)"/>, <see cref="NewAckFrame"/> and <see cref="Unwrap"/>, which the authenticated link overrides to add and verify a MAC.
+/// One ordered pair of the reliable (or authenticated) link as an <see cref="ILinkSession"/>: a row of a
+/// <see cref="ReliableProtocol"/>. Two kinds. The kernel keeps the sessions of the built-in links as rows of a table
+/// (<see cref="Network.ReliableTable"/>) and drives them itself; <c>SimNetwork.Session</c> gives a view of one, which
+/// reads its state live and refuses to be driven. A user's link that wraps a built-in one gets, from
+/// <see cref="ILink.CreateSession"/>, a session of its own: one row, driven through these methods, talking to the
+/// simulation through the <see cref="ILinkHost"/> it was given.
 /// </summary>
-/// <remarks>
-/// <para>
-/// Incarnations. Each end keeps a boot counter that survives its crashes (what it would keep on disk): its
-/// incarnation, 1 at first, +1 per crash that loses the link state. A stream is one pair (sender incarnation,
-/// receiver incarnation) and numbers its messages from 1. Data frames carry both incarnations (the receiver's as
-/// the sender believes it, 0 while unknown); acknowledgements carry the sender's echoed and the receiver's own.
-/// The receiver delivers only frames bound to its current incarnation and to the newest sender incarnation it has
-/// seen; anything older is <c>stale</c>. A sender that does not know the receiver's incarnation sends one probe
-/// (its first message, bound to 0: never delivered) and learns it from the answer (a handshake); a sender that
-/// learns a newer receiver incarnation gives up the messages bound to the old one (they may have been delivered
-/// before the crash: at most once, never twice) and starts a new stream. See <c>docs/concepts/links.md</c>.
-/// </para>
-/// <para>
-/// Memory per pair is bounded: at most <see cref="ReliableLinkOptions.Window"/> outstanding entries and as many receiver
-/// flags (rounded up to a power of two; both rings start empty and grow only as far as the traffic needs, so a pair
-/// that carries one message at a time keeps one entry), a backlog of at most
-/// <see cref="ReliableLinkOptions.BacklogLimit"/> messages, and a few numbers. An acknowledged message's
-/// retransmission timer is cancelled at once, so it leaves the event queue.
-/// </para>
-/// </remarks>
-internal partial class ReliableSession : ILinkSession
+internal sealed class ReliableSession : ILinkSession
 {
-    private readonly ILinkHost _host;
-    private readonly ReliableLinkOptions _options;
-    private readonly int _window;
+    private readonly ReliableProtocol _protocol;
+    private readonly int _row;
+    private readonly bool _driven; // a view of a kernel row: the simulation drives it, not the caller
 
-    // The simulation's pool of frame carriers when this session sends its frames as carriers (a simulation that allows
-    // them: no adversary); null when it sends the public records.
-    private readonly FramePool? _pool;
-
-    public ReliableSession(ILinkHost host, ReliableLinkOptions options)
+    /// <summary>A view of row <paramref name="row"/> of the kernel's table <paramref name="protocol"/>.</summary>
+    public ReliableSession(ReliableProtocol protocol, int row)
     {
-        _host = host;
-        _options = options;
-        _window = options.Window;
-        _pool = (host as Network.LinkPair)?.CarrierPool;
+        _protocol = protocol;
+        _row = row;
+        _driven = true;
     }
 
-    public LinkCounters Counters { get; } = new();
+    /// <summary>A session of its own over <paramref name="host"/> (a user's link created it through a built-in one).</summary>
+    public ReliableSession(ILinkHost host, ReliableLinkOptions options, bool authenticated)
+    {
+        _protocol = new HostProtocol(host, options, authenticated);
+        _row = 0;
+    }
 
-    public int DedupMemory => _seen.Length;
+    public LinkCounters Counters => new(_protocol, _row);
+
+    public int DedupMemory => _protocol.DedupMemory(_row);
 
     /// <summary>Messages waiting for the sender's window to open.</summary>
-    public int Backlog => _backlog?.Count ?? 0;
+    public int Backlog => _protocol.Backlog(_row);
 
-    /// <summary>
-    /// The incarnations of the two ends now: what an eavesdropper reads on the wire (frames carry them in the
-    /// clear), and what a forger who builds a frame of this pair would put in it.
-    /// </summary>
-    internal (long Sender, long Receiver) Incarnations => (_senderIncarnation, _receiverIncarnation);
+    /// <summary>The length of the sender's ring of outstanding messages: 0 while nothing is unacknowledged (the ring went back to the slab).</summary>
+    internal int SendRing => _protocol.Row(_row).RingLength;
 
-    protected ILinkHost Host => _host;
+    /// <summary>Whether this is a view of a kernel row (the simulation drives it) rather than a session of its own.</summary>
+    internal bool IsView => _driven;
+
+    /// <summary>The incarnations of the two ends now (frames carry them in the clear).</summary>
+    internal (long Sender, long Receiver) Incarnations => _protocol.Incarnations(_row);
+
+    public void Send(long messageId, object message)
+    {
+        Driven();
+        _protocol.Send(_row, messageId, message);
+    }
 
     public void OnPacket(in LinkPacket packet)
     {
-        switch (Unwrap(packet))
-        {
-            case FrameCarrier { IsData: true } data when packet.To == _host.To: // this link's own (Unwrap let it through)
-                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message!);
-                break;
-            case FrameCarrier { IsData: false } ack when packet.To == _host.From:
-                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
-                break;
-            case DataFrame data when packet.To == _host.To:
-                OnData(packet, data.SenderIncarnation, data.ReceiverIncarnation, data.Seq, data.Message);
-                break;
-            case AckFrame ack when packet.To == _host.From:
-                OnAck(packet, ack.SenderIncarnation, ack.ReceiverIncarnation, ack.Seq, ack.Cumulative);
-                break;
-            default:
-                Reject(packet);
-                break;
-        }
+        Driven();
+        _protocol.OnPacket(_row, packet);
+    }
+
+    public void OnTimer(long token)
+    {
+        Driven();
+        _protocol.OnTimer(_row, token);
     }
 
     public void OnCrash(NodeId node)
     {
-        if (_options.DurableState)
-        {
-            return; // both ends keep their link state on disk: the stream simply goes on
-        }
-
-        if (node == _host.From)
-        {
-            CrashSender();
-        }
-
-        if (node == _host.To)
-        {
-            CrashReceiver();
-        }
+        Driven();
+        _protocol.OnCrash(_row, node);
     }
-
-    /// <summary>The simulation's pool of frame carriers, or null when frames travel as the public records.</summary>
-    protected FramePool? Pool => _pool;
-
-    /// <summary>A data frame as it goes on the wire, held once (by the outstanding entry that keeps it for retransmission).</summary>
-    protected virtual object NewDataFrame(long senderIncarnation, long receiverIncarnation, long seq, object message) =>
-        _pool is { } pool ? pool.Data(senderIncarnation, receiverIncarnation, seq, message) : new DataFrame(senderIncarnation, receiverIncarnation, seq, message);
-
-    /// <summary>An acknowledgement as it goes on the wire, held once (by the receiver while it transmits it).</summary>
-    protected virtual object NewAckFrame(long senderIncarnation, long receiverIncarnation, long seq, long cumulative) =>
-        _pool is { } pool ? pool.Ack(senderIncarnation, receiverIncarnation, seq, cumulative) : new AckFrame(senderIncarnation, receiverIncarnation, seq, cumulative);
 
     /// <summary>
-    /// The frame as received (a record, or a carrier of this link), or null when it must be rejected. An authenticated
-    /// carrier is this link's only after its MAC is checked, which the authenticated session does: here it is rejected,
-    /// as an <see cref="AuthenticatedFrame"/> record is.
+    /// Hands <paramref name="packet"/> to the row as the pipeline would, even through a view: for tests that must put
+    /// before a session a packet no run would (a carrier whose MAC is wrong never travels in one).
     /// </summary>
-    protected virtual object? Unwrap(in LinkPacket packet) => packet.Frame is AuthenticatedCarrier ? null : packet.Frame;
+    internal void Receive(in LinkPacket packet) => _protocol.OnPacket(_row, packet);
 
-    /// <summary>This end's data frame of message <paramref name="seq"/> of the current stream.</summary>
-    private object NewDataFrame(long seq, object message) => NewDataFrame(_senderIncarnation, _boundTo, seq, message);
-
-    /// <summary>Gives up the outstanding entry's hold on its frame (a carrier goes back to the pool when nothing else holds it).</summary>
-    private void ReleaseFrame(object? frame) => _pool?.Release(frame);
-
-    private void Reject(in LinkPacket packet)
+    private void Driven()
     {
-        Counters.Rejected++;
-        _host.Record(LinkVerdict.Rejected, packet.MessageId, packet);
+        if (_driven)
+        {
+            throw new InvalidOperationException("a link session is driven by the simulation: send from a node (INodeContext.Send); this session is for its counters and state");
+        }
     }
 
-    private void Stale(in LinkPacket packet)
+    /// <summary>The protocol of one session of its own: its row, and the simulation reached through its host.</summary>
+    private sealed class HostProtocol(ILinkHost host, ReliableLinkOptions options, bool authenticated)
+        : ReliableProtocol(options, authenticated, (host as Network.LinkPair)?.CarrierPool)
     {
-        Counters.Stale++;
-        _host.Record(LinkVerdict.Stale, packet.MessageId, packet);
+        private ReliableRow _state = ReliableRow.Fresh(0);
+
+        public override ref ReliableRow Row(int row) => ref _state;
+
+        protected override NodeId From(int row) => host.From;
+
+        protected override NodeId To(int row) => host.To;
+
+        protected override string Name(int row) => host.Name;
+
+        protected override ReadOnlySpan<byte> Key(int row) => host.Key;
+
+        protected override void Transmit(int row, bool reverse, long messageId, object frame, TransmitKind kind) =>
+            host.Transmit(reverse, messageId, frame, kind);
+
+        protected override void Deliver(int row, in LinkPacket packet, object message) => host.Deliver(packet, message);
+
+        protected override void Record(int row, LinkVerdict verdict, long messageId, in LinkPacket packet) => host.Record(verdict, messageId, packet);
+
+        protected override TimerId SetTimer(int row, TimeSpan delay, long token) => host.SetTimer(delay, token);
+
+        protected override void CancelTimer(int row, TimerId timer) => host.CancelTimer(timer);
     }
 }

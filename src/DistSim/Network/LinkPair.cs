@@ -66,7 +66,13 @@ internal sealed class LinkPair : ILinkHost
     /// <summary>Carries of <see cref="PairState.Delivered"/> (multiples of 2^32).</summary>
     public long DeliveredHigh { get; set; }
 
-    public bool HasSession => _session is not null;
+    public bool HasSession => _session is not null || Row >= 0;
+
+    /// <summary>The table of the pair's session when its link is a built-in reliable one (its session is a row there).</summary>
+    public ReliableTable? Table { get; set; }
+
+    /// <summary>The pair's row in <see cref="Table"/>, or -1 (no row: another link, or no session yet).</summary>
+    public int Row { get; set; } = -1;
 
     /// <summary>The fair-loss link's session as users see it, once asked for.</summary>
     public FairLossSessionView? FairLossView { get; set; }
@@ -94,7 +100,7 @@ internal sealed class LinkPair : ILinkHost
 
     public void Deliver(in LinkPacket packet, object message) => _simulation.Pipeline.Deliver(packet, message);
 
-    public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.Pipeline.RecordLinkVerdict(this, verdict, messageId, packet);
+    public void Record(LinkVerdict verdict, long messageId, in LinkPacket packet) => _simulation.Pipeline.RecordLinkVerdict(From.Value, To.Value, verdict, messageId, packet);
 
     public TimerId SetTimer(TimeSpan delay, long token) => _simulation.SetLinkTimer(Index, delay, token);
 

@@ -27,7 +27,8 @@ internal struct PairState
 
     /// <summary>
     /// What only some pairs need — an override of the channel or the link, a protocol session, a capacity count — as
-    /// 1 + its place in <see cref="PairTable"/>'s list of rich parts; 0 for the common pair. An index, not a reference:
+    /// 1 + its place in <see cref="PairTable"/>'s list of rich parts; 0 for the common pair; −(1 + its row) for a common
+    /// pair with a session of the default link when that is a built-in reliable one (<see cref="ReliableTable"/>). An index, not a reference:
     /// the state holds no reference at all, so the garbage collector never scans the table (a million pairs).
     /// </summary>
     public int RichIndex;
@@ -70,7 +71,7 @@ internal sealed class PairTable
     public LinkPair? RichOf(int index)
     {
         int rich = this[index].RichIndex;
-        return rich == 0 ? null : _rich[rich - 1];
+        return rich <= 0 ? null : _rich[rich - 1];
     }
 
     /// <summary>Gives the pair with index <paramref name="index"/> (which has none) its rich part.</summary>

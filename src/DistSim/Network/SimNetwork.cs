@@ -24,6 +24,8 @@ public sealed class SimNetwork
     private readonly Dictionary<long, ILink> _links = new(PairKeys.Instance);
     private readonly PartitionTable _partitions = new();
     private List<int>?[]? _sessionsOf; // per node: the pairs with a session that have it at one end; made at the first crash
+    private ReliableTable? _defaultTable; // the default link's sessions, when it is a built-in reliable link (made at its first)
+    private Dictionary<ILink, ReliableTable>? _tables; // the sessions of other built-in reliable links set with SetLink
 
     internal SimNetwork(Simulation simulation, FairLossLinkOptions defaults, ILink link)
     {
@@ -140,8 +142,13 @@ public sealed class SimNetwork
         using ThreadClaim claim = _simulation.Claim(nameof(Session));
         RequirePair(from, to);
         int index = PairIndex(from.Value, to.Value);
-        LinkPair rich = Rich(index);
-        return rich.IsFairLoss ? rich.FairLossView ??= new FairLossSessionView(this, index) : rich.Session;
+        if (IsFairLoss(index))
+        {
+            LinkPair rich = Rich(index);
+            return rich.FairLossView ??= new FairLossSessionView(this, index);
+        }
+
+        return ReliableRowOf(index, create: true, out ReliableTable? table, out int row) ? new ReliableSession(table!, row) : Rich(index).Session;
     }
 
     /// <summary>Whether any partition, isolation or cut is in force.</summary>
@@ -267,6 +274,21 @@ public sealed class SimNetwork
     /// </summary>
     internal int ReverseIndex(int index, int from, int to)
     {
+        int richIndex = _pairs[index].RichIndex;
+        if (richIndex < 0)
+        {
+            // A common pair with a session of the default link: its row keeps the path.
+            ref ReliableRow r = ref _defaultTable!.Row(-richIndex - 1);
+            if (r.Reverse == 0)
+            {
+                int found = PairIndex(from, to);
+                _defaultTable.Row(-richIndex - 1).Reverse = found + 1; // looked up again: PairIndex may have added a pair
+                return found;
+            }
+
+            return r.Reverse - 1;
+        }
+
         if (_pairs.RichOf(index) is not { } rich)
         {
             return PairIndex(from, to);
@@ -303,8 +325,95 @@ public sealed class SimNetwork
         ChannelConfig channel = _fairLoss.Count > 0 && _fairLoss.TryGetValue(key, out FairLossLinkOptions? o) ? new ChannelConfig(o) : _defaultChannel;
         ILink link = _links.Count > 0 && _links.TryGetValue(key, out ILink? l) ? l : DefaultLink;
         rich = new LinkPair(_simulation, index, state.From, state.To, channel, link);
+        if (state.RichIndex < 0)
+        {
+            // The pair already has a session of the default link as a row: the rich part keeps it from now on.
+            rich.Table = _defaultTable;
+            rich.Row = -state.RichIndex - 1;
+        }
+
         _pairs.SetRich(index, rich);
         return rich;
+    }
+
+    /// <summary>Sessions kept as rows of the built-in reliable links' tables (for tests and diagnostics).</summary>
+    internal int ReliableRows => (_defaultTable?.Count ?? 0) + (_tables?.Values.Sum(t => t.Count) ?? 0);
+
+    /// <summary>The link protocol of the pair with index <paramref name="index"/>.</summary>
+    internal ILink LinkOf(int index) => _pairs.RichOf(index)?.Link ?? DefaultLink;
+
+    /// <summary>
+    /// The session of the pair with index <paramref name="index"/> when its link is a built-in reliable one (reliable,
+    /// authenticated): its table and row, the row made now if it has none and <paramref name="create"/> says so. False
+    /// for any other link (the fair-loss link has no session; a user's link has a session object in the rich part).
+    /// </summary>
+    internal bool ReliableRowOf(int index, bool create, out ReliableTable? table, out int row)
+    {
+        ref PairState state = ref _pairs[index];
+        int richIndex = state.RichIndex;
+        if (richIndex < 0)
+        {
+            (table, row) = (_defaultTable, -richIndex - 1);
+            return true;
+        }
+
+        LinkPair? rich = richIndex == 0 ? null : _pairs.RichOf(index);
+        if (rich is { Row: >= 0 })
+        {
+            (table, row) = (rich.Table, rich.Row);
+            return true;
+        }
+
+        (table, row) = (null, -1);
+        if ((rich?.Link ?? DefaultLink) is not IBuiltInReliableLink link || !create)
+        {
+            return false;
+        }
+
+        (int from, int to) = (state.From, state.To);
+        table = TableOf(link);
+        row = table.Add(index);
+        if (rich is null)
+        {
+            _pairs[index].RichIndex = -(row + 1); // a common pair: its inline state points at the row
+        }
+        else
+        {
+            (rich.Table, rich.Row) = (table, row);
+        }
+
+        SessionCreated(index, from, to);
+        return true;
+    }
+
+    /// <summary>The table of a built-in reliable link's sessions in this simulation, made on first need.</summary>
+    private ReliableTable TableOf(IBuiltInReliableLink link)
+    {
+        if (ReferenceEquals(link, DefaultLink))
+        {
+            return _defaultTable ??= new ReliableTable(_simulation, link);
+        }
+
+        _tables ??= new(ReferenceEqualityComparer.Instance);
+        if (!_tables.TryGetValue(link, out ReliableTable? table))
+        {
+            _tables[link] = table = new ReliableTable(_simulation, link);
+        }
+
+        return table;
+    }
+
+    /// <summary>A timer of the session of the pair <paramref name="index"/> fired.</summary>
+    internal void OnLinkTimer(int index, long token)
+    {
+        if (ReliableRowOf(index, create: false, out ReliableTable? table, out int row))
+        {
+            table!.OnTimer(row, token);
+        }
+        else
+        {
+            _pairs.RichOf(index)!.Session.OnTimer(token);
+        }
     }
 
     /// <summary>Whether the pair's link carried traffic (a session exists, or the fair-loss link counted a message).</summary>
@@ -312,7 +421,7 @@ public sealed class SimNetwork
     {
         ref PairState state = ref _pairs[index];
         LinkPair? rich = _pairs.RichOf(index);
-        return state.Sent != 0 || state.Delivered != 0 || rich is { HasSession: true } || rich is { SentHigh: not 0 } || rich is { DeliveredHigh: not 0 };
+        return state.Sent != 0 || state.Delivered != 0 || state.RichIndex < 0 || rich is { HasSession: true } || rich is { SentHigh: not 0 } || rich is { DeliveredHigh: not 0 };
     }
 
     /// <summary>The fair-loss link's counters of a pair, from its inline state.</summary>
@@ -348,7 +457,15 @@ public sealed class SimNetwork
         for (int at = 0; at < inOrder.Length; at++)
         {
             int index = inOrder[at];
-            _pairs.RichOf(index)!.Session.OnCrash(node);
+            if (ReliableRowOf(index, create: false, out ReliableTable? table, out int row))
+            {
+                table!.OnCrash(row, node);
+            }
+            else
+            {
+                _pairs.RichOf(index)!.Session.OnCrash(node);
+            }
+
             if (sessions.Count != known)
             {
                 // A link's OnCrash made sessions: a scan of the table reaches those past this pair, and so does this.
@@ -381,6 +498,17 @@ public sealed class SimNetwork
             if (rich.HasSession)
             {
                 Track(rich.From.Value, rich.Index, rich.To.Value);
+            }
+        }
+
+        // Common pairs whose session is a row of the default link's table (a pair that got a rich part since is above).
+        for (int row = 0; row < (_defaultTable?.Count ?? 0); row++)
+        {
+            int index = _defaultTable!.Row(row).Pair;
+            ref PairState state = ref _pairs[index];
+            if (state.RichIndex < 0)
+            {
+                Track(state.From, index, state.To);
             }
         }
 

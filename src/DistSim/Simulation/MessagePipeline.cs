@@ -122,6 +122,10 @@ internal sealed class MessagePipeline
 
             Transmit(pair, reverse: false, id, message, TransmitKind.First);
         }
+        else if (_network.ReliableRowOf(pair, create: true, out ReliableTable? table, out int row))
+        {
+            table!.Send(row, id, message); // a built-in reliable link: its session is a row of the link's table
+        }
         else
         {
             _network.Rich(pair).Session.Send(id, message);
@@ -268,10 +272,21 @@ internal sealed class MessagePipeline
         message = Snapshot(message);
 
         int index = _network.PairIndex(claimed.Value, to.Value);
-        LinkPair pair = _network.Rich(index);
         RandomStream random = _nodes[forger].Random;
-        (long senderIncarnation, long receiverIncarnation) = !pair.IsFairLoss && pair.Session is ReliableSession session ? session.Incarnations : default; // in the clear on the wire
-        object frame = pair.Link switch
+        (long senderIncarnation, long receiverIncarnation) = (0L, 0L); // in the clear on the wire
+        if (!_network.IsFairLoss(index))
+        {
+            if (_network.ReliableRowOf(index, create: true, out ReliableTable? table, out int row))
+            {
+                (senderIncarnation, receiverIncarnation) = table!.Incarnations(row);
+            }
+            else if (_network.Rich(index).Session is ReliableSession session)
+            {
+                (senderIncarnation, receiverIncarnation) = session.Incarnations;
+            }
+        }
+
+        object frame = _network.LinkOf(index) switch
         {
             AuthenticatedLink => new AuthenticatedFrame(
                 new DataFrame(senderIncarnation, receiverIncarnation, 1 + (long)random.NextBelow(64), message), RandomBytes(random, 32)),
@@ -282,7 +297,7 @@ internal sealed class MessagePipeline
         long packet = ++_packetIds;
         Messages.Packets++;
         _simulation.RecordEvent(TraceEventKind.Forged, claimed.Value, to.Value, id, packet, 0, DropCause.None, frame, PacketMark.Forged);
-        SchedulePacket(index, pair.Channel.SampleDelayTicks(ref _network.Pairs[index].Channel), index, id, packet, frame, PacketMark.Forged);
+        SchedulePacket(index, _network.ChannelOf(index).SampleDelayTicks(ref _network.Pairs[index].Channel), index, id, packet, frame, PacketMark.Forged);
     }
 
     private static byte[] RandomBytes(RandomStream random, int count)
@@ -316,15 +331,15 @@ internal sealed class MessagePipeline
     private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message;
 
     /// <summary>A link session reports what it did with a packet or message.</summary>
-    internal void RecordLinkVerdict(LinkPair pair, LinkVerdict verdict, long messageId, in LinkPacket packet)
+    internal void RecordLinkVerdict(int from, int to, LinkVerdict verdict, long messageId, in LinkPacket packet)
     {
         switch (verdict)
         {
             case LinkVerdict.Acknowledged:
-                _simulation.RecordEvent(TraceEventKind.Acknowledged, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                _simulation.RecordEvent(TraceEventKind.Acknowledged, from, to, messageId, 0, 0, DropCause.None, null);
                 break;
             case LinkVerdict.Abandoned:
-                _simulation.RecordEvent(TraceEventKind.Abandoned, pair.From.Value, pair.To.Value, messageId, 0, 0, DropCause.None, null);
+                _simulation.RecordEvent(TraceEventKind.Abandoned, from, to, messageId, 0, 0, DropCause.None, null);
                 break;
             case LinkVerdict.DuplicateSuppressed or LinkVerdict.Rejected or LinkVerdict.Stale or LinkVerdict.Handshake:
                 TraceEventKind kind = verdict switch
@@ -467,6 +482,12 @@ internal sealed class MessagePipeline
 
         // A session of a user's link that wraps a built-in one (and hands it the host) gets carriers made by the built-in
         // session under it: it sees the record (built once per carrier use), and passes it on.
+        if (_network.ReliableRowOf(e.Slot, create: true, out ReliableTable? table, out int row))
+        {
+            table!.OnPacket(row, packet); // a built-in reliable link's own session: carriers and all
+            return;
+        }
+
         ILinkSession session = _network.Rich(e.Slot).Session;
         session.OnPacket(session is ReliableSession ? packet : packet with { Frame = FrameCarrier.Observe(packet.Frame) });
     }

@@ -250,7 +250,7 @@ public sealed partial class Simulation
                 break;
             case EventKind.LinkTimer:
                 _loop.Timers.Release(e.Peer);
-                _network.Rich(e.Slot).Session.OnTimer(e.Id);
+                _network.OnLinkTimer(e.Slot, e.Id);
                 break;
             case EventKind.Start:
                 if (!_nodes[e.Node].Up || e.Id != _nodes[e.Node].StartGeneration)

@@ -44,7 +44,7 @@ public class FrameCarrierTests
     private static SimTime Ms(int ms) => SimTime.FromStart(TimeSpan.FromMilliseconds(ms));
 
     /// <summary>Everything a run shows: fingerprint, events, outcome, each trace event's text, counters, and state digests along the way.</summary>
-    private sealed record Observed(ulong Fingerprint, long Events, RunOutcome Outcome, string Trace, string Counters, string Digests);
+    internal sealed record Observed(ulong Fingerprint, long Events, RunOutcome Outcome, string Trace, string Counters, string Digests);
 
     /// <summary>A timing model that keeps every packet it is shown, with the text it had then.</summary>
     private sealed class Keeping() : TimingModel("keeping")
@@ -78,7 +78,14 @@ public class FrameCarrierTests
             c.SetTimer(TimeSpan.FromMilliseconds(1 + c.Random.NextBelow(3)));
         });
 
-    private static (Observed Observed, DistSim.Simulation Sim) Run(ulong seed, bool randomOrder, bool carriers, TimingModel timing, ILink? link = null)
+    /// <summary>
+    /// Six nodes (one Byzantine) chat for 60 ms over <paramref name="link"/> under loss, duplication, a capacity-bound
+    /// channel, crashes, pauses and isolation; <paramref name="midRun"/> may add more before the run starts. The sixth
+    /// node forges frames of the built-in links unless <paramref name="forger"/> is false (then it is Byzantine but
+    /// honest: a forger knows only the built-in links' frames, so over a user's link it would send other packets).
+    /// </summary>
+    internal static (Observed Observed, DistSim.Simulation Sim) Run(
+        ulong seed, bool randomOrder, bool carriers, TimingModel timing, ILink? link = null, Action<DistSim.Simulation>? midRun = null, bool forger = true)
     {
         var sim = new DistSim.Simulation(new SimulationOptions
         {
@@ -95,7 +102,7 @@ public class FrameCarrierTests
             sim.AddNode("n" + i, Chatty, FailureModels.CrashRecover());
         }
 
-        sim.AddNode("liar", Byzantine.Wrap(Chatty, ByzantineBehavior.Forge()), FailureModels.Byzantine); // its frames are forged records
+        sim.AddNode("liar", forger ? Byzantine.Wrap(Chatty, ByzantineBehavior.Forge()) : Chatty, FailureModels.Byzantine); // its frames are forged records
         sim.Network.SetFairLoss(new NodeId(0), new NodeId(1), Lossy with { Capacity = 2 }); // drops at capacity
         var faults = new DistSim.Random.RandomStream(seed ^ 0xCA44);
         for (int k = 0; k < 12; k++)
@@ -121,6 +128,7 @@ public class FrameCarrierTests
             }
         }
 
+        midRun?.Invoke(sim);
         var digests = new List<ulong>();
         for (int t = 5; t < 60; t += 5)
         {
@@ -520,14 +528,14 @@ public class FrameCarrierTests
         FramePool pool = sim.Pipeline.CarrierPool!;
 
         AuthenticatedCarrier forged = pool.Authenticated(sender, receiver, 2, new Ping(2), 0); // its MAC: 32 zero bytes
-        session.OnPacket(new LinkPacket(a, b, 100, 100, forged, PacketMark.None));
+        ((ReliableSession)session).Receive(new LinkPacket(a, b, 100, 100, forged, PacketMark.None));
         Assert.Equal(1, session.Counters.Rejected);
         Assert.Equal(1, session.Counters.Delivered);
 
         AuthenticatedCarrier sealedRight = pool.Authenticated(sender, receiver, 2, new Ping(2), 0);
         ReadOnlySpan<byte> key = sim.Network.Rich(sim.Network.PairIndex(a.Value, b.Value)).Key;
         CanonicalEncoding.Mac(key, a.Value, b.Value, sender, receiver, 2, new Ping(2), 0, sealedRight.Mac);
-        session.OnPacket(new LinkPacket(a, b, 101, 101, sealedRight, PacketMark.None));
+        ((ReliableSession)session).Receive(new LinkPacket(a, b, 101, 101, sealedRight, PacketMark.None));
         Assert.Equal(1, session.Counters.Rejected);
         Assert.Equal(2, session.Counters.Delivered);
     }
@@ -537,7 +545,7 @@ public class FrameCarrierTests
     {
         (DistSim.Simulation sim, ILinkSession session, long sender, long receiver) = OneMessageDelivered(global::DistSim.Links.Links.Reliable());
         NodeId a = new(0), b = new(1);
-        session.OnPacket(new LinkPacket(a, b, 100, 100, sim.Pipeline.CarrierPool!.Authenticated(sender, receiver, 2, new Ping(2), 0), PacketMark.None));
+        ((ReliableSession)session).Receive(new LinkPacket(a, b, 100, 100, sim.Pipeline.CarrierPool!.Authenticated(sender, receiver, 2, new Ping(2), 0), PacketMark.None));
         Assert.Equal(1, session.Counters.Rejected);
         Assert.Equal(1, session.Counters.Delivered);
     }

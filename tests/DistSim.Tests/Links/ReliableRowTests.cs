@@ -1,0 +1,209 @@
+using DistSim.Links;
+using DistSim.Network;
+using DistSim.Nodes;
+using DistSim.Scheduling;
+using DistSim.Tests.Support;
+using DistSim.Time;
+using DistSim.Timing;
+using DistSim.Tracing;
+using FsCheck.Xunit;
+
+namespace DistSim.Tests.Links;
+
+/// <summary>
+/// The kernel keeps the sessions of the built-in reliable and authenticated links as rows of a table
+/// (<see cref="ReliableTable"/>); a user's link that wraps a built-in one gets a session object of its own. Both run the
+/// same protocol code over the same state, so they must give the same run: over seeds, both links, both scheduling
+/// orders, loss, duplication, crashes, pauses, isolation, and a pair whose fair-loss options are set
+/// while its session is a row (the pair's rich part takes the row over). An idle session holds only its row.
+/// </summary>
+public class ReliableRowTests
+{
+    private static readonly ReliableLinkOptions Tight = new()
+    {
+        RetransmitInterval = TimeSpan.FromMilliseconds(3),
+        RetransmitLimit = 3,
+        Window = 4,
+    };
+
+    /// <summary>A user's link that wraps a built-in one and passes everything through: its sessions are objects of their own.</summary>
+    private sealed class PassThrough(ILink inner) : ILink
+    {
+        public string Name => inner.Name;
+
+        public ILinkSession CreateSession(ILinkHost host) => new Session(inner.CreateSession(host));
+
+        private sealed class Session(ILinkSession inner) : ILinkSession
+        {
+            public LinkCounters Counters => inner.Counters;
+
+            public int DedupMemory => inner.DedupMemory;
+
+            public void Send(long messageId, object message) => inner.Send(messageId, message);
+
+            public void OnPacket(in LinkPacket packet) => inner.OnPacket(packet);
+
+            public void OnTimer(long token) => inner.OnTimer(token);
+
+            public void OnCrash(NodeId node) => inner.OnCrash(node);
+        }
+    }
+
+    private static SimTime Ms(int ms) => SimTime.FromStart(TimeSpan.FromMilliseconds(ms));
+
+    /// <summary>Mid-run, pairs that already carried traffic as rows get fair-loss options of their own (a rich part).</summary>
+    private static void TakeOver(DistSim.Simulation sim)
+    {
+        var tight = new FairLossLinkOptions { LossProbability = 0.3, Capacity = 1, Delay = Delay.Exponential(TimeSpan.FromMilliseconds(2)) };
+        sim.At(Ms(9), () => sim.Network.SetFairLoss(new NodeId(2), new NodeId(3), tight));
+        sim.At(Ms(9), () => sim.Network.SetFairLoss(new NodeId(3), new NodeId(2), tight));
+        sim.At(Ms(17), () => sim.Network.SetFairLoss(new NodeId(4), new NodeId(0), tight));
+    }
+
+    [Property(MaxTest = 8)]
+    public void RowsAndSessionsOfTheirOwn_GiveTheSameRun(ulong seed)
+    {
+        foreach ((bool randomOrder, bool authenticated) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            ILink Link() => authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight);
+            TimingModel timing = TimingModels.Asynchronous(Delay.Exponential(TimeSpan.FromMilliseconds(1)));
+            (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, Link(), TakeOver, forger: false);
+            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new PassThrough(Link()), TakeOver, forger: false);
+            string where = $"{(authenticated ? "authenticated" : "reliable")}, {(randomOrder ? "random" : "FIFO")} order";
+
+            // Each path really was the one under test.
+            Assert.True(kernel.Network.ReliableRows > 20, $"{where}: {kernel.Network.ReliableRows} rows");
+            Assert.Equal(0, wrapped.Network.ReliableRows);
+            Assert.True(((ReliableSession)kernel.Network.Session(new NodeId(2), new NodeId(3))).IsView, where);
+
+            Assert.True(own.Trace == rows.Trace, $"{where}: the traces differ first at\n{FirstDifference(own.Trace, rows.Trace)}");
+            Assert.Equal(own, rows);
+        }
+    }
+
+    private static string FirstDifference(string a, string b)
+    {
+        string[] x = a.Split('\n'), y = b.Split('\n');
+        int i = 0;
+        while (i < x.Length && i < y.Length && x[i] == y[i])
+        {
+            i++;
+        }
+
+        return $"event {i}: {(i < x.Length ? x[i] : "(end)")}\n    rows: {(i < y.Length ? y[i] : "(end)")}";
+    }
+
+    [Fact]
+    public void ARowTakenOverByARichPart_KeepsItsState()
+    {
+        // Node 0 sends 40 messages to node 1 over a lossy network; after 20 have gone, the pair gets options of its own.
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = 3,
+            Network = new FairLossLinkOptions { LossProbability = 0.2, Delay = Delay.Exponential(TimeSpan.FromMilliseconds(1)) },
+            Link = global::DistSim.Links.Links.Reliable(),
+        });
+        int sent = 0;
+        var a = new NodeId(0);
+        var b = new NodeId(1);
+        sim.AddNode("a", () => new Scripted(
+            onStart: c => c.SetTimer(TimeSpan.FromMilliseconds(1)),
+            onTimer: (c, _) =>
+            {
+                c.Send(b, new Ping(sent++));
+                if (sent < 40)
+                {
+                    c.SetTimer(TimeSpan.FromMilliseconds(1));
+                }
+            }));
+        sim.AddNode("b", () => new Scripted());
+        sim.RunUntil(Ms(20));
+        long before = sim.Network.Session(a, b).Counters.Sent;
+        Assert.InRange(before, 15, 25);
+        Assert.Equal(1, sim.Network.ReliableRows); // a->b's session is a row (the acknowledgements travel b->a without one)
+        sim.Network.SetFairLoss(a, b, new FairLossLinkOptions { LossProbability = 0.5, Delay = Delay.Constant(TimeSpan.FromMilliseconds(2)) });
+        int rows = sim.Network.ReliableRows;
+        sim.Run();
+
+        LinkCounters c = sim.Network.Session(a, b).Counters;
+        Assert.Equal(40, c.Sent); // counted across the takeover: one session, not a fresh one
+        Assert.Equal(40, c.Delivered);
+        Assert.Equal(40, sim.Messages.Delivered);
+        Assert.Equal(rows, sim.Network.ReliableRows); // no second row for the pair
+        Assert.Equal(Enumerable.Range(0, 40), sim.Trace.Events.Where(e => e.Kind == TraceEventKind.Deliver).Select(e => ((Ping)e.Payload!).Seq).Order()); // each once
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AnIdleSession_HoldsOnlyItsRow(bool authenticated)
+    {
+        // Random order over a lossy, duplicating network: messages arrive out of order, so receivers keep flags beyond the
+        // cumulative point and senders keep rings of outstanding messages mid-run. Once every message is acknowledged,
+        // both went back to the slabs.
+        var sim = new DistSim.Simulation(new SimulationOptions
+        {
+            Seed = 12,
+            Network = new FairLossLinkOptions { LossProbability = 0.2, DuplicateProbability = 0.2, Delay = Delay.Exponential(TimeSpan.FromMilliseconds(2)) },
+            Link = authenticated ? global::DistSim.Links.Links.Authenticated() : global::DistSim.Links.Links.Reliable(),
+            Scheduler = Schedulers.RandomTieBreak,
+            RecordTrace = false,
+        });
+        const int n = 5;
+        for (int i = 0; i < n; i++)
+        {
+            int me = i;
+            sim.AddNode("n" + i, () => new Scripted(onStart: c =>
+            {
+                for (int k = 0; k < 60; k++)
+                {
+                    c.Send(new NodeId((me + 1 + (k % (n - 1))) % n), new Ping(k));
+                }
+            }));
+        }
+
+        IEnumerable<ReliableSession> Sessions() =>
+            from x in Enumerable.Range(0, n)
+            from y in Enumerable.Range(0, n)
+            where x != y
+            select (ReliableSession)sim.Network.Session(new NodeId(x), new NodeId(y));
+
+        int heldFlags = 0, heldRings = 0;
+        for (int t = 1; t < 30 && sim.Messages.Delivered < n * 60; t++)
+        {
+            sim.RunUntil(SimTime.FromStart(TimeSpan.FromMilliseconds(t * 0.5)));
+            heldFlags = Math.Max(heldFlags, Sessions().Count(s => s.DedupMemory > 0));
+            heldRings = Math.Max(heldRings, Sessions().Count(s => s.SendRing > 0));
+        }
+
+        Assert.True(heldFlags > 0, "no receiver ever held flags: the test shows nothing");
+        Assert.True(heldRings > 0, "no sender ever held a ring: the test shows nothing");
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        Assert.Equal(n * 60, sim.Messages.Delivered);
+        Assert.All(Sessions(), s => Assert.Equal((0, 0), (s.DedupMemory, s.SendRing)));
+    }
+
+    [Fact]
+    public void AViewOfARow_RefusesToBeDriven()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Reliable() });
+        sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))));
+        sim.AddNode("b", () => new Scripted());
+        sim.Run();
+        ILinkSession view = sim.Network.Session(new NodeId(0), new NodeId(1));
+        foreach (Action drive in new Action[]
+        {
+            () => view.Send(99, new Ping(2)),
+            () => view.OnPacket(new LinkPacket(new NodeId(0), new NodeId(1), 99, 99, new Ping(2), PacketMark.None)),
+            () => view.OnTimer(1),
+            () => view.OnCrash(new NodeId(0)),
+        })
+        {
+            var error = Assert.Throws<InvalidOperationException>(drive);
+            Assert.Contains("INodeContext.Send", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, view.Counters.Sent); // nothing above reached the row
+        Assert.Equal(1, sim.Messages.Delivered);
+    }
+}
