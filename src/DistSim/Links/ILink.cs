@@ -30,7 +30,11 @@ public interface ILinkSession
     /// <summary>The session's counters.</summary>
     LinkCounters Counters { get; }
 
-    /// <summary>Entries the receiver keeps to recognise duplicates (bounded for a real link).</summary>
+    /// <summary>
+    /// Entries the receiver keeps now, beyond what a counter summarises, to recognise duplicates (bounded for a real
+    /// link: at most the window for the built-in reliable links, which give them back once every message up to the
+    /// newest has arrived, so an idle pair keeps none).
+    /// </summary>
     int DedupMemory { get; }
 
     /// <summary>The sending node sent <paramref name="message"/> (its id is <paramref name="messageId"/>).</summary>

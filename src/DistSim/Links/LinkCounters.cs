@@ -8,7 +8,11 @@ namespace DistSim.Links;
 /// <see cref="Stale"/> ↔ <c>stale</c>, <see cref="Handshakes"/> ↔ <c>handshake</c>. <see cref="Backlog"/> and
 /// <see cref="BacklogHighWater"/> are gauges of the sender's memory, not events.
 /// </summary>
-/// <remarks>Not thread-safe; read between steps. See <c>docs/concepts/links.md</c>.</remarks>
+/// <remarks>
+/// The counters of a built-in reliable or authenticated link's session are a live view of the session's state: they
+/// change as the run goes on, and <see cref="Add"/> refuses them (total into a <c>new LinkCounters()</c>). Not
+/// thread-safe; read between steps. See <c>docs/concepts/links.md</c>.
+/// </remarks>
 public sealed class LinkCounters
 {
     private readonly ILinkCountsSource? _source;
@@ -84,9 +88,16 @@ public sealed class LinkCounters
     /// up; <see cref="BacklogHighWater"/> becomes the larger of the two (the largest backlog any one pair reached).
     /// </summary>
     /// <param name="other">The counts to add.</param>
+    /// <exception cref="InvalidOperationException">These counters are a live view of a session (a session's own counts are not a total).</exception>
     public void Add(LinkCounters other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        if (_source is not null)
+        {
+            throw new InvalidOperationException(
+                "these counters are a live view of a session's state and take no additions: total into new LinkCounters() (var total = new LinkCounters(); total.Add(session.Counters); ...)");
+        }
+
         Sent += other.Sent;
         Retransmitted += other.Retransmitted;
         Acknowledged += other.Acknowledged;

@@ -29,19 +29,20 @@ internal partial class ReliableProtocol
             return;
         }
 
+        if (r.Queued >= _options.BacklogLimit)
+        {
+            throw BacklogFull(row);
+        }
+
         _backlogs ??= [];
         if (!_backlogs.TryGetValue(row, out Queue<(long Id, object Message)>? backlog))
         {
             _backlogs[row] = backlog = new Queue<(long Id, object Message)>();
         }
 
-        if (backlog.Count >= _options.BacklogLimit)
-        {
-            throw BacklogFull(row);
-        }
-
         backlog.Enqueue((messageId, message));
-        r.Counts.Backlog = backlog.Count;
+        r.Queued = backlog.Count;
+        r.Counts.Backlog = r.Queued;
         r.Counts.BacklogHighWater = Math.Max(r.Counts.BacklogHighWater, r.Counts.Backlog);
     }
 
@@ -161,7 +162,7 @@ internal partial class ReliableProtocol
     {
         ref ReliableRow r = ref Row(row);
         return new(string.Create(CultureInfo.InvariantCulture,
-            $"Link {Name(row)}: the send backlog is full ({r.Counts.Backlog} messages wait for the window; ReliableLinkOptions.BacklogLimit = {_options.BacklogLimit}, Window = {_window}, {r.NextSeq - r.Base} unacknowledged). The sender sends faster than the link delivers, for good: the receiver may be down or partitioned away, or the network too lossy for this rate. Let the sender wait for replies (flow control), or raise ReliableLinkOptions.BacklogLimit (or Window) if this backlog is intended."));
+            $"Link {Name(row)}: the send backlog is full ({r.Queued} messages wait for the window; ReliableLinkOptions.BacklogLimit = {_options.BacklogLimit}, Window = {_window}, {r.NextSeq - r.Base} unacknowledged). The sender sends faster than the link delivers, for good: the receiver may be down or partitioned away, or the network too lossy for this rate. Let the sender wait for replies (flow control), or raise ReliableLinkOptions.BacklogLimit (or Window) if this backlog is intended."));
     }
 
     /// <summary>Numbers a message in the current stream, puts it on the wire and arms its retransmission.</summary>
@@ -345,13 +346,14 @@ internal partial class ReliableProtocol
             r.Base++;
         }
 
-        if (r.Counts.Backlog > 0)
+        if (r.Queued > 0) // the protocol's own count: the counters' Backlog only reports it
         {
             Queue<(long Id, object Message)> backlog = _backlogs![row];
             while (backlog.Count > 0 && r.NextSeq < r.Base + SendWindow(ref r))
             {
                 (long id, object message) = backlog.Dequeue();
-                r.Counts.Backlog = backlog.Count;
+                r.Queued = backlog.Count;
+                r.Counts.Backlog = r.Queued;
                 TransmitNew(row, id, message);
             }
 
@@ -375,7 +377,7 @@ internal partial class ReliableProtocol
     {
         AbandonOutstanding(row);
         ref ReliableRow r = ref Row(row);
-        if (r.Counts.Backlog > 0 && _backlogs!.Remove(row, out Queue<(long Id, object Message)>? backlog))
+        if (r.Queued > 0 && _backlogs!.Remove(row, out Queue<(long Id, object Message)>? backlog))
         {
             foreach ((long id, _) in backlog)
             {
@@ -384,6 +386,7 @@ internal partial class ReliableProtocol
             }
         }
 
+        r.Queued = 0;
         r.Counts.Backlog = 0;
         r.SenderIncarnation++;
         r.BoundTo = 0;

@@ -62,7 +62,7 @@ internal abstract partial class ReliableProtocol : ILinkCountsSource
     public int DedupMemory(int row) => Row(row).SeenLength;
 
     /// <summary>Messages of the row waiting for the sender's window to open.</summary>
-    public int Backlog(int row) => (int)Row(row).Counts.Backlog;
+    public int Backlog(int row) => Row(row).Queued;
 
     /// <summary>
     /// The incarnations of the two ends now: what an eavesdropper reads on the wire (frames carry them in the

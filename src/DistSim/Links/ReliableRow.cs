@@ -54,6 +54,9 @@ internal struct ReliableRow
     /// <summary>How many flags of the receiver's ring are set (the ring goes back to the slab at 0).</summary>
     public int SeenCount;
 
+    /// <summary>Messages in the backlog (the side table's queue of this row), waiting for the window to open.</summary>
+    public int Queued;
+
     /// <summary>The pair's index in the network (the kernel's table), or 0 for a session of its own.</summary>
     public int Pair;
 

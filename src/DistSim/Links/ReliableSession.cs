@@ -15,6 +15,7 @@ internal sealed class ReliableSession : ILinkSession
     private readonly ReliableProtocol _protocol;
     private readonly int _row;
     private readonly bool _driven; // a view of a kernel row: the simulation drives it, not the caller
+    private LinkCounters? _counters; // a live view of the row's counts, made at the first look
 
     /// <summary>A view of row <paramref name="row"/> of the kernel's table <paramref name="protocol"/>.</summary>
     public ReliableSession(ReliableProtocol protocol, int row)
@@ -31,7 +32,7 @@ internal sealed class ReliableSession : ILinkSession
         _row = 0;
     }
 
-    public LinkCounters Counters => new(_protocol, _row);
+    public LinkCounters Counters => _counters ??= new(_protocol, _row);
 
     public int DedupMemory => _protocol.DedupMemory(_row);
 

@@ -77,6 +77,9 @@ internal sealed class LinkPair : ILinkHost
     /// <summary>The fair-loss link's session as users see it, once asked for.</summary>
     public FairLossSessionView? FairLossView { get; set; }
 
+    /// <summary>The view of the pair's row (<see cref="Row"/>), made at the first <c>SimNetwork.Session</c> of the pair, so every call gives the same object.</summary>
+    public ReliableSession? RowView { get; set; }
+
     /// <summary>The protocol session (created on first use). Not for the fair-loss link, which has none in the kernel.</summary>
     public ILinkSession Session => _session ?? CreateSession();
 

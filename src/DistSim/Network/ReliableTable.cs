@@ -6,7 +6,7 @@ namespace DistSim.Network;
 
 /// <summary>
 /// The sessions of one built-in reliable or authenticated link in one simulation, as rows of a table
-/// (<see cref="ReliableRow"/>, about 190 bytes and no reference each) rather than an object graph per pair: a run of
+/// (<see cref="ReliableRow"/>, 200 bytes and no reference each; the authenticated link adds each pair's 32-byte key, in an array of its own) rather than an object graph per pair: a run of
 /// all-to-all traffic at K = 1,000 has up to a million sessions, and a table of values is neither scanned nor moved by
 /// the garbage collector. A row is made at its pair's first message (or first packet, or first look through
 /// <see cref="SimNetwork.Session"/>) and found from the pair: a common pair keeps −(row + 1) in its inline state, a pair

@@ -148,7 +148,15 @@ public sealed class SimNetwork
             return rich.FairLossView ??= new FairLossSessionView(this, index);
         }
 
-        return ReliableRowOf(index, create: true, out ReliableTable? table, out int row) ? new ReliableSession(table!, row) : Rich(index).Session;
+        if (ReliableRowOf(index, create: true, out ReliableTable? table, out int row))
+        {
+            // A built-in reliable link's session is a row: its view is kept in the pair's rich part (made now if the
+            // pair had none; it takes the row over), so a pair's session is one object however often it is asked for.
+            LinkPair withRow = Rich(index);
+            return withRow.RowView ??= new ReliableSession(table!, row);
+        }
+
+        return Rich(index).Session;
     }
 
     /// <summary>Whether any partition, isolation or cut is in force.</summary>

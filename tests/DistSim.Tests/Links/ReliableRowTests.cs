@@ -184,6 +184,54 @@ public class ReliableRowTests
     }
 
     [Fact]
+    public void AddingToAView_IsRefused_AndTheSessionRunsOn()
+    {
+        // A total started from one session's counters: the view refuses it, and the session's backlog (which its
+        // counters report) keeps working as the protocol's own.
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Reliable() });
+        NodeId a = sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(0))));
+        NodeId b = sim.AddNode("b", () => new Scripted());
+        NodeId c = sim.AddNode("c", () => new Scripted(onStart: x =>
+        {
+            for (int k = 0; k < 20; k++)
+            {
+                x.Send(new NodeId(3), new Ping(k));
+            }
+        }));
+        NodeId d = sim.AddNode("d", () => new Scripted());
+        sim.RunUntil(SimTime.FromStart(TimeSpan.FromMilliseconds(0.01)));
+        LinkCounters cd = sim.Network.Session(c, d).Counters;
+        Assert.Equal(19, cd.Backlog); // one probe out, the rest waits for the handshake
+
+        LinkCounters view = sim.Network.Session(a, b).Counters;
+        var error = Assert.Throws<InvalidOperationException>(() => view.Add(cd));
+        Assert.Contains("new LinkCounters()", error.Message, StringComparison.Ordinal);
+        var total = new LinkCounters();
+        total.Add(view);
+        total.Add(cd);
+        Assert.Equal(21, total.Sent);
+        Assert.Equal(19, total.Backlog);
+
+        Assert.Equal(RunOutcome.Quiescent, sim.Run().Outcome);
+        Assert.Equal(21, sim.Messages.Delivered);
+        Assert.Equal((1, 20, 0), (view.Sent, cd.Delivered, cd.Backlog)); // the views read on as the run went
+    }
+
+    [Fact]
+    public void ASessionOfARow_IsOneObject()
+    {
+        var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Authenticated() });
+        NodeId a = sim.AddNode("a", () => new Scripted(onStart: c => c.Send(new NodeId(1), new Ping(1))));
+        NodeId b = sim.AddNode("b", () => new Scripted());
+        ILinkSession before = sim.Network.Session(a, b); // asked for before the first message: the row is made now
+        sim.Run();
+        Assert.Same(before, sim.Network.Session(a, b));
+        Assert.Same(before.Counters, sim.Network.Session(a, b).Counters);
+        Assert.Equal(1, before.Counters.Delivered);
+        Assert.Same(sim.Network.Session(b, a), sim.Network.Session(b, a));
+    }
+
+    [Fact]
     public void AViewOfARow_RefusesToBeDriven()
     {
         var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Reliable() });
