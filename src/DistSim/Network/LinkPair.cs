@@ -141,7 +141,7 @@ internal sealed class LinkPair : ILinkHost
     private byte[] DeriveKey()
     {
         var key = new byte[32];
-        new RandomStream(StreamSeed.Derive(_simulation.Seed, "key:", FromName, "->", ToName)).NextBytes(key);
+        StreamSeed.PairKey(_simulation.Seed, FromName, ToName, key);
         return key;
     }
 }

@@ -6,7 +6,7 @@ namespace DistSim.Network;
 
 /// <summary>
 /// The sessions of one built-in reliable or authenticated link in one simulation, as rows of a table
-/// (<see cref="ReliableRow"/>, 200 bytes and no reference each; the authenticated link adds each pair's 32-byte key, in an array of its own) rather than an object graph per pair: a run of
+/// (<see cref="ReliableRow"/>, 200 bytes and no reference each; the authenticated link adds each pair's 32-byte key, in an array per 64 rows) rather than an object graph per pair: a run of
 /// all-to-all traffic at K = 1,000 has up to a million sessions, and a table of values is neither scanned nor moved by
 /// the garbage collector. A row is made at its pair's first message (or first packet, or first look through
 /// <see cref="SimNetwork.Session"/>) and found from the pair: a common pair keeps −(row + 1) in its inline state, a pair
@@ -20,7 +20,9 @@ internal sealed class ReliableTable : ReliableProtocol
 
     private readonly Simulation _simulation;
     private ReliableRow[][] _chunks = new ReliableRow[1][];
-    private byte[]?[] _keys = [];
+    private const int KeyBytes = 32;
+    private byte[]?[] _keys = []; // per chunk of rows: their keys, 32 bytes each, in one array (the authenticated link's)
+    private ulong[] _keyMade = []; // per chunk of rows: a bit per row whose key is derived
     private int _count;
 
     public ReliableTable(Simulation simulation, IBuiltInReliableLink link)
@@ -60,20 +62,26 @@ internal sealed class ReliableTable : ReliableProtocol
     protected override string Name(int row) =>
         _simulation.NodeNameOf(From(row).Value) + "->" + _simulation.NodeNameOf(To(row).Value);
 
-    /// <summary>32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair, derived at its first frame.</summary>
+    /// <summary>
+    /// 32 bytes from the pair's key stream (<c>key:A-&gt;B</c>): a secret of this ordered pair, derived at its first
+    /// frame into the key array of its chunk of rows (2 KB for 64 rows: no object per pair).
+    /// </summary>
     protected override ReadOnlySpan<byte> Key(int row)
     {
-        if (row >= _keys.Length)
+        int chunk = row >> ChunkBits;
+        if (chunk >= _keys.Length)
         {
-            Array.Resize(ref _keys, Math.Max(row + 1, _keys.Length * 2));
+            Array.Resize(ref _keys, _chunks.Length);
+            Array.Resize(ref _keyMade, _chunks.Length);
         }
 
-        if (_keys[row] is not { } key)
+        byte[] keys = _keys[chunk] ??= new byte[KeyBytes << ChunkBits];
+        Span<byte> key = keys.AsSpan((row & ChunkMask) * KeyBytes, KeyBytes);
+        ulong bit = 1UL << (row & ChunkMask);
+        if ((_keyMade[chunk] & bit) == 0)
         {
-            _keys[row] = key = new byte[32];
-            string from = _simulation.NodeNameOf(From(row).Value);
-            string to = _simulation.NodeNameOf(To(row).Value);
-            new RandomStream(StreamSeed.Derive(_simulation.Seed, "key:", from, "->", to)).NextBytes(key);
+            StreamSeed.PairKey(_simulation.Seed, _simulation.NodeNameOf(From(row).Value), _simulation.NodeNameOf(To(row).Value), key);
+            _keyMade[chunk] |= bit;
         }
 
         return key;

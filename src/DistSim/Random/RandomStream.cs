@@ -159,12 +159,10 @@ public sealed class RandomStream : System.Random
     public override void NextBytes(byte[] buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        Span<byte> word = stackalloc byte[8];
-        for (int i = 0; i < buffer.Length; i += 8)
+        if (buffer.Length > 0)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(word, NextUInt64());
-            int n = Math.Min(8, buffer.Length - i);
-            word[..n].CopyTo(buffer.AsSpan(i, n));
+            _guard?.CheckNodeRandom(_guardNode); // once for the fill: every draw of it has the same caller
+            _state.Fill(buffer);
         }
     }
 

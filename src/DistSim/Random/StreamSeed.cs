@@ -33,6 +33,16 @@ public static class StreamSeed
     internal static RandomStream Create(ulong masterSeed, string prefix, string name) => new(Derive(masterSeed, prefix, name, string.Empty, string.Empty));
 
     /// <summary>
+    /// The secret key of the ordered pair <paramref name="from"/> → <paramref name="to"/>: the first bytes of the stream
+    /// <c>key:A-&gt;B</c>, written into <paramref name="key"/> without making the stream.
+    /// </summary>
+    internal static void PairKey(ulong masterSeed, string from, string to, Span<byte> key)
+    {
+        var stream = new Xoshiro256(Derive(masterSeed, "key:", from, "->", to));
+        stream.Fill(key);
+    }
+
+    /// <summary>
     /// The seed of the stream called <paramref name="prefix"/> + <paramref name="first"/> + <paramref name="separator"/> +
     /// <paramref name="second"/>, equal to <see cref="Derive(ulong, string)"/> of that concatenation, without building
     /// it: the kernel derives a stream per ordered pair (<c>link:A-&gt;B</c>), up to a million of them in a run.

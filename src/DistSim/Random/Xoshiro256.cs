@@ -29,6 +29,18 @@ internal struct Xoshiro256
         _s3 = RandomStream.SplitMix64(ref x);
     }
 
+    /// <summary>Fills <paramref name="destination"/> with draws, each 64 bits little-endian (the last one cut short): what <see cref="RandomStream.NextBytes(byte[])"/> gives.</summary>
+    public void Fill(Span<byte> destination)
+    {
+        Span<byte> word = stackalloc byte[8];
+        for (int i = 0; i < destination.Length; i += 8)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(word, Next());
+            int n = Math.Min(8, destination.Length - i);
+            word[..n].CopyTo(destination.Slice(i, n));
+        }
+    }
+
     /// <summary>The next 64 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Next()

@@ -232,6 +232,14 @@ public class ReliableRowTests
     }
 
     [Fact]
+    public void ARow_HoldsNoReference_AndStaysSmall()
+    {
+        // A million rows must be neither scanned by the garbage collector nor grow unnoticed (docs/performance.md gives the size).
+        Assert.False(System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<ReliableRow>());
+        Assert.Equal(200, System.Runtime.CompilerServices.Unsafe.SizeOf<ReliableRow>());
+    }
+
+    [Fact]
     public void AViewOfARow_RefusesToBeDriven()
     {
         var sim = new DistSim.Simulation(new SimulationOptions { Seed = 1, Link = global::DistSim.Links.Links.Reliable() });
