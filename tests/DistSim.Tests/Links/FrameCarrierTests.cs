@@ -292,35 +292,6 @@ public class FrameCarrierTests
         Assert.True(pool.Created > 0);
     }
 
-    /// <summary>A link that wraps a built-in one and hands it the host, as a user's decorator would; it keeps every frame it is shown.</summary>
-    private sealed class Watching(ILink inner) : ILink
-    {
-        public string Name => "watching";
-
-        public List<object> Seen { get; } = [];
-
-        public ILinkSession CreateSession(ILinkHost host) => new Session(inner.CreateSession(host), Seen);
-
-        private sealed class Session(ILinkSession inner, List<object> seen) : ILinkSession
-        {
-            public LinkCounters Counters => inner.Counters;
-
-            public int DedupMemory => inner.DedupMemory;
-
-            public void Send(long messageId, object message) => inner.Send(messageId, message);
-
-            public void OnPacket(in LinkPacket packet)
-            {
-                seen.Add(packet.Frame);
-                inner.OnPacket(packet);
-            }
-
-            public void OnTimer(long token) => inner.OnTimer(token);
-
-            public void OnCrash(NodeId node) => inner.OnCrash(node);
-        }
-    }
-
     private static ILink Faulty(bool authenticated, bool durable)
     {
         var options = new ReliableLinkOptions { RetransmitInterval = TimeSpan.FromMilliseconds(2), RetransmitLimit = 4, Window = 3, DurableState = durable };
@@ -451,8 +422,8 @@ public class FrameCarrierTests
     [InlineData(true)]
     public void ALinkThatWrapsABuiltInOne_SeesRecords_AndTheRunIsTheSame(bool authenticated)
     {
-        var watchingWith = new Watching(Faulty(authenticated, durable: false));
-        var watchingWithout = new Watching(Faulty(authenticated, durable: false));
+        var watchingWith = new WrappingLink(Faulty(authenticated, durable: false), "watching");
+        var watchingWithout = new WrappingLink(Faulty(authenticated, durable: false), "watching");
         DistSim.Simulation with = RunToQuiet(3, carriers: true, Schedulers.Fifo, watchingWith);
         DistSim.Simulation without = RunToQuiet(3, carriers: false, Schedulers.Fifo, watchingWithout);
         Assert.Equal(string.Join("\n", without.Trace.Events), string.Join("\n", with.Trace.Events));

@@ -26,29 +26,6 @@ public class ReliableRowTests
         Window = 4,
     };
 
-    /// <summary>A user's link that wraps a built-in one and passes everything through: its sessions are objects of their own.</summary>
-    private sealed class PassThrough(ILink inner) : ILink
-    {
-        public string Name => inner.Name;
-
-        public ILinkSession CreateSession(ILinkHost host) => new Session(inner.CreateSession(host));
-
-        private sealed class Session(ILinkSession inner) : ILinkSession
-        {
-            public LinkCounters Counters => inner.Counters;
-
-            public int DedupMemory => inner.DedupMemory;
-
-            public void Send(long messageId, object message) => inner.Send(messageId, message);
-
-            public void OnPacket(in LinkPacket packet) => inner.OnPacket(packet);
-
-            public void OnTimer(long token) => inner.OnTimer(token);
-
-            public void OnCrash(NodeId node) => inner.OnCrash(node);
-        }
-    }
-
     private static SimTime Ms(int ms) => SimTime.FromStart(TimeSpan.FromMilliseconds(ms));
 
     /// <summary>Mid-run, pairs that already carried traffic as rows get fair-loss options of their own (a rich part).</summary>
@@ -68,7 +45,7 @@ public class ReliableRowTests
             ILink Link() => authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight);
             TimingModel timing = TimingModels.Asynchronous(Delay.Exponential(TimeSpan.FromMilliseconds(1)));
             (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, Link(), TakeOver, forger: false);
-            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new PassThrough(Link()), TakeOver, forger: false);
+            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new WrappingLink(Link()), TakeOver, forger: false);
             string where = $"{(authenticated ? "authenticated" : "reliable")}, {(randomOrder ? "random" : "FIFO")} order";
 
             // Each path really was the one under test.
