@@ -347,6 +347,9 @@ public sealed class SimNetwork
     /// <summary>Sessions kept as rows of the built-in reliable links' tables (for tests and diagnostics).</summary>
     internal int ReliableRows => (_defaultTable?.Count ?? 0) + (_tables?.Values.Sum(t => t.Count) ?? 0);
 
+    /// <summary>Tables of rows made so far: one per built-in reliable link in use (for tests and diagnostics).</summary>
+    internal int ReliableTables => (_defaultTable is null ? 0 : 1) + (_tables?.Count ?? 0);
+
     /// <summary>The link protocol of the pair with index <paramref name="index"/>.</summary>
     internal ILink LinkOf(int index) => _pairs.RichOf(index)?.Link ?? DefaultLink;
 

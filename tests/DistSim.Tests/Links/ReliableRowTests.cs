@@ -14,7 +14,7 @@ namespace DistSim.Tests.Links;
 /// The kernel keeps the sessions of the built-in reliable and authenticated links as rows of a table
 /// (<see cref="ReliableTable"/>); a user's link that wraps a built-in one gets a session object of its own. Both run the
 /// same protocol code over the same state, so they must give the same run: over seeds, both links, both scheduling
-/// orders, loss, duplication, crashes, pauses, isolation, and a pair whose fair-loss options are set
+/// orders, loss, duplication, crashes, pauses, isolation, a second reliable link on some pairs, and a pair whose fair-loss options are set
 /// while its session is a row (the pair's rich part takes the row over). An idle session holds only its row.
 /// </summary>
 public class ReliableRowTests
@@ -28,14 +28,28 @@ public class ReliableRowTests
 
     private static SimTime Ms(int ms) => SimTime.FromStart(TimeSpan.FromMilliseconds(ms));
 
-    /// <summary>Mid-run, pairs that already carried traffic as rows get fair-loss options of their own (a rich part).</summary>
-    private static void TakeOver(DistSim.Simulation sim)
+    private static readonly ReliableLinkOptions Other = new()
     {
+        RetransmitInterval = TimeSpan.FromMilliseconds(2),
+        RetransmitLimit = 5,
+        Window = 2,
+    };
+
+    /// <summary>
+    /// Nodes 1 and 4 talk over a reliable link of other options (<paramref name="wrap"/>: through a user's link); mid-run,
+    /// pairs that already carried traffic as rows get fair-loss options of their own (a rich part).
+    /// </summary>
+    private static Action<DistSim.Simulation> TakeOver(bool wrap) => sim =>
+    {
+        ILink other = global::DistSim.Links.Links.Reliable(Other);
+        sim.Network.SetLinkBoth(new NodeId(1), new NodeId(4), wrap ? new WrappingLink(other) : other); // a second table of rows
+
         var tight = new FairLossLinkOptions { LossProbability = 0.3, Capacity = 1, Delay = Delay.Exponential(TimeSpan.FromMilliseconds(2)) };
         sim.At(Ms(9), () => sim.Network.SetFairLoss(new NodeId(2), new NodeId(3), tight));
         sim.At(Ms(9), () => sim.Network.SetFairLoss(new NodeId(3), new NodeId(2), tight));
         sim.At(Ms(17), () => sim.Network.SetFairLoss(new NodeId(4), new NodeId(0), tight));
-    }
+        sim.At(Ms(21), () => sim.Network.SetFairLoss(new NodeId(4), new NodeId(1), tight));
+    };
 
     [Property(MaxTest = 8)]
     public void RowsAndSessionsOfTheirOwn_GiveTheSameRun(ulong seed)
@@ -44,13 +58,15 @@ public class ReliableRowTests
         {
             ILink Link() => authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight);
             TimingModel timing = TimingModels.Asynchronous(Delay.Exponential(TimeSpan.FromMilliseconds(1)));
-            (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, Link(), TakeOver, forger: false);
-            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new WrappingLink(Link()), TakeOver, forger: false);
+            (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, Link(), TakeOver(wrap: false), forger: false);
+            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new WrappingLink(Link()), TakeOver(wrap: true), forger: false);
             string where = $"{(authenticated ? "authenticated" : "reliable")}, {(randomOrder ? "random" : "FIFO")} order";
 
             // Each path really was the one under test.
             Assert.True(kernel.Network.ReliableRows > 20, $"{where}: {kernel.Network.ReliableRows} rows");
             Assert.Equal(0, wrapped.Network.ReliableRows);
+            Assert.Equal(2, kernel.Network.ReliableTables); // the default link's and the other link's
+            Assert.True(kernel.Network.Session(new NodeId(4), new NodeId(1)).Counters.Sent > 0, where);
             Assert.True(((ReliableSession)kernel.Network.Session(new NodeId(2), new NodeId(3))).IsView, where);
 
             Assert.True(own.Trace == rows.Trace, $"{where}: the traces differ first at\n{FirstDifference(own.Trace, rows.Trace)}");
