@@ -6,8 +6,9 @@ namespace DistSim.Samples.Cli;
 /// The file of a scenario's <c>--plot FILE</c>: resolved and opened for writing before the runs, so that a path that
 /// cannot be written is a usage error (exit 2) and not a failure after the whole sweep; the figure is written once, at
 /// the end. A sweep that ends without a figure (it failed) leaves no trace: a file that existed is not truncated until
-/// the figure is written, and one that the option created is deleted when this is disposed (a process killed by
-/// Ctrl+C disposes nothing: an existing file is still untouched, a created one stays, empty).
+/// the figure is written, and one that the option created is deleted when this is disposed: also when Ctrl+C stops the
+/// sweep (<see cref="Interruption"/>). A process killed outright disposes nothing: an existing file is still untouched,
+/// a created one stays, empty.
 /// </summary>
 /// <remarks>
 /// Which combinations allow <c>--plot</c> at all (a sweep; not a shard, a shrink or a search) is checked with the common

@@ -17,7 +17,8 @@ namespace DistSim.Samples.Cli;
 /// <remarks>
 /// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, an output file could not be
 /// written, or a scenario's own check failed), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
-/// stopped at its event, time or queue limit before it completed; the report says so and marks what is incomplete).
+/// stopped at its event, time or queue limit before it completed; the report says so and marks what is incomplete),
+/// <see cref="Interrupted"/> (130: Ctrl+C stopped a sweep; no report).
 /// </remarks>
 public static class Runner
 {
@@ -33,6 +34,9 @@ public static class Runner
     /// <summary>Exit code when a limit stopped a run before it completed: the scenario's conclusion is incomplete.</summary>
     public const int LimitHit = 3;
 
+    /// <summary>Exit code when Ctrl+C stopped a sweep (<see cref="Interruption"/>): no report (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
     public static IReadOnlyList<IScenario> Scenarios { get; } = [new TwoGeneralsScenario(), new ByzantineGeneralsScenario(), new ReliableScenario(), new TcpScenario(), new WalKvScenario(), new AsyncKv.AsyncKvScenario(), new Abd.AbdScenario(), new Paxos.PaxosScenario(), new RaftKv.RaftKvScenario(), new SplitBrainScenario(), new LongDelays.LongDelaysScenario(), new PartialConnectivity.PartialConnectivityScenario(), new Bitcoin.BitcoinScenario(), new Kubernetes.KubernetesScenario(), new Byzantine.ByzantineScenario(), new PrimaryBackupScenario(), new RaftElectionScenario(), new OrderingBugs.OrderingBugsScenario(), new BenchScenario()];
 
@@ -41,7 +45,16 @@ public static class Runner
     /// <param name="output">Where the report goes.</param>
     /// <param name="error">Where errors and notes go.</param>
     /// <param name="progress">The progress bar for sweeps (<see cref="SweepProgressBar.ForTerminal"/>; null: none).</param>
-    public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress = null)
+    public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress = null) =>
+        Execute(args, output, error, progress, interruption: null);
+
+    /// <summary>Runs the command line; returns the process exit code. A sweep stops at <paramref name="interruption"/>.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="error">Where errors and notes go.</param>
+    /// <param name="progress">The progress bar for sweeps (<see cref="SweepProgressBar.ForTerminal"/>; null: none).</param>
+    /// <param name="interruption">What stops a sweep (<see cref="Interruption.ForConsole"/>: Ctrl+C); null: nothing.</param>
+    public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress, Interruption? interruption)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -91,6 +104,8 @@ public static class Runner
             {
                 parsed.Progress = progress.WithTitle(scenario.Name);
             }
+
+            parsed.Interruption = interruption;
 
             if (parsed.Has("json-pretty"))
             {
@@ -166,6 +181,11 @@ public static class Runner
             error.WriteLine($"error: {scenario.Name}: {ex.Message}");
             return Failure;
         }
+        catch (SweepInterruptedException ex)
+        {
+            error.WriteLine($"interrupted: {scenario.Name}: Ctrl+C stopped the sweep after {ex.Completed:N0} of {ex.Total:N0} runs; no report (exit code {Interrupted})");
+            return Interrupted;
+        }
     }
 
     /// <summary>
@@ -205,6 +225,7 @@ public static class Runner
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
         w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");
         w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");
+        w.WriteLine("            130 Ctrl+C stopped a sweep (no report; a --plot file it created is removed)");
         w.WriteLine("            lincheck: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (its --steps or --timeout ran out)");
         if (scenario is null)
         {

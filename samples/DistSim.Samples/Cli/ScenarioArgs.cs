@@ -190,6 +190,9 @@ public sealed class ScenarioArgs
         }
     }
 
+    /// <summary>What stops a sweep at Ctrl+C (<see cref="Runner.Execute(string[], TextWriter, TextWriter, SweepProgressBar?, Interruption?)"/> sets it); null: nothing.</summary>
+    internal Interruption? Interruption { get; set; }
+
     /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>
     internal Action<Simulation>? RunObserver { get; set; }
 

@@ -199,17 +199,28 @@ public static class Sweep
                 ShardFile.Format, ShardFile.Version, sink.Scenario, args.RunOptions(), shard!.Index, shard.Count, options.FirstSeed, count));
         }
 
-        if (args.Progress is { } bar)
+        CancellationToken interrupt = args.Interruption?.Token ?? CancellationToken.None;
+        using (args.Interruption?.Listen())
         {
-            bar.Track(count, report =>
+            try
             {
-                Sweep(options with { Progress = report });
-                return 0;
-            });
-        }
-        else
-        {
-            Sweep(options);
+                if (args.Progress is { } bar)
+                {
+                    bar.Track(count, report =>
+                    {
+                        Sweep(options with { Progress = report });
+                        return 0;
+                    });
+                }
+                else
+                {
+                    Sweep(options);
+                }
+            }
+            catch (OperationCanceledException ex) when (interrupt.IsCancellationRequested)
+            {
+                throw new SweepInterruptedException(tally.Runs, count, ex);
+            }
         }
 
         if (sink is not null)
@@ -240,7 +251,8 @@ public static class Sweep
                 {
                     ShardFile.WriteRun(sink.Output, seed, played.Facts, played.Record);
                 }
-            });
+            },
+            interrupt);
     }
 
     /// <summary>A merge: the runs of every slice, read from the shard files in seed order, folded as the sweep folds them.</summary>

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using DistSim.Samples.Cli;
+using DistSim.Tests.Support;
+
+namespace DistSim.Tests.Samples;
+
+/// <summary>
+/// Ctrl+C during a sweep (<see cref="Interruption"/>): the sweep stops, the runner says how far it got, prints no
+/// report, leaves no figure it created and no existing one changed, and exits 130; a shard stopped so is not a shard
+/// <c>merge</c> takes. Outside a sweep an interrupt is not taken (the process ends as usual).
+/// </summary>
+public sealed class InterruptTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("distsim-interrupt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>Runs the command line and presses Ctrl+C once its sweep is under way; the exit code, output and error.</summary>
+    private static (int Code, string Out, string Err) Interrupted(params string[] args)
+    {
+        using var interruption = new Interruption();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Task<int> run = Task.Run(() => Runner.Execute(args, output, error, progress: null, interruption), TestContext.Current.CancellationToken);
+        Task press = Task.Run(
+            () =>
+            {
+                SpinWait.SpinUntil(() => interruption.Listening || run.IsCompleted);
+                Thread.Sleep(50); // some runs done
+                Assert.True(interruption.TryInterrupt(), "the sweep was not listening");
+                Assert.False(interruption.TryInterrupt()); // a second press is not taken: the process would end
+            },
+            TestContext.Current.CancellationToken);
+        Assert.True(Task.WaitAll([run, press], TimeSpan.FromMinutes(2)), "the sweep did not stop");
+        Assert.False(interruption.Listening);
+        return (run.Result, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("2")]
+    public void ASweep_StopsAtCtrlC_WithoutAReport_AndWithoutTheFigureItCreated(string parallel)
+    {
+        string plot = Path.Combine(_dir, "new.svg");
+        (int code, string output, string error) = Interrupted("raft-election", "--sweep", "10000000", "--parallel", parallel, "--plot", plot);
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Matches(@"^interrupted: raft-election: Ctrl\+C stopped the sweep after [\d,]+ of 10,000,000 runs; no report \(exit code 130\)\s*$", error);
+        Assert.False(File.Exists(plot), "a figure file the option created is removed");
+    }
+
+    [Fact]
+    public void AnExistingFigure_IsLeftAsItWas()
+    {
+        string plot = Path.Combine(_dir, "old.svg");
+        File.WriteAllText(plot, "<svg>earlier</svg>");
+        (int code, _, _) = Interrupted("raft-election", "--sweep", "10000000", "--plot", plot);
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Equal("<svg>earlier</svg>", File.ReadAllText(plot));
+    }
+
+    [Fact]
+    public void AShardStoppedByCtrlC_IsNotTakenByMerge()
+    {
+        string first = Path.Combine(_dir, "0.shard");
+        (int code, _, string error) = Interrupted("two-generals", "--sweep", "10000000", "--shard", "0/1", "--shard-out", first);
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Contains("of 10,000,000 runs", error, StringComparison.Ordinal);
+        Assert.True(new FileInfo(first).Length > 0, "the header and the runs before the stop were written");
+        (int merged, string output, string mergeError) = RunnerCli.Run("merge", first);
+        Assert.Equal(Runner.UsageError, merged);
+        Assert.Equal(string.Empty, output);
+        Assert.True(mergeError.Contains("(cut short?)", StringComparison.Ordinal), mergeError); // a missing end line, or runs missing before it
+    }
+
+    [Fact]
+    public async Task InARealProcess_SigintStopsTheSweep()
+    {
+        // The runner's own wiring (Console.CancelKeyPress): SIGINT, as a terminal's Ctrl+C sends it, once the sweep runs.
+        string runner = Path.Combine(AppContext.BaseDirectory, "DistSim.Samples");
+        Assert.SkipUnless(OperatingSystem.IsLinux() && File.Exists(runner) && File.Exists("/bin/kill"), "needs Linux, /bin/kill and the samples runner's executable");
+        string plot = Path.Combine(_dir, "real.svg");
+        var start = new ProcessStartInfo(runner) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { "raft-election", "--sweep", "10000000", "--plot", plot })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // The figure's file is made just before the runs start; give the sweep a moment to be under way.
+            Assert.True(SpinWait.SpinUntil(() => File.Exists(plot) || process.HasExited, TimeSpan.FromMinutes(1)), "the runner did not start");
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            using (Process kill = Process.Start("/bin/kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+
+        string error = await stderr;
+        Assert.True(process.ExitCode == Runner.Interrupted, $"exit code {process.ExitCode}: {error}");
+        Assert.Matches(@"^interrupted: raft-election: Ctrl\+C stopped the sweep after [\d,]+ of 10,000,000 runs", error);
+        Assert.Equal(string.Empty, await stdout);
+        Assert.False(File.Exists(plot));
+    }
+
+    [Fact]
+    public void OutsideASweep_AnInterruptIsNotTaken()
+    {
+        using var interruption = new Interruption();
+        Assert.False(interruption.TryInterrupt()); // before anything runs
+        var output = new StringWriter();
+        Assert.Equal(0, Runner.Execute(["two-generals", "--sweep", "20"], output, new StringWriter(), progress: null, interruption));
+        Assert.Contains("20", output.ToString(), StringComparison.Ordinal);
+        Assert.False(interruption.Listening);
+        Assert.False(interruption.TryInterrupt()); // after a sweep that ended
+        Assert.False(interruption.Token.IsCancellationRequested);
+    }
+}
