@@ -1,49 +1,62 @@
 namespace DistSim.Samples.Cli;
 
 /// <summary>
-/// The runner's answer to Ctrl+C. While a sweep runs, the first interrupt stops it: the sweep is cancelled through
+/// The runner's answer to Ctrl+C. While a sweep command runs (every sweep of it: a figure may sweep once per curve),
+/// the first interrupt stops it: the sweep is cancelled through
 /// <see cref="DistSim.Sweeps.SeedSweep"/>'s cancellation (no new seed starts; the runs under way finish), the runner says
 /// how far it got, prints no report (a report over part of a sweep would read as the whole), leaves no half-written
 /// figure (a <c>--plot</c> file it created is deleted, one that existed is untouched) and exits with
-/// <see cref="Runner.Interrupted"/>. Outside a sweep (a single run is bounded by its limits), and at a second Ctrl+C,
-/// the process ends at once, as without this.
+/// <see cref="Runner.Interrupted"/>. One that comes after the last run lets the command finish: the report is
+/// complete, and the runner notes it. Outside a sweep command (a single run is bounded by its limits; a search or a
+/// shrink does not stop early), and at a second Ctrl+C, the process ends at once, as without this.
 /// </summary>
 /// <remarks>Thread-safe: <see cref="TryInterrupt"/> is called from the console's signal thread.</remarks>
 public sealed class Interruption : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
+    private ConsoleCancelEventHandler? _handler; // registered with the console (ForConsole), removed at Dispose
     private int _listening;
+    private int _taken; // 1 once an interrupt was taken: a second is not
 
     /// <summary>Cancelled at the interrupt.</summary>
     public CancellationToken Token => _source.Token;
 
-    /// <summary>Whether a sweep is running and would stop at an interrupt.</summary>
+    /// <summary>Whether a sweep command is running and would stop at an interrupt.</summary>
     public bool Listening => Volatile.Read(ref _listening) > 0;
 
-    /// <summary>An interruption that listens to the console's Ctrl+C (and SIGINT).</summary>
+    /// <summary>An interruption that listens to the console's Ctrl+C (and SIGINT) until it is disposed.</summary>
     public static Interruption ForConsole()
     {
         var interruption = new Interruption();
-        Console.CancelKeyPress += (_, e) => e.Cancel = interruption.TryInterrupt();
+        interruption._handler = (_, e) => e.Cancel = interruption.TryInterrupt();
+        Console.CancelKeyPress += interruption._handler;
         return interruption;
     }
 
     /// <summary>
-    /// Stops the sweep that is running, if one is and it was not stopped already; returns whether it did (false: the
-    /// caller lets the process end as usual).
+    /// Stops the sweep command that is running, if one is and no interrupt was taken before; returns whether it did
+    /// (false: the caller lets the process end as usual). Each console signal calls this on a thread of its own: one
+    /// press at most is taken.
     /// </summary>
     public bool TryInterrupt()
     {
-        if (!Listening || _source.IsCancellationRequested)
+        if (!Listening || Interlocked.CompareExchange(ref _taken, 1, 0) != 0)
         {
             return false;
         }
 
-        _source.Cancel();
-        return true;
+        try
+        {
+            _source.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // disposed meanwhile: the process is ending anyway
+        }
     }
 
-    /// <summary>Marks a sweep as running until the result is disposed.</summary>
+    /// <summary>Marks a sweep command as running until the result is disposed.</summary>
     internal IDisposable Listen()
     {
         Interlocked.Increment(ref _listening);
@@ -51,9 +64,19 @@ public sealed class Interruption : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        if (_handler is not null)
+        {
+            Console.CancelKeyPress -= _handler;
+            _handler = null;
+        }
 
-    /// <summary>A sweep's time of listening.</summary>
+        Interlocked.Exchange(ref _taken, 1); // nothing is taken from now on
+        _source.Dispose();
+    }
+
+    /// <summary>A sweep command's time of listening.</summary>
     private sealed class Scope(Interruption owner) : IDisposable
     {
         private int _disposed;
@@ -69,15 +92,11 @@ public sealed class Interruption : IDisposable
 }
 
 /// <summary>A sweep stopped by <see cref="Interruption"/> before it ended.</summary>
-/// <param name="completed">The runs folded before it stopped, in seed order from the first.</param>
-/// <param name="total">The runs the sweep (or shard) was to play.</param>
+/// <param name="completed">The runs the command's sweeps had folded when it stopped.</param>
 /// <param name="inner">The cancellation.</param>
-public sealed class SweepInterruptedException(long completed, long total, Exception inner)
-    : Exception($"interrupted after {completed:N0} of {total:N0} runs", inner)
+public sealed class SweepInterruptedException(long completed, Exception inner)
+    : Exception($"interrupted after {completed:N0} runs", inner)
 {
-    /// <summary>The runs folded before it stopped.</summary>
+    /// <summary>The runs the command's sweeps had folded when it stopped.</summary>
     public long Completed { get; } = completed;
-
-    /// <summary>The runs the sweep was to play.</summary>
-    public long Total { get; } = total;
 }

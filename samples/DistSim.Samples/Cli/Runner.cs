@@ -105,18 +105,32 @@ public static class Runner
                 parsed.Progress = progress.WithTitle(scenario.Name);
             }
 
-            parsed.Interruption = interruption;
-
-            if (parsed.Has("json-pretty"))
+            // A sweep command listens for Ctrl+C from start to end, its statistics and figures and every sweep of it
+            // included (a figure of several sweeps runs one per curve); a search, a shrink and a single run do not.
+            bool sweeps = parsed.Sweep > 0 && !parsed.Has("shrink") && !parsed.Has("explore");
+            parsed.Interruption = sweeps ? interruption : null;
+            int code;
+            using (sweeps ? interruption?.Listen() : null)
             {
-                // The scenario writes its one-line object; it is indented once the run is over.
-                var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-                int pretty = Dispatch(scenario, parsed, captured, error);
-                output.Write(Report.Pretty(captured.ToString()));
-                return pretty;
+                if (parsed.Has("json-pretty"))
+                {
+                    // The scenario writes its one-line object; it is indented once the run is over.
+                    var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                    code = Dispatch(scenario, parsed, captured, error);
+                    output.Write(Report.Pretty(captured.ToString()));
+                }
+                else
+                {
+                    code = Dispatch(scenario, parsed, output, error);
+                }
             }
 
-            return Dispatch(scenario, parsed, output, error);
+            if (code != Interrupted && parsed.Interruption is { Token.IsCancellationRequested: true })
+            {
+                error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the sweep's last run; the report is complete");
+            }
+
+            return code;
         }
         catch (UsageException ex)
         {
@@ -183,7 +197,7 @@ public static class Runner
         }
         catch (SweepInterruptedException ex)
         {
-            error.WriteLine($"interrupted: {scenario.Name}: Ctrl+C stopped the sweep after {ex.Completed:N0} of {ex.Total:N0} runs; no report (exit code {Interrupted})");
+            error.WriteLine($"interrupted: {scenario.Name}: Ctrl+C stopped the sweep after {ex.Completed:N0} runs; no report (exit code {Interrupted})");
             return Interrupted;
         }
     }

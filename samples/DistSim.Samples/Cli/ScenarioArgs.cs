@@ -190,8 +190,11 @@ public sealed class ScenarioArgs
         }
     }
 
-    /// <summary>What stops a sweep at Ctrl+C (<see cref="Runner.Execute(string[], TextWriter, TextWriter, SweepProgressBar?, Interruption?)"/> sets it); null: nothing.</summary>
+    /// <summary>What stops this command's sweeps at Ctrl+C (<see cref="Runner.Execute(string[], TextWriter, TextWriter, SweepProgressBar?, Interruption?)"/> sets it for a sweep command); null: nothing.</summary>
     internal Interruption? Interruption { get; set; }
+
+    /// <summary>Runs folded so far by this command's sweeps (a figure may sweep once per curve): what an interruption reports.</summary>
+    internal long RunsFolded { get; set; }
 
     /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>
     internal Action<Simulation>? RunObserver { get; set; }

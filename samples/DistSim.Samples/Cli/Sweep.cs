@@ -200,27 +200,24 @@ public static class Sweep
         }
 
         CancellationToken interrupt = args.Interruption?.Token ?? CancellationToken.None;
-        using (args.Interruption?.Listen())
+        try
         {
-            try
+            if (args.Progress is { } bar)
             {
-                if (args.Progress is { } bar)
+                bar.Track(count, report =>
                 {
-                    bar.Track(count, report =>
-                    {
-                        Sweep(options with { Progress = report });
-                        return 0;
-                    });
-                }
-                else
-                {
-                    Sweep(options);
-                }
+                    Sweep(options with { Progress = report });
+                    return 0;
+                });
             }
-            catch (OperationCanceledException ex) when (interrupt.IsCancellationRequested)
+            else
             {
-                throw new SweepInterruptedException(tally.Runs, count, ex);
+                Sweep(options);
             }
+        }
+        catch (OperationCanceledException ex) when (interrupt.CanBeCanceled && ex.CancellationToken == interrupt)
+        {
+            throw new SweepInterruptedException(args.RunsFolded, ex); // the sweep's own cancellation, not one from scenario code
         }
 
         if (sink is not null)
@@ -240,6 +237,7 @@ public static class Sweep
             },
             (seed, played) =>
             {
+                args.RunsFolded++;
                 tally.Add(seed, played.Facts);
                 if (played.Run is { } run)
                 {
