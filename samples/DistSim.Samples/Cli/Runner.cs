@@ -125,7 +125,7 @@ public static class Runner
                 }
             }
 
-            if (code != Interrupted && parsed.Interruption is { Token.IsCancellationRequested: true })
+            if (code is Success or LimitHit && parsed.Interruption is { Token.IsCancellationRequested: true })
             {
                 error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the sweep's last run; the report is complete");
             }
