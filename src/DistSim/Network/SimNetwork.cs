@@ -277,24 +277,23 @@ public sealed class SimNetwork
 
     /// <summary>
     /// The index of the pair opposite to the pair <paramref name="index"/> (<paramref name="from"/> → <paramref name="to"/>
-    /// being that opposite direction), created on first use as <see cref="PairIndex"/> would, and kept in the rich part
-    /// when the pair has one: a session's acknowledgements take this path once per message.
+    /// being that opposite direction), created on first use as <see cref="PairIndex"/> would, and kept in the session's
+    /// row or the pair's rich part: a session's acknowledgements take this path once per message.
     /// </summary>
     internal int ReverseIndex(int index, int from, int to)
     {
-        int richIndex = _pairs[index].RichIndex;
-        if (richIndex < 0)
+        if (ReliableRowOf(index, create: false, out ReliableTable? table, out int row))
         {
-            // A common pair with a session of the default link: its row keeps the path.
-            ref ReliableRow r = ref _defaultTable!.Row(-richIndex - 1);
-            if (r.Reverse == 0)
+            // A session of a built-in reliable link: its row keeps the path (and keeps it when the pair gets a rich part).
+            int known = table!.Row(row).Reverse;
+            if (known != 0)
             {
-                int found = PairIndex(from, to);
-                _defaultTable.Row(-richIndex - 1).Reverse = found + 1; // looked up again: PairIndex may have added a pair
-                return found;
+                return known - 1;
             }
 
-            return r.Reverse - 1;
+            int found = PairIndex(from, to);
+            table.Row(row).Reverse = found + 1;
+            return found;
         }
 
         if (_pairs.RichOf(index) is not { } rich)
@@ -381,19 +380,18 @@ public sealed class SimNetwork
             return false;
         }
 
-        (int from, int to) = (state.From, state.To);
         table = TableOf(link);
-        row = table.Add(index);
+        row = table.Add(index); // pair states never move: state stays good
         if (rich is null)
         {
-            _pairs[index].RichIndex = -(row + 1); // a common pair: its inline state points at the row
+            state.RichIndex = -(row + 1); // a common pair: its inline state points at the row
         }
         else
         {
             (rich.Table, rich.Row) = (table, row);
         }
 
-        SessionCreated(index, from, to);
+        SessionCreated(index, state.From, state.To);
         return true;
     }
 

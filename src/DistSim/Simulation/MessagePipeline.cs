@@ -480,14 +480,14 @@ internal sealed class MessagePipeline
             return;
         }
 
-        // A session of a user's link that wraps a built-in one (and hands it the host) gets carriers made by the built-in
-        // session under it: it sees the record (built once per carrier use), and passes it on.
         if (_network.ReliableRowOf(e.Slot, create: true, out ReliableTable? table, out int row))
         {
             table!.OnPacket(row, packet); // a built-in reliable link's own session: carriers and all
             return;
         }
 
+        // A session of a user's link that wraps a built-in one (and hands it the host) gets carriers made by the built-in
+        // session under it: it sees the record (built once per carrier use), and passes it on.
         ILinkSession session = _network.Rich(e.Slot).Session;
         session.OnPacket(session is ReliableSession ? packet : packet with { Frame = FrameCarrier.Observe(packet.Frame) });
     }
