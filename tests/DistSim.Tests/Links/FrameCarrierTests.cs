@@ -85,14 +85,14 @@ public class FrameCarrierTests
     /// honest: a forger knows only the built-in links' frames, so over a user's link it would send other packets).
     /// </summary>
     internal static (Observed Observed, DistSim.Simulation Sim) Run(
-        ulong seed, bool randomOrder, bool carriers, TimingModel timing, ILink? link = null, Action<DistSim.Simulation>? midRun = null, bool forger = true)
+        ulong seed, Scheduler scheduler, bool carriers, TimingModel timing, ILink? link = null, Action<DistSim.Simulation>? midRun = null, bool forger = true)
     {
         var sim = new DistSim.Simulation(new SimulationOptions
         {
             Seed = seed,
             Network = Lossy,
             Link = link ?? global::DistSim.Links.Links.Reliable(Tight),
-            Scheduler = randomOrder ? Schedulers.RandomTieBreak : Schedulers.Fifo,
+            Scheduler = scheduler,
             Timing = timing,
             TimeLimit = TimeSpan.FromMilliseconds(60),
         });
@@ -174,8 +174,8 @@ public class FrameCarrierTests
             TimingModel holding = TimingModels.Asynchronous(
                 Delay.Constant(TimeSpan.Zero), holdProbability: 0.2, holdFor: Delay.Constant(TimeSpan.FromMilliseconds(1)),
                 holdWhen: p => (p is AuthenticatedFrame a ? a.Frame : p) is DataFrame { Seq: > 1 } or AckFrame { Cumulative: > 2 }); // reads the frames it is shown
-            (Observed with, DistSim.Simulation sim) = Run(seed, randomOrder, carriers: true, holding, link);
-            (Observed without, _) = Run(seed, randomOrder, carriers: false, holding, link);
+            (Observed with, DistSim.Simulation sim) = Run(seed, Order(randomOrder), carriers: true, holding, link);
+            (Observed without, _) = Run(seed, Order(randomOrder), carriers: false, holding, link);
             string where = $"{link.Name}, {(randomOrder ? "random" : "FIFO")} order";
             Assert.True(without.Trace == with.Trace, $"{where}: the traces differ from event {FirstDifference(without.Trace, with.Trace)}");
             Assert.Equal(without, with);
@@ -248,7 +248,7 @@ public class FrameCarrierTests
     public void ADerivedTimingModel_SeesAndKeepsRecords_ThatKeepTheirValues_AfterTheirCarriersAreReused(bool authenticated)
     {
         var keeping = new Keeping();
-        (_, DistSim.Simulation sim) = Run(5, randomOrder: false, carriers: true, keeping,
+        (_, DistSim.Simulation sim) = Run(5, Schedulers.Fifo, carriers: true, keeping,
             authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight));
         Assert.True(keeping.Seen.Count > 1000, $"{keeping.Seen.Count} packets");
         Assert.All(keeping.Seen, s => Assert.IsNotAssignableFrom<FrameCarrier>(s.Packet));
@@ -393,7 +393,10 @@ public class FrameCarrierTests
         return cases;
     }
 
-    private static Scheduler SchedulerNamed(string name) => name switch
+    private static Scheduler Order(bool random) => random ? Schedulers.RandomTieBreak : Schedulers.Fifo;
+
+    /// <summary>The schedulers the carrier and row properties run under, by name.</summary>
+    internal static Scheduler SchedulerNamed(string name) => name switch
     {
         "fifo" => Schedulers.Fifo,
         "random" => Schedulers.RandomTieBreak,

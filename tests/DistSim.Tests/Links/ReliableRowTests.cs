@@ -51,27 +51,43 @@ public class ReliableRowTests
         sim.At(Ms(21), () => sim.Network.SetFairLoss(new NodeId(4), new NodeId(1), tight));
     };
 
+    /// <summary>
+    /// Under each scheduler: FIFO and random tie-break (the queue's own order), and PCT and delay-bounding, which pick the
+    /// next event themselves from the controlled queue (where a row's packets and timers must look exactly like a
+    /// session object's for the strategy to pick the same).
+    /// </summary>
     [Property(MaxTest = 8)]
     public void RowsAndSessionsOfTheirOwn_GiveTheSameRun(ulong seed)
     {
-        foreach ((bool randomOrder, bool authenticated) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        foreach (string scheduler in new[] { "fifo", "random", "pct", "delay-bounding" })
         {
-            ILink Link() => authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight);
-            TimingModel timing = TimingModels.Asynchronous(Delay.Exponential(TimeSpan.FromMilliseconds(1)));
-            (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, Link(), TakeOver(wrap: false), forger: false);
-            (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(seed, randomOrder, carriers: true, timing, new WrappingLink(Link()), TakeOver(wrap: true), forger: false);
-            string where = $"{(authenticated ? "authenticated" : "reliable")}, {(randomOrder ? "random" : "FIFO")} order";
-
-            // Each path really was the one under test.
-            Assert.True(kernel.Network.ReliableRows > 20, $"{where}: {kernel.Network.ReliableRows} rows");
-            Assert.Equal(0, wrapped.Network.ReliableRows);
-            Assert.Equal(2, kernel.Network.ReliableTables); // the default link's and the other link's
-            Assert.True(kernel.Network.Session(new NodeId(4), new NodeId(1)).Counters.Sent > 0, where);
-            Assert.True(((ReliableSession)kernel.Network.Session(new NodeId(2), new NodeId(3))).IsView, where);
-
-            Assert.True(own.Trace == rows.Trace, $"{where}: the traces differ first at\n{FirstDifference(own.Trace, rows.Trace)}");
-            Assert.Equal(own, rows);
+            foreach (bool authenticated in new[] { false, true })
+            {
+                SameRun(seed, scheduler, authenticated);
+            }
         }
+    }
+
+    private static void SameRun(ulong seed, string scheduler, bool authenticated)
+    {
+        ILink Link() => authenticated ? global::DistSim.Links.Links.Authenticated(Tight) : global::DistSim.Links.Links.Reliable(Tight);
+        TimingModel timing = TimingModels.Asynchronous(Delay.Exponential(TimeSpan.FromMilliseconds(1)));
+        (FrameCarrierTests.Observed rows, DistSim.Simulation kernel) = FrameCarrierTests.Run(
+            seed, FrameCarrierTests.SchedulerNamed(scheduler), carriers: true, timing, Link(), TakeOver(wrap: false), forger: false);
+        (FrameCarrierTests.Observed own, DistSim.Simulation wrapped) = FrameCarrierTests.Run(
+            seed, FrameCarrierTests.SchedulerNamed(scheduler), carriers: true, timing, new WrappingLink(Link()), TakeOver(wrap: true), forger: false);
+        string where = $"{(authenticated ? "authenticated" : "reliable")}, {scheduler}";
+
+        // Each path really was the one under test.
+        Assert.True(kernel.Network.ReliableRows > 20, $"{where}: {kernel.Network.ReliableRows} rows");
+        Assert.Equal(0, wrapped.Network.ReliableRows);
+        Assert.Equal(2, kernel.Network.ReliableTables); // the default link's and the other link's
+        Assert.True(kernel.Network.Session(new NodeId(4), new NodeId(1)).Counters.Sent > 0, where);
+        Assert.True(((ReliableSession)kernel.Network.Session(new NodeId(2), new NodeId(3))).IsView, where);
+        Assert.True(kernel.Trace.Events.Count(e => e.Kind == TraceEventKind.Retransmit) > 0, $"{where}: nothing was retransmitted");
+
+        Assert.True(own.Trace == rows.Trace, $"{where}: the traces differ first at\n{FirstDifference(own.Trace, rows.Trace)}");
+        Assert.Equal(own, rows);
     }
 
     private static string FirstDifference(string a, string b)
