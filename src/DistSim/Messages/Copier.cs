@@ -31,7 +31,7 @@ internal sealed class Copier
     private readonly object?[] _ancestors = new object?[MessageCodec.DepthLimit];
     private readonly List<(object Clone, CopyPlan Plan, bool SemanticElements)> _pending = [];
     private int _depth;
-    private CopyPlan? _lastPlan;
+    private readonly TypeMemo<CopyPlan> _plans = new();
 
     public static Copier Rent()
     {
@@ -57,7 +57,7 @@ internal sealed class Copier
             return null;
         }
 
-        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
+        CopyPlan plan = CopyPlan.For(value.GetType(), _plans);
         switch (plan.Kind)
         {
             case CopyKind.Share:
@@ -134,7 +134,7 @@ internal sealed class Copier
             return null;
         }
 
-        CopyPlan plan = CopyPlan.For(value.GetType(), ref _lastPlan);
+        CopyPlan plan = CopyPlan.For(value.GetType(), _plans);
         switch (plan.Kind)
         {
             case CopyKind.Share:

@@ -79,14 +79,13 @@ internal sealed class CopyPlan
     public static CopyPlan For(Type type) =>
         Cache.TryGetValue(type, out CopyPlan? plan) ? plan : Cache.GetOrAdd(type, static t => Build(t));
 
-    /// <summary>As <see cref="For(Type)"/>, through a one-entry cache (a benign race: a reference read and write).</summary>
-    public static CopyPlan For(Type type, ref CopyPlan? last)
+    /// <summary>As <see cref="For(Type)"/>, through the caller's memo of the last few types (one per simulation or thread).</summary>
+    public static CopyPlan For(Type type, TypeMemo<CopyPlan> memo)
     {
-        CopyPlan? plan = last;
-        if (plan is null || plan.Type != type)
+        if (!memo.TryGet(type, out CopyPlan plan))
         {
             plan = For(type);
-            last = plan;
+            memo.Add(type, plan);
         }
 
         return plan;

@@ -27,21 +27,21 @@ namespace DistSim.Messages;
 /// </remarks>
 public static class MessageCopier
 {
-    // One entry per thread: a static written by every copy would bounce one cache line between the cores of a
+    // One memo per thread: a static written by every copy would bounce one cache line between the cores of a
     // parallel sweep (it made --parallel 2 barely faster than 1). The kernel keeps one per simulation.
     [ThreadStatic]
-    private static CopyPlan? t_lastPlan;
+    private static TypeMemo<CopyPlan>? t_plans;
 
     /// <summary>A copy of <paramref name="message"/> that shares no mutable object with it.</summary>
     /// <param name="message">The message graph.</param>
     /// <exception cref="MessageEncodingException">The graph cannot be copied faithfully (same rules as <see cref="MessageCodec"/>).</exception>
-    public static object DeepCopy(object message) => DeepCopy(message, ref t_lastPlan);
+    public static object DeepCopy(object message) => DeepCopy(message, t_plans ??= new TypeMemo<CopyPlan>());
 
-    /// <summary>As <see cref="DeepCopy(object)"/>, with the caller's own one-entry plan cache (the kernel's: one per simulation).</summary>
-    internal static object DeepCopy(object message, ref CopyPlan? lastPlan)
+    /// <summary>As <see cref="DeepCopy(object)"/>, with the caller's own memo of plans (the kernel's: one per simulation).</summary>
+    internal static object DeepCopy(object message, TypeMemo<CopyPlan> plans)
     {
         ArgumentNullException.ThrowIfNull(message);
-        CopyPlan plan = CopyPlan.For(message.GetType(), ref lastPlan);
+        CopyPlan plan = CopyPlan.For(message.GetType(), plans);
         if (plan.Kind == CopyKind.Share)
         {
             return message;

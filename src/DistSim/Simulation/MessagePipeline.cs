@@ -29,7 +29,7 @@ internal sealed class MessagePipeline
     private readonly bool _vectorClocks;
     private long _messageIds;
     private long _packetIds;
-    private CopyPlan? _lastCopyPlan;
+    private readonly TypeMemo<CopyPlan> _copyPlans = new(); // the plans of the last few message types copied
     private FramePool? _carrierPool;
     private bool _carriersDecided;
 
@@ -319,7 +319,7 @@ internal sealed class MessagePipeline
 
         _simulation.RecordEvent(TraceEventKind.Deliver, node, packet.From.Value, packet.MessageId, packet.PacketId, 0, DropCause.None, message, packet.Mark,
             _vectorClocks ? _simulation.MergeMessage(node, packet.MessageId) : null);
-        _simulation.InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message); // its own copy
+        _simulation.InvokeMessage(node, packet.From.Value, packet.MessageId, packet.PacketId, _isolate ? MessageCopier.DeepCopy(message, _copyPlans) : message); // its own copy
     }
 
     /// <summary>
@@ -328,7 +328,7 @@ internal sealed class MessagePipeline
     /// lookup). A message that cannot be copied faithfully is refused here with a
     /// <see cref="MessageEncodingException"/> naming its type and member.
     /// </summary>
-    private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message, ref _lastCopyPlan) : message;
+    private object Snapshot(object message) => _isolate ? MessageCopier.DeepCopy(message, _copyPlans) : message;
 
     /// <summary>A link session reports what it did with a packet or message.</summary>
     internal void RecordLinkVerdict(int from, int to, LinkVerdict verdict, long messageId, in LinkPacket packet)

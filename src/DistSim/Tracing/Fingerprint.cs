@@ -31,6 +31,7 @@ internal sealed class Fingerprint
     private const ulong Prime4 = 0x85EBCA77C2B2AE63UL;
     private const ulong Prime5 = 0x27D4EB2F165667C5UL;
     private readonly Dictionary<Type, ulong> _typeHashes = [];
+    private readonly Messages.TypeMemo<ulong> _recentTypes = new(); // the last few types: a protocol's messages alternate
     private ulong _acc = Prime5;
     private ulong _count;
     private Type? _lastType;
@@ -74,11 +75,16 @@ internal sealed class Fingerprint
 
     private ulong SlowTypeHash(Type type)
     {
-        if (!_typeHashes.TryGetValue(type, out ulong h))
+        if (!_recentTypes.TryGet(type, out ulong h))
         {
-            Type seen = Links.FrameCarrier.ObservedType(type); // a carrier hashes as its frame's record
-            h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(seen.FullName ?? seen.Name));
-            _typeHashes.Add(type, h);
+            if (!_typeHashes.TryGetValue(type, out h))
+            {
+                Type seen = Links.FrameCarrier.ObservedType(type); // a carrier hashes as its frame's record
+                h = XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(seen.FullName ?? seen.Name));
+                _typeHashes.Add(type, h);
+            }
+
+            _recentTypes.Add(type, h);
         }
 
         _lastType = type;
