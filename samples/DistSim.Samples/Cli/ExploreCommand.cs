@@ -11,7 +11,10 @@ namespace DistSim.Samples.Cli;
 /// </summary>
 public static class ExploreCommand
 {
-    /// <summary>Runs the search (or the replay of <c>--explore-path</c>); returns 1 when a violating path was found, 0 when none.</summary>
+    /// <summary>
+    /// Runs the search (or the replay of <c>--explore-path</c>); returns 1 when a violating path was found, 0 when none,
+    /// <see cref="Runner.Interrupted"/> when Ctrl+C stopped the search between two paths (the report covers the paths explored).
+    /// </summary>
     public static int Run(IExplorableScenario scenario, ScenarioArgs args, TextWriter output)
     {
         ExploreTarget target = scenario.ExploreTarget(args);
@@ -23,7 +26,13 @@ public static class ExploreCommand
             MaxPaths = args.GetLong("explore-paths", 100_000, min: 1, max: 1_000_000_000),
         };
         ulong seed = args.Seed;
-        bool Play(ExplorationRun run) => target.Play(seed, new RunSettings { Exploration = run, EventLimit = args.EventLimit, Buggify = args.Buggify });
+        long played = 0;
+        bool Play(ExplorationRun run)
+        {
+            bool violated = target.Play(seed, new RunSettings { Exploration = run, EventLimit = args.EventLimit, Buggify = args.Buggify });
+            args.PathObserver?.Invoke(++played);
+            return violated;
+        }
 
         if (args.Has("explore-path"))
         {
@@ -52,9 +61,9 @@ public static class ExploreCommand
             return violated ? Runner.Failure : Runner.Success;
         }
 
-        ExplorationResult result = Explorer.Explore(Play, options);
+        ExplorationResult result = Explorer.Explore(Play, options, args.Interruption?.Token ?? CancellationToken.None);
         Write(args, output, scenario, target, options, result, result.FirstViolation, replayed: false);
-        return result.ViolationFound ? Runner.Failure : Runner.Success;
+        return result.Cancelled ? Runner.Interrupted : result.ViolationFound ? Runner.Failure : Runner.Success;
     }
 
     private static void Write(ScenarioArgs args, TextWriter output, IScenario scenario, ExploreTarget target, ExplorationOptions options, ExplorationResult? result, ExplorationPath? violation, bool replayed)
@@ -76,6 +85,7 @@ public static class ExploreCommand
                     json.WriteNumber("statesExplored", result.StatesExplored);
                     json.WriteNumber("pruned", result.Pruned);
                     json.WriteBoolean("complete", result.Complete);
+                    json.WriteBoolean("interrupted", result.Cancelled);
                 }
 
                 json.WriteBoolean("violationFound", violation is not null);
@@ -101,7 +111,10 @@ public static class ExploreCommand
         }
         else
         {
-            string verdict = violation is not null ? "found a violation" : result!.Complete ? "no violation within the bounds (every path explored)" : "no violation in the paths explored (stopped at --explore-paths)";
+            string verdict = violation is not null ? "found a violation"
+                : result!.Complete ? "no violation within the bounds (every path explored)"
+                : result.Cancelled ? "no violation in the paths explored (stopped by Ctrl+C)"
+                : "no violation in the paths explored (stopped at --explore-paths)";
             output.WriteLine(Invariant($"{scenario.Name} --explore: seed {args.Seed}, {bounds}: {verdict} ({target.Property})"));
             output.WriteLine(Invariant($"  paths explored {result!.Paths}, states {result.StatesExplored}{(options.StateHash is null && options.NodeHash is null ? " (the events past each path's divergence; no state hashing)" : Invariant($", pruned {result.Pruned}"))}"));
         }

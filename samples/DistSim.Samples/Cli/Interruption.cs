@@ -7,8 +7,10 @@ namespace DistSim.Samples.Cli;
 /// how far it got, prints no report (a report over part of a sweep would read as the whole), leaves no half-written
 /// figure (a <c>--plot</c> file it created is deleted, one that existed is untouched) and exits with
 /// <see cref="Runner.Interrupted"/>. One that comes after the last run lets the command finish: the report is
-/// complete, and the runner notes it. Outside a sweep command (a single run is bounded by its limits; a search or a
-/// shrink does not stop early), and at a second Ctrl+C, the process ends at once, as without this.
+/// complete, and the runner notes it. A search (<c>--explore</c>), a shrink (<c>--shrink</c>) and <c>lincheck</c> listen
+/// too, but stop otherwise: between two runs (or search steps), with their report of what they covered, marked as
+/// stopped (exit code 130 all the same). Outside these (a single run is bounded by its limits), and at a second Ctrl+C,
+/// the process ends at once, as without this.
 /// </summary>
 /// <remarks>Thread-safe: <see cref="TryInterrupt"/> is called from the console's signal thread.</remarks>
 public sealed class Interruption : IDisposable
@@ -21,7 +23,7 @@ public sealed class Interruption : IDisposable
     /// <summary>Cancelled at the interrupt.</summary>
     public CancellationToken Token => _source.Token;
 
-    /// <summary>Whether a sweep command is running and would stop at an interrupt.</summary>
+    /// <summary>Whether a command that stops at an interrupt (a sweep, a search, a shrink, lincheck) is running.</summary>
     public bool Listening => Volatile.Read(ref _listening) > 0;
 
     /// <summary>An interruption that listens to the console's Ctrl+C (and SIGINT) until it is disposed.</summary>
@@ -34,7 +36,7 @@ public sealed class Interruption : IDisposable
     }
 
     /// <summary>
-    /// Stops the sweep command that is running, if one is and no interrupt was taken before; returns whether it did
+    /// Stops the command that is running, if one listens and no interrupt was taken before; returns whether it did
     /// (false: the caller lets the process end as usual). Each console signal calls this on a thread of its own: one
     /// press at most is taken.
     /// </summary>
@@ -56,7 +58,7 @@ public sealed class Interruption : IDisposable
         }
     }
 
-    /// <summary>Marks a sweep command as running until the result is disposed.</summary>
+    /// <summary>Marks a command that stops at an interrupt as running until the result is disposed.</summary>
     internal IDisposable Listen()
     {
         Interlocked.Increment(ref _listening);
@@ -76,7 +78,7 @@ public sealed class Interruption : IDisposable
         _source.Dispose();
     }
 
-    /// <summary>A sweep command's time of listening.</summary>
+    /// <summary>A listening command's time of listening.</summary>
     private sealed class Scope(Interruption owner) : IDisposable
     {
         private int _disposed;

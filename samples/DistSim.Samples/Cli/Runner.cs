@@ -18,7 +18,7 @@ namespace DistSim.Samples.Cli;
 /// Exit codes: <see cref="Success"/> (0), <see cref="Failure"/> (1: node code threw, an output file could not be
 /// written, or a scenario's own check failed), <see cref="UsageError"/> (2: bad input, reported before anything runs), <see cref="LimitHit"/> (3: a run
 /// stopped at its event, time or queue limit before it completed; the report says so and marks what is incomplete),
-/// <see cref="Interrupted"/> (130: Ctrl+C stopped a sweep; no report).
+/// <see cref="Interrupted"/> (130: Ctrl+C stopped a sweep, with no report, or a search, a shrink or lincheck, with a report of what they did).
 /// </remarks>
 public static class Runner
 {
@@ -48,12 +48,12 @@ public static class Runner
     public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress = null) =>
         Execute(args, output, error, progress, interruption: null);
 
-    /// <summary>Runs the command line; returns the process exit code. A sweep stops at <paramref name="interruption"/>.</summary>
+    /// <summary>Runs the command line; returns the process exit code. A sweep, a search, a shrink and lincheck stop at <paramref name="interruption"/>.</summary>
     /// <param name="args">The command line.</param>
     /// <param name="output">Where the report goes.</param>
     /// <param name="error">Where errors and notes go.</param>
     /// <param name="progress">The progress bar for sweeps (<see cref="SweepProgressBar.ForTerminal"/>; null: none).</param>
-    /// <param name="interruption">What stops a sweep (<see cref="Interruption.ForConsole"/>: Ctrl+C); null: nothing.</param>
+    /// <param name="interruption">What stops a sweep, a search, a shrink or lincheck (<see cref="Interruption.ForConsole"/>: Ctrl+C); null: nothing.</param>
     public static int Execute(string[] args, TextWriter output, TextWriter error, SweepProgressBar? progress, Interruption? interruption)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -69,7 +69,7 @@ public static class Runner
 
         if (args[0] == "lincheck")
         {
-            return Lincheck.LincheckCommand.Execute(args[1..], output, error);
+            return Lincheck.LincheckCommand.Execute(args[1..], output, error, interruption);
         }
 
         if (args[0] == "list")
@@ -106,11 +106,13 @@ public static class Runner
             }
 
             // A sweep command listens for Ctrl+C from start to end, its statistics and figures and every sweep of it
-            // included (a figure of several sweeps runs one per curve); a search, a shrink and a single run do not.
+            // included (a figure of several sweeps runs one per curve); so do a search and a shrink, which stop between
+            // two runs and report what they covered. A single run (and the replay of one path) does not: its limits bound it.
             bool sweeps = parsed.Sweep > 0 && !parsed.Has("shrink") && !parsed.Has("explore");
-            parsed.Interruption = sweeps ? interruption : null;
+            bool searches = (parsed.Has("explore") && !parsed.Has("explore-path")) || parsed.Has("shrink");
+            parsed.Interruption = sweeps || searches ? interruption : null;
             int code;
-            using (sweeps ? interruption?.Listen() : null)
+            using (sweeps || searches ? interruption?.Listen() : null)
             {
                 if (parsed.Has("json-pretty"))
                 {
@@ -125,9 +127,10 @@ public static class Runner
                 }
             }
 
-            if (code is Success or LimitHit && parsed.Interruption is { Token.IsCancellationRequested: true })
+            if (parsed.Interruption is { Token.IsCancellationRequested: true } && code != Interrupted && (code is Success or LimitHit || (searches && code == Failure)))
             {
-                error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the sweep's last run; the report is complete");
+                // A search or shrink that finds what it looks for ends with Failure: its report is complete all the same.
+                error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the {(searches ? parsed.Has("explore") ? "search's" : "shrink's" : "sweep's")} last run; the report is complete");
             }
 
             return code;
@@ -163,6 +166,13 @@ public static class Runner
             if (code == LimitHit)
             {
                 error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {LimitHit})");
+            }
+            else if (code == Interrupted)
+            {
+                // A search or a shrink stopped between two runs: its report covers what it did before (and says so).
+                error.WriteLine(parsed.Has("explore")
+                    ? $"interrupted: {scenario.Name}: Ctrl+C stopped the search; the report covers the paths explored before it (exit code {Interrupted})"
+                    : $"interrupted: {scenario.Name}: Ctrl+C stopped the shrink; the report shows the smallest failing schedule found before it (exit code {Interrupted})");
             }
 
             return code;
@@ -239,7 +249,8 @@ public static class Runner
         w.WriteLine("       dotnet run --project samples/DistSim.Samples -- list");
         w.WriteLine("exit codes: 0 completed; 1 a node failed or an output file could not be written; 2 bad input;");
         w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");
-        w.WriteLine("            130 Ctrl+C stopped a sweep (no report; a --plot file it created is removed)");
+        w.WriteLine("            130 Ctrl+C stopped a sweep (no report; a --plot file it created is removed), or a search (--explore),");
+        w.WriteLine("                a shrink (--shrink) or lincheck between two runs (their report covers what was done before it)");
         w.WriteLine("            lincheck: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (its --steps or --timeout ran out)");
         if (scenario is null)
         {

@@ -190,14 +190,17 @@ public sealed class ScenarioArgs
         }
     }
 
-    /// <summary>What stops this command's sweeps at Ctrl+C (<see cref="Runner.Execute(string[], TextWriter, TextWriter, SweepProgressBar?, Interruption?)"/> sets it for a sweep command); null: nothing.</summary>
+    /// <summary>What stops this command at Ctrl+C: its sweeps, its search or its shrink (<see cref="Runner.Execute(string[], TextWriter, TextWriter, SweepProgressBar?, Interruption?)"/> sets it for such a command); null: nothing.</summary>
     internal Interruption? Interruption { get; set; }
 
     /// <summary>Runs folded so far by this command's sweeps (a figure may sweep once per curve): what an interruption reports.</summary>
     internal long RunsFolded { get; set; }
 
-    /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it (and should not keep it).</summary>
+    /// <summary>For tests: sees each run's simulation as <see cref="Cli.Sweep"/> folds it, or as <c>--shrink</c> plays it (and should not keep it).</summary>
     internal Action<Simulation>? RunObserver { get; set; }
+
+    /// <summary>For tests: called after each path <c>--explore</c> plays, with the number of paths played so far.</summary>
+    internal Action<long>? PathObserver { get; set; }
 
     /// <summary>
     /// The options given that shape the runs and the report (all but <c>--shard</c>, <c>--shard-out</c>,

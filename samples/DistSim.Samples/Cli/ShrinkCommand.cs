@@ -13,10 +13,15 @@ namespace DistSim.Samples.Cli;
 /// </summary>
 public static class ShrinkCommand
 {
-    /// <summary>Runs the search and the shrink; returns 1 when a failing run was found (and shrunk), 0 when none failed.</summary>
+    /// <summary>
+    /// Runs the search and the shrink; returns 1 when a failing run was found (and shrunk), 0 when none failed,
+    /// <see cref="Runner.Interrupted"/> when Ctrl+C stopped the search for a failing seed or the shrink (between two runs:
+    /// the report shows the smallest failing schedule found by then, and <c>--shrink-out</c> gets it).
+    /// </summary>
     public static int Run(IShrinkableScenario scenario, ScenarioArgs args, TextWriter output)
     {
         ShrinkTarget target = scenario.ShrinkTarget(args);
+        CancellationToken stop = args.Interruption?.Token ?? CancellationToken.None;
         int seeds = Math.Max(1, args.Sweep);
         int budget = args.Has("shrink-budget") ? args.GetInt("shrink-budget", 2000, min: 1, max: 10_000_000) : 2000;
         // --schedule: one strategy for the search, the check and every candidate (K counted as a sweep counts it).
@@ -28,11 +33,12 @@ public static class ShrinkCommand
         FaultSchedule? recorded = null;
         ulong fingerprint = 0;
         int searched = 0;
-        for (int i = 0; i < seeds && failingSeed is null; i++)
+        for (int i = 0; i < seeds && failingSeed is null && !stop.IsCancellationRequested; i++)
         {
             ulong seed = args.Seed + (ulong)i;
             searched++;
             (bool fails, Simulation simulation) = target.Play(seed, record);
+            args.RunObserver?.Invoke(simulation);
             if (fails)
             {
                 failingSeed = seed;
@@ -52,18 +58,21 @@ public static class ShrinkCommand
                     json.WriteString("property", target.Property);
                     json.WriteNumber("runsSearched", searched);
                     json.WriteBoolean("violationFound", false);
+                    json.WriteBoolean("interrupted", stop.IsCancellationRequested && searched < seeds);
                 }));
             }
             else
             {
-                output.WriteLine(Invariant($"{scenario.Name} --shrink: no run of {searched} seed(s) from {args.Seed} failed ({target.Property}); nothing to shrink"));
+                string stopped = stop.IsCancellationRequested && searched < seeds ? Invariant($" (stopped by Ctrl+C; {seeds} asked for)") : string.Empty;
+                output.WriteLine(Invariant($"{scenario.Name} --shrink: no run of {searched} seed(s) from {args.Seed} failed ({target.Property}){stopped}; nothing to shrink"));
             }
 
-            return Runner.Success;
+            return stop.IsCancellationRequested && searched < seeds ? Runner.Interrupted : Runner.Success;
         }
 
         // The recorded schedule must give the very run back before anything is shrunk against it.
         (bool replayFails, Simulation replay) = target.Play(failing, new RunSettings { FaultSchedule = recorded, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify });
+        args.RunObserver?.Invoke(replay);
         if (!replayFails || replay.Trace.Fingerprint != fingerprint)
         {
             throw new ScenarioCheckException(
@@ -75,7 +84,9 @@ public static class ShrinkCommand
         {
             try
             {
-                return target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify }).Fails;
+                (bool fails, Simulation simulation) = target.Play(failing, new RunSettings { FaultSchedule = candidate, EventLimit = args.EventLimit, Scheduler = scheduler, Buggify = args.Buggify });
+                args.RunObserver?.Invoke(simulation);
+                return fails;
             }
             catch (Diagnostics.SimulationFailureException)
             {
@@ -83,7 +94,8 @@ public static class ShrinkCommand
             }
         }
 
-        ShrinkResult result = FaultShrinker.Shrink(recorded!, Fails, new ShrinkOptions { MaxReplays = budget });
+        ShrinkResult result = FaultShrinker.Shrink(recorded!, Fails, new ShrinkOptions { MaxReplays = budget }, stop);
+        int code = result.Cancelled ? Runner.Interrupted : Runner.Failure;
         if (args.Has("shrink-out"))
         {
             string path = args.GetString("shrink-out", string.Empty);
@@ -125,6 +137,7 @@ public static class ShrinkCommand
 
                 json.WriteNumber("replays", result.Replays);
                 json.WriteBoolean("oneMinimal", result.OneMinimal);
+                json.WriteBoolean("interrupted", result.Cancelled);
                 json.WritePropertyName("faults");
                 using (JsonDocument schedule = JsonDocument.Parse(result.Shrunk.ToJson()))
                 {
@@ -133,13 +146,13 @@ public static class ShrinkCommand
 
                 json.WriteString("csharp", result.Shrunk.ToCSharp());
             }));
-            return Runner.Failure;
+            return code;
         }
 
         output.WriteLine(Invariant($"{scenario.Name} --shrink: seed {failing} fails ({target.Property}), the first of {searched} seed(s) tried"));
         output.WriteLine(Invariant($"  recorded {result.SizeBefore} fault(s): {Kinds(result.Original)}; the recorded schedule replays the run (fingerprint {fingerprint:x16})"));
         string factor = result.SizeAfter == 0 ? "the failure needs no fault" : Invariant($"{result.ReductionFactor:0.#}x smaller");
-        output.WriteLine(Invariant($"  shrunk to {result.SizeAfter} fault(s) ({factor}) in {result.Replays} replays; {(result.OneMinimal ? "1-minimal: without any one of them the run passes" : "budget exhausted: not known to be 1-minimal")}"));
+        output.WriteLine(Invariant($"  shrunk to {result.SizeAfter} fault(s) ({factor}) in {result.Replays} replays; {(result.OneMinimal ? "1-minimal: without any one of them the run passes" : result.Cancelled ? "stopped by Ctrl+C: not known to be 1-minimal" : "budget exhausted: not known to be 1-minimal")}"));
         foreach (Fault fault in result.Shrunk.Faults)
         {
             output.WriteLine("    " + fault.Describe());
@@ -156,7 +169,7 @@ public static class ShrinkCommand
         output.WriteLine(args.Has("shrink-out")
             ? "  replay: " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", args.GetString("shrink-out", string.Empty))) + " [--trace FILE]"
             : "  replay: write it with --shrink-out FILE, then " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", "FILE")) + " [--trace FILE]");
-        return Runner.Failure;
+        return code;
     }
 
     private static string Kinds(FaultSchedule schedule) => schedule.Count == 0

@@ -13,7 +13,8 @@ namespace DistSim.Samples.Lincheck;
 /// <remarks>
 /// Exit codes: 0 linearizable; 1 not linearizable; 2 bad input (an option, an unreadable file or <c>--html</c> path, a
 /// malformed history: the message names the file, the line and the text); 3 unknown (the <c>--steps</c> or
-/// <c>--timeout</c> budget ran out; <see cref="Runner.LimitHit"/>). Formats and models: <c>docs/concepts/checking.md</c>.
+/// <c>--timeout</c> budget ran out; <see cref="Runner.LimitHit"/>); 130 unknown (Ctrl+C stopped the search; <see cref="Runner.Interrupted"/>).
+/// Formats and models: <c>docs/concepts/checking.md</c>.
 /// </remarks>
 public static class LincheckCommand
 {
@@ -26,7 +27,15 @@ public static class LincheckCommand
     private static readonly string[] Options = ["model", "format", "initial", "html", "steps", "timeout"];
 
     /// <summary>Runs <c>lincheck</c> with its arguments (after the word <c>lincheck</c>); returns the exit code.</summary>
-    public static int Execute(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    /// <param name="args">The arguments after the word <c>lincheck</c>.</param>
+    /// <param name="output">Where the verdict goes.</param>
+    /// <param name="error">Where errors and notes go.</param>
+    /// <param name="interruption">
+    /// What stops the search (Ctrl+C; null: nothing): the verdict is then unknown, printed with the longest linearizable
+    /// prefix found so far, the <c>--html</c> page is written as for any unknown verdict, and the exit code is
+    /// <see cref="Runner.Interrupted"/>.
+    /// </param>
+    public static int Execute(IReadOnlyList<string> args, TextWriter output, TextWriter error, Interruption? interruption = null)
     {
         if (args.Any(a => a is "-h" or "--help"))
         {
@@ -44,7 +53,20 @@ public static class LincheckCommand
             var budget = new LinearizabilityOptions { MaxSteps = Steps(options), TimeLimit = Timeout(options) };
             List<HistoryEvent> events = format == "edn" ? EdnHistoryReader.Read(file, text) : JsonlHistoryReader.Read(file, text);
             (List<FileOperation> ops, int failed, int skipped) = HistoryPairing.Pair(file, events);
-            return Check(file, format, model, initial, ops, failed, skipped, budget, options, output);
+            using (interruption?.Listen())
+            {
+                int code = Check(file, format, model, initial, ops, failed, skipped, budget, options, output, interruption?.Token ?? CancellationToken.None);
+                if (code == Runner.Interrupted)
+                {
+                    error.WriteLine($"interrupted: lincheck: Ctrl+C stopped the search; verdict unknown (exit code {Runner.Interrupted})");
+                }
+                else if (interruption is { Token.IsCancellationRequested: true })
+                {
+                    error.WriteLine("note: lincheck: Ctrl+C came after the search had ended; the verdict is complete");
+                }
+
+                return code;
+            }
         }
         catch (Exception ex) when (ex is UsageException or HistoryFileException)
         {
@@ -55,14 +77,14 @@ public static class LincheckCommand
     }
 
     /// <summary>Checks, prints, and writes the page; the <c>--html</c> file is opened before the search (a bad path fails at once) and removed if the check fails.</summary>
-    private static int Check(string file, string format, LincheckModel model, string? initial, List<FileOperation> ops, int failed, int skipped, LinearizabilityOptions budget, Dictionary<string, string> options, TextWriter output)
+    private static int Check(string file, string format, LincheckModel model, string? initial, List<FileOperation> ops, int failed, int skipped, LinearizabilityOptions budget, Dictionary<string, string> options, TextWriter output, CancellationToken stop)
     {
         string? path = options.GetValueOrDefault("html");
         StreamWriter? html = OpenHtml(path);
         bool written = false;
         try
         {
-            LincheckReport report = model.Check(file, ops, initial, unknownNil: format == "edn", budget, CancellationToken.None);
+            LincheckReport report = model.Check(file, ops, initial, unknownNil: format == "edn", budget, stop);
             Print(output, file, format, model, initial, ops, failed, skipped, report, options);
             html?.Write(report.Html($"{Path.GetFileName(file)} ({model.Name})"));
             written = true;
@@ -70,6 +92,7 @@ public static class LincheckCommand
             {
                 LinearizabilityVerdict.Linearizable => Runner.Success,
                 LinearizabilityVerdict.NotLinearizable => NotLinearizable,
+                _ when report.Reason == UnknownReason.Cancelled => Runner.Interrupted,
                 _ => Runner.LimitHit,
             };
         }
@@ -221,7 +244,7 @@ public static class LincheckCommand
                 {
                     UnknownReason.StepLimit => $"the step budget ran out (--steps {options["steps"]})",
                     UnknownReason.TimeLimit => $"the time budget ran out (--timeout {options["timeout"]})",
-                    _ => "the check was cancelled",
+                    _ => "Ctrl+C stopped the search",
                 };
                 w.WriteLine($"verdict: unknown: {why} after {report.Steps} steps{partitions}");
                 w.WriteLine($"longest linearizable prefix so far: {report.PrefixLength} operations");
@@ -249,6 +272,6 @@ public static class LincheckCommand
         w.WriteLine("  --html FILE       write the history, verdict and evidence as one self-contained HTML page");
         w.WriteLine("  --steps N         give up after N search steps: verdict unknown (deterministic)");
         w.WriteLine("  --timeout SECONDS give up after this much wall-clock time: verdict unknown");
-        w.WriteLine("exit codes: 0 linearizable; 1 not linearizable; 2 bad input; 3 unknown (budget ran out)");
+        w.WriteLine("exit codes: 0 linearizable; 1 not linearizable; 2 bad input; 3 unknown (budget ran out); 130 unknown (Ctrl+C stopped the search)");
     }
 }

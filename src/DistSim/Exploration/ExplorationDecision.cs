@@ -66,11 +66,17 @@ public sealed record ExplorationPath(IReadOnlyList<ExplorationDecision> Decision
 /// <param name="Paths">Paths (whole runs) explored.</param>
 /// <param name="StatesExplored">With a state hash (<see cref="ExplorationOptions.StateHash"/>, <see cref="ExplorationOptions.NodeHash"/>): distinct states reached. Without: the events each path ran within the depth past the point where it left the path before — the nodes of the search tree.</param>
 /// <param name="Pruned">Decision points cut because their state was explored already.</param>
-/// <param name="Complete">Whether every path within the bounds was explored (false: <see cref="ExplorationOptions.MaxPaths"/> ran out, or the search stopped at a violation). The bounds include the candidate window of a step: at most 64 candidates (see <c>docs/concepts/exploration.md</c>).</param>
+/// <param name="Complete">Whether every path within the bounds was explored (false: <see cref="ExplorationOptions.MaxPaths"/> ran out, the search stopped at a violation, or it was cancelled). The bounds include the candidate window of a step: at most 64 candidates (see <c>docs/concepts/exploration.md</c>).</param>
 /// <param name="Violations">Violating paths found.</param>
 /// <param name="FirstViolation">The first violating path, in depth-first order; null if none.</param>
 public sealed record ExplorationResult(long Paths, long StatesExplored, long Pruned, bool Complete, long Violations, ExplorationPath? FirstViolation)
 {
     /// <summary>Whether a violating path was found.</summary>
     public bool ViolationFound => FirstViolation is not null;
+
+    /// <summary>
+    /// Whether the search stopped because it was cancelled (<see cref="Explorer.Explore(Func{ExplorationRun, bool}, ExplorationOptions?, CancellationToken)"/>):
+    /// it covers the paths counted in <see cref="Paths"/>, and no more.
+    /// </summary>
+    public bool Cancelled { get; init; }
 }

@@ -23,14 +23,35 @@ public static class FaultShrinker
     /// <param name="fails">Replays a candidate schedule and says whether it shows the failure.</param>
     /// <param name="options">The budget and passes; default <see cref="ShrinkOptions"/>.</param>
     /// <exception cref="ArgumentException">The replay of <paramref name="failing"/> itself does not fail (the replay does not reproduce the run: different seed or options?).</exception>
-    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options = null)
+    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options = null) =>
+        Shrink(failing, fails, options, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?)"/>, stopping between two replays once
+    /// <paramref name="cancellationToken"/> is cancelled, as if the budget had run out: the result is the smallest failing
+    /// schedule found so far (every candidate in it was replayed and failed), not known to be 1-minimal, with
+    /// <see cref="ShrinkResult.Cancelled"/> set. It does not throw at cancellation. Cancelled before the first replay, it
+    /// returns <paramref name="failing"/> itself, not replayed (<see cref="ShrinkResult.Replays"/> 0).
+    /// </summary>
+    /// <param name="failing">A schedule whose replay fails.</param>
+    /// <param name="fails">Replays a candidate schedule and says whether it shows the failure.</param>
+    /// <param name="options">The budget and passes; null: default <see cref="ShrinkOptions"/>.</param>
+    /// <param name="cancellationToken">Stops the shrink between replays.</param>
+    /// <exception cref="ArgumentException">The replay of <paramref name="failing"/> itself does not fail (the replay does not reproduce the run: different seed or options?).</exception>
+    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failing);
         ArgumentNullException.ThrowIfNull(fails);
         options ??= new ShrinkOptions();
         options.Validate();
-        var search = new Search(failing, fails, options.MaxReplays);
-        if (!search.Fails([.. failing.Faults]))
+        var search = new Search(failing, fails, options.MaxReplays, cancellationToken);
+        bool? original = search.Judge([.. failing.Faults]);
+        if (original is null)
+        {
+            return new ShrinkResult(failing, failing, search.Replays, OneMinimal: false) { Cancelled = true };
+        }
+
+        if (original == false)
         {
             throw new ArgumentException("failing: its replay does not fail, so there is nothing to shrink (is the replay made with the run's seed and options?)", nameof(failing));
         }
@@ -54,7 +75,7 @@ public static class FaultShrinker
         }
 
         bool minimal = DropSingles(ref current, search);
-        return new ShrinkResult(failing, failing.With(current), search.Replays, minimal);
+        return new ShrinkResult(failing, failing.With(current), search.Replays, minimal) { Cancelled = search.Cancelled };
     }
 
     /// <summary>
@@ -66,11 +87,20 @@ public static class FaultShrinker
     /// <param name="replay">Builds and runs the simulation for a candidate schedule (seed and options of the failing run, the candidate as <see cref="SimulationOptions.FaultSchedule"/>).</param>
     /// <param name="property">The property's name.</param>
     /// <param name="options">The budget and passes.</param>
-    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options = null)
+    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options = null) =>
+        ShrinkProperty(failing, replay, property, options, CancellationToken.None);
+
+    /// <summary>As <see cref="ShrinkProperty(FaultSchedule, Func{FaultSchedule, Simulation}, string, ShrinkOptions?)"/>, stopping between replays once <paramref name="cancellationToken"/> is cancelled (see <see cref="Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?, CancellationToken)"/>).</summary>
+    /// <param name="failing">A schedule whose replay violates the property.</param>
+    /// <param name="replay">Builds and runs the simulation for a candidate schedule.</param>
+    /// <param name="property">The property's name.</param>
+    /// <param name="options">The budget and passes; null: default <see cref="ShrinkOptions"/>.</param>
+    /// <param name="cancellationToken">Stops the shrink between replays.</param>
+    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentException.ThrowIfNullOrEmpty(property);
-        return Shrink(failing, s => replay(s).Properties.Any(p => p.Name == property && p.Status == PropertyStatus.Violated), options);
+        return Shrink(failing, s => replay(s).Properties.Any(p => p.Name == property && p.Status == PropertyStatus.Violated), options, cancellationToken);
     }
 
     /// <summary>ddmin: the list split in n chunks; keep a chunk that fails alone, else a complement that fails; else split finer.</summary>
@@ -218,14 +248,30 @@ public static class FaultShrinker
         return true;
     }
 
-    /// <summary>Replays candidates under the budget, caching verdicts by the candidate's JSON form.</summary>
-    private sealed class Search(FaultSchedule original, Func<FaultSchedule, bool> fails, int budget)
+    /// <summary>Replays candidates under the budget (and until cancelled), caching verdicts by the candidate's JSON form.</summary>
+    private sealed class Search(FaultSchedule original, Func<FaultSchedule, bool> fails, int budget, CancellationToken cancellationToken)
     {
         private readonly Dictionary<string, bool> _verdicts = [];
 
         public int Replays { get; private set; }
 
-        public bool Exhausted => Replays >= budget;
+        /// <summary>Whether the search wanted another replay after it was cancelled (a pass asked whether it may go on, or a candidate went unjudged).</summary>
+        public bool Cancelled { get; private set; }
+
+        /// <summary>Whether no more replays may be made: the budget ran out, or the search was cancelled (then noted).</summary>
+        public bool Exhausted
+        {
+            get
+            {
+                if (Replays >= budget)
+                {
+                    return true;
+                }
+
+                Cancelled |= cancellationToken.IsCancellationRequested;
+                return Cancelled;
+            }
+        }
 
         public bool Fails(List<Fault> faults) => Judge(faults) == true; // out of budget: an unjudged candidate is never taken
 

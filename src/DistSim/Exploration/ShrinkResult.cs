@@ -19,8 +19,14 @@ public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, 
     /// <summary><see cref="SizeBefore"/> / <see cref="SizeAfter"/> (infinity when nothing was left: the failure needs no fault).</summary>
     public double ReductionFactor => SizeAfter == 0 ? double.PositiveInfinity : SizeBefore / (double)SizeAfter;
 
+    /// <summary>
+    /// Whether the shrink stopped because it was cancelled (<see cref="FaultShrinker.Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?, CancellationToken)"/>)
+    /// before it had judged every candidate it meant to: <see cref="Shrunk"/> is the smallest failing schedule found by then.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{SizeBefore} fault(s) -> {SizeAfter} ({(SizeAfter == 0 ? "no fault needed" : $"{ReductionFactor:0.##}x smaller")}), {Replays} replay(s){(OneMinimal ? ", 1-minimal" : ", budget exhausted")}");
+        $"{SizeBefore} fault(s) -> {SizeAfter} ({(SizeAfter == 0 ? "no fault needed" : $"{ReductionFactor:0.##}x smaller")}), {Replays} replay(s){(OneMinimal ? ", 1-minimal" : Cancelled ? ", cancelled" : ", budget exhausted")}");
 }

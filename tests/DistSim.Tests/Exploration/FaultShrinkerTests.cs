@@ -44,7 +44,7 @@ public class FaultShrinkerTests
             .Crash(SimTime.FromSeconds(2), new NodeId(1));
 
         // Fails while node 0 is paused for at least 300 ms and the pause starts before 10 s; the crash is noise.
-        ShrinkResult result = FaultShrinker.Shrink(schedule, s => s.Faults.OfType<PauseFault>().Any(p => p.Duration >= TimeSpan.FromMilliseconds(300) && p.At < SimTime.FromSeconds(10)));
+        ShrinkResult result = FaultShrinker.Shrink(schedule, s => s.Faults.OfType<PauseFault>().Any(p => p.Duration >= TimeSpan.FromMilliseconds(300) && p.At < SimTime.FromSeconds(10)), null, TestContext.Current.CancellationToken);
         PauseFault pause = Assert.IsType<PauseFault>(Assert.Single(result.Shrunk.Faults));
         Assert.InRange(pause.Duration, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(600));
         Assert.InRange(pause.At, SimTime.FromSeconds(9.99), SimTime.FromSeconds(10));
@@ -56,7 +56,7 @@ public class FaultShrinkerTests
     [Fact(DisplayName = "A failure that needs no fault shrinks to the empty schedule")]
     public void Shrink_ToNothing()
     {
-        ShrinkResult result = FaultShrinker.Shrink(Pauses(5), _ => true);
+        ShrinkResult result = FaultShrinker.Shrink(Pauses(5), _ => true, null, TestContext.Current.CancellationToken);
         Assert.Equal(0, result.SizeAfter);
         Assert.True(double.IsPositiveInfinity(result.ReductionFactor));
     }
@@ -64,7 +64,7 @@ public class FaultShrinkerTests
     [Fact(DisplayName = "A schedule whose replay does not fail is refused: the replay does not reproduce the run")]
     public void Shrink_RefusesAPassingSchedule()
     {
-        var e = Assert.Throws<ArgumentException>(() => FaultShrinker.Shrink(Pauses(3), _ => false));
+        var e = Assert.Throws<ArgumentException>(() => FaultShrinker.Shrink(Pauses(3), _ => false, null, TestContext.Current.CancellationToken));
         Assert.Equal("failing", e.ParamName);
     }
 
@@ -76,17 +76,81 @@ public class FaultShrinkerTests
         {
             calls++;
             return s.Count >= 7;
-        }, new ShrinkOptions { MaxReplays = 10 });
+        }, new ShrinkOptions { MaxReplays = 10 }, TestContext.Current.CancellationToken);
         Assert.Equal(10, calls);
         Assert.Equal(10, result.Replays);
         Assert.False(result.OneMinimal);
         Assert.True(result.SizeAfter >= 7);
     }
 
+    [Fact(DisplayName = "Cancelled, a shrink stops between replays with the smallest failing schedule found so far")]
+    public void ACancelledShrink_ReturnsTheBestSoFar()
+    {
+        // Fails while the schedule keeps the faults at 3 s, 11 s and 17 s (of 24); the token is cancelled during replay
+        // stopAt, for every stopAt up to one past the replays the uncancelled shrink makes.
+        FaultSchedule schedule = Pauses(24);
+        HashSet<SimTime> needed = [SimTime.FromSeconds(3), SimTime.FromSeconds(11), SimTime.FromSeconds(17)];
+        bool Fails(FaultSchedule s) => needed.IsSubsetOf(s.Faults.Select(f => f.At));
+        ShrinkResult whole = FaultShrinker.Shrink(schedule, Fails, null, TestContext.Current.CancellationToken);
+        Assert.True(whole.OneMinimal && whole.SizeAfter == 3 && !whole.Cancelled, whole.ToString());
+
+        int previousSize = int.MaxValue;
+        for (int stopAt = 1; stopAt <= whole.Replays + 1; stopAt++)
+        {
+            using var source = new CancellationTokenSource();
+            int replays = 0;
+            int stop = stopAt;
+            ShrinkResult stopped = FaultShrinker.Shrink(
+                schedule,
+                s =>
+                {
+                    if (++replays == stop)
+                    {
+                        source.Cancel();
+                    }
+
+                    return Fails(s);
+                },
+                null,
+                source.Token);
+            string where = $"stop at {stopAt}: {stopped} (uncancelled: {whole})";
+            Assert.True(Fails(stopped.Shrunk), where); // every schedule on the way was replayed and failed
+            Assert.Equal(Math.Min(stopAt, whole.Replays), stopped.Replays);
+            Assert.Equal(stopped.Replays, replays);
+            Assert.Equal(stopAt < whole.Replays, stopped.Cancelled);
+            if (stopped.Cancelled)
+            {
+                Assert.EndsWith(stopped.OneMinimal ? ", 1-minimal" : ", cancelled", stopped.ToString(), StringComparison.Ordinal);
+                Assert.True(!stopped.OneMinimal || stopped.Shrunk.Faults.All(f => !Fails(stopped.Shrunk.With([.. stopped.Shrunk.Faults.Where(g => g != f)]))), where);
+            }
+            else
+            {
+                Assert.Equal(whole.Shrunk.ToJson(), stopped.Shrunk.ToJson()); // a stop after the last replay changes nothing
+                Assert.True(stopped.OneMinimal);
+            }
+
+            Assert.True(stopped.SizeAfter <= previousSize, $"{where}: larger than when stopped earlier ({previousSize})"); // the same path, cut later
+            previousSize = stopped.SizeAfter;
+        }
+    }
+
+    [Fact(DisplayName = "Cancelled before the first replay, a shrink returns the schedule given, unreplayed")]
+    public void ACancelledShrink_BeforeAnyReplay()
+    {
+        using var source = new CancellationTokenSource();
+        source.Cancel();
+        FaultSchedule schedule = Pauses(4);
+        ShrinkResult result = FaultShrinker.Shrink(schedule, _ => throw new InvalidOperationException("nothing is replayed once cancelled"), null, source.Token);
+        Assert.True(result.Cancelled);
+        Assert.Equal(0, result.Replays);
+        Assert.Same(schedule, result.Shrunk);
+        Assert.False(result.OneMinimal);
+    }
+
     [Fact]
     public void BadOptions_AreRefusedNamingTheOption()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FaultShrinker.Shrink(Pauses(2), _ => true, new ShrinkOptions { MaxReplays = 0 }));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FaultShrinker.Shrink(Pauses(2), _ => true, new ShrinkOptions { MaxReplays = 0 }, TestContext.Current.CancellationToken));
         Assert.Equal("MaxReplays", e.ParamName);
     }
 
@@ -120,7 +184,7 @@ public class FaultShrinkerTests
         FaultSchedule recorded = failing.RecordedFaults;
         Assert.True(recorded.Count >= 3, recorded.ToString()); // more crashes than the two that overlap
 
-        ShrinkResult result = FaultShrinker.ShrinkProperty(recorded, s => Run(s, FaultRecording.Off), "not both down");
+        ShrinkResult result = FaultShrinker.ShrinkProperty(recorded, s => Run(s, FaultRecording.Off), "not both down", null, TestContext.Current.CancellationToken);
         Assert.Equal(2, result.SizeAfter);
         Assert.Equal([0, 2], result.Shrunk.Faults.Cast<CrashFault>().Select(c => c.Node.Value).Order());
         Assert.True(result.OneMinimal);

@@ -269,10 +269,12 @@ public class JsonSchemaTests
         report["extra"] = true;
         Assert.False(Evaluate(Defs("explore"), report).IsValid);
 
-        JsonObject shrink = JsonNode.Parse("""{"scenario":"wal-kv","seed":1,"property":"p","runsSearched":3,"violationFound":true}""")!.AsObject();
+        JsonObject shrink = JsonNode.Parse("""{"scenario":"wal-kv","seed":1,"property":"p","runsSearched":3,"violationFound":true,"interrupted":false}""")!.AsObject();
         Assert.False(Evaluate(Defs("shrink"), shrink).IsValid, "a shrink report that found a violation must carry the shrunk schedule");
         shrink["violationFound"] = false;
         Assert.True(Evaluate(Defs("shrink"), shrink).IsValid);
+        shrink.Remove("interrupted");
+        Assert.False(Evaluate(Defs("shrink"), shrink).IsValid, "every shrink report says whether Ctrl+C stopped it");
     }
 
     [Fact]

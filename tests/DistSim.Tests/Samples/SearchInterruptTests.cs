@@ -1,0 +1,218 @@
+using System.Text.Json;
+using DistSim.Samples.Cli;
+using DistSim.Samples.Lincheck;
+using DistSim.Tests.Support;
+
+namespace DistSim.Tests.Samples;
+
+/// <summary>
+/// Ctrl+C during <c>--explore</c>, <c>--shrink</c> or <c>lincheck</c> (<see cref="Interruption"/>): unlike a sweep, whose
+/// report over part of its seeds would read as the whole, these stop between two runs and report what they covered, marked
+/// as stopped, with exit code 130; what they report is true of the runs made (a shrunk schedule still fails).
+/// </summary>
+public sealed class SearchInterruptTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("distsim-search-interrupt-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>The scenario's parsed arguments, listening to <paramref name="interruption"/> as the runner sets them for a search or shrink.</summary>
+    private static (IScenario Scenario, ScenarioArgs Args) Parsed(string scenario, Interruption interruption, params string[] options)
+    {
+        IScenario s = Runner.Scenarios.Single(x => x.Name == scenario);
+        ScenarioArgs args = ScenarioArgs.Parse(options, s.Options);
+        args.Interruption = interruption;
+        return (s, args);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(10, false)]
+    [InlineData(10, true)]
+    public void AnExplore_StopsAfterThePathUnderWay_AndReportsThePathsBefore(int pressAt, bool json)
+    {
+        // byzantine-generals (n = 4, m = 1) explores 54 paths and finds no violation; Ctrl+C during path pressAt.
+        using var interruption = new Interruption();
+        string[] options = json ? ["--explore", "30", "--json"] : ["--explore", "30"];
+        (IScenario scenario, ScenarioArgs args) = Parsed("byzantine-generals", interruption, options);
+        args.PathObserver = played =>
+        {
+            if (played == pressAt)
+            {
+                Assert.True(interruption.TryInterrupt());
+            }
+        };
+        var output = new StringWriter();
+        int code;
+        using (interruption.Listen())
+        {
+            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output);
+        }
+
+        Assert.Equal(Runner.Interrupted, code);
+        if (json)
+        {
+            using JsonDocument report = JsonDocument.Parse(output.ToString());
+            JsonElement root = report.RootElement;
+            Assert.Equal(pressAt, root.GetProperty("paths").GetInt64());
+            Assert.True(root.GetProperty("interrupted").GetBoolean());
+            Assert.False(root.GetProperty("complete").GetBoolean());
+            Assert.False(root.GetProperty("violationFound").GetBoolean());
+        }
+        else
+        {
+            Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"paths explored {pressAt},", output.ToString(), StringComparison.Ordinal);
+        }
+
+        // Uninterrupted, the same search is complete: the stop, not the bounds, cut it short.
+        var whole = new StringWriter();
+        (IScenario again, ScenarioArgs free) = Parsed("byzantine-generals", new Interruption(), "--explore", "30", "--json");
+        Assert.Equal(Runner.Success, ExploreCommand.Run((IExplorableScenario)again, free, whole));
+        using JsonDocument all = JsonDocument.Parse(whole.ToString());
+        Assert.True(all.RootElement.GetProperty("complete").GetBoolean());
+        Assert.True(all.RootElement.GetProperty("paths").GetInt64() > pressAt);
+    }
+
+    [Fact]
+    public void AShrink_StoppedMidway_GivesTheSmallestFailingScheduleSoFar_WhichReplaysAsFailing()
+    {
+        // split-brain: seed 3 is the first to fail (seeds 1 and 2 pass); then a replay check, then the shrink's replays.
+        // Ctrl+C during the 12th run the command plays: some replays into the shrink.
+        string file = Path.Combine(_dir, "shrunk.json");
+        using var interruption = new Interruption();
+        (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink", "--shrink-out", file);
+        int played = 0;
+        args.RunObserver = _ =>
+        {
+            if (++played == 12)
+            {
+                Assert.True(interruption.TryInterrupt());
+            }
+        };
+        var output = new StringWriter();
+        int code;
+        using (interruption.Listen())
+        {
+            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output);
+        }
+
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Equal(12, played); // no run after the press
+        string text = output.ToString();
+        Assert.Contains("split-brain --shrink: seed 3 fails", text, StringComparison.Ordinal);
+        Assert.Matches(@"shrunk to \d+ fault\(s\) .* in 8 replays; stopped by Ctrl\+C: not known to be 1-minimal", text);
+
+        // The file holds the schedule printed, and it still makes seed 3 fail; uninterrupted, the shrink goes further.
+        (int replayed, string replayOut, _) = RunnerCli.Run("split-brain", "--seed", "3", "--faults", file, "--json");
+        using (JsonDocument replay = JsonDocument.Parse(replayOut))
+        {
+            Assert.True(replay.RootElement.GetProperty("splitBrain").GetBoolean(), replayOut);
+        }
+
+        Assert.Equal(Runner.Success, replayed);
+        (int full, string fullOut, _) = RunnerCli.Run("split-brain", "--sweep", "20", "--shrink", "--json");
+        Assert.Equal(Runner.Failure, full);
+        using JsonDocument whole = JsonDocument.Parse(fullOut);
+        int stoppedSize = int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"shrunk to (\d+) fault").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(whole.RootElement.GetProperty("scheduleSizeAfter").GetInt32() < stoppedSize, $"{stoppedSize} faults when stopped, {fullOut}");
+        Assert.True(whole.RootElement.GetProperty("oneMinimal").GetBoolean());
+    }
+
+    [Fact]
+    public void AShrink_StoppedWhileSearchingForAFailingSeed_SaysHowFarItGot()
+    {
+        using var interruption = new Interruption();
+        (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink");
+        args.RunObserver = _ => interruption.TryInterrupt(); // during seed 1, which passes
+        var output = new StringWriter();
+        int code;
+        using (interruption.Listen())
+        {
+            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output);
+        }
+
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Contains("no run of 1 seed(s) from 1 failed (two primaries accept writes at once) (stopped by Ctrl+C; 20 asked for); nothing to shrink", output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the command line through the runner and presses Ctrl+C once it listens (and a moment more).</summary>
+    private static (int Code, string Out, string Err) PressedOnceListening(params string[] args)
+    {
+        using var interruption = new Interruption();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Task<int> run = Task.Run(() => Runner.Execute(args, output, error, progress: null, interruption), TestContext.Current.CancellationToken);
+        Task press = Task.Run(
+            () =>
+            {
+                Assert.True(SpinWait.SpinUntil(() => interruption.Listening || run.IsCompleted, TimeSpan.FromMinutes(1)));
+                Thread.Sleep(200);
+                Assert.True(interruption.TryInterrupt(), "the command was not listening");
+            },
+            TestContext.Current.CancellationToken);
+        Assert.True(Task.WaitAll([run, press], TimeSpan.FromMinutes(2)), "the command did not stop");
+        Assert.False(interruption.Listening);
+        return (run.Result, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TheRunner_StopsALongSearch_WithItsReport_AndExitCode130()
+    {
+        // n = 7, m = 2: far more paths than a test could wait for.
+        (int code, string output, string error) = PressedOnceListening("byzantine-generals", "--n", "7", "--m", "2", "--explore", "60", "--explore-paths", "1000000000");
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output, StringComparison.Ordinal);
+        Assert.Matches(@"^interrupted: byzantine-generals: Ctrl\+C stopped the search; the report covers the paths explored before it \(exit code 130\)\s*$", error);
+    }
+
+    [Fact]
+    public void Lincheck_StoppedByCtrlC_IsUnknown_WithItsPrefixAndPage()
+    {
+        // 22 writes all concurrent with one another and with a read of a value none wrote: not linearizable, but the
+        // search must rule out every order of the writes first (seconds and more).
+        string history = Path.Combine(_dir, "hard.jsonl");
+        var lines = new List<string>();
+        const int Writers = 22;
+        for (int p = 0; p < Writers; p++)
+        {
+            lines.Add($$"""{"process":{{p}},"type":"invoke","f":"put","key":"x","value":"{{p}}"}""");
+        }
+
+        lines.Add($$"""{"process":{{Writers}},"type":"invoke","f":"get","key":"x"}""");
+        for (int p = 0; p < Writers; p++)
+        {
+            lines.Add($$"""{"process":{{p}},"type":"ok","f":"put","key":"x"}""");
+        }
+
+        lines.Add($$"""{"process":{{Writers}},"type":"ok","f":"get","key":"x","value":"999"}""");
+        File.WriteAllLines(history, lines);
+        string html = Path.Combine(_dir, "page.html");
+
+        (int code, string output, string error) = PressedOnceListening("lincheck", "--html", html, history);
+        Assert.Equal(Runner.Interrupted, code);
+        Assert.Matches(@"verdict: unknown: Ctrl\+C stopped the search after \d+ steps", output);
+        Assert.Contains("longest linearizable prefix so far:", output, StringComparison.Ordinal);
+        Assert.Matches(@"^interrupted: lincheck: Ctrl\+C stopped the search; verdict unknown \(exit code 130\)\s*$", error);
+        Assert.True(new FileInfo(html).Length > 0, "the page of an unknown verdict is written");
+    }
+
+    [Fact]
+    public void Lincheck_WithoutCtrlC_DoesNotListenAfterwards()
+    {
+        string history = Path.Combine(_dir, "easy.jsonl");
+        File.WriteAllLines(history, [
+            """{"process":0,"type":"invoke","f":"put","key":"x","value":"1"}""",
+            """{"process":0,"type":"ok","f":"put","key":"x"}""",
+            """{"process":1,"type":"invoke","f":"get","key":"x"}""",
+            """{"process":1,"type":"ok","f":"get","key":"x","value":"1"}""",
+        ]);
+        using var interruption = new Interruption();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(Runner.Success, LincheckCommand.Execute([history], output, error, interruption));
+        Assert.False(interruption.Listening);
+        Assert.False(interruption.TryInterrupt()); // after the check: not taken, the process would end as usual
+        Assert.Equal(string.Empty, error.ToString());
+    }
+}
