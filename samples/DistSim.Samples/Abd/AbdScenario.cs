@@ -96,7 +96,8 @@ public sealed class AbdScenario : IScenario
         {
             // Replayed, not kept: the same seed gives the same run, so only the run to draw is played again.
             AbdRun run = single ?? AbdCluster.Play(drawn, options);
-            File.WriteAllText(html, HistoryView.ToHtml(run.History, run.Verdict));
+            using var page = new StreamWriter(html);
+            HistoryView.WriteHtml(page, run.History, run.Verdict);
         }
 
         bool failed = notLinearizable > 0 || violations > 0;

@@ -15,7 +15,11 @@ public static class ExploreCommand
     /// Runs the search (or the replay of <c>--explore-path</c>); returns 1 when a violating path was found, 0 when none,
     /// <see cref="Runner.Interrupted"/> when Ctrl+C stopped the search between two paths (the report covers the paths explored).
     /// </summary>
-    public static int Run(IExplorableScenario scenario, ScenarioArgs args, TextWriter output)
+    /// <param name="scenario">The scenario searched.</param>
+    /// <param name="args">Its arguments (<c>--explore</c> and the rest).</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="error">Where the line saying Ctrl+C stopped the search (or came after its last path) goes; null: nowhere.</param>
+    public static int Run(IExplorableScenario scenario, ScenarioArgs args, TextWriter output, TextWriter? error = null)
     {
         ExploreTarget target = scenario.ExploreTarget(args);
         ExplorationOptions options = target.Defaults with
@@ -24,6 +28,7 @@ public static class ExploreCommand
             MaxDrops = args.Has("explore-drops") ? args.GetInt("explore-drops", 0, min: 0, max: 1000) : target.Defaults.MaxDrops,
             MaxCrashes = args.Has("explore-crashes") ? args.GetInt("explore-crashes", 0, min: 0, max: 1000) : target.Defaults.MaxCrashes,
             MaxPaths = args.GetLong("explore-paths", 100_000, min: 1, max: 1_000_000_000),
+            CancellationToken = args.Interruption?.Token ?? CancellationToken.None,
         };
         ulong seed = args.Seed;
         long played = 0;
@@ -61,9 +66,20 @@ public static class ExploreCommand
             return violated ? Runner.Failure : Runner.Success;
         }
 
-        ExplorationResult result = Explorer.Explore(Play, options, args.Interruption?.Token ?? CancellationToken.None);
+        ExplorationResult result = Explorer.Explore(Play, options);
         Write(args, output, scenario, target, options, result, result.FirstViolation, replayed: false);
-        return result.Cancelled ? Runner.Interrupted : result.ViolationFound ? Runner.Failure : Runner.Success;
+        if (result.Cancelled)
+        {
+            error?.WriteLine(Invariant($"interrupted: {scenario.Name}: Ctrl+C stopped the search after {result.Paths:N0} paths; the report covers them (exit code {Runner.Interrupted})"));
+            return Runner.Interrupted;
+        }
+
+        if (options.CancellationToken.IsCancellationRequested)
+        {
+            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after the search's last path; the report is complete");
+        }
+
+        return result.ViolationFound ? Runner.Failure : Runner.Success;
     }
 
     private static void Write(ScenarioArgs args, TextWriter output, IScenario scenario, ExploreTarget target, ExplorationOptions options, ExplorationResult? result, ExplorationPath? violation, bool replayed)

@@ -34,7 +34,10 @@ public static class Runner
     /// <summary>Exit code when a limit stopped a run before it completed: the scenario's conclusion is incomplete.</summary>
     public const int LimitHit = 3;
 
-    /// <summary>Exit code when Ctrl+C stopped a sweep (<see cref="Interruption"/>): no report (128 + SIGINT, as shells report it).</summary>
+    /// <summary>
+    /// Exit code when Ctrl+C stopped a command (<see cref="Interruption"/>; 128 + SIGINT, as shells report it): a sweep,
+    /// with no report; a search, a shrink or lincheck, with a report of what they did before it.
+    /// </summary>
     public const int Interrupted = 130;
 
     /// <summary>Every scenario, in the order <c>list</c> prints them.</summary>
@@ -127,10 +130,10 @@ public static class Runner
                 }
             }
 
-            if (parsed.Interruption is { Token.IsCancellationRequested: true } && code != Interrupted && (code is Success or LimitHit || (searches && code == Failure)))
+            if (sweeps && code is Success or LimitHit && parsed.Interruption is { Token.IsCancellationRequested: true })
             {
-                // A search or shrink that finds what it looks for ends with Failure: its report is complete all the same.
-                error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the {(searches ? parsed.Has("explore") ? "search's" : "shrink's" : "sweep's")} last run; the report is complete");
+                // (A search or a shrink says so itself: only it knows that its report is complete.)
+                error.WriteLine($"note: {scenario.Name}: Ctrl+C came after the sweep's last run; the report is complete");
             }
 
             return code;
@@ -156,23 +159,16 @@ public static class Runner
         {
             int code = parsed.Has("explore")
                 ? scenario is IExplorableScenario explorable
-                    ? ExploreCommand.Run(explorable, parsed, output)
+                    ? ExploreCommand.Run(explorable, parsed, output, error)
                     : throw new UsageException($"--explore: {scenario.Name} has no property to search for (scenarios with one: {string.Join(", ", Scenarios.OfType<IExplorableScenario>().Select(s => s.Name))})")
                 : parsed.Has("shrink")
                 ? scenario is IShrinkableScenario shrinkable
-                    ? ShrinkCommand.Run(shrinkable, parsed, output)
+                    ? ShrinkCommand.Run(shrinkable, parsed, output, error)
                     : throw new UsageException($"--shrink: {scenario.Name} has no property to shrink against (scenarios with one: {string.Join(", ", Scenarios.OfType<IShrinkableScenario>().Select(s => s.Name))})")
                 : parsed.Shard is null ? scenario.Run(parsed, output) : RunShard(scenario, parsed, output);
             if (code == LimitHit)
             {
                 error.WriteLine($"note: {scenario.Name}: a run stopped at a limit before it completed; the report marks what is incomplete (exit code {LimitHit})");
-            }
-            else if (code == Interrupted)
-            {
-                // A search or a shrink stopped between two runs: its report covers what it did before (and says so).
-                error.WriteLine(parsed.Has("explore")
-                    ? $"interrupted: {scenario.Name}: Ctrl+C stopped the search; the report covers the paths explored before it (exit code {Interrupted})"
-                    : $"interrupted: {scenario.Name}: Ctrl+C stopped the shrink; the report shows the smallest failing schedule found before it (exit code {Interrupted})");
             }
 
             return code;
@@ -251,7 +247,7 @@ public static class Runner
         w.WriteLine("            3 a run stopped at its event, time or queue limit (\"limitHit\" in the JSON): results marked incomplete");
         w.WriteLine("            130 Ctrl+C stopped a sweep (no report; a --plot file it created is removed), or a search (--explore),");
         w.WriteLine("                a shrink (--shrink) or lincheck between two runs (their report covers what was done before it)");
-        w.WriteLine("            lincheck: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (its --steps or --timeout ran out)");
+        w.WriteLine("            lincheck: 0 linearizable, 1 not linearizable, 2 bad input, 3 unknown (its --steps or --timeout ran out), 130 unknown (Ctrl+C)");
         if (scenario is null)
         {
             w.WriteLine("scenarios:");

@@ -18,7 +18,11 @@ public static class ShrinkCommand
     /// <see cref="Runner.Interrupted"/> when Ctrl+C stopped the search for a failing seed or the shrink (between two runs:
     /// the report shows the smallest failing schedule found by then, and <c>--shrink-out</c> gets it).
     /// </summary>
-    public static int Run(IShrinkableScenario scenario, ScenarioArgs args, TextWriter output)
+    /// <param name="scenario">The scenario whose failing run is shrunk.</param>
+    /// <param name="args">Its arguments (<c>--shrink</c> and the rest).</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="error">Where the line saying Ctrl+C stopped the search or the shrink (or came after its last run) goes; null: nowhere.</param>
+    public static int Run(IShrinkableScenario scenario, ScenarioArgs args, TextWriter output, TextWriter? error = null)
     {
         ShrinkTarget target = scenario.ShrinkTarget(args);
         CancellationToken stop = args.Interruption?.Token ?? CancellationToken.None;
@@ -67,7 +71,14 @@ public static class ShrinkCommand
                 output.WriteLine(Invariant($"{scenario.Name} --shrink: no run of {searched} seed(s) from {args.Seed} failed ({target.Property}){stopped}; nothing to shrink"));
             }
 
-            return stop.IsCancellationRequested && searched < seeds ? Runner.Interrupted : Runner.Success;
+            if (stop.IsCancellationRequested && searched < seeds)
+            {
+                error?.WriteLine(Invariant($"interrupted: {scenario.Name}: Ctrl+C stopped the search for a failing run after {searched} seed(s); nothing to shrink (exit code {Runner.Interrupted})"));
+                return Runner.Interrupted;
+            }
+
+            NoteLatePress(stop, scenario, error);
+            return Runner.Success;
         }
 
         // The recorded schedule must give the very run back before anything is shrunk against it.
@@ -94,7 +105,7 @@ public static class ShrinkCommand
             }
         }
 
-        ShrinkResult result = FaultShrinker.Shrink(recorded!, Fails, new ShrinkOptions { MaxReplays = budget }, stop);
+        ShrinkResult result = FaultShrinker.Shrink(recorded!, Fails, new ShrinkOptions { MaxReplays = budget, CancellationToken = stop });
         int code = result.Cancelled ? Runner.Interrupted : Runner.Failure;
         if (args.Has("shrink-out"))
         {
@@ -146,13 +157,13 @@ public static class ShrinkCommand
 
                 json.WriteString("csharp", result.Shrunk.ToCSharp());
             }));
-            return code;
+            return Finish(code, result, stop, scenario, error);
         }
 
         output.WriteLine(Invariant($"{scenario.Name} --shrink: seed {failing} fails ({target.Property}), the first of {searched} seed(s) tried"));
         output.WriteLine(Invariant($"  recorded {result.SizeBefore} fault(s): {Kinds(result.Original)}; the recorded schedule replays the run (fingerprint {fingerprint:x16})"));
         string factor = result.SizeAfter == 0 ? "the failure needs no fault" : Invariant($"{result.ReductionFactor:0.#}x smaller");
-        output.WriteLine(Invariant($"  shrunk to {result.SizeAfter} fault(s) ({factor}) in {result.Replays} replays; {(result.OneMinimal ? "1-minimal: without any one of them the run passes" : result.Cancelled ? "stopped by Ctrl+C: not known to be 1-minimal" : "budget exhausted: not known to be 1-minimal")}"));
+        output.WriteLine(Invariant($"  shrunk to {result.SizeAfter} fault(s) ({factor}) in {result.Replays} replays; {Verdict(result)}"));
         foreach (Fault fault in result.Shrunk.Faults)
         {
             output.WriteLine("    " + fault.Describe());
@@ -169,7 +180,39 @@ public static class ShrinkCommand
         output.WriteLine(args.Has("shrink-out")
             ? "  replay: " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", args.GetString("shrink-out", string.Empty))) + " [--trace FILE]"
             : "  replay: write it with --shrink-out FILE, then " + args.ReplayLine(scenario.Name, drop, ("seed", seedText), ("faults", "FILE")) + " [--trace FILE]");
+        return Finish(code, result, stop, scenario, error);
+    }
+
+    /// <summary>What the shrink's end says of the schedule it gives.</summary>
+    internal static string Verdict(ShrinkResult result) => (result.OneMinimal, result.Cancelled) switch
+    {
+        (true, false) => "1-minimal: without any one of them the run passes",
+        (true, true) => "1-minimal (without any one of them the run passes), but stopped by Ctrl+C before every fault was shortened or moved as far as it could be",
+        (false, true) => "stopped by Ctrl+C: not known to be 1-minimal",
+        _ => "budget exhausted: not known to be 1-minimal",
+    };
+
+    /// <summary>Ends the command: says on <paramref name="error"/> what Ctrl+C stopped, or that it came after the last run.</summary>
+    private static int Finish(int code, ShrinkResult result, CancellationToken stop, IScenario scenario, TextWriter? error)
+    {
+        if (result.Cancelled)
+        {
+            error?.WriteLine(Invariant($"interrupted: {scenario.Name}: Ctrl+C stopped the shrink after {result.Replays} replays; the report shows the smallest failing schedule found by then (exit code {Runner.Interrupted})"));
+        }
+        else
+        {
+            NoteLatePress(stop, scenario, error);
+        }
+
         return code;
+    }
+
+    private static void NoteLatePress(CancellationToken stop, IScenario scenario, TextWriter? error)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after the shrink's last run; the report is complete");
+        }
     }
 
     private static string Kinds(FaultSchedule schedule) => schedule.Count == 0

@@ -86,7 +86,11 @@ public static class LincheckCommand
         {
             LincheckReport report = model.Check(file, ops, initial, unknownNil: format == "edn", budget, stop);
             Print(output, file, format, model, initial, ops, failed, skipped, report, options);
-            html?.Write(report.Html($"{Path.GetFileName(file)} ({model.Name})"));
+            if (html is not null)
+            {
+                report.WriteHtml(html, $"{Path.GetFileName(file)} ({model.Name})");
+            }
+
             written = true;
             return report.Verdict switch
             {

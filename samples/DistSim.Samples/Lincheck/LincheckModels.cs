@@ -11,9 +11,9 @@ namespace DistSim.Samples.Lincheck;
 /// <param name="Failing">The operation that cannot be linearized.</param>
 /// <param name="FailingPartition">Its partition.</param>
 /// <param name="PrefixLength">Operations in the longest linearizable prefix (or the linearization).</param>
-/// <param name="Html">Draws the page of the history and the result.</param>
+/// <param name="WriteHtml">Draws the page of the history and the result, with a title, into a writer as it goes.</param>
 public sealed record LincheckReport(
-    LinearizabilityVerdict Verdict, UnknownReason Reason, long Steps, int Partitions, FileOperation? Failing, string? FailingPartition, int PrefixLength, Func<string, string> Html);
+    LinearizabilityVerdict Verdict, UnknownReason Reason, long Steps, int Partitions, FileOperation? Failing, string? FailingPartition, int PrefixLength, Action<TextWriter, string> WriteHtml);
 
 /// <summary>A model <c>lincheck</c> can check against, with the reading of a file's operations as its inputs and outputs.</summary>
 public abstract class LincheckModel
@@ -222,7 +222,7 @@ public abstract class LincheckModel
                 result.FailingOperation is { } f ? source[f] : null,
                 result.FailingPartition,
                 result.Prefix.Count,
-                title => HistoryView.ToHtml(history, result, view with { Title = title }));
+                (writer, title) => HistoryView.WriteHtml(writer, history, result, view with { Title = title }));
         }
     }
 }

@@ -87,10 +87,10 @@ internal sealed class HistoryPage<TInput, TOutput>
         return Math.Clamp(needs[(int)(0.75 * (needs.Count - 1))], ColumnMin, ColumnMax);
     }
 
-    public string Render()
+    /// <summary>Writes the page to <paramref name="page"/>, as it goes: nothing of the page is held in memory.</summary>
+    public void Render(TextWriter page)
     {
         string title = _options.Title ?? "History";
-        var page = new StringBuilder();
         page.Line("<!DOCTYPE html>")
             .Line("<html lang=\"en\">")
             .Line("<head>")
@@ -104,10 +104,9 @@ internal sealed class HistoryPage<TInput, TOutput>
         page.Line("<div class=\"scroll\">");
         WriteSvg(page);
         page.Line("</div>").Line("</body>").Line("</html>");
-        return page.ToString();
     }
 
-    private void WriteLegend(StringBuilder page)
+    private void WriteLegend(TextWriter page)
     {
         int pending = _history.Count(o => o.IsPending);
         int clients = _history.Select(o => o.Client).Distinct().Count();
@@ -163,7 +162,7 @@ internal sealed class HistoryPage<TInput, TOutput>
         _ => "not decided",
     };
 
-    private void WriteSvg(StringBuilder page)
+    private void WriteSvg(TextWriter page)
     {
         List<(int Client, List<List<int>> Lanes)> rows = Layout();
         int height = Top + (rows.Sum(r => r.Lanes.Count) * Lane) + 10;
@@ -191,7 +190,7 @@ internal sealed class HistoryPage<TInput, TOutput>
         page.Line("</svg>");
     }
 
-    private void WriteAxis(StringBuilder page, int height)
+    private void WriteAxis(TextWriter page, int height)
     {
         int every = Math.Max(1, (int)(90 / _column));
         page.Line("<g class=\"axis\">");
@@ -205,7 +204,7 @@ internal sealed class HistoryPage<TInput, TOutput>
         page.Line("</g>");
     }
 
-    private void WriteOperation(StringBuilder page, int index, int y)
+    private void WriteOperation(TextWriter page, int index, int y)
     {
         Operation<TInput, TOutput> op = _history[index];
         double x1 = X(Column(op.Call));

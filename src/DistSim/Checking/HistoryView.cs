@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 
 namespace DistSim.Checking;
 
@@ -14,7 +13,9 @@ namespace DistSim.Checking;
 /// <remarks>
 /// The time axis is ordinal: every distinct call or return time gets one column, so order and overlap are exact
 /// however uneven the times; each bar's tooltip gives its real times. Every user string is HTML-escaped. The output is
-/// deterministic (no dates, invariant culture) and well-formed XML as well as HTML, for tools that inspect it. Thread-safe. See <c>docs/concepts/checking.md</c>.
+/// deterministic (no dates, invariant culture) and well-formed XML as well as HTML, for tools that inspect it. Thread-safe.
+/// <c>ToHtml</c> returns the page as a string; <c>WriteHtml</c> writes the same text to a <see cref="TextWriter"/> as it is
+/// drawn, for histories whose page would be too large to hold. See <c>docs/concepts/checking.md</c>.
 /// </remarks>
 public static class HistoryView
 {
@@ -24,8 +25,25 @@ public static class HistoryView
     /// <exception cref="ArgumentException">An operation is null.</exception>
     public static string ToHtml<TInput, TOutput>(IReadOnlyList<Operation<TInput, TOutput>> history, HistoryViewOptions<TInput, TOutput>? options = null)
     {
+        using var page = new StringWriter(CultureInfo.InvariantCulture);
+        WriteHtml(page, history, options);
+        return page.ToString();
+    }
+
+    /// <summary>
+    /// Writes the page of <paramref name="history"/> alone, with no verdict, to <paramref name="writer"/> as it is drawn
+    /// (the same text as <see cref="ToHtml{TInput, TOutput}(IReadOnlyList{Operation{TInput, TOutput}}, HistoryViewOptions{TInput, TOutput}?)"/>,
+    /// without holding the whole page in memory: a history of a million operations makes a page of hundreds of megabytes).
+    /// </summary>
+    /// <param name="writer">Where the page goes (a file's <see cref="StreamWriter"/>, say); not closed or flushed.</param>
+    /// <param name="history">The operations.</param>
+    /// <param name="options">Labels; null for the defaults.</param>
+    /// <exception cref="ArgumentException">An operation is null (checked before anything is written).</exception>
+    public static void WriteHtml<TInput, TOutput>(TextWriter writer, IReadOnlyList<Operation<TInput, TOutput>> history, HistoryViewOptions<TInput, TOutput>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(history);
-        return new HistoryPage<TInput, TOutput>(history, options ?? new(), null).Render();
+        new HistoryPage<TInput, TOutput>(history, options ?? new(), null).Render(writer);
     }
 
     /// <summary>The page of <paramref name="history"/> with the verdict and evidence of <paramref name="result"/>.</summary>
@@ -38,6 +56,29 @@ public static class HistoryView
         LinearizabilityResult<TState, TInput, TOutput> result,
         HistoryViewOptions<TInput, TOutput>? options = null)
     {
+        using var page = new StringWriter(CultureInfo.InvariantCulture);
+        WriteHtml(page, history, result, options);
+        return page.ToString();
+    }
+
+    /// <summary>
+    /// Writes the page of <paramref name="history"/> with the verdict and evidence of <paramref name="result"/> to
+    /// <paramref name="writer"/> as it is drawn: the text of
+    /// <see cref="ToHtml{TState, TInput, TOutput}(IReadOnlyList{Operation{TInput, TOutput}}, LinearizabilityResult{TState, TInput, TOutput}, HistoryViewOptions{TInput, TOutput}?)"/>
+    /// without holding the whole page in memory.
+    /// </summary>
+    /// <param name="writer">Where the page goes (a file's <see cref="StreamWriter"/>, say); not closed or flushed.</param>
+    /// <param name="history">The operations that were checked.</param>
+    /// <param name="result">What <see cref="Linearizability.Analyze"/> said about <paramref name="history"/>.</param>
+    /// <param name="options">Labels; null for the defaults.</param>
+    /// <exception cref="ArgumentException">An operation is null, or <paramref name="result"/> names an operation that is not in <paramref name="history"/> (checked before anything is written).</exception>
+    public static void WriteHtml<TState, TInput, TOutput>(
+        TextWriter writer,
+        IReadOnlyList<Operation<TInput, TOutput>> history,
+        LinearizabilityResult<TState, TInput, TOutput> result,
+        HistoryViewOptions<TInput, TOutput>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(result);
         var evidence = new HistoryEvidence<TInput, TOutput>(result.Verdict, result.UnknownReason, result.Steps, result.Partitions.Count, result.FailingOperation, result.FailingPartition);
@@ -53,7 +94,7 @@ public static class HistoryView
             evidence.Number(result.Prefix.Select(p => (p.Operation, (object?)p.StateAfter)), result.Verdict == LinearizabilityVerdict.Linearizable ? null : result.FailingPartition ?? result.Partitions.FirstOrDefault(p => p.Verdict == LinearizabilityVerdict.Unknown)?.Partition);
         }
 
-        return new HistoryPage<TInput, TOutput>(history, options ?? new(), evidence).Render();
+        new HistoryPage<TInput, TOutput>(history, options ?? new(), evidence).Render(writer);
     }
 
     /// <summary>HTML-escapes <paramref name="text"/> for an element or a quoted attribute.</summary>
@@ -63,7 +104,13 @@ public static class HistoryView
 
     internal static string Num(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
-    internal static StringBuilder Line(this StringBuilder page, string text) => page.Append(text).Append('\n');
+    /// <summary>Writes <paramref name="text"/> and a line feed (never the platform's new line: the page is the same everywhere).</summary>
+    internal static TextWriter Line(this TextWriter page, string text)
+    {
+        page.Write(text);
+        page.Write('\n');
+        return page;
+    }
 }
 
 /// <summary>The verdict and evidence a page shows, with the model's states boxed (the page does not need their type).</summary>

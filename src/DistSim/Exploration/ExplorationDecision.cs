@@ -75,7 +75,7 @@ public sealed record ExplorationResult(long Paths, long StatesExplored, long Pru
     public bool ViolationFound => FirstViolation is not null;
 
     /// <summary>
-    /// Whether the search stopped because it was cancelled (<see cref="Explorer.Explore(Func{ExplorationRun, bool}, ExplorationOptions?, CancellationToken)"/>):
+    /// Whether the search stopped because it was cancelled (<see cref="ExplorationOptions.CancellationToken"/>):
     /// it covers the paths counted in <see cref="Paths"/>, and no more.
     /// </summary>
     public bool Cancelled { get; init; }

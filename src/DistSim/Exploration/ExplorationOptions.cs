@@ -49,6 +49,13 @@ public sealed record ExplorationOptions
     /// <summary>The most paths (whole runs) explored; the search stops there, incomplete. Default 100,000.</summary>
     public long MaxPaths { get; init; } = 100_000;
 
+    /// <summary>
+    /// Stops the search between two paths once cancelled (the path under way runs to its end): the search returns what it
+    /// explored, with <see cref="ExplorationResult.Cancelled"/> set and <see cref="ExplorationResult.Complete"/> false; it
+    /// does not throw, since a partial search is still a result. Default: none.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Stop at the first violating path (default true); false explores every path and counts the violating ones.</summary>
     public bool StopAtFirstViolation { get; init; } = true;
 

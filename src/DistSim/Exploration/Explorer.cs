@@ -17,21 +17,9 @@ public static class Explorer
 {
     /// <summary>Explores every path within the bounds (or until the first violation).</summary>
     /// <param name="play">Builds (with <see cref="ExplorationRun.Apply"/>) and runs one path; returns whether it violated the property.</param>
-    /// <param name="options">The bounds; default <see cref="ExplorationOptions"/>.</param>
+    /// <param name="options">The bounds and a cancellation token (<see cref="ExplorationOptions.CancellationToken"/>: the search stops between paths and returns what it explored); default <see cref="ExplorationOptions"/>.</param>
     /// <exception cref="ExplorationReplayException">The play function is not a function of its decisions (a replayed prefix made other decisions).</exception>
-    public static ExplorationResult Explore(Func<ExplorationRun, bool> play, ExplorationOptions? options = null) => Explore(play, options, CancellationToken.None);
-
-    /// <summary>
-    /// As <see cref="Explore(Func{ExplorationRun, bool}, ExplorationOptions?)"/>, stopping between two paths once
-    /// <paramref name="cancellationToken"/> is cancelled (a path under way runs to its end). A stopped search is still a
-    /// result, so it does not throw: it returns what it explored, with <see cref="ExplorationResult.Cancelled"/> set and
-    /// <see cref="ExplorationResult.Complete"/> false.
-    /// </summary>
-    /// <param name="play">Builds (with <see cref="ExplorationRun.Apply"/>) and runs one path; returns whether it violated the property.</param>
-    /// <param name="options">The bounds; null: default <see cref="ExplorationOptions"/>.</param>
-    /// <param name="cancellationToken">Stops the search between paths.</param>
-    /// <exception cref="ExplorationReplayException">The play function is not a function of its decisions (a replayed prefix made other decisions).</exception>
-    public static ExplorationResult Explore(Func<ExplorationRun, bool> play, ExplorationOptions? options, CancellationToken cancellationToken)
+    public static ExplorationResult Explore(Func<ExplorationRun, bool> play, ExplorationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(play);
         options ??= new ExplorationOptions();
@@ -48,7 +36,7 @@ public static class Explorer
                 return new ExplorationResult(paths, visited?.Count ?? states, pruned, Complete: false, violations, first);
             }
 
-            if (cancellationToken.IsCancellationRequested)
+            if (options.CancellationToken.IsCancellationRequested)
             {
                 return new ExplorationResult(paths, visited?.Count ?? states, pruned, Complete: false, violations, first) { Cancelled = true };
             }

@@ -21,30 +21,18 @@ public static class FaultShrinker
     /// <summary>Shrinks <paramref name="failing"/> under <paramref name="fails"/>.</summary>
     /// <param name="failing">A schedule whose replay fails.</param>
     /// <param name="fails">Replays a candidate schedule and says whether it shows the failure.</param>
-    /// <param name="options">The budget and passes; default <see cref="ShrinkOptions"/>.</param>
+    /// <param name="options">
+    /// The budget, the passes and a cancellation token; default <see cref="ShrinkOptions"/>. A cancelled token stops the
+    /// shrink before its next replay as if the budget had run out (it does not throw): see <see cref="ShrinkOptions.CancellationToken"/>.
+    /// </param>
     /// <exception cref="ArgumentException">The replay of <paramref name="failing"/> itself does not fail (the replay does not reproduce the run: different seed or options?).</exception>
-    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options = null) =>
-        Shrink(failing, fails, options, CancellationToken.None);
-
-    /// <summary>
-    /// As <see cref="Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?)"/>, stopping between two replays once
-    /// <paramref name="cancellationToken"/> is cancelled, as if the budget had run out: the result is the smallest failing
-    /// schedule found so far (every candidate in it was replayed and failed), not known to be 1-minimal, with
-    /// <see cref="ShrinkResult.Cancelled"/> set. It does not throw at cancellation. Cancelled before the first replay, it
-    /// returns <paramref name="failing"/> itself, not replayed (<see cref="ShrinkResult.Replays"/> 0).
-    /// </summary>
-    /// <param name="failing">A schedule whose replay fails.</param>
-    /// <param name="fails">Replays a candidate schedule and says whether it shows the failure.</param>
-    /// <param name="options">The budget and passes; null: default <see cref="ShrinkOptions"/>.</param>
-    /// <param name="cancellationToken">Stops the shrink between replays.</param>
-    /// <exception cref="ArgumentException">The replay of <paramref name="failing"/> itself does not fail (the replay does not reproduce the run: different seed or options?).</exception>
-    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options, CancellationToken cancellationToken)
+    public static ShrinkResult Shrink(FaultSchedule failing, Func<FaultSchedule, bool> fails, ShrinkOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(failing);
         ArgumentNullException.ThrowIfNull(fails);
         options ??= new ShrinkOptions();
         options.Validate();
-        var search = new Search(failing, fails, options.MaxReplays, cancellationToken);
+        var search = new Search(failing, fails, options.MaxReplays, options.CancellationToken);
         bool? original = search.Judge([.. failing.Faults]);
         if (original is null)
         {
@@ -87,33 +75,30 @@ public static class FaultShrinker
     /// <param name="replay">Builds and runs the simulation for a candidate schedule (seed and options of the failing run, the candidate as <see cref="SimulationOptions.FaultSchedule"/>).</param>
     /// <param name="property">The property's name.</param>
     /// <param name="options">The budget and passes.</param>
-    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options = null) =>
-        ShrinkProperty(failing, replay, property, options, CancellationToken.None);
-
-    /// <summary>As <see cref="ShrinkProperty(FaultSchedule, Func{FaultSchedule, Simulation}, string, ShrinkOptions?)"/>, stopping between replays once <paramref name="cancellationToken"/> is cancelled (see <see cref="Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?, CancellationToken)"/>).</summary>
-    /// <param name="failing">A schedule whose replay violates the property.</param>
-    /// <param name="replay">Builds and runs the simulation for a candidate schedule.</param>
-    /// <param name="property">The property's name.</param>
-    /// <param name="options">The budget and passes; null: default <see cref="ShrinkOptions"/>.</param>
-    /// <param name="cancellationToken">Stops the shrink between replays.</param>
-    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options, CancellationToken cancellationToken)
+    public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentException.ThrowIfNullOrEmpty(property);
-        return Shrink(failing, s => replay(s).Properties.Any(p => p.Name == property && p.Status == PropertyStatus.Violated), options, cancellationToken);
+        return Shrink(failing, s => replay(s).Properties.Any(p => p.Name == property && p.Status == PropertyStatus.Violated), options);
     }
 
     /// <summary>ddmin: the list split in n chunks; keep a chunk that fails alone, else a complement that fails; else split finer.</summary>
     private static List<Fault> DeltaDebug(List<Fault> faults, Search search)
     {
         int n = 2;
-        while (faults.Count >= 2 && !search.Exhausted)
+        while (faults.Count >= 2)
         {
             List<List<Fault>> chunks = Split(faults, n);
             bool reduced = false;
             foreach (List<Fault> chunk in chunks)
             {
-                if (search.Fails(chunk))
+                bool? verdict = search.Judge(chunk);
+                if (verdict is null)
+                {
+                    return faults; // out of budget, or cancelled: the pass ends here
+                }
+
+                if (verdict == true)
                 {
                     faults = chunk;
                     n = 2;
@@ -127,7 +112,13 @@ public static class FaultShrinker
                 for (int i = 0; i < chunks.Count && !reduced; i++)
                 {
                     List<Fault> complement = [.. chunks.Where((_, j) => j != i).SelectMany(c => c)];
-                    if (search.Fails(complement))
+                    bool? verdict = search.Judge(complement);
+                    if (verdict is null)
+                    {
+                        return faults;
+                    }
+
+                    if (verdict == true)
                     {
                         faults = complement;
                         n = Math.Max(n - 1, 2);
@@ -167,14 +158,20 @@ public static class FaultShrinker
     /// <summary>Each lasting fault: halve its length while the failure stays.</summary>
     private static List<Fault> Shorten(List<Fault> faults, Search search)
     {
-        for (int i = 0; i < faults.Count && !search.Exhausted; i++)
+        for (int i = 0; i < faults.Count; i++)
         {
-            while (faults[i].Length is { } length && length > TimeSpan.Zero && !search.Exhausted)
+            while (faults[i].Length is { } length && length > TimeSpan.Zero)
             {
                 TimeSpan shorter = TimeSpan.FromTicks(length.Ticks / 2);
                 List<Fault> candidate = [.. faults];
                 candidate[i] = faults[i].WithLength(shorter);
-                if (!search.Fails(candidate))
+                bool? verdict = search.Judge(candidate);
+                if (verdict is null)
+                {
+                    return faults; // out of budget, or cancelled
+                }
+
+                if (verdict == false)
                 {
                     break;
                 }
@@ -189,7 +186,7 @@ public static class FaultShrinker
     /// <summary>Each timed fault: the latest time up to <paramref name="horizon"/> at which the failure stays (binary search, to 1 ms).</summary>
     private static List<Fault> MoveLater(List<Fault> faults, Search search, SimTime horizon)
     {
-        for (int i = 0; i < faults.Count && !search.Exhausted; i++)
+        for (int i = 0; i < faults.Count; i++)
         {
             if (!faults[i].IsTimed || faults[i].At >= horizon)
             {
@@ -197,12 +194,18 @@ public static class FaultShrinker
             }
 
             long good = faults[i].At.Ticks, bad = horizon.Ticks + 1;
-            while (bad - good > TimeSpan.TicksPerMillisecond && !search.Exhausted)
+            while (bad - good > TimeSpan.TicksPerMillisecond)
             {
                 long middle = good + ((bad - good) / 2);
                 List<Fault> candidate = [.. faults];
                 candidate[i] = faults[i].WithAt(new SimTime(middle));
-                if (search.Fails(candidate))
+                bool? verdict = search.Judge(candidate);
+                if (verdict is null)
+                {
+                    return faults; // out of budget, or cancelled
+                }
+
+                if (verdict == true)
                 {
                     good = middle;
                     faults = candidate;
@@ -241,37 +244,26 @@ public static class FaultShrinker
 
             if (!dropped && unjudged)
             {
-                return false; // out of budget before every removal was judged
+                return false; // out of budget (or cancelled) before every removal was judged
             }
         }
 
         return true;
     }
 
-    /// <summary>Replays candidates under the budget (and until cancelled), caching verdicts by the candidate's JSON form.</summary>
+    /// <summary>
+    /// Replays candidates under the budget and until cancelled, caching verdicts by the candidate's JSON form. A candidate
+    /// judged before is answered from the cache even then, so a pass goes on as far as what is known allows; the first
+    /// that would need a replay it may not make ends the pass.
+    /// </summary>
     private sealed class Search(FaultSchedule original, Func<FaultSchedule, bool> fails, int budget, CancellationToken cancellationToken)
     {
         private readonly Dictionary<string, bool> _verdicts = [];
 
         public int Replays { get; private set; }
 
-        /// <summary>Whether the search wanted another replay after it was cancelled (a pass asked whether it may go on, or a candidate went unjudged).</summary>
+        /// <summary>Whether a candidate went unjudged because the shrink was cancelled (not because the budget ran out).</summary>
         public bool Cancelled { get; private set; }
-
-        /// <summary>Whether no more replays may be made: the budget ran out, or the search was cancelled (then noted).</summary>
-        public bool Exhausted
-        {
-            get
-            {
-                if (Replays >= budget)
-                {
-                    return true;
-                }
-
-                Cancelled |= cancellationToken.IsCancellationRequested;
-                return Cancelled;
-            }
-        }
 
         public bool Fails(List<Fault> faults) => Judge(faults) == true; // out of budget: an unjudged candidate is never taken
 
@@ -285,8 +277,14 @@ public static class FaultShrinker
                 return verdict;
             }
 
-            if (Exhausted)
+            if (Replays >= budget)
             {
+                return null;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Cancelled = true;
                 return null;
             }
 

@@ -17,6 +17,15 @@ public sealed record ShrinkOptions
     /// <summary>The latest time a fault is moved to; null: the schedule's <see cref="Failures.FaultSchedule.FaultsEnd"/>, or its last fault.</summary>
     public SimTime? Horizon { get; init; }
 
+    /// <summary>
+    /// Stops the shrink before its next replay once cancelled (Ctrl+C in a command-line tool, a test's own token), as if
+    /// the budget had run out: the shrinker goes on only as far as verdicts it has already replayed allow, and returns the
+    /// smallest failing schedule found, with <see cref="ShrinkResult.Cancelled"/> set. It does not throw. Default: none.
+    /// A token in the options rather than a parameter, as in <see cref="ParallelOptions"/>: one place for everything
+    /// that bounds the work.
+    /// </summary>
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid property and its value.</summary>
     public void Validate()
     {

@@ -5,9 +5,9 @@ namespace DistSim.Exploration;
 
 /// <summary>What <see cref="FaultShrinker"/> found.</summary>
 /// <param name="Original">The failing schedule it started from.</param>
-/// <param name="Shrunk">The smallest failing schedule found: every candidate was replayed and failed.</param>
+/// <param name="Shrunk">The smallest failing schedule found: every candidate it took was replayed and failed (when cancelled before the first replay: the schedule given, not replayed).</param>
 /// <param name="Replays">How many candidate schedules were replayed (cached repeats not counted).</param>
-/// <param name="OneMinimal">Whether removing any single fault of <see cref="Shrunk"/> was replayed and made the failure go away (false when the budget ran out first).</param>
+/// <param name="OneMinimal">Whether removing any single fault of <see cref="Shrunk"/> was replayed and made the failure go away (false when the budget ran out, or the shrink was cancelled, before every single removal was judged).</param>
 public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, int Replays, bool OneMinimal)
 {
     /// <summary>Faults before shrinking (not counting <see cref="Failures.NoFault"/> entries, which do nothing).</summary>
@@ -20,8 +20,10 @@ public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, 
     public double ReductionFactor => SizeAfter == 0 ? double.PositiveInfinity : SizeBefore / (double)SizeAfter;
 
     /// <summary>
-    /// Whether the shrink stopped because it was cancelled (<see cref="FaultShrinker.Shrink(FaultSchedule, Func{FaultSchedule, bool}, ShrinkOptions?, CancellationToken)"/>)
-    /// before it had judged every candidate it meant to: <see cref="Shrunk"/> is the smallest failing schedule found by then.
+    /// Whether the shrink stopped because it was cancelled (<see cref="ShrinkOptions.CancellationToken"/>): a candidate it
+    /// meant to replay went unjudged. <see cref="Shrunk"/> is the smallest failing schedule found by then;
+    /// <see cref="OneMinimal"/> can still be true, when every single removal had been judged already (then a pass that
+    /// shortens or moves faults was cut short).
     /// </summary>
     public bool Cancelled { get; init; }
 

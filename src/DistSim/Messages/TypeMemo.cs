@@ -43,6 +43,6 @@ internal sealed class TypeMemo<T>
         int at = _next;
         _types[at] = type;
         _values[at] = value;
-        _next = (at + 1) & (Capacity - 1);
+        _next = (at + 1) % Capacity;
     }
 }

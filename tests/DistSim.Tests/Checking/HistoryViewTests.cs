@@ -1,5 +1,8 @@
 using System.Xml.Linq;
 using DistSim.Checking;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace DistSim.Tests.Checking;
 
@@ -126,5 +129,86 @@ public class HistoryViewTests
         var ex = Assert.Throws<ArgumentException>(() => HistoryView.ToHtml(Violation(), result)); // equal records, other objects
         Assert.Equal("result", ex.ParamName);
         Assert.Equal("history", Assert.Throws<ArgumentException>(() => HistoryView.ToHtml<RegisterInput<int>, int>([null!])).ParamName);
+    }
+    /// <summary>A writer that keeps what it is given and notes the largest single piece: a page written as it is drawn comes in small pieces.</summary>
+    private sealed class PieceWriter : StringWriter
+    {
+        public PieceWriter()
+            : base(System.Globalization.CultureInfo.InvariantCulture)
+        {
+        }
+
+        public int Pieces { get; private set; }
+
+        public int Largest { get; private set; }
+
+        public override void Write(char value)
+        {
+            Note(1);
+            base.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            Note(value?.Length ?? 0);
+            base.Write(value);
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            Note(count);
+            base.Write(buffer, index, count);
+        }
+
+        private void Note(int length)
+        {
+            Pieces++;
+            Largest = Math.Max(Largest, length);
+        }
+    }
+
+    [Property(MaxTest = 40, DisplayName = "WriteHtml writes the text ToHtml returns, in pieces of a few lines, for histories with and without a verdict")]
+    public Property WriteHtml_IsToHtml_WrittenAsItIsDrawn() => Prop.ForAll(
+        Gen.Choose(1, 120).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, 1000), n * 4)).ToArbitrary(),
+        draws =>
+        {
+            // Operations of up to 5 clients on a register: calls, durations, reads and writes from the draws; some pending.
+            int n = draws.Length / 4;
+            var ops = new List<Operation<RegisterInput<int>, int>>();
+            for (int i = 0; i < n; i++)
+            {
+                int call = draws[4 * i] % 500, length = 1 + (draws[(4 * i) + 1] % 40), value = draws[(4 * i) + 2] % 4, kind = draws[(4 * i) + 3] % 10;
+                long end = kind == 0 ? long.MaxValue : call + length;
+                ops.Add(kind < 5
+                    ? new(i % 5, call, end, RegisterInput<int>.Write(value), 0)
+                    : new(i % 5, call, end, RegisterInput<int>.Read, value));
+            }
+
+            var result = Linearizability.Analyze(ops, new RegisterModel<int>(0), new LinearizabilityOptions { MaxSteps = 20_000 }, TestContext.Current.CancellationToken);
+            var options = new HistoryViewOptions<RegisterInput<int>, int> { Title = "register " + n };
+            var plain = new PieceWriter();
+            var checkedPage = new PieceWriter();
+            HistoryView.WriteHtml(plain, ops, options);
+            HistoryView.WriteHtml(checkedPage, ops, result, options);
+            string plainText = plain.ToString(), checkedText = checkedPage.ToString();
+            int largestLine = checkedText.Split('\n').Max(l => l.Length);
+            return (plainText == HistoryView.ToHtml(ops, options)
+                    && checkedText == HistoryView.ToHtml(ops, result, options)
+                    && plain.Largest <= Math.Max(4096, plainText.Split('\n').Max(l => l.Length)) && checkedPage.Largest <= Math.Max(4096, largestLine) // a line (or the style block) at a time
+                    && checkedPage.Pieces > 2 * n)
+                .Label($"{n} operations: {checkedPage.Pieces} pieces, the largest {checkedPage.Largest} chars (longest line {largestLine}), page {checkedText.Length} chars");
+        });
+
+    [Fact]
+    public void WriteHtml_RefusesBadInput_BeforeWritingAnything()
+    {
+        List<Operation<RegisterInput<int>, int>> ops = Violation();
+        var result = Linearizability.Analyze(ops, new RegisterModel<int>(0), cancellationToken: TestContext.Current.CancellationToken);
+        var writer = new PieceWriter();
+        Assert.Equal("result", Assert.Throws<ArgumentException>(() => HistoryView.WriteHtml(writer, Violation(), result)).ParamName);
+        Assert.Equal("history", Assert.Throws<ArgumentException>(() => HistoryView.WriteHtml<RegisterInput<int>, int>(writer, [null!])).ParamName);
+        Assert.Equal("writer", Assert.Throws<ArgumentNullException>(() => HistoryView.WriteHtml(null!, ops, result)).ParamName);
+        Assert.Equal("writer", Assert.Throws<ArgumentNullException>(() => HistoryView.WriteHtml(null!, ops)).ParamName);
+        Assert.Equal(0, writer.Pieces);
     }
 }

@@ -92,38 +92,47 @@ public class ExplorerTests
 
                 return false;
             },
-            new ExplorationOptions { MaxDepth = 100 },
-            source.Token);
+            new ExplorationOptions { MaxDepth = 100, CancellationToken = source.Token });
         return (whole.Complete && !whole.Cancelled && whole.Paths > stopAt
                 && stopped.Cancelled && !stopped.Complete && stopped.Paths == stopAt && seen.SequenceEqual(all.Take(stopAt)))
             .Label($"stop at {stopAt}: {stopped.Paths} paths of {whole.Paths}");
     });
 
-    [Fact(DisplayName = "A violation found before the stop is reported with the stopped search")]
+    [Fact(DisplayName = "A violation found before the stop is reported with the stopped search, as the uncancelled search reports it")]
     public void ACancelledSearch_KeepsTheViolationItFound()
     {
+        // Every order of three messages, counting the violating ones (the senders' order, which FIFO never gives).
+        static bool Violated(ExplorationRun run) => Gather(run, 3) is [1, 2, 3];
+        var counting = new ExplorationOptions { MaxDepth = 100, StopAtFirstViolation = false };
+        ExplorationResult whole = Explorer.Explore(Violated, counting);
+        Assert.True(whole.Complete && whole.ViolationFound && whole.Paths > whole.Violations);
+
+        // Cancelled during the first violating path: the search stops right after it, and reports it.
         using var source = new CancellationTokenSource();
         int paths = 0;
-        ExplorationResult result = Explorer.Explore(
+        ExplorationResult stopped = Explorer.Explore(
             run =>
             {
-                List<int> order = Gather(run, 3);
-                if (++paths == 3)
+                paths++;
+                bool violated = Violated(run);
+                if (violated)
                 {
                     source.Cancel();
                 }
 
-                return order is [1, 2, 3];
+                return violated;
             },
-            new ExplorationOptions { MaxDepth = 100, StopAtFirstViolation = false },
-            source.Token);
-        Assert.True(result.Cancelled);
-        Assert.Equal(3, result.Paths);
-        Assert.Equal(result.Violations > 0, result.ViolationFound);
+            counting with { CancellationToken = source.Token });
+        Assert.True(stopped.Cancelled);
+        Assert.False(stopped.Complete);
+        Assert.Equal(paths, stopped.Paths);
+        Assert.True(paths < whole.Paths, $"{paths} paths of {whole.Paths}: the stop cut nothing");
+        Assert.Equal(1, stopped.Violations);
+        Assert.Equal(whole.FirstViolation!.Choices, stopped.FirstViolation!.Choices);
 
         using var before = new CancellationTokenSource();
         before.Cancel();
-        ExplorationResult none = Explorer.Explore(_ => throw new InvalidOperationException("no path runs once cancelled"), null, before.Token);
+        ExplorationResult none = Explorer.Explore(_ => throw new InvalidOperationException("no path runs once cancelled"), new ExplorationOptions { CancellationToken = before.Token });
         Assert.Equal((0L, true, false), (none.Paths, none.Cancelled, none.Complete));
     }
 
@@ -133,7 +142,7 @@ public class ExplorerTests
         Assert.Equal([3, 1, 2], Gather(new ExplorationRun([], null, new ExplorationOptions(), null), 3)); // FIFO: the drawn delays put 3 first
         bool Violated(ExplorationRun run) => Gather(run, 3) is [1, 2, 3]; // the senders' order, which the delays never give
 
-        ExplorationResult result = Explorer.Explore(Violated, new ExplorationOptions { MaxDepth = 100 }, TestContext.Current.CancellationToken);
+        ExplorationResult result = Explorer.Explore(Violated, new ExplorationOptions { MaxDepth = 100 });
         Assert.True(result.ViolationFound);
         Assert.False(result.Complete); // stopped at the violation
         Assert.InRange(result.Paths, 2, 1_000);
@@ -147,14 +156,14 @@ public class ExplorerTests
     [Fact(DisplayName = "Crash points: the search crashes the receiver before the message arrives")]
     public void FindsACrashPoint()
     {
-        ExplorationResult result = Explorer.Explore(run => Gather(run, 1, FailureModels.CrashStop).Count == 0, new ExplorationOptions { MaxCrashes = 1, MaxDepth = 100 }, TestContext.Current.CancellationToken);
+        ExplorationResult result = Explorer.Explore(run => Gather(run, 1, FailureModels.CrashStop).Count == 0, new ExplorationOptions { MaxCrashes = 1, MaxDepth = 100 });
         Assert.True(result.ViolationFound);
         ExplorationDecision crash = Assert.Single(result.FirstViolation!.NonDefault);
         Assert.Equal(DecisionKind.Crash, crash.Kind);
         Assert.Contains("crash node 0", crash.Detail);
 
         // A node whose model does not allow crashes is never crashed: the search finds nothing.
-        ExplorationResult none = Explorer.Explore(run => Gather(run, 1).Count == 0, new ExplorationOptions { MaxCrashes = 1, MaxDepth = 100 }, TestContext.Current.CancellationToken);
+        ExplorationResult none = Explorer.Explore(run => Gather(run, 1).Count == 0, new ExplorationOptions { MaxCrashes = 1, MaxDepth = 100 });
         Assert.False(none.ViolationFound);
         Assert.True(none.Complete);
     }
@@ -179,8 +188,8 @@ public class ExplorerTests
 
         static ulong Hash(DistSim.Simulation sim) => sim.GetNode(new NodeId(0)) is Summer s ? (ulong)((s.Sum * 10) + s.First) : 99;
         var tree = new ExplorationOptions { MaxDepth = 100, StopAtFirstViolation = false };
-        ExplorationResult plain = Explorer.Explore(Play, tree, TestContext.Current.CancellationToken);
-        ExplorationResult hashed = Explorer.Explore(Play, tree with { StateHash = Hash }, TestContext.Current.CancellationToken);
+        ExplorationResult plain = Explorer.Explore(Play, tree);
+        ExplorationResult hashed = Explorer.Explore(Play, tree with { StateHash = Hash });
         Assert.True(plain.Complete && hashed.Complete);
         Assert.True(plain.ViolationFound && hashed.ViolationFound, $"plain {plain}, hashed {hashed}");
         Assert.True(hashed.Pruned > 0);
@@ -206,15 +215,15 @@ public class ExplorerTests
 
         static ulong NodeHash(DistSim.Simulation sim, NodeId n) => sim.GetNode(n) is Summer s ? (ulong)s.Sum + 1 : 0;
         var options = new ExplorationOptions { MaxDepth = 100, MaxDrops = 1, StopAtFirstViolation = false, NodeHash = NodeHash };
-        ExplorationResult plain = Explorer.Explore(Play, options, TestContext.Current.CancellationToken);
-        ExplorationResult symmetric = Explorer.Explore(Play, options with { SymmetryGroups = [[new(1), new(2), new(3), new(4)]] }, TestContext.Current.CancellationToken);
+        ExplorationResult plain = Explorer.Explore(Play, options);
+        ExplorationResult symmetric = Explorer.Explore(Play, options with { SymmetryGroups = [[new(1), new(2), new(3), new(4)]] });
         Assert.True(plain.Complete && symmetric.Complete);
         Assert.True(plain.ViolationFound && symmetric.ViolationFound);
         Assert.True(symmetric.StatesExplored * 4 < plain.StatesExplored * 3, $"{symmetric.StatesExplored} states with symmetry, {plain.StatesExplored} without"); // measured 88 against 133
         Assert.True(symmetric.Paths < plain.Paths);
 
-        Assert.Equal("SymmetryGroups", Assert.Throws<ArgumentException>(() => Explorer.Explore(Play, new ExplorationOptions { SymmetryGroups = [[new(1), new(2)]] }, TestContext.Current.CancellationToken)).ParamName);
-        Assert.Equal("SymmetryGroups", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(Play, options with { SymmetryGroups = [[.. Enumerable.Range(0, 9).Select(i => new NodeId(i))]] }, TestContext.Current.CancellationToken)).ParamName);
+        Assert.Equal("SymmetryGroups", Assert.Throws<ArgumentException>(() => Explorer.Explore(Play, new ExplorationOptions { SymmetryGroups = [[new(1), new(2)]] })).ParamName);
+        Assert.Equal("SymmetryGroups", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(Play, options with { SymmetryGroups = [[.. Enumerable.Range(0, 9).Select(i => new NodeId(i))]] })).ParamName);
     }
 
     private sealed class Summer : Node
@@ -241,7 +250,7 @@ public class ExplorerTests
             _ = new DistSim.Simulation(run.Apply(new SimulationOptions { Seed = 1 }));
             seen.Add((a, b));
             return false;
-        }, null, TestContext.Current.CancellationToken);
+        });
         Assert.Equal([(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)], seen);
         Assert.Equal(6, result.Paths);
     }
@@ -256,7 +265,7 @@ public class ExplorerTests
             _ = run.Choose(2);
             _ = run.Choose(calls == 1 ? 2 : 3); // state kept between runs changes the decisions
             return false;
-        }, null, TestContext.Current.CancellationToken));
+        }));
         Assert.Contains("did not replay", e.Message);
     }
 
@@ -282,14 +291,14 @@ public class ExplorerTests
             }, onTimer: (_, _) => run.Choose(plays == 1 ? 2 : 3)));
             sim.Run();
             return false;
-        }, new ExplorationOptions { MaxDepth = 10 }, TestContext.Current.CancellationToken));
+        }, new ExplorationOptions { MaxDepth = 10 }));
         Assert.Contains("not a function of its decisions", e.Message);
     }
 
     [Fact(DisplayName = "Depth: MaxDepth 0 explores one path; decisions at event MaxDepth and later take the default")]
     public void Depth_IsExact()
     {
-        Assert.Equal(1, Explorer.Explore(run => Gather(run, 3).Count == 0, new ExplorationOptions { MaxDepth = 0 }, TestContext.Current.CancellationToken).Paths);
+        Assert.Equal(1, Explorer.Explore(run => Gather(run, 3).Count == 0, new ExplorationOptions { MaxDepth = 0 }).Paths);
         long Paths(int depth) => Explorer.Explore(run => Gather(run, 3).Count == 0, new ExplorationOptions { MaxDepth = depth, ExploreOrder = false, MaxDrops = 3 }).Paths;
         Assert.True(Paths(1) < Paths(100));
     }
@@ -307,7 +316,7 @@ public class ExplorerTests
             RunOutcome outcome = sim.RunUntil(global::DistSim.Time.SimTime.FromSeconds(1)).Outcome;
             outcomes.Add(outcome);
             return sim.Now < global::DistSim.Time.SimTime.FromSeconds(1); // "violated" only by a run cut short
-        }, new ExplorationOptions { MaxDepth = 20, StateHash = _ => 0 }, TestContext.Current.CancellationToken);
+        }, new ExplorationOptions { MaxDepth = 20, StateHash = _ => 0 });
         Assert.Contains(RunOutcome.Pruned, outcomes);
         Assert.False(result.ViolationFound);
         Assert.True(result.Pruned > 0);
@@ -316,24 +325,24 @@ public class ExplorerTests
     [Fact]
     public void BadOptions_AreRefusedNamingThem()
     {
-        Assert.Equal("MaxDepth", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxDepth = -1 }, TestContext.Current.CancellationToken)).ParamName);
-        Assert.Equal("MaxDrops", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxDrops = -1 }, TestContext.Current.CancellationToken)).ParamName);
-        Assert.Equal("MaxCrashes", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxCrashes = -1 }, TestContext.Current.CancellationToken)).ParamName);
-        Assert.Equal("MaxPaths", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxPaths = 0 }, TestContext.Current.CancellationToken)).ParamName);
-        Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(run => run.Choose(0) > 0, null, TestContext.Current.CancellationToken)).ParamName);
+        Assert.Equal("MaxDepth", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxDepth = -1 })).ParamName);
+        Assert.Equal("MaxDrops", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxDrops = -1 })).ParamName);
+        Assert.Equal("MaxCrashes", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxCrashes = -1 })).ParamName);
+        Assert.Equal("MaxPaths", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(_ => false, new ExplorationOptions { MaxPaths = 0 })).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => Explorer.Explore(run => run.Choose(0) > 0)).ParamName);
         var twice = Assert.Throws<InvalidOperationException>(() => Explorer.Explore(run =>
         {
             _ = run.Apply(new SimulationOptions { Seed = 1 });
             _ = run.Apply(new SimulationOptions { Seed = 1 });
             return false;
-        }, null, TestContext.Current.CancellationToken));
+        }));
         Assert.Contains("one simulation", twice.Message);
     }
 
     [Fact(DisplayName = "MaxPaths stops the search, incomplete")]
     public void MaxPaths_Stops()
     {
-        ExplorationResult result = Explorer.Explore(run => Gather(run, 4).Count == 0, new ExplorationOptions { MaxPaths = 5, MaxDepth = 100 }, TestContext.Current.CancellationToken);
+        ExplorationResult result = Explorer.Explore(run => Gather(run, 4).Count == 0, new ExplorationOptions { MaxPaths = 5, MaxDepth = 100 });
         Assert.Equal(5, result.Paths);
         Assert.False(result.Complete);
     }

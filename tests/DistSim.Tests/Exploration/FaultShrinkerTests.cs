@@ -44,7 +44,7 @@ public class FaultShrinkerTests
             .Crash(SimTime.FromSeconds(2), new NodeId(1));
 
         // Fails while node 0 is paused for at least 300 ms and the pause starts before 10 s; the crash is noise.
-        ShrinkResult result = FaultShrinker.Shrink(schedule, s => s.Faults.OfType<PauseFault>().Any(p => p.Duration >= TimeSpan.FromMilliseconds(300) && p.At < SimTime.FromSeconds(10)), null, TestContext.Current.CancellationToken);
+        ShrinkResult result = FaultShrinker.Shrink(schedule, s => s.Faults.OfType<PauseFault>().Any(p => p.Duration >= TimeSpan.FromMilliseconds(300) && p.At < SimTime.FromSeconds(10)));
         PauseFault pause = Assert.IsType<PauseFault>(Assert.Single(result.Shrunk.Faults));
         Assert.InRange(pause.Duration, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(600));
         Assert.InRange(pause.At, SimTime.FromSeconds(9.99), SimTime.FromSeconds(10));
@@ -56,7 +56,7 @@ public class FaultShrinkerTests
     [Fact(DisplayName = "A failure that needs no fault shrinks to the empty schedule")]
     public void Shrink_ToNothing()
     {
-        ShrinkResult result = FaultShrinker.Shrink(Pauses(5), _ => true, null, TestContext.Current.CancellationToken);
+        ShrinkResult result = FaultShrinker.Shrink(Pauses(5), _ => true);
         Assert.Equal(0, result.SizeAfter);
         Assert.True(double.IsPositiveInfinity(result.ReductionFactor));
     }
@@ -64,7 +64,7 @@ public class FaultShrinkerTests
     [Fact(DisplayName = "A schedule whose replay does not fail is refused: the replay does not reproduce the run")]
     public void Shrink_RefusesAPassingSchedule()
     {
-        var e = Assert.Throws<ArgumentException>(() => FaultShrinker.Shrink(Pauses(3), _ => false, null, TestContext.Current.CancellationToken));
+        var e = Assert.Throws<ArgumentException>(() => FaultShrinker.Shrink(Pauses(3), _ => false));
         Assert.Equal("failing", e.ParamName);
     }
 
@@ -76,7 +76,7 @@ public class FaultShrinkerTests
         {
             calls++;
             return s.Count >= 7;
-        }, new ShrinkOptions { MaxReplays = 10 }, TestContext.Current.CancellationToken);
+        }, new ShrinkOptions { MaxReplays = 10 });
         Assert.Equal(10, calls);
         Assert.Equal(10, result.Replays);
         Assert.False(result.OneMinimal);
@@ -91,7 +91,7 @@ public class FaultShrinkerTests
         FaultSchedule schedule = Pauses(24);
         HashSet<SimTime> needed = [SimTime.FromSeconds(3), SimTime.FromSeconds(11), SimTime.FromSeconds(17)];
         bool Fails(FaultSchedule s) => needed.IsSubsetOf(s.Faults.Select(f => f.At));
-        ShrinkResult whole = FaultShrinker.Shrink(schedule, Fails, null, TestContext.Current.CancellationToken);
+        ShrinkResult whole = FaultShrinker.Shrink(schedule, Fails);
         Assert.True(whole.OneMinimal && whole.SizeAfter == 3 && !whole.Cancelled, whole.ToString());
 
         int previousSize = int.MaxValue;
@@ -111,8 +111,7 @@ public class FaultShrinkerTests
 
                     return Fails(s);
                 },
-                null,
-                source.Token);
+                new ShrinkOptions { CancellationToken = source.Token });
             string where = $"stop at {stopAt}: {stopped} (uncancelled: {whole})";
             Assert.True(Fails(stopped.Shrunk), where); // every schedule on the way was replayed and failed
             Assert.Equal(Math.Min(stopAt, whole.Replays), stopped.Replays);
@@ -140,7 +139,7 @@ public class FaultShrinkerTests
         using var source = new CancellationTokenSource();
         source.Cancel();
         FaultSchedule schedule = Pauses(4);
-        ShrinkResult result = FaultShrinker.Shrink(schedule, _ => throw new InvalidOperationException("nothing is replayed once cancelled"), null, source.Token);
+        ShrinkResult result = FaultShrinker.Shrink(schedule, _ => throw new InvalidOperationException("nothing is replayed once cancelled"), new ShrinkOptions { CancellationToken = source.Token });
         Assert.True(result.Cancelled);
         Assert.Equal(0, result.Replays);
         Assert.Same(schedule, result.Shrunk);
@@ -150,7 +149,7 @@ public class FaultShrinkerTests
     [Fact]
     public void BadOptions_AreRefusedNamingTheOption()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FaultShrinker.Shrink(Pauses(2), _ => true, new ShrinkOptions { MaxReplays = 0 }, TestContext.Current.CancellationToken));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FaultShrinker.Shrink(Pauses(2), _ => true, new ShrinkOptions { MaxReplays = 0 }));
         Assert.Equal("MaxReplays", e.ParamName);
     }
 
@@ -184,7 +183,7 @@ public class FaultShrinkerTests
         FaultSchedule recorded = failing.RecordedFaults;
         Assert.True(recorded.Count >= 3, recorded.ToString()); // more crashes than the two that overlap
 
-        ShrinkResult result = FaultShrinker.ShrinkProperty(recorded, s => Run(s, FaultRecording.Off), "not both down", null, TestContext.Current.CancellationToken);
+        ShrinkResult result = FaultShrinker.ShrinkProperty(recorded, s => Run(s, FaultRecording.Off), "not both down");
         Assert.Equal(2, result.SizeAfter);
         Assert.Equal([0, 2], result.Shrunk.Faults.Cast<CrashFault>().Select(c => c.Node.Value).Order());
         Assert.True(result.OneMinimal);

@@ -401,7 +401,8 @@ public class FrameCarrierTests
         "fifo" => Schedulers.Fifo,
         "random" => Schedulers.RandomTieBreak,
         "pct" => Schedulers.Pct(3, 20_000), // strategies that pick: packets move through the controlled queue
-        _ => Schedulers.DelayBounding(3, 20_000),
+        "delay-bounding" => Schedulers.DelayBounding(3, 20_000),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "fifo, random, pct or delay-bounding"),
     };
 
     [Theory]

@@ -274,7 +274,14 @@ public class JsonSchemaTests
         shrink["violationFound"] = false;
         Assert.True(Evaluate(Defs("shrink"), shrink).IsValid);
         shrink.Remove("interrupted");
-        Assert.False(Evaluate(Defs("shrink"), shrink).IsValid, "every shrink report says whether Ctrl+C stopped it");
+        Assert.True(Evaluate(Defs("shrink"), shrink).IsValid, "a report from before 'interrupted' existed is still valid (read as false)");
+
+        report.Remove("extra");
+        report["interrupted"] = true; // stopped by Ctrl+C, yet complete: a contradiction the schema refuses
+        report["complete"] = true;
+        Assert.False(Evaluate(Defs("explore"), report).IsValid);
+        report["complete"] = false;
+        Assert.True(Evaluate(Defs("explore"), report).IsValid);
     }
 
     [Fact]

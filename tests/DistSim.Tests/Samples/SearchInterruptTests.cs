@@ -43,13 +43,15 @@ public sealed class SearchInterruptTests : IDisposable
             }
         };
         var output = new StringWriter();
+        var error = new StringWriter();
         int code;
         using (interruption.Listen())
         {
-            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output);
+            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output, error);
         }
 
         Assert.Equal(Runner.Interrupted, code);
+        Assert.Equal($"interrupted: byzantine-generals: Ctrl+C stopped the search after {pressAt} paths; the report covers them (exit code 130)", error.ToString().Trim());
         if (json)
         {
             using JsonDocument report = JsonDocument.Parse(output.ToString());
@@ -91,14 +93,16 @@ public sealed class SearchInterruptTests : IDisposable
             }
         };
         var output = new StringWriter();
+        var error = new StringWriter();
         int code;
         using (interruption.Listen())
         {
-            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output);
+            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error);
         }
 
         Assert.Equal(Runner.Interrupted, code);
         Assert.Equal(12, played); // no run after the press
+        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the shrink after 8 replays; the report shows the smallest failing schedule found by then (exit code 130)", error.ToString().Trim());
         string text = output.ToString();
         Assert.Contains("split-brain --shrink: seed 3 fails", text, StringComparison.Ordinal);
         Assert.Matches(@"shrunk to \d+ fault\(s\) .* in 8 replays; stopped by Ctrl\+C: not known to be 1-minimal", text);
@@ -120,20 +124,88 @@ public sealed class SearchInterruptTests : IDisposable
     }
 
     [Fact]
+    public void TheShrinkReport_SaysWhatIsKnownOfTheSchedule_ForEachWayAShrinkEnds()
+    {
+        var schedule = new DistSim.Failures.FaultSchedule().Crash(DistSim.Time.SimTime.FromSeconds(1), new DistSim.Nodes.NodeId(0));
+        var done = new DistSim.Exploration.ShrinkResult(schedule, schedule, 3, OneMinimal: true);
+        Assert.Equal("1-minimal: without any one of them the run passes", ShrinkCommand.Verdict(done));
+        Assert.Equal("budget exhausted: not known to be 1-minimal", ShrinkCommand.Verdict(done with { OneMinimal = false }));
+        Assert.Equal("stopped by Ctrl+C: not known to be 1-minimal", ShrinkCommand.Verdict(done with { OneMinimal = false, Cancelled = true }));
+        Assert.StartsWith("1-minimal (without any one of them the run passes), but stopped by Ctrl+C", ShrinkCommand.Verdict(done with { Cancelled = true }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AShrink_StoppedWhileSearchingForAFailingSeed_SaysHowFarItGot()
     {
         using var interruption = new Interruption();
         (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink");
         args.RunObserver = _ => interruption.TryInterrupt(); // during seed 1, which passes
         var output = new StringWriter();
+        var error = new StringWriter();
         int code;
         using (interruption.Listen())
         {
-            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output);
+            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error);
         }
 
         Assert.Equal(Runner.Interrupted, code);
         Assert.Contains("no run of 1 seed(s) from 1 failed (two primaries accept writes at once) (stopped by Ctrl+C; 20 asked for); nothing to shrink", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the search for a failing run after 1 seed(s); nothing to shrink (exit code 130)", error.ToString().Trim()); // no schedule is claimed
+    }
+
+    [Fact]
+    public void APressDuringTheLastPath_LetsTheSearchFinish_AndSaysSo()
+    {
+        // byzantine-generals explores 54 paths in all: a press during the last one stops nothing.
+        using var interruption = new Interruption();
+        (IScenario scenario, ScenarioArgs args) = Parsed("byzantine-generals", interruption, "--explore", "30", "--json");
+        args.PathObserver = played =>
+        {
+            if (played == 54)
+            {
+                Assert.True(interruption.TryInterrupt());
+            }
+        };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code;
+        using (interruption.Listen())
+        {
+            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output, error);
+        }
+
+        Assert.Equal(Runner.Success, code);
+        using JsonDocument report = JsonDocument.Parse(output.ToString());
+        Assert.Equal(54, report.RootElement.GetProperty("paths").GetInt64());
+        Assert.True(report.RootElement.GetProperty("complete").GetBoolean());
+        Assert.False(report.RootElement.GetProperty("interrupted").GetBoolean());
+        Assert.Equal("note: byzantine-generals: Ctrl+C came after the search's last path; the report is complete", error.ToString().Trim());
+    }
+
+    [Fact]
+    public void AShrinkThatFailsAfterAPress_SaysNothingOfACompleteReport()
+    {
+        // The press stops the shrink; then --shrink-out cannot be written (a directory): the command fails with that
+        // error alone, never with a note that its report is complete (it printed none).
+        using var interruption = new Interruption();
+        (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink", "--shrink-out", _dir);
+        int played = 0;
+        args.RunObserver = _ =>
+        {
+            if (++played == 12)
+            {
+                Assert.True(interruption.TryInterrupt());
+            }
+        };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using (interruption.Listen())
+        {
+            Assert.Throws<OutputFileException>(() => ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error));
+        }
+
+        Assert.Equal(string.Empty, output.ToString());
+        Assert.Equal(string.Empty, error.ToString());
     }
 
     /// <summary>Runs the command line through the runner and presses Ctrl+C once it listens (and a moment more).</summary>
@@ -163,7 +235,7 @@ public sealed class SearchInterruptTests : IDisposable
         (int code, string output, string error) = PressedOnceListening("byzantine-generals", "--n", "7", "--m", "2", "--explore", "60", "--explore-paths", "1000000000");
         Assert.Equal(Runner.Interrupted, code);
         Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output, StringComparison.Ordinal);
-        Assert.Matches(@"^interrupted: byzantine-generals: Ctrl\+C stopped the search; the report covers the paths explored before it \(exit code 130\)\s*$", error);
+        Assert.Matches(@"^interrupted: byzantine-generals: Ctrl\+C stopped the search after [\d,]+ paths; the report covers them \(exit code 130\)\s*$", error);
     }
 
     [Fact]
