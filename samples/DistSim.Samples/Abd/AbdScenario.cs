@@ -58,6 +58,11 @@ public sealed class AbdScenario : IScenario
         }
 
         string? html = args.Has("history-html") ? args.GetString("history-html", string.Empty) : null;
+        if (html is not null)
+        {
+            OutputTarget.Resolve("history-html", html); // a path that cannot be written is a usage error before the runs, not a crash after them
+        }
+
         int runs = 0, linearizable = 0, notLinearizable = 0, unknown = 0, violations = 0;
         long operations = 0;
         ulong? firstBad = null, firstViolation = null;
@@ -92,14 +97,6 @@ public sealed class AbdScenario : IScenario
             },
             out AbdRun? single);
 
-        if (html is not null && (firstBad ?? (args.Sweep == 0 ? args.Seed : null)) is { } drawn)
-        {
-            // Replayed, not kept: the same seed gives the same run, so only the run to draw is played again.
-            AbdRun run = single ?? AbdCluster.Play(drawn, options);
-            using var page = new StreamWriter(html);
-            HistoryView.WriteHtml(page, run.History, run.Verdict);
-        }
-
         bool failed = notLinearizable > 0 || violations > 0;
         if (args.Json)
         {
@@ -119,6 +116,7 @@ public sealed class AbdScenario : IScenario
                 WriteSeed(json, "firstViolationSeed", firstViolation);
                 json.WriteString("violation", violation);
             }));
+            DrawHistory(html, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
             return failed ? Runner.Failure : summary.ExitCode;
         }
 
@@ -133,6 +131,7 @@ public sealed class AbdScenario : IScenario
         output.WriteLine(Invariant($"  properties violated in {violations} run(s){(violation is null ? string.Empty : $"; first: seed {firstViolation}: {violation}")}"));
         Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
+        DrawHistory(html, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
         return failed ? Runner.Failure : summary.ExitCode;
     }
 
@@ -145,6 +144,49 @@ public sealed class AbdScenario : IScenario
         else
         {
             json.WriteNull(name);
+        }
+    }
+
+    /// <summary>
+    /// <c>--history-html</c>: draws the run of <paramref name="seed"/> (the first not linearizable, or the single run), after
+    /// the report so that a failure here cannot swallow it. Replayed, not kept: the same seed gives the same run. A page
+    /// that cannot be written is an <see cref="OutputFileException"/>, and no partial page is left behind.
+    /// </summary>
+    private static void DrawHistory(string? path, ulong? seed, AbdRun? single, AbdOptions options)
+    {
+        if (path is null || seed is not { } drawn)
+        {
+            return;
+        }
+
+        AbdRun run = single ?? AbdCluster.Play(drawn, options);
+        bool written = false;
+        try
+        {
+            using (var page = new StreamWriter(path))
+            {
+                HistoryView.WriteHtml(page, run.History, run.Verdict);
+            }
+
+            written = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFileException("history-html", path, ex);
+        }
+        finally
+        {
+            if (!written)
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // what could not be written may not be deletable either; the error above says what happened
+                }
+            }
         }
     }
 }

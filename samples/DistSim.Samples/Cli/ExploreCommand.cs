@@ -76,7 +76,7 @@ public static class ExploreCommand
 
         if (options.CancellationToken.IsCancellationRequested)
         {
-            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after the search's last path; the report is complete");
+            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after the search's last path and stopped nothing");
         }
 
         return result.ViolationFound ? Runner.Failure : Runner.Success;

@@ -77,7 +77,7 @@ public static class ShrinkCommand
                 return Runner.Interrupted;
             }
 
-            NoteLatePress(stop, scenario, error);
+            NoteLatePress(stop, scenario, error, "the last seed searched");
             return Runner.Success;
         }
 
@@ -187,7 +187,7 @@ public static class ShrinkCommand
     internal static string Verdict(ShrinkResult result) => (result.OneMinimal, result.Cancelled) switch
     {
         (true, false) => "1-minimal: without any one of them the run passes",
-        (true, true) => "1-minimal (without any one of them the run passes), but stopped by Ctrl+C before every fault was shortened or moved as far as it could be",
+        (true, true) => "1-minimal (without any one of them the run passes), but stopped by Ctrl+C: an earlier pass was cut short, so durations and times may not be as small or late as they could be",
         (false, true) => "stopped by Ctrl+C: not known to be 1-minimal",
         _ => "budget exhausted: not known to be 1-minimal",
     };
@@ -201,17 +201,17 @@ public static class ShrinkCommand
         }
         else
         {
-            NoteLatePress(stop, scenario, error);
+            NoteLatePress(stop, scenario, error, "the shrink's last run");
         }
 
         return code;
     }
 
-    private static void NoteLatePress(CancellationToken stop, IScenario scenario, TextWriter? error)
+    private static void NoteLatePress(CancellationToken stop, IScenario scenario, TextWriter? error, string after)
     {
         if (stop.IsCancellationRequested)
         {
-            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after the shrink's last run; the report is complete");
+            error?.WriteLine($"note: {scenario.Name}: Ctrl+C came after {after} and stopped nothing");
         }
     }
 

@@ -38,7 +38,8 @@ public static class HistoryView
     /// <param name="writer">Where the page goes (a file's <see cref="StreamWriter"/>, say); not closed or flushed.</param>
     /// <param name="history">The operations.</param>
     /// <param name="options">Labels; null for the defaults.</param>
-    /// <exception cref="ArgumentException">An operation is null (checked before anything is written).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="writer"/> or <paramref name="history"/> is null.</exception>
+    /// <exception cref="ArgumentException">An operation is null (checked before anything is written; the labels of <paramref name="options"/> are called while the page is written, so one that throws leaves part of a page in <paramref name="writer"/>).</exception>
     public static void WriteHtml<TInput, TOutput>(TextWriter writer, IReadOnlyList<Operation<TInput, TOutput>> history, HistoryViewOptions<TInput, TOutput>? options = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -71,7 +72,8 @@ public static class HistoryView
     /// <param name="history">The operations that were checked.</param>
     /// <param name="result">What <see cref="Linearizability.Analyze"/> said about <paramref name="history"/>.</param>
     /// <param name="options">Labels; null for the defaults.</param>
-    /// <exception cref="ArgumentException">An operation is null, or <paramref name="result"/> names an operation that is not in <paramref name="history"/> (checked before anything is written).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="writer"/>, <paramref name="history"/> or <paramref name="result"/> is null.</exception>
+    /// <exception cref="ArgumentException">An operation is null, or <paramref name="result"/> names an operation that is not in <paramref name="history"/> (checked before anything is written; the labels of <paramref name="options"/> are called while the page is written, so one that throws leaves part of a page in <paramref name="writer"/>).</exception>
     public static void WriteHtml<TState, TInput, TOutput>(
         TextWriter writer,
         IReadOnlyList<Operation<TInput, TOutput>> history,

@@ -74,7 +74,7 @@ public static class FaultShrinker
     /// <param name="failing">A schedule whose replay violates the property.</param>
     /// <param name="replay">Builds and runs the simulation for a candidate schedule (seed and options of the failing run, the candidate as <see cref="SimulationOptions.FaultSchedule"/>).</param>
     /// <param name="property">The property's name.</param>
-    /// <param name="options">The budget and passes.</param>
+    /// <param name="options">The budget, the passes and a cancellation token (see <see cref="Shrink"/>).</param>
     public static ShrinkResult ShrinkProperty(FaultSchedule failing, Func<FaultSchedule, Simulation> replay, string property, ShrinkOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(replay);

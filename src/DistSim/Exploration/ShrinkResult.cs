@@ -22,13 +22,13 @@ public sealed record ShrinkResult(FaultSchedule Original, FaultSchedule Shrunk, 
     /// <summary>
     /// Whether the shrink stopped because it was cancelled (<see cref="ShrinkOptions.CancellationToken"/>): a candidate it
     /// meant to replay went unjudged. <see cref="Shrunk"/> is the smallest failing schedule found by then;
-    /// <see cref="OneMinimal"/> can still be true, when every single removal had been judged already (then a pass that
-    /// shortens or moves faults was cut short).
+    /// <see cref="OneMinimal"/> can still be true, when every single removal had been judged already (a pass before the
+    /// single drops was cut short: the schedule may be longer or earlier than an uncancelled shrink would make it).
     /// </summary>
     public bool Cancelled { get; init; }
 
     /// <inheritdoc />
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{SizeBefore} fault(s) -> {SizeAfter} ({(SizeAfter == 0 ? "no fault needed" : $"{ReductionFactor:0.##}x smaller")}), {Replays} replay(s){(OneMinimal ? ", 1-minimal" : Cancelled ? ", cancelled" : ", budget exhausted")}");
+        $"{SizeBefore} fault(s) -> {SizeAfter} ({(SizeAfter == 0 ? "no fault needed" : $"{ReductionFactor:0.##}x smaller")}), {Replays} replay(s){(OneMinimal ? ", 1-minimal" : string.Empty)}{(Cancelled ? ", cancelled" : OneMinimal ? string.Empty : ", budget exhausted")}");
 }

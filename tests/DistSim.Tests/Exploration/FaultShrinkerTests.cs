@@ -119,7 +119,7 @@ public class FaultShrinkerTests
             Assert.Equal(stopAt < whole.Replays, stopped.Cancelled);
             if (stopped.Cancelled)
             {
-                Assert.EndsWith(stopped.OneMinimal ? ", 1-minimal" : ", cancelled", stopped.ToString(), StringComparison.Ordinal);
+                Assert.EndsWith(stopped.OneMinimal ? ", 1-minimal, cancelled" : "replay(s), cancelled", stopped.ToString(), StringComparison.Ordinal);
                 Assert.True(!stopped.OneMinimal || stopped.Shrunk.Faults.All(f => !Fails(stopped.Shrunk.With([.. stopped.Shrunk.Faults.Where(g => g != f)]))), where);
             }
             else

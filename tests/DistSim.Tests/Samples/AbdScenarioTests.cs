@@ -48,4 +48,20 @@ public class AbdScenarioTests
         Assert.Equal(2, RunnerCli.Run("abd", "--loss", "1").Code);
         Assert.Equal(2, RunnerCli.Run("abd", "--clients", "0").Code);
     }
+
+    [Fact]
+    public void AHistoryPageThatCannotBeWritten_IsAUsageErrorBeforeTheRuns()
+    {
+        string dir = Directory.CreateTempSubdirectory("abd-").FullName;
+        string missing = Path.Combine(dir, "no-such-directory", "abd.html");
+        (int code, string output, string error) = RunnerCli.Run("abd", "--sweep", "20", "--no-write-back", "--history-html", missing);
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, output); // no run was made
+        Assert.Contains("--history-html: cannot create", error, StringComparison.Ordinal);
+
+        (int isDir, _, string dirError) = RunnerCli.Run("abd", "--history-html", dir);
+        Assert.Equal(2, isDir);
+        Assert.Contains("is a directory", dirError, StringComparison.Ordinal);
+        Directory.Delete(dir, recursive: true);
+    }
 }
