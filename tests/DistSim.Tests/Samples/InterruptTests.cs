@@ -15,8 +15,8 @@ public sealed class InterruptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Runs the command line and presses Ctrl+C once its sweep is under way; the exit code, output and error.</summary>
-    private static (int Code, string Out, string Err) Interrupted(params string[] args)
+    /// <summary>Runs the command line and presses Ctrl+C once it listens (its sweep, search or check under way), once; the exit code, output and error.</summary>
+    internal static (int Code, string Out, string Err) Interrupted(params string[] args)
     {
         using var interruption = new Interruption();
         var output = new StringWriter();
@@ -27,11 +27,11 @@ public sealed class InterruptTests : IDisposable
             {
                 SpinWait.SpinUntil(() => interruption.Listening || run.IsCompleted);
                 Thread.Sleep(50); // some runs done
-                Assert.True(interruption.TryInterrupt(), "the sweep was not listening");
+                Assert.True(interruption.TryInterrupt(), "the command was not listening");
                 Assert.False(interruption.TryInterrupt()); // a second press is not taken: the process would end
             },
             TestContext.Current.CancellationToken);
-        Assert.True(Task.WaitAll([run, press], TimeSpan.FromMinutes(2)), "the sweep did not stop");
+        Assert.True(Task.WaitAll([run, press], TimeSpan.FromMinutes(2)), "the command did not stop");
         Assert.False(interruption.Listening);
         return (run.Result, output.ToString(), error.ToString());
     }

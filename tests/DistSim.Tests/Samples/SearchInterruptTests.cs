@@ -25,6 +25,36 @@ public sealed class SearchInterruptTests : IDisposable
         return (s, args);
     }
 
+    /// <summary>Runs a search or shrink command as the runner does, listening to <paramref name="interruption"/>: the exit code, output and error.</summary>
+    private static (int Code, string Out, string Err) Listening(Interruption interruption, Func<TextWriter, TextWriter, int> command)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using (interruption.Listen())
+        {
+            int code = command(output, error);
+            return (code, output.ToString(), error.ToString());
+        }
+    }
+
+    /// <summary>Presses Ctrl+C while path <paramref name="at"/> of a search runs (the observer is called as it ends).</summary>
+    private static Action<long> PressAtPath(Interruption interruption, long at) => played =>
+    {
+        if (played == at)
+        {
+            Assert.True(interruption.TryInterrupt());
+        }
+    };
+
+    /// <summary>Presses Ctrl+C while run <paramref name="at"/> of a shrink command (searched seeds, the replay check, replays) runs; <paramref name="runs"/> counts them.</summary>
+    private static Action<DistSim.Simulation> PressAtRun(Interruption interruption, int at, int[] runs) => _ =>
+    {
+        if (++runs[0] == at)
+        {
+            Assert.True(interruption.TryInterrupt());
+        }
+    };
+
     [Theory]
     [InlineData(1, false)]
     [InlineData(10, false)]
@@ -35,26 +65,14 @@ public sealed class SearchInterruptTests : IDisposable
         using var interruption = new Interruption();
         string[] options = json ? ["--explore", "30", "--json"] : ["--explore", "30"];
         (IScenario scenario, ScenarioArgs args) = Parsed("byzantine-generals", interruption, options);
-        args.PathObserver = played =>
-        {
-            if (played == pressAt)
-            {
-                Assert.True(interruption.TryInterrupt());
-            }
-        };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code;
-        using (interruption.Listen())
-        {
-            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output, error);
-        }
+        args.PathObserver = PressAtPath(interruption, pressAt);
+        (int code, string output, string error) = Listening(interruption, (o, e) => ExploreCommand.Run((IExplorableScenario)scenario, args, o, e));
 
         Assert.Equal(Runner.Interrupted, code);
-        Assert.Equal($"interrupted: byzantine-generals: Ctrl+C stopped the search after {pressAt} paths; the report covers them (exit code 130)", error.ToString().Trim());
+        Assert.Equal($"interrupted: byzantine-generals: Ctrl+C stopped the search after {pressAt} paths; the report covers them (exit code 130)", error.Trim());
         if (json)
         {
-            using JsonDocument report = JsonDocument.Parse(output.ToString());
+            using JsonDocument report = JsonDocument.Parse(output);
             JsonElement root = report.RootElement;
             Assert.Equal(pressAt, root.GetProperty("paths").GetInt64());
             Assert.True(root.GetProperty("interrupted").GetBoolean());
@@ -63,8 +81,8 @@ public sealed class SearchInterruptTests : IDisposable
         }
         else
         {
-            Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output.ToString(), StringComparison.Ordinal);
-            Assert.Contains($"paths explored {pressAt},", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output, StringComparison.Ordinal);
+            Assert.Contains($"paths explored {pressAt},", output, StringComparison.Ordinal);
         }
 
         // Uninterrupted, the same search is complete: the stop, not the bounds, cut it short.
@@ -84,26 +102,13 @@ public sealed class SearchInterruptTests : IDisposable
         string file = Path.Combine(_dir, "shrunk.json");
         using var interruption = new Interruption();
         (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink", "--shrink-out", file);
-        int played = 0;
-        args.RunObserver = _ =>
-        {
-            if (++played == 12)
-            {
-                Assert.True(interruption.TryInterrupt());
-            }
-        };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code;
-        using (interruption.Listen())
-        {
-            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error);
-        }
+        int[] played = [0];
+        args.RunObserver = PressAtRun(interruption, 12, played);
+        (int code, string text, string error) = Listening(interruption, (o, e) => ShrinkCommand.Run((IShrinkableScenario)scenario, args, o, e));
 
         Assert.Equal(Runner.Interrupted, code);
-        Assert.Equal(12, played); // no run after the press
-        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the shrink after 8 replays; the report shows the smallest failing schedule found by then (exit code 130)", error.ToString().Trim());
-        string text = output.ToString();
+        Assert.Equal(12, played[0]); // no run after the press
+        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the shrink after 8 replays; the report shows the smallest failing schedule found by then (exit code 130)", error.Trim());
         Assert.Contains("split-brain --shrink: seed 3 fails", text, StringComparison.Ordinal);
         Assert.Matches(@"shrunk to \d+ fault\(s\) .* in 8 replays; stopped by Ctrl\+C: not known to be 1-minimal", text);
 
@@ -139,18 +144,12 @@ public sealed class SearchInterruptTests : IDisposable
     {
         using var interruption = new Interruption();
         (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink");
-        args.RunObserver = _ => interruption.TryInterrupt(); // during seed 1, which passes
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code;
-        using (interruption.Listen())
-        {
-            code = ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error);
-        }
+        args.RunObserver = PressAtRun(interruption, 1, [0]); // during seed 1, which passes
+        (int code, string output, string error) = Listening(interruption, (o, e) => ShrinkCommand.Run((IShrinkableScenario)scenario, args, o, e));
 
         Assert.Equal(Runner.Interrupted, code);
-        Assert.Contains("no run of 1 seed(s) from 1 failed (two primaries accept writes at once) (stopped by Ctrl+C; 20 asked for); nothing to shrink", output.ToString(), StringComparison.Ordinal);
-        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the search for a failing run after 1 seed(s); nothing to shrink (exit code 130)", error.ToString().Trim()); // no schedule is claimed
+        Assert.Contains("no run of 1 seed(s) from 1 failed (two primaries accept writes at once) (stopped by Ctrl+C; 20 asked for); nothing to shrink", output, StringComparison.Ordinal);
+        Assert.Equal("interrupted: split-brain: Ctrl+C stopped the search for a failing run after 1 seed(s); nothing to shrink (exit code 130)", error.Trim()); // no schedule is claimed
     }
 
     [Fact]
@@ -159,27 +158,15 @@ public sealed class SearchInterruptTests : IDisposable
         // byzantine-generals explores 54 paths in all: a press during the last one stops nothing.
         using var interruption = new Interruption();
         (IScenario scenario, ScenarioArgs args) = Parsed("byzantine-generals", interruption, "--explore", "30", "--json");
-        args.PathObserver = played =>
-        {
-            if (played == 54)
-            {
-                Assert.True(interruption.TryInterrupt());
-            }
-        };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code;
-        using (interruption.Listen())
-        {
-            code = ExploreCommand.Run((IExplorableScenario)scenario, args, output, error);
-        }
+        args.PathObserver = PressAtPath(interruption, 54);
+        (int code, string output, string error) = Listening(interruption, (o, e) => ExploreCommand.Run((IExplorableScenario)scenario, args, o, e));
 
         Assert.Equal(Runner.Success, code);
-        using JsonDocument report = JsonDocument.Parse(output.ToString());
+        using JsonDocument report = JsonDocument.Parse(output);
         Assert.Equal(54, report.RootElement.GetProperty("paths").GetInt64());
         Assert.True(report.RootElement.GetProperty("complete").GetBoolean());
         Assert.False(report.RootElement.GetProperty("interrupted").GetBoolean());
-        Assert.Equal("note: byzantine-generals: Ctrl+C came after the search's last path and stopped nothing", error.ToString().Trim());
+        Assert.Equal("note: byzantine-generals: Ctrl+C came after the search's last path and stopped nothing", error.Trim());
     }
 
     [Fact]
@@ -189,50 +176,22 @@ public sealed class SearchInterruptTests : IDisposable
         // error alone, never with a note that its report is complete (it printed none).
         using var interruption = new Interruption();
         (IScenario scenario, ScenarioArgs args) = Parsed("split-brain", interruption, "--sweep", "20", "--shrink", "--shrink-out", _dir);
-        int played = 0;
-        args.RunObserver = _ =>
+        args.RunObserver = PressAtRun(interruption, 12, [0]);
+        (_, string output, string error) = Listening(interruption, (o, e) =>
         {
-            if (++played == 12)
-            {
-                Assert.True(interruption.TryInterrupt());
-            }
-        };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        using (interruption.Listen())
-        {
-            Assert.Throws<OutputFileException>(() => ShrinkCommand.Run((IShrinkableScenario)scenario, args, output, error));
-        }
+            Assert.Throws<OutputFileException>(() => ShrinkCommand.Run((IShrinkableScenario)scenario, args, o, e));
+            return 0;
+        });
 
-        Assert.Equal(string.Empty, output.ToString());
-        Assert.Equal(string.Empty, error.ToString());
-    }
-
-    /// <summary>Runs the command line through the runner and presses Ctrl+C once it listens (and a moment more).</summary>
-    private static (int Code, string Out, string Err) PressedOnceListening(params string[] args)
-    {
-        using var interruption = new Interruption();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        Task<int> run = Task.Run(() => Runner.Execute(args, output, error, progress: null, interruption), TestContext.Current.CancellationToken);
-        Task press = Task.Run(
-            () =>
-            {
-                Assert.True(SpinWait.SpinUntil(() => interruption.Listening || run.IsCompleted, TimeSpan.FromMinutes(1)));
-                Thread.Sleep(200);
-                Assert.True(interruption.TryInterrupt(), "the command was not listening");
-            },
-            TestContext.Current.CancellationToken);
-        Assert.True(Task.WaitAll([run, press], TimeSpan.FromMinutes(2)), "the command did not stop");
-        Assert.False(interruption.Listening);
-        return (run.Result, output.ToString(), error.ToString());
+        Assert.Equal(string.Empty, output);
+        Assert.Equal(string.Empty, error);
     }
 
     [Fact]
     public void TheRunner_StopsALongSearch_WithItsReport_AndExitCode130()
     {
         // n = 7, m = 2: far more paths than a test could wait for.
-        (int code, string output, string error) = PressedOnceListening("byzantine-generals", "--n", "7", "--m", "2", "--explore", "60", "--explore-paths", "1000000000");
+        (int code, string output, string error) = InterruptTests.Interrupted("byzantine-generals", "--n", "7", "--m", "2", "--explore", "60", "--explore-paths", "1000000000");
         Assert.Equal(Runner.Interrupted, code);
         Assert.Contains("no violation in the paths explored (stopped by Ctrl+C)", output, StringComparison.Ordinal);
         Assert.Matches(@"^interrupted: byzantine-generals: Ctrl\+C stopped the search after [\d,]+ paths; the report covers them \(exit code 130\)\s*$", error);
@@ -261,7 +220,7 @@ public sealed class SearchInterruptTests : IDisposable
         File.WriteAllLines(history, lines);
         string html = Path.Combine(_dir, "page.html");
 
-        (int code, string output, string error) = PressedOnceListening("lincheck", "--html", html, history);
+        (int code, string output, string error) = InterruptTests.Interrupted("lincheck", "--html", html, history);
         Assert.Equal(Runner.Interrupted, code);
         Assert.Matches(@"verdict: unknown: Ctrl\+C stopped the search after \d+ steps", output);
         Assert.Contains("longest linearizable prefix so far:", output, StringComparison.Ordinal);
