@@ -224,7 +224,7 @@ public sealed class SimNetwork
     {
         using ThreadClaim claim = _simulation.Claim(nameof(Isolate));
         _simulation.RequireNode(node, nameof(node));
-        _partitions.Isolate(node.Value, _simulation.Nodes.Count, InFlight);
+        _partitions.Isolate(node.Value, InFlight);
         _simulation.RecordNetworkChange(Tracing.TraceEventKind.Partition, node, null, $"isolate {_simulation.NodeName(node)}");
     }
 
