@@ -58,10 +58,7 @@ public sealed class AbdScenario : IScenario
         }
 
         string? html = args.Has("history-html") ? args.GetString("history-html", string.Empty) : null;
-        if (html is not null)
-        {
-            OutputTarget.Resolve("history-html", html); // a path that cannot be written is a usage error before the runs, not a crash after them
-        }
+        using PlotFile? page = html is null ? null : PlotFile.OpenFile("history-html", html); // before the runs: a bad path is a usage error
 
         int runs = 0, linearizable = 0, notLinearizable = 0, unknown = 0, violations = 0;
         long operations = 0;
@@ -116,7 +113,7 @@ public sealed class AbdScenario : IScenario
                 WriteSeed(json, "firstViolationSeed", firstViolation);
                 json.WriteString("violation", violation);
             }));
-            DrawHistory(html, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
+            DrawHistory(page, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
             return failed ? Runner.Failure : summary.ExitCode;
         }
 
@@ -131,7 +128,7 @@ public sealed class AbdScenario : IScenario
         output.WriteLine(Invariant($"  properties violated in {violations} run(s){(violation is null ? string.Empty : $"; first: seed {firstViolation}: {violation}")}"));
         Report.WriteStatistics(output, summary);
         output.WriteLine(Invariant($"  fingerprint {summary.Fingerprint:x16}"));
-        DrawHistory(html, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
+        DrawHistory(page, firstBad ?? (args.Sweep == 0 ? args.Seed : null), single, options);
         return failed ? Runner.Failure : summary.ExitCode;
     }
 
@@ -149,44 +146,16 @@ public sealed class AbdScenario : IScenario
 
     /// <summary>
     /// <c>--history-html</c>: draws the run of <paramref name="seed"/> (the first not linearizable, or the single run), after
-    /// the report so that a failure here cannot swallow it. Replayed, not kept: the same seed gives the same run. A page
-    /// that cannot be written is an <see cref="OutputFileException"/>, and no partial page is left behind.
+    /// the report so that a failure here cannot swallow it. Replayed, not kept: the same seed gives the same run. The file
+    /// was opened before the runs (<see cref="PlotFile.OpenFile"/>): one that existed is replaced only here, one the option
+    /// created is removed when nothing is drawn.
     /// </summary>
-    private static void DrawHistory(string? path, ulong? seed, AbdRun? single, AbdOptions options)
+    private static void DrawHistory(PlotFile? page, ulong? seed, AbdRun? single, AbdOptions options)
     {
-        if (path is null || seed is not { } drawn)
+        if (page is not null && seed is { } drawn)
         {
-            return;
-        }
-
-        AbdRun run = single ?? AbdCluster.Play(drawn, options);
-        bool written = false;
-        try
-        {
-            using (var page = new StreamWriter(path))
-            {
-                HistoryView.WriteHtml(page, run.History, run.Verdict);
-            }
-
-            written = true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new OutputFileException("history-html", path, ex);
-        }
-        finally
-        {
-            if (!written)
-            {
-                try
-                {
-                    File.Delete(path);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // what could not be written may not be deletable either; the error above says what happened
-                }
-            }
+            AbdRun run = single ?? AbdCluster.Play(drawn, options);
+            page.Write(writer => HistoryView.WriteHtml(writer, run.History, run.Verdict));
         }
     }
 }

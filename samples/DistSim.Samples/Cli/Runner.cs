@@ -119,10 +119,19 @@ public static class Runner
             {
                 if (parsed.Has("json-pretty"))
                 {
-                    // The scenario writes its one-line object; it is indented once the run is over.
+                    // The scenario writes its one-line object; it is indented once the run is over. Its notes (a limit hit,
+                    // Ctrl+C) wait for it, so that they follow the report as they do without --json-pretty.
                     var captured = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-                    code = Dispatch(scenario, parsed, captured, error);
-                    output.Write(Report.Pretty(captured.ToString()));
+                    var notes = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+                    try
+                    {
+                        code = Dispatch(scenario, parsed, captured, notes);
+                        output.Write(Report.Pretty(captured.ToString()));
+                    }
+                    finally
+                    {
+                        error.Write(notes.ToString());
+                    }
                 }
                 else
                 {

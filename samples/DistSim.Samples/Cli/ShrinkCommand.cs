@@ -53,6 +53,7 @@ public static class ShrinkCommand
 
         if (failingSeed is not { } failing)
         {
+            bool cut = stop.IsCancellationRequested && searched < seeds; // read once: a press now must not split the report from the exit code
             if (args.Json)
             {
                 output.WriteLine(Report.Json(json =>
@@ -62,16 +63,16 @@ public static class ShrinkCommand
                     json.WriteString("property", target.Property);
                     json.WriteNumber("runsSearched", searched);
                     json.WriteBoolean("violationFound", false);
-                    json.WriteBoolean("interrupted", stop.IsCancellationRequested && searched < seeds);
+                    json.WriteBoolean("interrupted", cut);
                 }));
             }
             else
             {
-                string stopped = stop.IsCancellationRequested && searched < seeds ? Invariant($" (stopped by Ctrl+C; {seeds} asked for)") : string.Empty;
+                string stopped = cut ? Invariant($" (stopped by Ctrl+C; {seeds} asked for)") : string.Empty;
                 output.WriteLine(Invariant($"{scenario.Name} --shrink: no run of {searched} seed(s) from {args.Seed} failed ({target.Property}){stopped}; nothing to shrink"));
             }
 
-            if (stop.IsCancellationRequested && searched < seeds)
+            if (cut)
             {
                 error?.WriteLine(Invariant($"interrupted: {scenario.Name}: Ctrl+C stopped the search for a failing run after {searched} seed(s); nothing to shrink (exit code {Runner.Interrupted})"));
                 return Runner.Interrupted;

@@ -62,7 +62,7 @@ public static class LincheckCommand
                 }
                 else if (interruption is { Token.IsCancellationRequested: true })
                 {
-                    error.WriteLine("note: lincheck: Ctrl+C came after the search had ended; the verdict is complete");
+                    error.WriteLine("note: lincheck: Ctrl+C came after the search had ended and stopped nothing");
                 }
 
                 return code;

@@ -62,6 +62,14 @@ public class AbdScenarioTests
         (int isDir, _, string dirError) = RunnerCli.Run("abd", "--history-html", dir);
         Assert.Equal(2, isDir);
         Assert.Contains("is a directory", dirError, StringComparison.Ordinal);
+
+        // A linearizable sweep draws nothing: a file the option created is removed, one that existed is left as it was.
+        string created = Path.Combine(dir, "new.html"), existing = Path.Combine(dir, "old.html");
+        File.WriteAllText(existing, "earlier");
+        Assert.Equal(0, RunnerCli.Run("abd", "--sweep", "5", "--history-html", created).Code);
+        Assert.Equal(0, RunnerCli.Run("abd", "--sweep", "5", "--history-html", existing).Code);
+        Assert.False(File.Exists(created));
+        Assert.Equal("earlier", File.ReadAllText(existing));
         Directory.Delete(dir, recursive: true);
     }
 }

@@ -32,6 +32,21 @@ public class RunnerTests
         Assert.Contains("--json-pretty: is --json indented; give one of them", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WithJsonPretty_TheNotesFollowTheReport_AsWithJson()
+    {
+        // One writer for both streams, as a terminal shows them: the limit-hit note comes after the (buffered) report.
+        foreach (string format in new[] { "--json", "--json-pretty" })
+        {
+            var both = new StringWriter();
+            int code = Runner.Execute(["two-generals", "--event-limit", "1", format], both, both);
+            string text = both.ToString();
+            Assert.Equal(Runner.LimitHit, code);
+            int note = text.IndexOf("note: two-generals: a run stopped at a limit", StringComparison.Ordinal);
+            Assert.True(note > text.LastIndexOf('}'), $"{format}: the note comes before the report:\n{text}");
+        }
+    }
+
     /// <summary>A scenario's own option must not take a common option's name: parsing would fail for every invocation.</summary>
     [Fact]
     public void EveryScenario_HasOptionsDistinctFromTheCommonOnes_AndParsesItsDefaults()
