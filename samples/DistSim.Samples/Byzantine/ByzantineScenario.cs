@@ -34,6 +34,8 @@ public sealed class ByzantineScenario : IScenario
         new("honest", null, "control run: Raft without the liar, PBFT with no Byzantine replica"),
         new("byzantine-behavior", "B", "PBFT faulty replicas: mix (each draws one from the seed), equivocate, silent, tamper, forge or replay", "mix"),
         new("faulty-primary", null, "PBFT: the primary of view 0 is one of the Byzantine replicas (forces a view change for silent, equivocating or tampering primaries)"),
+        new("checkpoint-interval", "K", "PBFT: replicas checkpoint their state every K sequence numbers; the log window is 2K", "8"),
+        new("lagging-replica", "I", "PBFT: replica I (kept honest) is cut off from a quarter of the operations answered to half, then catches up (by state transfer when more than the log window behind)"),
     ];
 
     /// <summary>The Raft cluster size for <paramref name="n"/>: the largest of 3, 5, 7 not above it (3 below 3).</summary>
@@ -53,12 +55,23 @@ public sealed class ByzantineScenario : IScenario
             throw new UsageException("--faulty-primary: --honest runs PBFT with no Byzantine replica");
         }
 
+        bool faultyPrimary = args.Has("faulty-primary");
+        int faulty = honest ? 0 : (n - 1) / 3;
+        int? lagging = args.Has("lagging-replica") ? args.GetInt("lagging-replica", 0, min: faultyPrimary ? 1 : 0, max: n - 1) : null;
+        int quorum = (n + ((n - 1) / 3) + 2) / 2;
+        if (lagging is not null && n - 1 - faulty < quorum)
+        {
+            throw new UsageException(Invariant($"--lagging-replica: with {faulty} Byzantine replica(s) of {n}, only {n - 1 - faulty} honest ones would be left, fewer than the quorum of {quorum}; add --honest, or use a larger --n"));
+        }
+
         return new PbftOptions(
             Replicas: n,
-            Faulty: honest ? 0 : (n - 1) / 3,
+            Faulty: faulty,
             Fault: behavior == "mix" ? null : PbftBehaviors.All.First(b => PbftBehaviors.Name(b) == behavior),
-            FaultyPrimary: args.Has("faulty-primary"),
-            Operations: args.GetInt("ops", 20, min: 1, max: 10_000));
+            FaultyPrimary: faultyPrimary,
+            Operations: args.GetInt("ops", 20, min: 1, max: 10_000),
+            CheckpointInterval: args.GetInt("checkpoint-interval", PbftOptions.DefaultCheckpointInterval, min: 1, max: 10_000),
+            Lagging: lagging);
     }
 
     /// <inheritdoc />
@@ -90,7 +103,7 @@ public sealed class ByzantineScenario : IScenario
             pbftSummary = Sweep.Fold(args, (seed, settings) => PbftCluster.Play(seed, pbft, settings), PbftRecord.Of, tally.Add, out _);
         }
 
-        (int N, double Measured, long Predicted, long Requests)[] perRequest = tally is null ? [] : [.. MeasuredSizes.Select(n => MessagesPerRequest(args.Seed, n, pbft.Operations))];
+        PerRequest[] perRequest = tally is null ? [] : [.. MeasuredSizes.Select(n => MessagesPerRequest(args.Seed, n, pbft.Operations, pbft.CheckpointInterval))];
         RunSummary summary = pbftSummary ?? raftSummary!;
         bool failed = (tally is { } t && (t.Bad > 0 || t.NodeFaults > 0)) || (raft is { } r && (r.NodeFaults > 0 || (honest && r.Bad > 0)));
         int code = failed ? Runner.Failure : (raftSummary is { Complete: false } ? raftSummary.ExitCode : summary.ExitCode);
@@ -104,19 +117,30 @@ public sealed class ByzantineScenario : IScenario
         return code;
     }
 
-    /// <summary>Messages per request of a fault-free PBFT run with <paramref name="n"/> replicas (all the messages the nodes sent, over the requests answered).</summary>
+    /// <summary>
+    /// Messages per request of a fault-free PBFT run with <paramref name="n"/> replicas (all the messages the nodes sent,
+    /// over the requests answered), and the prediction (<see cref="PbftOptions.PredictedMessages"/>) for as many requests.
+    /// </summary>
     /// <param name="seed">The seed.</param>
     /// <param name="n">Replicas.</param>
     /// <param name="operations">Operations per client.</param>
-    public static (int N, double Measured, long Predicted, long Requests) MessagesPerRequest(ulong seed, int n, int operations)
+    /// <param name="checkpointInterval">The checkpoint interval K.</param>
+    public static PerRequest MessagesPerRequest(ulong seed, int n, int operations, int checkpointInterval)
     {
-        PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: 0, Operations: operations), RunSettings.Unrecorded);
-        return (n, run.Completed == 0 ? 0 : (double)run.Simulation.Messages.Sent / run.Completed, PbftOptions.PredictedMessagesPerRequest(n), run.Completed);
+        PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: 0, Operations: operations, CheckpointInterval: checkpointInterval), RunSettings.Unrecorded);
+        long requests = run.Completed;
+        return new PerRequest(
+            n,
+            requests == 0 ? 0 : (double)run.Simulation.Messages.Sent / requests,
+            requests == 0 ? 0 : (double)PbftOptions.PredictedMessages(n, requests, checkpointInterval) / requests,
+            PbftOptions.PredictedMessagesPerRequest(n),
+            checkpointInterval,
+            requests);
     }
 
     private void WriteJson(
         Utf8JsonWriter json, ScenarioArgs args, PbftOptions pbft, bool honest, RunSummary summary, RaftLiarTally? raft, PbftTally? tally,
-        (int N, double Measured, long Predicted, long Requests)[] perRequest)
+        PerRequest[] perRequest)
     {
         Report.WriteCommon(json, Name, args.Seed, summary);
         json.WriteNumber("n", pbft.Replicas);
@@ -149,18 +173,30 @@ public sealed class ByzantineScenario : IScenario
             json.WriteNumber("byzantineReplicas", pbft.Faulty);
             json.WriteString("byzantineBehavior", pbft.Fault is { } b ? PbftBehaviors.Name(b) : "mix");
             json.WriteBoolean("faultyPrimary", pbft.FaultyPrimary);
+            json.WriteNumber("checkpointInterval", pbft.CheckpointInterval);
+            if (pbft.Lagging is { } lagging)
+            {
+                json.WriteNumber("laggingReplica", lagging);
+            }
+            else
+            {
+                json.WriteNull("laggingReplica");
+            }
+
             tally.Write(json);
             json.WriteEndObject();
         }
 
         json.WriteStartArray("messagesPerRequest");
-        foreach ((int n, double measured, long predicted, long requests) in perRequest)
+        foreach (PerRequest m in perRequest)
         {
             json.WriteStartObject();
-            json.WriteNumber("n", n);
-            json.WriteNumber("measured", measured);
-            json.WriteNumber("predicted", predicted);
-            json.WriteNumber("requests", requests);
+            json.WriteNumber("n", m.N);
+            json.WriteNumber("measured", m.Measured);
+            json.WriteNumber("predicted", m.Predicted);
+            json.WriteNumber("phases", m.Phases);
+            json.WriteNumber("checkpointInterval", m.CheckpointInterval);
+            json.WriteNumber("requests", m.Requests);
             json.WriteEndObject();
         }
 
@@ -169,7 +205,7 @@ public sealed class ByzantineScenario : IScenario
 
     private static void WriteText(
         TextWriter output, ScenarioArgs args, PbftOptions pbft, bool honest, RaftLiarTally? raft, PbftTally? tally,
-        (int N, double Measured, long Predicted, long Requests)[] perRequest, RunSummary? raftSummary, RunSummary? pbftSummary)
+        PerRequest[] perRequest, RunSummary? raftSummary, RunSummary? pbftSummary)
     {
         if (raft is not null && raftSummary is not null)
         {
@@ -192,19 +228,29 @@ public sealed class ByzantineScenario : IScenario
             output.WriteLine(Invariant($"  agreement violations {tally.Violations}; linearizable {tally.Linearizable} of {tally.Runs}; completed {tally.Completed} of {tally.Operations} operations"));
             output.WriteLine(Invariant($"  view changes: {tally.RunsWithViewChange} run(s) changed view; {tally.ViewChanges} view-change and {tally.NewViews} new-view messages; {tally.ExecutedAfterViewChange} executions after a view change"));
             output.WriteLine(Invariant($"  rejected: {tally.Rejections} messages with a bad signature or certificate, {tally.LinkRejections} forged packets at the authenticated link; {tally.ByzantineEvents} byzantine trace events"));
+            output.WriteLine(Invariant($"  checkpoints every {pbft.CheckpointInterval}: {tally.StableCheckpoints} became stable at honest replicas; {tally.StateTransfers} state transfer(s){(pbft.Lagging is { } lag ? Invariant($" (r{lag} cut off from a quarter to half of the operations)") : string.Empty)}; at most {tally.MaxLogSlots} log slots held (window {2 * pbft.CheckpointInterval})"));
             if (tally.FirstBad is { } bad)
             {
                 output.WriteLine(Invariant($"  FIRST VIOLATION: seed {bad}: {tally.FirstBadText}"));
             }
 
             output.WriteLine(Invariant($"  fingerprint {pbftSummary.Fingerprint:x16}"));
-            output.WriteLine("  messages per request, fault-free (measured / predicted 1 + (n-1) + (n-1)^2 + n(n-1) + n):");
-            foreach ((int n, double measured, long predicted, long requests) in perRequest)
+            output.WriteLine(Invariant($"  messages per request, fault-free (measured / predicted: 1 + (n-1) + (n-1)^2 + n(n-1) + n, and n(n-1) checkpoints every {pbft.CheckpointInterval}):"));
+            foreach (PerRequest m in perRequest)
             {
-                output.WriteLine(Invariant($"    n = {n,2}: {measured:0.##} / {predicted} over {requests} requests"));
+                output.WriteLine(Invariant($"    n = {m.N,2}: {m.Measured:0.##} / {m.Predicted:0.##} ({m.Phases} + checkpoints) over {m.Requests} requests"));
             }
         }
 
         Report.WriteStatistics(output, pbftSummary ?? raftSummary!);
     }
 }
+
+/// <summary>Messages per request of one fault-free PBFT cluster size, measured and predicted.</summary>
+/// <param name="N">Replicas.</param>
+/// <param name="Measured">Messages the nodes sent per completed request.</param>
+/// <param name="Predicted">The prediction per completed request (<see cref="PbftOptions.PredictedMessages"/> over the requests).</param>
+/// <param name="Phases">2n² − n + 1: one request's own messages.</param>
+/// <param name="CheckpointInterval">K.</param>
+/// <param name="Requests">Requests completed.</param>
+public sealed record PerRequest(int N, double Measured, double Predicted, long Phases, int CheckpointInterval, long Requests);

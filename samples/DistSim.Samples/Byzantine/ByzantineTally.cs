@@ -173,6 +173,15 @@ public sealed class PbftTally
     /// <summary>Runs stopped by a node fault.</summary>
     public int NodeFaults { get; private set; }
 
+    /// <summary>Checkpoints that became stable at honest replicas, over all runs.</summary>
+    public long StableCheckpoints { get; private set; }
+
+    /// <summary>States honest replicas installed from others, over all runs.</summary>
+    public long StateTransfers { get; private set; }
+
+    /// <summary>The most log slots an honest replica held at once, in any run.</summary>
+    public int MaxLogSlots { get; private set; }
+
     /// <summary>The first bad seed; null if none.</summary>
     public ulong? FirstBad { get; private set; }
 
@@ -201,6 +210,9 @@ public sealed class PbftTally
         LinkRejections += r.LinkRejections;
         ByzantineEvents += r.ByzantineEvents;
         NodeFaults += r.Violation is null ? 0 : 1;
+        StableCheckpoints += r.StableCheckpoints;
+        StateTransfers += r.StateTransfers;
+        MaxLogSlots = Math.Max(MaxLogSlots, r.MaxLogSlots);
         foreach (string part in r.Faulty.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             string behavior = part[(part.IndexOf(':', StringComparison.Ordinal) + 1)..];
@@ -236,6 +248,9 @@ public sealed class PbftTally
         json.WriteNumber("linkRejections", LinkRejections);
         json.WriteNumber("byzantineEvents", ByzantineEvents);
         json.WriteNumber("nodeFaults", NodeFaults);
+        json.WriteNumber("stableCheckpoints", StableCheckpoints);
+        json.WriteNumber("stateTransfers", StateTransfers);
+        json.WriteNumber("maxLogSlots", MaxLogSlots);
         json.WriteStartObject("faultyBehaviors");
         foreach ((string name, int count) in Behaviors)
         {

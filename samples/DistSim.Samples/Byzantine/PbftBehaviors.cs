@@ -6,7 +6,7 @@ namespace DistSim.Samples.Byzantine;
 /// <summary>The Byzantine behaviours of faulty PBFT replicas.</summary>
 public enum PbftFault
 {
-    /// <summary>Conflicting messages, each validly signed: a primary pre-prepares the null request instead of the client's to odd-numbered replicas; a replica prepares and commits a different digest to them.</summary>
+    /// <summary>Conflicting messages, each validly signed: a primary pre-prepares the null request instead of the client's to odd-numbered replicas; a replica prepares and commits a different digest to them, checkpoints a made-up state digest, and sends them a made-up state when they fetch one.</summary>
     Equivocate,
 
     /// <summary>Sends nothing (the library's <see cref="ByzantineBehavior.Silent"/>).</summary>
@@ -46,7 +46,9 @@ public static class PbftBehaviors
 
     /// <summary>
     /// Validly signed equivocation: to odd-numbered nodes, a pre-prepare carries the null request instead of the client's,
-    /// and a prepare or commit a different digest, each signed again with the replica's own key (the only key it has).
+    /// a prepare or commit a different digest, a checkpoint a made-up state digest, and a state reply a state with one
+    /// more key (its proof, others' signatures, left as it was), each signed again with the replica's own key (the only
+    /// key it has).
     /// </summary>
     private sealed class Equivocation : ByzantineBehavior
     {
@@ -57,6 +59,8 @@ public static class PbftBehaviors
                 PrePrepare { Request: not null } p => Resign(context, p with { Request = null, Sig = null }),
                 Prepare p => Resign(context, p with { Digest = "null", Sig = null }),
                 Commit c => Resign(context, c with { Digest = "null", Sig = null }),
+                Checkpoint c => Resign(context, c with { Digest = new string('f', 64), Sig = null }),
+                StateReply r => Resign(context, r with { State = r.State with { Values = [.. r.State.Values, new PbftValue("forged", "by a faulty replica")] }, Sig = null }),
                 _ => null,
             };
             if (other is null)
@@ -77,6 +81,8 @@ public static class PbftBehaviors
                 PrePrepare p => p with { Sig = sig },
                 Prepare p => p with { Sig = sig },
                 Commit c => c with { Sig = sig },
+                Checkpoint c => c with { Sig = sig },
+                StateReply r => r with { Sig = sig },
                 _ => m,
             };
         }

@@ -17,10 +17,20 @@ namespace DistSim.Samples.Byzantine;
 /// <param name="Clients">Clients.</param>
 /// <param name="Operations">Operations per client.</param>
 /// <param name="Keys">Keys.</param>
-public sealed record PbftOptions(int Replicas = 4, int Faulty = 1, PbftFault? Fault = null, bool FaultyPrimary = false, int Clients = 2, int Operations = 20, int Keys = 3)
+/// <param name="CheckpointInterval">K: replicas checkpoint after every K-th sequence number; the log window is 2K.</param>
+/// <param name="Lagging">A replica (never a faulty one) cut off from every other node from when a quarter of the operations are answered until half are, so that it falls behind the others' stable checkpoints and must catch up (by state transfer when it is more than the log window behind); null: none.</param>
+public sealed record PbftOptions(
+    int Replicas = 4, int Faulty = 1, PbftFault? Fault = null, bool FaultyPrimary = false, int Clients = 2, int Operations = 20, int Keys = 3,
+    int CheckpointInterval = PbftOptions.DefaultCheckpointInterval, int? Lagging = null)
 {
+    /// <summary>The default checkpoint interval K: small, so that runs of the samples' size take several checkpoints.</summary>
+    public const int DefaultCheckpointInterval = 8;
+
     /// <summary>f = ⌊(n − 1)/3⌋.</summary>
     public int F => (Replicas - 1) / 3;
+
+    /// <summary>The quorum, ⌈(n + f + 1) / 2⌉ (see <see cref="PbftReplicaArgs.Quorum"/>).</summary>
+    public int Quorum => (Replicas + F + 2) / 2;
 
     /// <summary>How long a client waits for f + 1 replies before broadcasting; a backup's view-change timer is the same.</summary>
     public static TimeSpan Timeout { get; } = TimeSpan.FromMilliseconds(300);
@@ -43,6 +53,17 @@ public sealed record PbftOptions(int Replicas = 4, int Faulty = 1, PbftFault? Fa
             throw new ArgumentOutOfRangeException(nameof(FaultyPrimary), FaultyPrimary, "needs at least one faulty replica");
         }
 
+        if (CheckpointInterval is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), CheckpointInterval, "must be in [1, 10000]");
+        }
+
+        if (Lagging is { } lagging && (lagging < 0 || lagging >= Replicas || (FaultyPrimary && lagging == 0) || Replicas - 1 - Faulty < Quorum))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(Lagging), lagging, Invariant($"must be a replica in [0, {Replicas}), not the faulty primary, with a quorum ({Quorum}) of the other replicas honest ({Replicas - 1 - Faulty} with {Faulty} faulty)"));
+        }
+
         if (Clients is < 1 or > 50 || Operations is < 1 or > 10_000 || Keys is < 1 or > 1_000)
         {
             throw new ArgumentOutOfRangeException(nameof(Operations), Invariant($"{Clients} clients x {Operations} operations on {Keys} keys"), "clients in [1, 50], operations in [1, 10000], keys in [1, 1000]");
@@ -57,6 +78,17 @@ public sealed record PbftOptions(int Replicas = 4, int Faulty = 1, PbftFault? Fa
     /// </summary>
     /// <param name="n">The replica count.</param>
     public static long PredictedMessagesPerRequest(int n) => 1 + (n - 1) + ((long)(n - 1) * (n - 1)) + ((long)n * (n - 1)) + n;
+
+    /// <summary>
+    /// The messages of <paramref name="requests"/> requests in a fault-free run where each gets the next sequence
+    /// number: <see cref="PredictedMessagesPerRequest"/> each, and a checkpoint from each replica to the n − 1 others
+    /// at every multiple of <paramref name="interval"/>: requests · (2n² − n + 1) + ⌊requests / K⌋ · n(n − 1).
+    /// </summary>
+    /// <param name="n">The replica count.</param>
+    /// <param name="requests">The requests executed.</param>
+    /// <param name="interval">The checkpoint interval K.</param>
+    public static long PredictedMessages(int n, long requests, int interval) =>
+        (requests * PredictedMessagesPerRequest(n)) + (requests / interval * n * (long)(n - 1));
 }
 
 /// <summary>A finished PBFT run.</summary>
@@ -96,7 +128,7 @@ public static class PbftCluster
     {
         ArgumentNullException.ThrowIfNull(options);
         RandomStream stream = StreamSeed.Create(seed, "pbft:faulty");
-        var ids = Enumerable.Range(0, options.Replicas).ToList();
+        var ids = Enumerable.Range(0, options.Replicas).Where(i => i != options.Lagging).ToList(); // the lagging replica is honest
         var picked = new List<int>();
         if (options.FaultyPrimary && options.Faulty > 0)
         {
@@ -150,7 +182,7 @@ public static class PbftCluster
         var history = new History<KvInput, string?>(sim);
         for (int i = 0; i < options.Replicas; i++)
         {
-            var args = new PbftReplicaArgs(i, options.Replicas, PbftOptions.Timeout, observer);
+            var args = new PbftReplicaArgs(i, options.Replicas, PbftOptions.Timeout, observer, options.CheckpointInterval);
             Func<Node> honest = () => new PbftReplica(args);
             if (faulty.TryGetValue(i, out PbftFault fault))
             {
@@ -169,12 +201,39 @@ public static class PbftCluster
         }
 
         SimTime until = SimTime.FromStart(TimeLimit);
-        RunResult result = sim.RunUntil(() => sim.Now >= until || clients.All(c => sim.GetNode(c) is PbftClient { Completed: var done } && done == options.Operations));
+        int Answered() => clients.Sum(c => sim.GetNode(c) is PbftClient { Completed: var done } ? done : 0);
+        RunResult result;
+        if (options.Lagging is { } lagging)
+        {
+            // Cut off once a quarter of the operations are answered (so there are checkpoints to fall behind), healed at
+            // half (so the link's retransmissions, backed off while it was cut, reach it while the clients still work).
+            result = sim.RunUntil(() => sim.Now >= until || Answered() * 4 >= options.Operations * options.Clients);
+            if (result.Outcome != RunOutcome.ConditionMet)
+            {
+                return Finish(sim, result, options, observer, faulty, history);
+            }
+
+            sim.Network.Isolate(new NodeId(lagging));
+            result = sim.RunUntil(() => sim.Now >= until || Answered() * 2 >= options.Operations * options.Clients);
+            sim.Network.Heal();
+            if (result.Outcome != RunOutcome.ConditionMet)
+            {
+                return Finish(sim, result, options, observer, faulty, history);
+            }
+        }
+
+        result = sim.RunUntil(() => sim.Now >= until || Answered() == options.Operations * options.Clients);
         if (result.Outcome == RunOutcome.ConditionMet)
         {
             result = sim.RunUntil(sim.Now + TimeSpan.FromSeconds(1)); // the last commits and replies land
         }
 
+        return Finish(sim, result, options, observer, faulty, history);
+    }
+
+    private static PbftRun Finish(
+        Simulation sim, RunResult result, PbftOptions options, PbftObserver observer, IReadOnlyDictionary<int, PbftFault> faulty, History<KvInput, string?> history)
+    {
         IReadOnlyList<Operation<KvInput, string?>> ops = history.ToOperations();
         return new PbftRun(sim, result, options, observer, faulty, ops, Linearizability.Analyze(ops, KeyValueModel.Instance));
     }

@@ -101,17 +101,22 @@ public sealed record PbftReply(long View, long Timestamp, int Client, int Replic
     public object Unsigned() => this with { Sig = null };
 }
 
-/// <summary>A prepared certificate: a pre-prepare and 2f matching prepares from distinct backups of its view.</summary>
+/// <summary>A prepared certificate: a pre-prepare and quorum − 1 matching prepares from distinct backups of its view (2f when n = 3f + 1).</summary>
 /// <param name="PrePrepare">The signed pre-prepare.</param>
-/// <param name="Prepares">The signed prepares (at least 2f, distinct backups, matching view, sequence number and digest).</param>
+/// <param name="Prepares">The signed prepares (at least quorum − 1, distinct backups, matching view, sequence number and digest).</param>
 public sealed record PreparedCertificate(PrePrepare PrePrepare, Prepare[] Prepares);
 
-/// <summary>A replica's view-change to <paramref name="View"/>: its prepared certificates (there are no checkpoints: all of them).</summary>
+/// <summary>
+/// A replica's view-change to <paramref name="View"/>: its stable checkpoint with the proof that makes it stable, and its
+/// prepared certificates above that checkpoint (the log below it was discarded).
+/// </summary>
 /// <param name="View">The new view.</param>
-/// <param name="Prepared">Its highest-view prepared certificate of each sequence number, in order.</param>
+/// <param name="Stable">The sequence number of the replica's stable checkpoint (0: none yet, the initial state).</param>
+/// <param name="StableProof">A quorum of signed checkpoints of <paramref name="Stable"/> from distinct replicas, one digest (empty for 0).</param>
+/// <param name="Prepared">Its highest-view prepared certificate of each sequence number above <paramref name="Stable"/>, in order.</param>
 /// <param name="Replica">The replica's index.</param>
 /// <param name="Sig">Its signature.</param>
-public sealed record ViewChange(long View, PreparedCertificate[] Prepared, int Replica, Signature? Sig = null) : IPbftSigned
+public sealed record ViewChange(long View, long Stable, Checkpoint[] StableProof, PreparedCertificate[] Prepared, int Replica, Signature? Sig = null) : IPbftSigned
 {
     /// <inheritdoc />
     public int Signer => Replica;
@@ -120,10 +125,105 @@ public sealed record ViewChange(long View, PreparedCertificate[] Prepared, int R
     public object Unsigned() => this with { Sig = null };
 }
 
-/// <summary>The new primary's new-view: 2f + 1 view-changes and the pre-prepares they imply (re-proposed prepared requests, null requests in the gaps).</summary>
+/// <summary>
+/// A replica's checkpoint: after executing <paramref name="Seq"/> (a multiple of the checkpoint interval) its state has
+/// digest <paramref name="Digest"/>. a quorum of matching ones from distinct replicas make the checkpoint stable: the log up
+/// to it can go, and the signed messages are the proof a view change or a state transfer carries.
+/// </summary>
+/// <param name="Seq">The sequence number executed.</param>
+/// <param name="Digest">The state's digest (<see cref="PbftSnapshot.Digest"/>).</param>
+/// <param name="Replica">The replica's index.</param>
+/// <param name="Sig">Its signature.</param>
+public sealed record Checkpoint(long Seq, string Digest, int Replica, Signature? Sig = null) : IPbftSigned
+{
+    /// <inheritdoc />
+    public int Signer => Replica;
+
+    /// <inheritdoc />
+    public object Unsigned() => this with { Sig = null };
+}
+
+/// <summary>A lagging replica asks the others for the state at their stable checkpoint, if it is above <paramref name="Have"/>.</summary>
+/// <param name="Have">The highest sequence number the asking replica has executed.</param>
+/// <param name="Replica">The asking replica's index.</param>
+/// <param name="Sig">Its signature.</param>
+public sealed record FetchState(long Have, int Replica, Signature? Sig = null) : IPbftSigned
+{
+    /// <inheritdoc />
+    public int Signer => Replica;
+
+    /// <inheritdoc />
+    public object Unsigned() => this with { Sig = null };
+}
+
+/// <summary>
+/// The state at a stable checkpoint, for a lagging replica: it installs the state only when the proof holds (a quorum of
+/// signed checkpoints of <paramref name="Seq"/>) and the state's digest is the one they sign, so one faulty sender
+/// cannot make it install anything else.
+/// </summary>
+/// <param name="Seq">The checkpoint's sequence number.</param>
+/// <param name="State">The state after executing <paramref name="Seq"/>.</param>
+/// <param name="Proof">A quorum of signed checkpoints of <paramref name="Seq"/> with the state's digest.</param>
+/// <param name="Replica">The sending replica's index.</param>
+/// <param name="Sig">Its signature.</param>
+public sealed record StateReply(long Seq, PbftSnapshot State, Checkpoint[] Proof, int Replica, Signature? Sig = null) : IPbftSigned
+{
+    /// <inheritdoc />
+    public int Signer => Replica;
+
+    /// <inheritdoc />
+    public object Unsigned() => this with { Sig = null };
+}
+
+/// <summary>One key's value in a <see cref="PbftSnapshot"/>.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Value">Its value.</param>
+public sealed record PbftValue(string Key, string Value);
+
+/// <summary>A client's last executed request and its result, in a <see cref="PbftSnapshot"/> (what makes execution once-only survive a state transfer).</summary>
+/// <param name="Client">The client's node id value.</param>
+/// <param name="Timestamp">Its last executed request's timestamp.</param>
+/// <param name="Result">That request's result.</param>
+public sealed record PbftLastReply(int Client, long Timestamp, string Result);
+
+/// <summary>A replica's state after executing some sequence number: the key-value store and the clients' last replies, each sorted.</summary>
+/// <param name="Values">The store, by key (ordinal).</param>
+/// <param name="Replies">The last reply of each client, by client.</param>
+public sealed record PbftSnapshot(PbftValue[] Values, PbftLastReply[] Replies)
+{
+    /// <summary>
+    /// SHA-256 of the canonical encoding (each key, value and result as its UTF-8 length and bytes; client and timestamp
+    /// as numbers), in hex: equal states have equal digests on every machine.
+    /// </summary>
+    public string Digest()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Values.Length);
+            foreach (PbftValue v in Values)
+            {
+                w.Write(v.Key);
+                w.Write(v.Value);
+            }
+
+            w.Write(Replies.Length);
+            foreach (PbftLastReply r in Replies)
+            {
+                w.Write(r.Client);
+                w.Write(r.Timestamp);
+                w.Write(r.Result);
+            }
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+    }
+}
+
+/// <summary>The new primary's new-view: a quorum of view-changes and the pre-prepares they imply (re-proposed prepared requests, null requests in the gaps).</summary>
 /// <param name="View">The new view.</param>
-/// <param name="ViewChanges">2f + 1 signed view-changes for <paramref name="View"/> from distinct replicas.</param>
-/// <param name="PrePrepares">The pre-prepares of the new view for sequence numbers 1 … max-s.</param>
+/// <param name="ViewChanges">A quorum of signed view-changes for <paramref name="View"/> from distinct replicas.</param>
+/// <param name="PrePrepares">The pre-prepares of the new view for the sequence numbers above min-s (the highest stable checkpoint among <paramref name="ViewChanges"/>) up to max-s (the highest prepared one).</param>
 /// <param name="Replica">The new primary's index.</param>
 /// <param name="Sig">Its signature.</param>
 public sealed record NewView(long View, ViewChange[] ViewChanges, PrePrepare[] PrePrepares, int Replica, Signature? Sig = null) : IPbftSigned

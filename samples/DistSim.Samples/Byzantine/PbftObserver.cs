@@ -14,6 +14,8 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
     private readonly SortedDictionary<string, long> _sent = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, long> _rejected = new(StringComparer.Ordinal);
     private readonly SortedSet<long> _viewsInstalled = [];
+    private readonly SortedDictionary<long, (string Digest, int Replica)> _checkpoints = [];
+    private readonly List<(int Replica, long Seq)> _transfers = [];
 
     /// <summary>The Byzantine replicas.</summary>
     public IReadOnlySet<int> Faulty => faulty;
@@ -53,6 +55,27 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
 
     /// <summary>Every message sent by protocol code.</summary>
     public long MessagesSent => _sent.Values.Sum();
+
+    /// <summary>Checkpoints that became stable at an honest replica (one per replica and number).</summary>
+    public int StableCheckpoints { get; private set; }
+
+    /// <summary>The highest stable checkpoint of an honest replica.</summary>
+    public long HighestStable { get; private set; }
+
+    /// <summary>States honest replicas installed from another replica (a stable checkpoint's state, its proof checked).</summary>
+    public int StateTransfers { get; private set; }
+
+    /// <summary>The states honest replicas installed from others, in order: which replica, at which checkpoint.</summary>
+    public IReadOnlyList<(int Replica, long Seq)> Transfers => _transfers;
+
+    /// <summary>The highest checkpoint a new view started from (min-s of a new-view an honest replica entered): above 0 when a view change came after the log was discarded.</summary>
+    public long HighestNewViewStart { get; private set; }
+
+    /// <summary>Times an honest replica started fetching a state (it learnt of a stable checkpoint it could not reach by executing).</summary>
+    public int Fetches { get; private set; }
+
+    /// <summary>The most (view, sequence number) slots an honest replica held at once: bounded by the log window when checkpoints discard the log.</summary>
+    public int MaxLogSlots { get; private set; }
 
     /// <summary>Whether replica <paramref name="replica"/> is honest.</summary>
     /// <param name="replica">The replica's index.</param>
@@ -94,6 +117,54 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
         Check(_executed, "executed", replica, seq, digest);
     }
 
+    /// <summary>Replica <paramref name="replica"/> took a checkpoint at <paramref name="seq"/>: honest replicas must agree on its digest (the state after the same requests).</summary>
+    /// <param name="replica">The replica.</param>
+    /// <param name="seq">The sequence number executed.</param>
+    /// <param name="digest">The state's digest.</param>
+    public void Checkpointed(int replica, long seq, string digest) => Check(_checkpoints, "reached a state with digest", replica, seq, digest);
+
+    /// <summary>Replica <paramref name="replica"/>'s stable checkpoint moved to <paramref name="seq"/>.</summary>
+    /// <param name="replica">The replica.</param>
+    /// <param name="seq">The checkpoint's sequence number.</param>
+    public void Stable(int replica, long seq)
+    {
+        if (IsHonest(replica))
+        {
+            StableCheckpoints++;
+            HighestStable = Math.Max(HighestStable, seq);
+        }
+    }
+
+    /// <summary>Replica <paramref name="replica"/> started fetching a state.</summary>
+    /// <param name="replica">The replica.</param>
+    public void FetchStarted(int replica) => Fetches += IsHonest(replica) ? 1 : 0;
+
+    /// <summary>Replica <paramref name="replica"/> installed the state at <paramref name="seq"/> from another replica: its digest must be the one honest replicas reached there.</summary>
+    /// <param name="replica">The replica.</param>
+    /// <param name="seq">The checkpoint's sequence number.</param>
+    /// <param name="digest">The installed state's digest.</param>
+    public void StateTransferred(int replica, long seq, string digest)
+    {
+        if (IsHonest(replica))
+        {
+            StateTransfers++;
+            _transfers.Add((replica, seq));
+        }
+
+        Check(_checkpoints, "installed a state with digest", replica, seq, digest);
+    }
+
+    /// <summary>Replica <paramref name="replica"/> holds <paramref name="slots"/> (view, sequence number) slots.</summary>
+    /// <param name="replica">The replica.</param>
+    /// <param name="slots">How many.</param>
+    public void LogSize(int replica, int slots)
+    {
+        if (IsHonest(replica))
+        {
+            MaxLogSlots = Math.Max(MaxLogSlots, slots);
+        }
+    }
+
     /// <summary>An honest replica sent a view-change.</summary>
     /// <param name="replica">The replica.</param>
     public void ViewChangeSent(int replica) => ViewChangesSent += IsHonest(replica) ? 1 : 0;
@@ -102,14 +173,16 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
     /// <param name="replica">The replica.</param>
     public void NewViewSent(int replica) => NewViewsSent += IsHonest(replica) ? 1 : 0;
 
-    /// <summary>A replica entered <paramref name="view"/> through a valid new-view.</summary>
+    /// <summary>A replica entered <paramref name="view"/> through a valid new-view that starts from checkpoint <paramref name="start"/> (min-s).</summary>
     /// <param name="replica">The replica.</param>
     /// <param name="view">The view.</param>
-    public void EnteredView(int replica, long view)
+    /// <param name="start">The highest stable checkpoint among the new-view's view-changes.</param>
+    public void EnteredView(int replica, long view, long start)
     {
         if (IsHonest(replica))
         {
             _viewsInstalled.Add(view);
+            HighestNewViewStart = Math.Max(HighestNewViewStart, start);
         }
     }
 

@@ -17,6 +17,9 @@ namespace DistSim.Samples.Byzantine;
 /// <param name="LinkRejections">Packets the authenticated link rejected (forged frames), from the trace.</param>
 /// <param name="ByzantineEvents">Byzantine events in the trace.</param>
 /// <param name="MessagesSent">Messages the nodes' code sent.</param>
+/// <param name="StableCheckpoints">Checkpoints that became stable at honest replicas.</param>
+/// <param name="StateTransfers">States honest replicas installed from others.</param>
+/// <param name="MaxLogSlots">The most log slots an honest replica held at once.</param>
 /// <param name="Violation">A node fault or limit that stopped the run; null if none.</param>
 public sealed record PbftRecord(
     int Violations,
@@ -33,6 +36,9 @@ public sealed record PbftRecord(
     int LinkRejections,
     int ByzantineEvents,
     long MessagesSent,
+    int StableCheckpoints,
+    int StateTransfers,
+    int MaxLogSlots,
     string? Violation)
 {
     /// <summary>Whether agreement or linearizability broke.</summary>
@@ -60,6 +66,9 @@ public sealed record PbftRecord(
             events.Count(e => e.Kind == Tracing.TraceEventKind.Rejected),
             events.Count(e => e.Kind == Tracing.TraceEventKind.Byzantine),
             o.MessagesSent,
+            o.StableCheckpoints,
+            o.StateTransfers,
+            o.MaxLogSlots,
             r.Simulation.Failure is { } f ? f.Message.Split('\n')[0] : null);
     }
 }

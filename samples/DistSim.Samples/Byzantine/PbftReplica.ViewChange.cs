@@ -2,7 +2,10 @@ using DistSim.Nodes;
 
 namespace DistSim.Samples.Byzantine;
 
-/// <content>View change: timers, view-change messages with prepared certificates, the new-view and its check.</content>
+/// <content>
+/// View change: timers, view-change messages with the stable checkpoint's proof and the prepared certificates above it,
+/// the new-view (which starts from the highest stable checkpoint among its view-changes, min-s) and its check.
+/// </content>
 public sealed partial class PbftReplica
 {
     private readonly SortedDictionary<long, SortedDictionary<int, ViewChange>> _viewChanges = [];
@@ -54,7 +57,8 @@ public sealed partial class PbftReplica
         View = view;
         ChangingView = true;
         _attempts++;
-        ViewChange vc = Signed(new ViewChange(view, [.. _certificates.Values], Index));
+        Checkpoint[] proof = _low == 0 ? [] : _proofs[_low];
+        ViewChange vc = Signed(new ViewChange(view, _low, proof, [.. _certificates.Where(kv => kv.Key > _low).Select(kv => kv.Value)], Index));
         ViewChanges(view)[Index] = vc;
         Observer.ViewChangeSent(Index);
         Broadcast(vc);
@@ -74,10 +78,15 @@ public sealed partial class PbftReplica
 
     private void OnViewChange(ViewChange vc)
     {
-        if (!vc.Prepared.All(ValidCertificate))
+        if (!ValidViewChange(vc, out string? digest))
         {
             Observer.Reject(Index, nameof(ViewChange));
             return;
+        }
+
+        if (vc.Stable > 0)
+        {
+            OnStable(vc.Stable, digest!, vc.StableProof, fromNewView: false); // a proof is a proof, whoever carries it
         }
 
         if (vc.View < View || (vc.View == View && !ChangingView))
@@ -101,29 +110,34 @@ public sealed partial class PbftReplica
     private void TrySendNewView(long view)
     {
         if (PrimaryOf(view) != Index || view != View || !ChangingView || _newViewsSent.Contains(view)
-            || !_viewChanges.TryGetValue(view, out SortedDictionary<int, ViewChange>? set) || set.Count < (2 * F) + 1)
+            || !_viewChanges.TryGetValue(view, out SortedDictionary<int, ViewChange>? set) || set.Count < Quorum)
         {
             return;
         }
 
         _newViewsSent.Add(view);
-        ViewChange[] proof = [.. set.Values.Take((2 * F) + 1)];
+        ViewChange[] proof = [.. set.Values.Take(Quorum)];
         PrePrepare[] o = [.. Reproposals(view, proof).Select(p => Signed(p))];
         NewView nv = Signed(new NewView(view, proof, o, Index));
         Observer.NewViewSent(Index);
         Broadcast(nv);
-        EnterView(view, o);
+        EnterView(view, proof, o);
     }
 
+    /// <summary>The view-change among <paramref name="proof"/> with the highest stable checkpoint (min-s): the first of them, by replica.</summary>
+    private static ViewChange HighestStable(ViewChange[] proof) => proof.OrderByDescending(v => v.Stable).ThenBy(v => v.Replica).First();
+
     /// <summary>
-    /// The pre-prepares of the new view that 2f + 1 view-changes imply (unsigned): for each sequence number up to the
-    /// highest in a prepared certificate, the request of the certificate of the highest view, or the null request.
+    /// The pre-prepares of the new view that a quorum of view-changes imply (unsigned): for each sequence number above min-s
+    /// (the highest stable checkpoint among them) up to the highest in a prepared certificate (max-s), the request of
+    /// the certificate of the highest view, or the null request.
     /// </summary>
     private IEnumerable<PrePrepare> Reproposals(long view, ViewChange[] proof)
     {
-        PreparedCertificate[] all = [.. proof.SelectMany(v => v.Prepared)];
-        long max = all.Length == 0 ? 0 : all.Max(c => c.PrePrepare.Seq);
-        for (long s = 1; s <= max; s++)
+        long min = HighestStable(proof).Stable;
+        PreparedCertificate[] all = [.. proof.SelectMany(v => v.Prepared).Where(c => c.PrePrepare.Seq > min)];
+        long max = all.Length == 0 ? min : all.Max(c => c.PrePrepare.Seq);
+        for (long s = min + 1; s <= max; s++)
         {
             PreparedCertificate? best = all.Where(c => c.PrePrepare.Seq == s).OrderByDescending(c => c.PrePrepare.View).FirstOrDefault();
             yield return new PrePrepare(view, s, best?.PrePrepare.Request, PrimaryOf(view));
@@ -138,9 +152,9 @@ public sealed partial class PbftReplica
         }
 
         bool valid = nv.Replica == PrimaryOf(nv.View)
-            && nv.ViewChanges.Length >= (2 * F) + 1
+            && nv.ViewChanges.Length >= Quorum
             && nv.ViewChanges.Select(v => v.Replica).Distinct().Count() == nv.ViewChanges.Length
-            && nv.ViewChanges.All(v => v.View == nv.View && Verifies(v) && v.Prepared.All(ValidCertificate))
+            && nv.ViewChanges.All(v => v.View == nv.View && Verifies(v) && ValidViewChange(v, out _))
             && nv.PrePrepares.All(p => p.View == nv.View && p.Replica == nv.Replica && Verifies(p))
             && nv.PrePrepares.Select(p => (p.Seq, p.Digest)).SequenceEqual(Reproposals(nv.View, nv.ViewChanges).Select(p => (p.Seq, p.Digest)));
         if (!valid)
@@ -149,33 +163,38 @@ public sealed partial class PbftReplica
             return;
         }
 
-        EnterView(nv.View, nv.PrePrepares);
+        EnterView(nv.View, nv.ViewChanges, nv.PrePrepares);
     }
 
-    private void EnterView(long view, PrePrepare[] o)
+    /// <summary>
+    /// Enters <paramref name="view"/>: the new-view's starting checkpoint (min-s) becomes stable here too — fetching its
+    /// state if this replica has not executed that far — and its pre-prepares are accepted.
+    /// </summary>
+    private void EnterView(long view, ViewChange[] proof, PrePrepare[] o)
     {
         View = view;
         ChangingView = false;
         _attempts = 0;
-        Observer.EnteredView(Index, view);
+        ViewChange start = HighestStable(proof);
+        Observer.EnteredView(Index, view, start.Stable);
         foreach ((long v, long s) in _slots.Keys.Where(k => k.View < view).ToList())
         {
             _slots.Remove((v, s));
         }
 
+        if (start.Stable > 0 && ValidProof(start.Stable, start.StableProof, out string? digest))
+        {
+            OnStable(start.Stable, digest!, start.StableProof, fromNewView: true);
+        }
+
         _assigned.Clear();
-        _nextSeq = Math.Max(o.Length, LastExecuted);
+        _nextSeq = Math.Max(Math.Max(o.Length == 0 ? start.Stable : o[^1].Seq, start.Stable), LastExecuted);
         foreach (PrePrepare pp in o)
         {
             Accept(pp);
         }
 
-        (NodeId From, object Message)[] waiting = [.. _future];
-        _future.Clear();
-        foreach ((NodeId from, object message) in waiting)
-        {
-            OnMessage(from, message); // checked again; an earlier view's message is dropped, a later one waits again
-        }
+        ReplayFuture();
 
         if (IsPrimary)
         {
@@ -195,6 +214,25 @@ public sealed partial class PbftReplica
         }
     }
 
+    /// <summary>The messages waiting for a later view or a moved window are handled again: checked again, an old one dropped, one still ahead kept.</summary>
+    private void ReplayFuture()
+    {
+        (NodeId From, object Message)[] waiting = [.. _future];
+        _future.Clear();
+        foreach ((NodeId from, object message) in waiting)
+        {
+            OnMessage(from, message);
+        }
+    }
+
+    /// <summary>
+    /// A view-change's stable checkpoint is proved (its digest returned; null for 0) and each prepared certificate is
+    /// valid, for a number above that checkpoint and within the window above it.
+    /// </summary>
+    private bool ValidViewChange(ViewChange vc, out string? digest) =>
+        ValidProof(vc.Stable, vc.StableProof, out digest)
+        && vc.Prepared.All(c => c.PrePrepare.Seq > vc.Stable && c.PrePrepare.Seq <= vc.Stable + args.LogWindow && ValidCertificate(c));
+
     private bool Verifies(IPbftSigned m) => m.Sig is { } sig && sig.Signer.Value == m.Signer && Context.Verify(m.Unsigned(), sig);
 
     private bool ValidCertificate(PreparedCertificate c)
@@ -203,7 +241,7 @@ public sealed partial class PbftReplica
         int primary = PrimaryOf(pp.View);
         return pp.Replica == primary && Verifies(pp) && (pp.Request is not { } r || ValidRequest(r))
             && c.Prepares.Select(p => p.Replica).Distinct().Count() == c.Prepares.Length
-            && c.Prepares.Length >= 2 * F
+            && c.Prepares.Length >= Quorum - 1
             && c.Prepares.All(p => p.View == pp.View && p.Seq == pp.Seq && string.Equals(p.Digest, pp.Digest, StringComparison.Ordinal) && p.Replica != primary && Verifies(p));
     }
 }

@@ -3,28 +3,43 @@ using DistSim.Nodes;
 
 namespace DistSim.Samples.Byzantine;
 
-/// <summary>What a PBFT replica needs: its index, the replica count, the clients' timeout scale and the observer.</summary>
+/// <summary>What a PBFT replica needs: its index, the replica count, the clients' timeout scale, the observer and the checkpoint interval.</summary>
 /// <param name="Index">The replica's index (its node id).</param>
 /// <param name="Replicas">n = 3f + 1.</param>
-/// <param name="ViewChangeTimeout">How long a backup waits for a pending request to execute before it starts a view change (doubled at each further view change in a row).</param>
+/// <param name="ViewChangeTimeout">How long a backup waits for a pending request to execute before it starts a view change (doubled at each further view change in a row); also how long a lagging replica waits for the state before asking again.</param>
 /// <param name="Observer">The checks and counts.</param>
-public sealed record PbftReplicaArgs(int Index, int Replicas, TimeSpan ViewChangeTimeout, PbftObserver Observer)
+/// <param name="CheckpointInterval">K: a replica takes a checkpoint after executing every multiple of K; the log window is 2K sequence numbers above the stable checkpoint.</param>
+public sealed record PbftReplicaArgs(int Index, int Replicas, TimeSpan ViewChangeTimeout, PbftObserver Observer, int CheckpointInterval = PbftOptions.DefaultCheckpointInterval)
 {
     /// <summary>f = ⌊(n − 1) / 3⌋.</summary>
     public int F => (Replicas - 1) / 3;
+
+    /// <summary>
+    /// The quorum, ⌈(n + f + 1) / 2⌉ (2f + 1 when n = 3f + 1): any two quorums share at least f + 1 replicas, so at least
+    /// one honest one. With 2f + 1 and n above 3f + 1 two quorums could share only a faulty replica (at n = 5, f = 1, two
+    /// sets of 3 of 5 may meet in one), and an equivocating primary could get two requests committed at one number.
+    /// </summary>
+    public int Quorum => (Replicas + F + 2) / 2;
+
+    /// <summary>L = 2K: a replica accepts protocol messages for sequence numbers h &lt; s ≤ h + L, h its stable checkpoint.</summary>
+    public int LogWindow => 2 * CheckpointInterval;
 }
 
 /// <summary>
-/// A PBFT replica (Castro and Liskov 1999) replicating a key-value store. Normal case: the primary of view v
-/// (replica v mod n) assigns a sequence number to a client request and sends a signed pre-prepare; each backup that
-/// accepts it sends a prepare to all; a replica is prepared with the pre-prepare and 2f matching prepares from distinct
-/// backups, then sends a commit to all; it is committed-local with 2f + 1 matching commits, and executes requests in
+/// A PBFT replica (Castro and Liskov 1999) replicating a key-value store. Quorums are ⌈(n + f + 1) / 2⌉ replicas
+/// (<see cref="PbftReplicaArgs.Quorum"/>; 2f + 1 when n = 3f + 1). Normal case: the primary of view v (replica v mod n)
+/// assigns a sequence number to a client request and sends a signed pre-prepare; each backup that accepts it sends a
+/// prepare to all; a replica is prepared with the pre-prepare and quorum − 1 matching prepares from distinct backups,
+/// then sends a commit to all; it is committed-local with a quorum of matching commits, and executes requests in
 /// sequence-number order, replying to the client. View change (<c>PbftReplica.ViewChange.cs</c>): a backup that waits
-/// too long for a request it knows about moves to view v + 1 with a signed view-change carrying its prepared
-/// certificates; the new primary, with 2f + 1 of them, sends a new-view re-proposing every prepared request (null
-/// requests in the gaps). Every message is signed (<see cref="INodeContext.Sign"/>) and checked on arrival: a message
-/// whose signature does not verify, or whose signer is not who it must be, is rejected and counted. No checkpoints:
-/// view-change messages carry every prepared certificate (fine for the short runs of the samples).
+/// too long for a request it knows about moves to view v + 1 with a signed view-change carrying its stable checkpoint
+/// and prepared certificates; the new primary, with a quorum of them, sends a new-view re-proposing every prepared
+/// request above the highest stable checkpoint (null requests in the gaps). Every message is signed
+/// (<see cref="INodeContext.Sign"/>) and checked on arrival: a message whose signature does not verify, or whose
+/// signer is not who it must be, is rejected and counted. Checkpoints (<c>PbftReplica.Checkpoints.cs</c>): every K
+/// executions a replica signs its state's digest; a quorum of matching ones makes the checkpoint stable, the log below
+/// it goes, and the replica accepts only sequence numbers in its window above it; a replica left behind fetches the
+/// state at a stable checkpoint, with its proof.
 /// </summary>
 /// <param name="args">Index, size, timeout, observer.</param>
 public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
@@ -43,6 +58,8 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
     private int N => args.Replicas;
 
     private int F => args.F;
+
+    private int Quorum => args.Quorum;
 
     private PbftObserver Observer => args.Observer;
 
@@ -89,6 +106,15 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
             case PbftRequest r when r.Client >= N:
                 OnRequest(r, fromClient: from.Value == r.Client);
                 break;
+            case Checkpoint c:
+                OnCheckpoint(c);
+                break;
+            case FetchState f:
+                OnFetchState(f);
+                break;
+            case StateReply r:
+                OnStateReply(r);
+                break;
             case PrePrepare p:
                 OnPrePrepare(from, p);
                 break;
@@ -105,10 +131,24 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
                 OnNewView(v);
                 break;
         }
+
+        ReplayIfWindowMoved();
     }
 
     /// <inheritdoc />
-    public override void OnTimer(TimerId timer, object? state) => OnViewChangeTimer(timer);
+    public override void OnTimer(TimerId timer, object? state)
+    {
+        if (state is FetchTimer)
+        {
+            OnFetchTimer(timer);
+        }
+        else
+        {
+            OnViewChangeTimer(timer);
+        }
+
+        ReplayIfWindowMoved();
+    }
 
     private void OnRequest(PbftRequest r, bool fromClient)
     {
@@ -141,9 +181,9 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void Propose(PbftRequest r)
     {
-        if (!_assigned.Add(r.Key))
+        if (_nextSeq + 1 > _low + args.LogWindow || !_assigned.Add(r.Key))
         {
-            return;
+            return; // beyond the window: it waits in the pending requests until the next stable checkpoint
         }
 
         PrePrepare pp = Signed(new PrePrepare(View, ++_nextSeq, r, Index));
@@ -153,7 +193,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void OnPrePrepare(NodeId from, PrePrepare pp)
     {
-        if (Buffered(from, pp, pp.View))
+        if (Buffered(from, pp, pp.View) || OutsideWindow(from, pp, pp.Seq))
         {
             return;
         }
@@ -170,6 +210,11 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
     /// <summary>Accepts a pre-prepare of the current view (from the primary, or from a new-view) and prepares it.</summary>
     private void Accept(PrePrepare pp)
     {
+        if (pp.Seq <= _low)
+        {
+            return; // below the stable checkpoint (a new-view re-proposing what this replica's checkpoint covers)
+        }
+
         SlotState slot = Slot(pp.View, pp.Seq);
         if (slot.PrePrepare is { } had)
         {
@@ -199,7 +244,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void OnPrepare(NodeId from, Prepare p)
     {
-        if (Buffered(from, p, p.View) || p.Replica == PrimaryOf(p.View))
+        if (Buffered(from, p, p.View) || p.Replica == PrimaryOf(p.View) || OutsideWindow(from, p, p.Seq))
         {
             return;
         }
@@ -217,7 +262,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         }
 
         Prepare[] matching = [.. slot.Prepares.Values.Where(p => string.Equals(p.Digest, pp.Digest, StringComparison.Ordinal))];
-        if (matching.Length < 2 * F)
+        if (matching.Length < Quorum - 1)
         {
             return;
         }
@@ -232,7 +277,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void OnCommit(NodeId from, Commit c)
     {
-        if (Buffered(from, c, c.View))
+        if (Buffered(from, c, c.View) || OutsideWindow(from, c, c.Seq))
         {
             return;
         }
@@ -243,9 +288,14 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void CheckCommitted(long view, long seq)
     {
+        if (seq <= _low)
+        {
+            return;
+        }
+
         SlotState slot = Slot(view, seq);
         if (!slot.Prepared || slot.Committed || slot.PrePrepare is not { } pp
-            || slot.Commits.Values.Count(c => string.Equals(c.Digest, pp.Digest, StringComparison.Ordinal)) < (2 * F) + 1)
+            || slot.Commits.Values.Count(c => string.Equals(c.Digest, pp.Digest, StringComparison.Ordinal)) < Quorum)
         {
             return;
         }
@@ -272,29 +322,15 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         {
             LastExecuted++;
             Observer.Execute(Index, LastExecuted, next.Digest, View);
-            if (next.Request is not { } r)
+            if (next.Request is { } r)
             {
-                continue;
+                Apply(r);
             }
 
-            _pending.Remove(r.Key);
-            if (_lastReply.TryGetValue(r.Client, out (long Timestamp, string Result) last) && last.Timestamp >= r.Timestamp)
+            if (LastExecuted % args.CheckpointInterval == 0)
             {
-                continue; // executed before at another number (re-proposed after a view change): once only
+                TakeCheckpoint();
             }
-
-            string result = string.Empty;
-            if (r.Operation.Kind == KvOperation.Get)
-            {
-                result = _kv.GetValueOrDefault(r.Operation.Key, string.Empty);
-            }
-            else
-            {
-                _kv[r.Operation.Key] = r.Operation.Value;
-            }
-
-            _lastReply[r.Client] = (r.Timestamp, result);
-            SendSigned(new NodeId(r.Client), new PbftReply(View, r.Timestamp, r.Client, Index, result));
         }
 
         if (_pending.Count == 0)
@@ -305,6 +341,29 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         {
             RestartTimer(); // still waiting for another request
         }
+    }
+
+    /// <summary>Executes a committed request once: a request executed before (re-proposed after a view change) is only taken off the pending ones.</summary>
+    private void Apply(PbftRequest r)
+    {
+        _pending.Remove(r.Key);
+        if (_lastReply.TryGetValue(r.Client, out (long Timestamp, string Result) last) && last.Timestamp >= r.Timestamp)
+        {
+            return; // executed before at another number (re-proposed after a view change): once only
+        }
+
+        string result = string.Empty;
+        if (r.Operation.Kind == KvOperation.Get)
+        {
+            result = _kv.GetValueOrDefault(r.Operation.Key, string.Empty);
+        }
+        else
+        {
+            _kv[r.Operation.Key] = r.Operation.Value;
+        }
+
+        _lastReply[r.Client] = (r.Timestamp, result);
+        SendSigned(new NodeId(r.Client), new PbftReply(View, r.Timestamp, r.Client, Index, result));
     }
 
     /// <summary>A message of a later view, or of the view it is moving to, waits for the new-view; one of an earlier view is dropped.</summary>
@@ -331,6 +390,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         if (!_slots.TryGetValue((view, seq), out SlotState? slot))
         {
             _slots[(view, seq)] = slot = new SlotState();
+            Observer.LogSize(Index, _slots.Count);
         }
 
         return slot;
@@ -350,6 +410,9 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
             PbftReply m => m with { Sig = sig },
             ViewChange m => m with { Sig = sig },
             NewView m => m with { Sig = sig },
+            Checkpoint m => m with { Sig = sig },
+            FetchState m => m with { Sig = sig },
+            StateReply m => m with { Sig = sig },
             _ => throw new ArgumentException("not a replica's message", nameof(message)),
         };
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistSim.Checking;
+using DistSim.Nodes;
 using DistSim.Samples.Byzantine;
 using DistSim.Tests.Support;
 using DistSim.Tracing;
@@ -50,68 +51,126 @@ public class ByzantineTests
         }
     }
 
-    [Property(MaxTest = 16)]
-    public bool Pbft_FByzantineReplicas_KeepAgreementAndLinearizability(ulong seed, bool seven, byte behavior, bool faultyPrimary)
+    /// <summary>
+    /// Over cluster sizes 4-9 (n = 3f + 1 and the sizes between, whose quorums are larger than 2f + 1), behaviours, a
+    /// faulty primary, checkpoint intervals 1-10 and a replica cut off for half the run (when a quorum is left without
+    /// it): agreement (commits, executions and checkpoint digests of honest replicas), a linearizable and complete
+    /// history, the faulty replicas the options ask for, and no honest replica holding more log slots than its window.
+    /// </summary>
+    [Property(MaxTest = 24)]
+    public bool Pbft_FByzantineReplicas_KeepAgreementAndLinearizability(ulong seed, byte size, byte behavior, bool faultyPrimary, byte interval, bool lag)
     {
         PbftFault? fault = behavior % 6 == 5 ? null : PbftBehaviors.All[behavior % 6];
-        int n = seven ? 7 : 4;
-        PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: (n - 1) / 3, Fault: fault, FaultyPrimary: faultyPrimary, Operations: 10));
+        int n = 4 + (size % 6);
+        int f = (n - 1) / 3;
+        int k = 1 + (interval % 10);
+        int quorum = (n + f + 2) / 2;
+        int? lagging = lag && n - 1 - f >= quorum ? n - 1 : null;
+        PbftRun run = PbftCluster.Play(
+            seed, new PbftOptions(Replicas: n, Faulty: f, Fault: fault, FaultyPrimary: faultyPrimary, Operations: 10, CheckpointInterval: k, Lagging: lagging));
         return run.Observer.Violations == 0 && run.Verdict.Verdict == LinearizabilityVerdict.Linearizable
-            && run.History.All(o => !o.IsPending) && run.Simulation.Failure is null && run.Behaviors.Count == (n - 1) / 3;
+            && run.History.All(o => !o.IsPending) && run.Simulation.Failure is null && run.Behaviors.Count == f
+            && run.Observer.MaxLogSlots <= 2 * k && run.Observer.StableCheckpoints > 0;
     }
 
-    [Theory(DisplayName = "PBFT, silent or equivocating primary: view-change and new-view messages are sent, and the new primary's view executes requests")]
-    [InlineData(4, PbftFault.Silent)]
-    [InlineData(7, PbftFault.Silent)]
-    [InlineData(4, PbftFault.Equivocate)]
-    [InlineData(7, PbftFault.Equivocate)]
-    public void Pbft_FaultyPrimary_ChangesView(int n, PbftFault fault)
+    [Theory(DisplayName = "PBFT with n between 3f + 1 sizes (quorum ceil((n + f + 1) / 2), not 2f + 1): an equivocating primary breaks no agreement")]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Pbft_QuorumAboveTwoFPlusOne_WhenNIsNotThreeFPlusOne(int n)
     {
-        PbftRun run = PbftCluster.Play(3, new PbftOptions(Replicas: n, Faulty: (n - 1) / 3, Fault: fault, FaultyPrimary: true, Operations: 10));
+        int f = (n - 1) / 3;
+        for (ulong seed = 1; seed <= 4; seed++)
+        {
+            PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: f, Fault: PbftFault.Equivocate, FaultyPrimary: true, Operations: 10));
+            Assert.True(run.Observer.Violations == 0, $"n = {n}, seed {seed}: {run.Observer.FirstViolation}");
+            Assert.Equal(LinearizabilityVerdict.Linearizable, run.Verdict.Verdict);
+            Assert.Contains(Describe(run.Simulation, TraceEventKind.Byzantine), l => l.Contains("equivocated", StringComparison.Ordinal));
+        }
+    }
 
-        Assert.Contains(0, run.Behaviors.Keys);
+    [Theory(DisplayName = "PBFT checkpoints: a replica cut off for a quarter of the run installs a stable checkpoint's state from the others (a StateReply delivered to it), then executes the rest itself and ends in their state")]
+    [InlineData(4, 0, 4)]
+    [InlineData(4, 0, 1)]
+    [InlineData(7, 0, 3)]
+    [InlineData(7, 1, 5)]
+    [InlineData(6, 1, 4)]
+    public void Pbft_LaggingReplica_CatchesUpByStateTransfer(int n, int faulty, int interval)
+    {
+        const int Lagging = 3;
+        PbftRun run = PbftCluster.Play(7, new PbftOptions(Replicas: n, Faulty: faulty, Fault: PbftFault.Silent, Operations: 15, CheckpointInterval: interval, Lagging: Lagging));
+
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(30, run.Completed);
+        Assert.DoesNotContain(Lagging, run.Behaviors.Keys);
+        Assert.True(run.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Drop && (e.Node.Value == Lagging || e.Peer?.Value == Lagging)) > 0, "the cut did not cut");
+        Assert.Contains(
+            run.Simulation.Trace.Events,
+            e => e.Kind == TraceEventKind.Deliver && e.Node.Value == Lagging && run.Simulation.Trace.Describe(e).Contains("StateReply {", StringComparison.Ordinal));
+        Assert.Contains(run.Observer.Transfers, t => t.Replica == Lagging);
+        Assert.DoesNotContain(run.Observer.Transfers, t => t.Replica != Lagging);
+        long seq = run.Observer.Transfers.Last(t => t.Replica == Lagging).Seq;
+        Assert.True(seq > 2 * interval, $"installed checkpoint {seq}, within the window of {2 * interval}");
+
+        PbftReplica lagging = (PbftReplica)run.Simulation.GetNode(new NodeId(Lagging))!;
+        PbftReplica[] honest = [.. Enumerable.Range(0, n).Where(i => !run.Behaviors.ContainsKey(i)).Select(i => (PbftReplica)run.Simulation.GetNode(new NodeId(i))!)];
+        Assert.True(lagging.LastExecuted > seq, "executed nothing after the state it installed");
+        Assert.Equal(0, lagging.Fetching);
+        Assert.All(honest, r => Assert.Equal(honest[0].LastExecuted, r.LastExecuted));
+        Assert.All(honest, r => Assert.Equal(honest[0].Snapshot().Digest(), r.Snapshot().Digest()));
+        Assert.NotEmpty(lagging.Values);
+    }
+
+    [Fact(DisplayName = "PBFT state transfer: a faulty replica's made-up state (validly signed, with a real proof) is rejected by its digest; the lagging replica installs the proved state")]
+    public void Pbft_ForgedState_IsRejected()
+    {
+        PbftRun[] runs = [.. Enumerable.Range(1, 6).Select(seed => PbftCluster.Play(
+            (ulong)seed, new PbftOptions(Replicas: 6, Faulty: 1, Fault: PbftFault.Equivocate, Operations: 20, CheckpointInterval: 3, Lagging: 3)))];
+
+        Assert.All(runs, r => Assert.Equal(0, r.Observer.Violations));
+        Assert.All(runs, r => Assert.Contains(r.Observer.Transfers, t => t.Replica == 3));
+        Assert.Contains(runs, r => r.Observer.Rejected.ContainsKey(nameof(StateReply)));
+        PbftRun run = runs.First(r => r.Observer.Rejected.ContainsKey(nameof(StateReply)));
+        Assert.Contains(Describe(run.Simulation, TraceEventKind.Byzantine), l => l.Contains("StateReply {", StringComparison.Ordinal));
+        PbftReplica lagging = (PbftReplica)run.Simulation.GetNode(new NodeId(3))!;
+        Assert.DoesNotContain("forged", lagging.Values.Keys);
+        PbftReplica other = (PbftReplica)run.Simulation.GetNode(new NodeId(run.Behaviors.ContainsKey(2) ? 4 : 2))!;
+        Assert.Equal(other.Snapshot().Digest(), lagging.Snapshot().Digest());
+    }
+
+    [Fact(DisplayName = "PBFT checkpoints: the primary cut off after checkpoints forces a view change that starts from a stable checkpoint above 0 (view-changes carry its proof)")]
+    public void Pbft_ViewChangeAfterCheckpoints_StartsFromTheStableCheckpoint()
+    {
+        PbftRun run = PbftCluster.Play(2, new PbftOptions(Replicas: 4, Faulty: 0, Operations: 20, CheckpointInterval: 2, Lagging: 0));
+
+        Assert.True(run.Observer.HighestNewViewStart > 0, $"new views started from {run.Observer.HighestNewViewStart}");
+        Assert.Contains(Describe(run.Simulation, TraceEventKind.Send), s => s.Contains("ViewChange {", StringComparison.Ordinal) && s.Contains("Stable = ", StringComparison.Ordinal) && !s.Contains("Stable = 0,", StringComparison.Ordinal));
         Assert.Equal(0, run.Observer.Violations);
         Assert.Equal(LinearizabilityVerdict.Linearizable, run.Verdict.Verdict);
-        Assert.Equal(20, run.Completed);
-        string[] sends = [.. Describe(run.Simulation, TraceEventKind.Send)];
-        Assert.Contains(sends, s => s.Contains("ViewChange {", StringComparison.Ordinal));
-        Assert.Contains(sends, s => s.Contains("NewView {", StringComparison.Ordinal));
-        Assert.True(run.Observer.NewViewsSent >= 1);
-        Assert.True(run.Observer.HighestView >= 1);
-        int primary = (int)(run.Observer.HighestView % n);
-        Assert.True(run.Observer.IsHonest(primary), $"view {run.Observer.HighestView}'s primary r{primary} is faulty");
+        Assert.Equal(40, run.Completed);
         Assert.True(run.Observer.ExecutedAfterViewChange > 0);
-        Assert.Contains(Describe(run.Simulation, TraceEventKind.Byzantine), l => l.Contains(fault == PbftFault.Silent ? "did not send" : "equivocated", StringComparison.Ordinal));
     }
 
-    [Fact(DisplayName = "PBFT: forged packets are rejected by the authenticated link, tampered messages by their signatures")]
-    public void Pbft_ForgedAndTamperedMessages_AreRejected()
-    {
-        PbftRun forged = PbftCluster.Play(5, new PbftOptions(Replicas: 4, Fault: PbftFault.Forge, Operations: 10));
-        Assert.Contains(Describe(forged.Simulation, TraceEventKind.Byzantine), l => l.Contains("claiming to be", StringComparison.Ordinal));
-        Assert.True(forged.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Rejected) > 0);
-        Assert.Equal(0, forged.Observer.Violations);
-
-        PbftRun tampered = PbftCluster.Play(5, new PbftOptions(Replicas: 4, Fault: PbftFault.Tamper, Operations: 10));
-        Assert.Contains(Describe(tampered.Simulation, TraceEventKind.Byzantine), l => l.Contains("tampered", StringComparison.Ordinal));
-        Assert.True(tampered.Observer.Rejections > 0);
-        Assert.Equal(0, tampered.Observer.Violations);
-        Assert.Equal(LinearizabilityVerdict.Linearizable, tampered.Verdict.Verdict);
-    }
-
-    [Theory(DisplayName = "PBFT fault-free: messages per request equal 1 + (n-1) + (n-1)^2 + n(n-1) + n")]
-    [InlineData(4, 29)]
-    [InlineData(7, 92)]
-    [InlineData(10, 191)]
-    public void Pbft_MessagesPerRequest_EqualThePrediction(int n, long predicted)
+    [Theory(DisplayName = "PBFT fault-free: messages equal 1 + (n-1) + (n-1)^2 + n(n-1) + n a request, and n(n-1) checkpoints every K")]
+    [InlineData(4, 29, 8)]
+    [InlineData(7, 92, 8)]
+    [InlineData(10, 191, 8)]
+    [InlineData(4, 29, 5)]
+    [InlineData(5, 46, 1)]
+    public void Pbft_MessagesPerRequest_EqualThePrediction(int n, long predicted, int interval)
     {
         Assert.Equal(predicted, PbftOptions.PredictedMessagesPerRequest(n));
-        PbftRun run = PbftCluster.Play(11, new PbftOptions(Replicas: n, Faulty: 0, Operations: 15));
+        PbftRun run = PbftCluster.Play(11, new PbftOptions(Replicas: n, Faulty: 0, Operations: 15, CheckpointInterval: interval));
         Assert.Equal(30, run.Completed);
-        Assert.Equal(predicted * 30, run.Simulation.Messages.Sent);
+        Assert.Equal((predicted * 30) + (30 / interval * n * (long)(n - 1)), run.Simulation.Messages.Sent);
+        Assert.Equal(PbftOptions.PredictedMessages(n, 30, interval), run.Simulation.Messages.Sent);
         Assert.Equal(run.Simulation.Messages.Sent, run.Observer.MessagesSent);
         Assert.Equal(30 * (n - 1) * (long)(n - 1), run.Observer.Sent["Prepare"]);
+        Assert.Equal(30 / interval * n * (long)(n - 1), run.Observer.Sent["Checkpoint"]);
         Assert.Equal(0, run.Observer.ViewChangesSent);
+        Assert.Equal(0, run.Observer.StateTransfers);
+        Assert.All(Enumerable.Range(0, n), i => Assert.Equal(30 / interval * interval, ((PbftReplica)run.Simulation.GetNode(new NodeId(i))!).StableCheckpoint));
     }
 
     [Fact(DisplayName = "byzantine: same seed, same fingerprint; another seed, another")]
@@ -147,5 +206,30 @@ public class ByzantineTests
         using JsonDocument h = JsonDocument.Parse(honest);
         Assert.Equal(0, h.RootElement.GetProperty("safetyViolations").GetProperty("raft").GetInt64());
         Assert.Equal(0, h.RootElement.GetProperty("raft").GetProperty("badRuns").GetInt32());
+    }
+
+    [Theory(DisplayName = "byzantine: a bad --checkpoint-interval or --lagging-replica is a usage error naming the option and its value")]
+    [InlineData("--checkpoint-interval", "0")]
+    [InlineData("--lagging-replica", "4")]
+    [InlineData("--lagging-replica", "-1")]
+    public void Cli_BadCheckpointOptions_AreUsageErrors(string option, string value)
+    {
+        (int code, string output, string error) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--honest", option, value);
+        Assert.True(code == 2, output + error);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+        Assert.Contains(value, error, StringComparison.Ordinal);
+    }
+
+    [Fact(DisplayName = "byzantine --lagging-replica with a Byzantine replica and no quorum left without the lagging one: a usage error; --faulty-primary refuses replica 0")]
+    public void Cli_LaggingReplica_NeedsAQuorum()
+    {
+        (int code, _, string error) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "5", "--lagging-replica", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("quorum of 4", error, StringComparison.Ordinal);
+        (int primary, _, string primaryError) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "7", "--faulty-primary", "--lagging-replica", "0");
+        Assert.Equal(2, primary);
+        Assert.Contains("--lagging-replica", primaryError, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PbftCluster.Play(1, new PbftOptions(Replicas: 4, Faulty: 1, Lagging: 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PbftCluster.Play(1, new PbftOptions(CheckpointInterval: 0)));
     }
 }
