@@ -28,7 +28,7 @@ public sealed class ByzantineScenario : IScenario
     /// <inheritdoc />
     public IReadOnlyList<OptionSpec> Options { get; } =
     [
-        new("n", "N", "PBFT replicas (n = 3f + 1 tolerates f); Raft runs on the largest of 3, 5, 7 not above n", "4"),
+        new("n", "N", "PBFT replicas (n >= 3f + 1 tolerates f = floor((n - 1) / 3)); Raft runs on the largest of 3, 5, 7 not above n", "4"),
         new("protocol", "P", "raft, pbft or both", "both"),
         new("ops", "N", "operations per client (Raft: 3 clients; PBFT: 2)", "20"),
         new("honest", null, "control run: Raft without the liar, PBFT with no Byzantine replica"),
@@ -57,7 +57,12 @@ public sealed class ByzantineScenario : IScenario
 
         bool faultyPrimary = args.Has("faulty-primary");
         int faulty = honest ? 0 : (n - 1) / 3;
-        int? lagging = args.Has("lagging-replica") ? args.GetInt("lagging-replica", 0, min: faultyPrimary ? 1 : 0, max: n - 1) : null;
+        int? lagging = args.Has("lagging-replica") ? args.GetInt("lagging-replica", 0, min: 0, max: n - 1) : null;
+        if (lagging == 0 && faultyPrimary)
+        {
+            throw new UsageException("--lagging-replica: 0 is the faulty primary (--faulty-primary); the lagging replica is an honest one: use 1 or above");
+        }
+
         int quorum = (n + ((n - 1) / 3) + 2) / 2;
         if (lagging is not null && n - 1 - faulty < quorum)
         {
@@ -83,6 +88,11 @@ public sealed class ByzantineScenario : IScenario
         if (protocol == "both" && args.OutputOption is { } file)
         {
             throw new UsageException($"--{file}: writes one run of one protocol; add --protocol raft or --protocol pbft");
+        }
+
+        if (protocol == "raft" && (args.Has("checkpoint-interval") || args.Has("lagging-replica")))
+        {
+            throw new UsageException($"--{(args.Has("checkpoint-interval") ? "checkpoint-interval" : "lagging-replica")}: applies to PBFT; add --protocol pbft or both");
         }
 
         PbftOptions pbft = ParsePbft(args);

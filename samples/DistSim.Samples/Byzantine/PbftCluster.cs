@@ -164,7 +164,8 @@ public static class PbftCluster
     /// <param name="seed">The seed.</param>
     /// <param name="options">The cluster.</param>
     /// <param name="settings">How to trace and limit the run; null: traced in memory.</param>
-    public static PbftRun Play(ulong seed, PbftOptions options, RunSettings? settings = null)
+    /// <param name="behavior">Makes the behaviour of each faulty replica instead of <see cref="PbftOptions.Fault"/> (an attack of a test's own); null: the options' behaviours.</param>
+    public static PbftRun Play(ulong seed, PbftOptions options, RunSettings? settings = null, Func<ByzantineBehavior>? behavior = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -186,7 +187,7 @@ public static class PbftCluster
             Func<Node> honest = () => new PbftReplica(args);
             if (faulty.TryGetValue(i, out PbftFault fault))
             {
-                sim.AddNode("r" + i, Failures.Byzantine.Wrap(honest, () => PbftBehaviors.Create(fault)), FailureModels.Byzantine);
+                sim.AddNode("r" + i, Failures.Byzantine.Wrap(honest, behavior ?? (() => PbftBehaviors.Create(fault))), FailureModels.Byzantine);
             }
             else
             {

@@ -22,6 +22,8 @@ public sealed partial class PbftReplica
     private long _fetchTarget;
     private TimerId _fetchTimer;
     private bool _fetchTimerRunning;
+    private bool _fetchAsked;
+    private readonly SortedDictionary<int, long> _stateSent = []; // to each replica: the checkpoint whose state it was last sent
     private bool _windowMoved;
 
     /// <summary>The stable checkpoint (the low watermark h): the log up to it is discarded.</summary>
@@ -30,7 +32,27 @@ public sealed partial class PbftReplica
     /// <summary>The (view, sequence number) slots the replica holds: at most L above its stable checkpoint in its current view.</summary>
     public int LogSlots => _slots.Count;
 
-    /// <summary>The sequence number of the stable checkpoint whose state the replica is fetching; 0 when it is not.</summary>
+    /// <summary>
+    /// How many entries each of the replica's tables holds, by name (<c>slots</c>, <c>certificates</c>, <c>committed</c>,
+    /// <c>snapshots</c>, <c>checkpointVotes</c>, <c>proofs</c>, <c>viewChanges</c>, <c>assigned</c>, <c>pending</c>,
+    /// <c>buffered</c>, <c>bufferedFromOneSender</c>: the most from one sender): what the tests bound, whatever a faulty replica sends.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> TableSizes() => new SortedDictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["slots"] = _slots.Count,
+        ["certificates"] = _certificates.Count,
+        ["committed"] = _committed.Count,
+        ["snapshots"] = _snapshots.Count,
+        ["checkpointVotes"] = _votes.Values.Sum(v => v.Count),
+        ["proofs"] = _proofs.Count,
+        ["viewChanges"] = _viewChanges.Values.Sum(v => v.Count),
+        ["assigned"] = _assigned.Count,
+        ["pending"] = _pending.Count,
+        ["buffered"] = _future.Count,
+        ["bufferedFromOneSender"] = _futureBySender.Values.DefaultIfEmpty().Max(),
+    };
+
+    /// <summary>The highest stable checkpoint above what the replica executed (it is catching up, by executing or by fetching the state); 0 when none.</summary>
     public long Fetching => _fetchTarget > LastExecuted ? _fetchTarget : 0;
 
     /// <summary>The state after the last execution, as a snapshot (sorted, as its digest is computed).</summary>
@@ -120,7 +142,18 @@ public sealed partial class PbftReplica
         else if (fromNewView || seq > LastExecuted + args.LogWindow)
         {
             MoveWindow(seq);
-            StartFetch(seq);
+            _fetchTarget = Math.Max(_fetchTarget, seq);
+            AskForState();
+        }
+        else
+        {
+            // Within reach: it should get there by executing. If it has not within a timeout (the messages it needs may
+            // have been dropped, as a view it was not in, or beyond what it buffers), it fetches the state then.
+            _fetchTarget = Math.Max(_fetchTarget, seq);
+            if (!_fetchTimerRunning)
+            {
+                RestartFetchTimer();
+            }
         }
     }
 
@@ -135,6 +168,11 @@ public sealed partial class PbftReplica
         RemoveUpTo(_snapshots, s => s < seq);
         RemoveUpTo(_votes, s => s <= seq);
         RemoveUpTo(_proofs, s => s < seq);
+        foreach (PbftRequest done in _assigned.Values.Where(Executed).ToList())
+        {
+            _assigned.Remove(done.Key); // executed: a copy of it is answered from the last replies, never proposed again
+        }
+
         _windowMoved = true;
     }
 
@@ -176,23 +214,40 @@ public sealed partial class PbftReplica
 
         if (seq > _low + args.LogWindow)
         {
-            if (_future.Count < FutureMax)
-            {
-                _future.Add((from, message));
-            }
-
+            Hold(from, message);
             return true;
         }
 
         return false;
     }
 
-    private void StartFetch(long seq)
+    /// <summary>Asks every replica for the state above what this one executed, and again after a timeout until it has it.</summary>
+    private void AskForState()
     {
-        _fetchTarget = Math.Max(_fetchTarget, seq);
-        Observer.FetchStarted(Index);
+        if (!_fetchAsked)
+        {
+            _fetchAsked = true;
+            Observer.FetchStarted(Index);
+        }
+
         Broadcast(Signed(new FetchState(LastExecuted, Index)));
         RestartFetchTimer();
+    }
+
+    /// <summary>After executing or installing a state: once at the highest stable checkpoint known, the fetch timer stops.</summary>
+    private void SettleFetch()
+    {
+        if (LastExecuted < _fetchTarget)
+        {
+            return;
+        }
+
+        _fetchAsked = false;
+        if (_fetchTimerRunning)
+        {
+            CancelTimer(_fetchTimer);
+            _fetchTimerRunning = false;
+        }
     }
 
     private void RestartFetchTimer()
@@ -216,20 +271,25 @@ public sealed partial class PbftReplica
         _fetchTimerRunning = false;
         if (LastExecuted < _fetchTarget)
         {
-            Broadcast(Signed(new FetchState(LastExecuted, Index))); // no valid state yet: ask again
-            RestartFetchTimer();
+            AskForState(); // no valid state yet, or it did not get there by executing: ask (again)
         }
     }
 
-    /// <summary>A replica asks for state above what it executed: answer with the state at this replica's stable checkpoint, if that is above, with its proof.</summary>
+    /// <summary>
+    /// A replica asks for state above what it executed: answer with the state at this replica's stable checkpoint, if
+    /// that is above, with its proof — once per checkpoint and asking replica (the link delivers it; a replica asking
+    /// again and again gets nothing more until the checkpoint moves).
+    /// </summary>
     private void OnFetchState(FetchState f)
     {
         if (f.Replica < 0 || f.Replica >= N || f.Replica == Index || _low <= f.Have || LastExecuted < _low
+            || _stateSent.GetValueOrDefault(f.Replica) == _low
             || !_snapshots.TryGetValue(_low, out (PbftSnapshot State, string Digest) stable) || !_proofs.TryGetValue(_low, out Checkpoint[]? proof))
         {
             return;
         }
 
+        _stateSent[f.Replica] = _low;
         SendSigned(new NodeId(f.Replica), new StateReply(_low, stable.State, proof, Index));
     }
 
@@ -259,7 +319,7 @@ public sealed partial class PbftReplica
             _lastReply[l.Client] = (l.Timestamp, l.Result);
         }
 
-        foreach (PbftRequest done in _pending.Values.Where(p => _lastReply.TryGetValue(p.Client, out var last) && last.Timestamp >= p.Timestamp).ToList())
+        foreach (PbftRequest done in _pending.Values.Where(Executed).ToList())
         {
             _pending.Remove(done.Key);
         }
@@ -273,14 +333,11 @@ public sealed partial class PbftReplica
             MoveWindow(r.Seq);
         }
 
-        if (LastExecuted >= _fetchTarget && _fetchTimerRunning)
-        {
-            CancelTimer(_fetchTimer);
-            _fetchTimerRunning = false;
-        }
-
-        Execute(); // committed entries above the state, if any
+        Execute(); // committed entries above the state, if any (and the fetch settles)
     }
+
+    /// <summary>Whether <paramref name="r"/> (or a later request of its client) was executed.</summary>
+    private bool Executed(PbftRequest r) => _lastReply.TryGetValue(r.Client, out (long Timestamp, string Result) last) && last.Timestamp >= r.Timestamp;
 
     /// <summary>
     /// Whether <paramref name="proof"/> proves checkpoint <paramref name="seq"/> stable: 0 with no messages (the initial

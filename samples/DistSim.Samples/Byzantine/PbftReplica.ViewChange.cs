@@ -59,21 +59,45 @@ public sealed partial class PbftReplica
         _attempts++;
         Checkpoint[] proof = _low == 0 ? [] : _proofs[_low];
         ViewChange vc = Signed(new ViewChange(view, _low, proof, [.. _certificates.Where(kv => kv.Key > _low).Select(kv => kv.Value)], Index));
-        ViewChanges(view)[Index] = vc;
+        RemoveUpTo(_viewChanges, v => v < view);
+        AddViewChange(vc);
         Observer.ViewChangeSent(Index);
         Broadcast(vc);
         RestartTimer();
         TrySendNewView(view);
     }
 
-    private SortedDictionary<int, ViewChange> ViewChanges(long view)
+    /// <summary>
+    /// Keeps a replica's view-change for a view at or above this one: only its highest (an honest replica asks for
+    /// views in increasing order, and one that asked for a higher view takes no part in a lower one), so the table holds
+    /// at most n view-changes whatever a faulty replica sends. False when it is not kept (one of a lower or the same view
+    /// is there already).
+    /// </summary>
+    private bool AddViewChange(ViewChange vc)
     {
-        if (!_viewChanges.TryGetValue(view, out SortedDictionary<int, ViewChange>? set))
+        long[] mine = [.. _viewChanges.Where(kv => kv.Value.ContainsKey(vc.Replica)).Select(kv => kv.Key)];
+        if (mine.Any(v => v >= vc.View))
         {
-            _viewChanges[view] = set = [];
+            return false;
         }
 
-        return set;
+        foreach (long v in mine)
+        {
+            SortedDictionary<int, ViewChange> older = _viewChanges[v];
+            older.Remove(vc.Replica);
+            if (older.Count == 0)
+            {
+                _viewChanges.Remove(v);
+            }
+        }
+
+        if (!_viewChanges.TryGetValue(vc.View, out SortedDictionary<int, ViewChange>? set))
+        {
+            _viewChanges[vc.View] = set = [];
+        }
+
+        set[vc.Replica] = vc;
+        return true;
     }
 
     private void OnViewChange(ViewChange vc)
@@ -94,7 +118,10 @@ public sealed partial class PbftReplica
             return; // an old view
         }
 
-        ViewChanges(vc.View).TryAdd(vc.Replica, vc);
+        if (!AddViewChange(vc))
+        {
+            return;
+        }
 
         // f + 1 replicas ask for views above this one: at least one honest replica does, so join the least of them.
         int[] ahead = [.. _viewChanges.Where(kv => kv.Key > View).SelectMany(kv => kv.Value.Keys).Distinct()];
@@ -177,6 +204,8 @@ public sealed partial class PbftReplica
         _attempts = 0;
         ViewChange start = HighestStable(proof);
         Observer.EnteredView(Index, view, start.Stable);
+        RemoveUpTo(_viewChanges, v => v <= view);
+        _newViewsSent.RemoveWhere(v => v < view);
         foreach ((long v, long s) in _slots.Keys.Where(k => k.View < view).ToList())
         {
             _slots.Remove((v, s));
@@ -219,6 +248,7 @@ public sealed partial class PbftReplica
     {
         (NodeId From, object Message)[] waiting = [.. _future];
         _future.Clear();
+        _futureBySender.Clear();
         foreach ((NodeId from, object message) in waiting)
         {
             OnMessage(from, message);

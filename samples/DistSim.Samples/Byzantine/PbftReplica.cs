@@ -5,7 +5,7 @@ namespace DistSim.Samples.Byzantine;
 
 /// <summary>What a PBFT replica needs: its index, the replica count, the clients' timeout scale, the observer and the checkpoint interval.</summary>
 /// <param name="Index">The replica's index (its node id).</param>
-/// <param name="Replicas">n = 3f + 1.</param>
+/// <param name="Replicas">n ≥ 3f + 1 (f = ⌊(n − 1) / 3⌋).</param>
 /// <param name="ViewChangeTimeout">How long a backup waits for a pending request to execute before it starts a view change (doubled at each further view change in a row); also how long a lagging replica waits for the state before asking again.</param>
 /// <param name="Observer">The checks and counts.</param>
 /// <param name="CheckpointInterval">K: a replica takes a checkpoint after executing every multiple of K; the log window is 2K sequence numbers above the stable checkpoint.</param>
@@ -45,11 +45,12 @@ public sealed record PbftReplicaArgs(int Index, int Replicas, TimeSpan ViewChang
 public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 {
     private const int FutureMax = 100_000;
+    private readonly SortedDictionary<int, int> _futureBySender = [];
     private readonly SortedDictionary<(long View, long Seq), SlotState> _slots = [];
     private readonly SortedDictionary<long, PreparedCertificate> _certificates = [];
     private readonly SortedDictionary<long, (PbftRequest? Request, string Digest)> _committed = [];
     private readonly SortedDictionary<string, PbftRequest> _pending = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _assigned = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, PbftRequest> _assigned = new(StringComparer.Ordinal); // requests given a number in this view, until executed
     private readonly SortedDictionary<int, (long Timestamp, string Result)> _lastReply = [];
     private readonly SortedDictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly List<(NodeId From, object Message)> _future = [];
@@ -181,7 +182,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
 
     private void Propose(PbftRequest r)
     {
-        if (_nextSeq + 1 > _low + args.LogWindow || !_assigned.Add(r.Key))
+        if (_nextSeq + 1 > _low + args.LogWindow || !_assigned.TryAdd(r.Key, r))
         {
             return; // beyond the window: it waits in the pending requests until the next stable checkpoint
         }
@@ -229,7 +230,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         slot.PrePrepare = pp;
         if (pp.Request is { } r)
         {
-            _assigned.Add(r.Key);
+            _assigned.TryAdd(r.Key, r);
         }
 
         if (!IsPrimary)
@@ -333,6 +334,8 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
             }
         }
 
+        SettleFetch();
+
         if (_pending.Count == 0)
         {
             StopTimer();
@@ -366,20 +369,38 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         SendSigned(new NodeId(r.Client), new PbftReply(View, r.Timestamp, r.Client, Index, result));
     }
 
-    /// <summary>A message of a later view, or of the view it is moving to, waits for the new-view; one of an earlier view is dropped.</summary>
+    /// <summary>
+    /// A message of the next view, or of the view it is moving to, waits for the new-view; one of an earlier view, or of
+    /// a view further ahead, is dropped (a replica that far behind catches up by a view change and its checkpoints).
+    /// </summary>
     private bool Buffered(NodeId from, object message, long view)
     {
+        if (view > View + 1)
+        {
+            return true;
+        }
+
         if (view > View || (view == View && ChangingView))
         {
-            if (_future.Count < FutureMax)
-            {
-                _future.Add((from, message));
-            }
-
+            Hold(from, message);
             return true;
         }
 
         return view < View;
+    }
+
+    /// <summary>
+    /// Keeps a message until the view or the window moves, up to a share per sender: three messages for each number of
+    /// two windows in two views, so an honest replica's traffic fits and a faulty one cannot crowd it out.
+    /// </summary>
+    private void Hold(NodeId from, object message)
+    {
+        int held = _futureBySender.GetValueOrDefault(from.Value);
+        if (held < 12 * args.LogWindow && _future.Count < FutureMax)
+        {
+            _future.Add((from, message));
+            _futureBySender[from.Value] = held + 1;
+        }
     }
 
     private bool ValidRequest(PbftRequest r) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DistSim.Checking;
+using DistSim.Failures;
 using DistSim.Nodes;
 using DistSim.Samples.Byzantine;
 using DistSim.Tests.Support;
@@ -68,9 +69,11 @@ public class ByzantineTests
         int? lagging = lag && n - 1 - f >= quorum ? n - 1 : null;
         PbftRun run = PbftCluster.Play(
             seed, new PbftOptions(Replicas: n, Faulty: f, Fault: fault, FaultyPrimary: faultyPrimary, Operations: 10, CheckpointInterval: k, Lagging: lagging));
+        PbftReplica[] honest = [.. Enumerable.Range(0, n).Where(run.Observer.IsHonest).Select(i => (PbftReplica)run.Simulation.GetNode(new NodeId(i))!)];
         return run.Observer.Violations == 0 && run.Verdict.Verdict == LinearizabilityVerdict.Linearizable
             && run.History.All(o => !o.IsPending) && run.Simulation.Failure is null && run.Behaviors.Count == f
-            && run.Observer.MaxLogSlots <= 2 * k && run.Observer.StableCheckpoints > 0;
+            && run.Observer.MaxLogSlots <= 2 * k && run.Observer.StableCheckpoints > 0
+            && honest.All(r => r.LastExecuted >= run.Observer.HighestStable && r.Fetching == 0); // every honest replica caught up
     }
 
     [Theory(DisplayName = "PBFT with n between 3f + 1 sizes (quorum ceil((n + f + 1) / 2), not 2f + 1): an equivocating primary breaks no agreement")]
@@ -120,6 +123,159 @@ public class ByzantineTests
         Assert.All(honest, r => Assert.Equal(honest[0].LastExecuted, r.LastExecuted));
         Assert.All(honest, r => Assert.Equal(honest[0].Snapshot().Digest(), r.Snapshot().Digest()));
         Assert.NotEmpty(lagging.Values);
+    }
+
+    [Theory(DisplayName = "PBFT, silent or equivocating primary: view-change and new-view messages are sent, and the new primary's view executes requests")]
+    [InlineData(4, PbftFault.Silent)]
+    [InlineData(7, PbftFault.Silent)]
+    [InlineData(4, PbftFault.Equivocate)]
+    [InlineData(7, PbftFault.Equivocate)]
+    [InlineData(6, PbftFault.Equivocate)]
+    public void Pbft_FaultyPrimary_ChangesView(int n, PbftFault fault)
+    {
+        PbftRun run = PbftCluster.Play(3, new PbftOptions(Replicas: n, Faulty: (n - 1) / 3, Fault: fault, FaultyPrimary: true, Operations: 10));
+
+        Assert.Contains(0, run.Behaviors.Keys);
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(LinearizabilityVerdict.Linearizable, run.Verdict.Verdict);
+        Assert.Equal(20, run.Completed);
+        string[] sends = [.. Describe(run.Simulation, TraceEventKind.Send)];
+        Assert.Contains(sends, s => s.Contains("ViewChange {", StringComparison.Ordinal));
+        Assert.Contains(sends, s => s.Contains("NewView {", StringComparison.Ordinal));
+        Assert.True(run.Observer.NewViewsSent >= 1);
+        Assert.True(run.Observer.HighestView >= 1);
+        int primary = (int)(run.Observer.HighestView % n);
+        Assert.True(run.Observer.IsHonest(primary), $"view {run.Observer.HighestView}'s primary r{primary} is faulty");
+        Assert.True(run.Observer.ExecutedAfterViewChange > 0);
+        Assert.Contains(Describe(run.Simulation, TraceEventKind.Byzantine), l => l.Contains(fault == PbftFault.Silent ? "did not send" : "equivocated", StringComparison.Ordinal));
+    }
+
+    [Fact(DisplayName = "PBFT: forged packets are rejected by the authenticated link, tampered messages by their signatures")]
+    public void Pbft_ForgedAndTamperedMessages_AreRejected()
+    {
+        PbftRun forged = PbftCluster.Play(5, new PbftOptions(Replicas: 4, Fault: PbftFault.Forge, Operations: 10));
+        Assert.Contains(Describe(forged.Simulation, TraceEventKind.Byzantine), l => l.Contains("claiming to be", StringComparison.Ordinal));
+        Assert.True(forged.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Rejected) > 0);
+        Assert.Equal(0, forged.Observer.Violations);
+
+        PbftRun tampered = PbftCluster.Play(5, new PbftOptions(Replicas: 4, Fault: PbftFault.Tamper, Operations: 10));
+        Assert.Contains(Describe(tampered.Simulation, TraceEventKind.Byzantine), l => l.Contains("tampered", StringComparison.Ordinal));
+        Assert.True(tampered.Observer.Rejections > 0);
+        Assert.Equal(0, tampered.Observer.Violations);
+        Assert.Equal(LinearizabilityVerdict.Linearizable, tampered.Verdict.Verdict);
+    }
+
+    [Theory(DisplayName = "PBFT: a faulty replica flooding signed view-changes for every view, messages for far views and numbers, bogus checkpoints and state requests neither grows an honest replica's tables past their bounds nor stops the run")]
+    [InlineData(4, 2, 1)]
+    [InlineData(4, 8, 2)]
+    [InlineData(7, 3, 3)]
+    public void Pbft_FloodingReplica_TablesStayBounded(int n, int interval, ulong seed)
+    {
+        int window = 2 * interval;
+        PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: (n - 1) / 3, Operations: 40, CheckpointInterval: interval), behavior: () => new Flood());
+
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(80, run.Completed);
+        Assert.True(Describe(run.Simulation, TraceEventKind.Byzantine).Count(l => l.Contains("flooded", StringComparison.Ordinal)) >= 80, "the flood did not flood");
+        foreach (int i in Enumerable.Range(0, n).Where(run.Observer.IsHonest))
+        {
+            IReadOnlyDictionary<string, int> t = ((PbftReplica)run.Simulation.GetNode(new NodeId(i))!).TableSizes();
+            string all = string.Join(", ", t.Select(kv => $"{kv.Key} {kv.Value}"));
+            Assert.True(t["slots"] <= window && t["certificates"] <= window && t["committed"] <= window, all);
+            Assert.True(t["snapshots"] <= 3 && t["proofs"] <= window / interval + 1, all);
+            Assert.True(t["checkpointVotes"] <= n * ((window / interval) + 2), all);
+            Assert.True(t["viewChanges"] <= n, all);
+            Assert.True(t["assigned"] <= window && t["pending"] <= 2, all);
+            Assert.True(t["buffered"] <= n * 12 * window && t["bufferedFromOneSender"] <= 12 * window, all);
+        }
+
+        // A state request is answered once per checkpoint: each faulty replica's stream of requests got at most one
+        // reply per stable checkpoint from each honest replica (thousands of requests were sent).
+        int faulty = run.Behaviors.Count;
+        long stable = run.Observer.HighestStable / interval;
+        long replies = run.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Send && e.Payload is StateReply && run.Observer.IsHonest(e.Node.Value));
+        Assert.True(run.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Send && e.Payload is FetchState) > 10 * stable * faulty);
+        Assert.InRange(replies, 1, stable * (n - faulty) * faulty);
+    }
+
+    [Theory(DisplayName = "PBFT: a replica the faulty primary never sends pre-prepares to cannot execute; it learns the stable checkpoints, and within a timeout fetches their state even when they are within its window, ending at the last one")]
+    [InlineData(2, 15)]
+    [InlineData(3, 10)]
+    [InlineData(4, 14)]
+    public void Pbft_ShunnedReplica_CatchesUpToTheLastStableCheckpoint(int interval, int operations)
+    {
+        PbftRun run = PbftCluster.Play(
+            4, new PbftOptions(Replicas: 4, Faulty: 1, FaultyPrimary: true, Operations: operations, CheckpointInterval: interval), behavior: () => new ShunReplica3());
+
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(2 * operations, run.Completed);
+        Assert.Contains(Describe(run.Simulation, TraceEventKind.Byzantine), l => l.Contains("no pre-prepare for r3", StringComparison.Ordinal));
+        var shunned = (PbftReplica)run.Simulation.GetNode(new NodeId(3))!;
+        var other = (PbftReplica)run.Simulation.GetNode(new NodeId(1))!;
+        long last = 2 * operations / interval * interval;
+        Assert.Equal(last, other.StableCheckpoint);
+        Assert.Equal(last, shunned.LastExecuted); // nothing executed by itself: all by state transfer, the last one too
+        Assert.Equal(0, shunned.Fetching);
+        Assert.Contains(run.Observer.Transfers, t => t.Replica == 3 && t.Seq == last);
+    }
+
+    /// <summary>A faulty primary that sends its pre-prepares to every backup but replica 3.</summary>
+    private sealed class ShunReplica3 : ByzantineBehavior
+    {
+        protected override void OnSend(ByzantineSendContext context, NodeId to, object message)
+        {
+            if (to.Value == 3 && message is PrePrepare)
+            {
+                context.RecordFault(FaultKinds.Silence, "no pre-prepare for r3");
+                return;
+            }
+
+            context.Send(to, message);
+        }
+    }
+
+    /// <summary>
+    /// An attack: besides each honest message, a faulty replica sends the receiver validly signed view-changes for ever
+    /// higher views, a prepare for the view after next and one far beyond any window, a checkpoint of a made-up digest
+    /// far ahead, and a request for the whole state.
+    /// </summary>
+    private sealed class Flood : ByzantineBehavior
+    {
+        private long _view = 1;
+        private long _seq = 1_000_000;
+
+        protected override void OnSend(ByzantineSendContext context, NodeId to, object message)
+        {
+            context.Send(to, message);
+            if (to.Value >= 10 || message is PbftReply)
+            {
+                return; // a client
+            }
+
+            context.RecordFault(FaultKinds.Lie, "flooded");
+            int me = context.Id.Value;
+            long view = message is Prepare p ? p.View : message is Commit c ? c.View : 0;
+            _view += 3;
+            _seq += 8;
+            context.Send(to, Sign(context, new ViewChange(_view, 0, [], [], me)));
+            context.Send(to, Sign(context, new Prepare(view + 2, 1, "x", me)));
+            context.Send(to, Sign(context, new Prepare(view, _seq, "x", me)));
+            context.Send(to, Sign(context, new Checkpoint(_seq, new string('0', 64), me)));
+            context.Send(to, Sign(context, new FetchState(0, me)));
+        }
+
+        private static object Sign(ByzantineSendContext context, IPbftSigned m)
+        {
+            var sig = context.Sign(m.Unsigned());
+            return m switch
+            {
+                ViewChange v => v with { Sig = sig },
+                Prepare p => p with { Sig = sig },
+                Checkpoint c => c with { Sig = sig },
+                FetchState f => f with { Sig = sig },
+                _ => m,
+            };
+        }
     }
 
     [Fact(DisplayName = "PBFT state transfer: a faulty replica's made-up state (validly signed, with a real proof) is rejected by its digest; the lagging replica installs the proved state")]
@@ -226,10 +382,17 @@ public class ByzantineTests
         (int code, _, string error) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "5", "--lagging-replica", "2");
         Assert.Equal(2, code);
         Assert.Contains("quorum of 4", error, StringComparison.Ordinal);
-        (int primary, _, string primaryError) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "7", "--faulty-primary", "--lagging-replica", "0");
+        (int primary, _, string primaryError) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "6", "--faulty-primary", "--lagging-replica", "0");
         Assert.Equal(2, primary);
         Assert.Contains("--lagging-replica", primaryError, StringComparison.Ordinal);
+        Assert.Contains("faulty primary", primaryError, StringComparison.Ordinal);
+        (int fine, _, string fineError) = RunnerCli.Run("byzantine", "--protocol", "pbft", "--n", "6", "--faulty-primary", "--lagging-replica", "1", "--ops", "4");
+        Assert.True(fine == 0, fineError);
+        (int raft, _, string raftError) = RunnerCli.Run("byzantine", "--protocol", "raft", "--checkpoint-interval", "3");
+        Assert.Equal(2, raft);
+        Assert.Contains("--checkpoint-interval", raftError, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => PbftCluster.Play(1, new PbftOptions(Replicas: 4, Faulty: 1, Lagging: 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PbftCluster.Play(1, new PbftOptions(Replicas: 6, Faulty: 1, FaultyPrimary: true, Lagging: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => PbftCluster.Play(1, new PbftOptions(CheckpointInterval: 0)));
     }
 }
