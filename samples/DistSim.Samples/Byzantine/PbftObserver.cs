@@ -16,6 +16,7 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
     private readonly SortedSet<long> _viewsInstalled = [];
     private readonly SortedDictionary<long, (string Digest, int Replica)> _checkpoints = [];
     private readonly List<(int Replica, long Seq)> _transfers = [];
+    private readonly SortedDictionary<int, int> _executionsBy = [];
 
     /// <summary>The Byzantine replicas.</summary>
     public IReadOnlySet<int> Faulty => faulty;
@@ -71,6 +72,12 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
     /// <summary>The highest checkpoint a new view started from (min-s of a new-view an honest replica entered): above 0 when a view change came after the log was discarded.</summary>
     public long HighestNewViewStart { get; private set; }
 
+    /// <summary>Messages from honest replicas that an honest replica could not keep for a later view or window (its buffer's share for the sender was full).</summary>
+    public int HonestMessagesRefused { get; private set; }
+
+    /// <summary>Executions by replica (every replica, faulty ones' honest code included), by index.</summary>
+    public IReadOnlyDictionary<int, int> ExecutionsBy => _executionsBy;
+
     /// <summary>Times an honest replica started fetching a state (it learnt of a stable checkpoint it could not reach by executing).</summary>
     public int Fetches { get; private set; }
 
@@ -114,6 +121,8 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
             ExecutedAfterViewChange++;
         }
 
+        _executionsBy[replica] = _executionsBy.GetValueOrDefault(replica) + 1;
+
         Check(_executed, "executed", replica, seq, digest);
     }
 
@@ -134,6 +143,11 @@ public sealed class PbftObserver(Simulation simulation, IReadOnlySet<int> faulty
             HighestStable = Math.Max(HighestStable, seq);
         }
     }
+
+    /// <summary>Replica <paramref name="replica"/> could not keep a message from <paramref name="sender"/> for later.</summary>
+    /// <param name="replica">The replica.</param>
+    /// <param name="sender">The sender's node id value.</param>
+    public void HoldRefused(int replica, int sender) => HonestMessagesRefused += IsHonest(replica) && IsHonest(sender) ? 1 : 0;
 
     /// <summary>Replica <paramref name="replica"/> started fetching a state.</summary>
     /// <param name="replica">The replica.</param>

@@ -69,6 +69,10 @@ public sealed partial class PbftReplica
         Checkpoint c = Signed(new Checkpoint(LastExecuted, digest, Index));
         Broadcast(c);
         OnCheckpoint(c);
+        if (LastExecuted > _low && _proofs.TryGetValue(LastExecuted, out Checkpoint[]? known))
+        {
+            OnStable(LastExecuted, known[0].Digest, known, fromNewView: false); // proved already (by a view-change's proof, say): the window moves now
+        }
     }
 
     private void OnCheckpoint(Checkpoint c)

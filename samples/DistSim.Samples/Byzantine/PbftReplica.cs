@@ -401,6 +401,10 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
             _future.Add((from, message));
             _futureBySender[from.Value] = held + 1;
         }
+        else
+        {
+            Observer.HoldRefused(Index, from.Value);
+        }
     }
 
     private bool ValidRequest(PbftRequest r) =>

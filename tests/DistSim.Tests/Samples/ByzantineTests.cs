@@ -66,14 +66,16 @@ public class ByzantineTests
         int f = (n - 1) / 3;
         int k = 1 + (interval % 10);
         int quorum = (n + f + 2) / 2;
-        int? lagging = lag && n - 1 - f >= quorum ? n - 1 : null;
+        int lagIndex = (int)(seed % (ulong)n);
+        int? lagging = lag && n - 1 - f >= quorum && !(faultyPrimary && lagIndex == 0) ? lagIndex : null;
         PbftRun run = PbftCluster.Play(
             seed, new PbftOptions(Replicas: n, Faulty: f, Fault: fault, FaultyPrimary: faultyPrimary, Operations: 10, CheckpointInterval: k, Lagging: lagging));
         PbftReplica[] honest = [.. Enumerable.Range(0, n).Where(run.Observer.IsHonest).Select(i => (PbftReplica)run.Simulation.GetNode(new NodeId(i))!)];
         return run.Observer.Violations == 0 && run.Verdict.Verdict == LinearizabilityVerdict.Linearizable
             && run.History.All(o => !o.IsPending) && run.Simulation.Failure is null && run.Behaviors.Count == f
             && run.Observer.MaxLogSlots <= 2 * k && run.Observer.StableCheckpoints > 0
-            && honest.All(r => r.LastExecuted >= run.Observer.HighestStable && r.Fetching == 0); // every honest replica caught up
+            && honest.All(r => r.LastExecuted >= run.Observer.HighestStable && r.Fetching == 0) // every honest replica caught up
+            && run.Observer.HonestMessagesRefused == 0;
     }
 
     [Theory(DisplayName = "PBFT with n between 3f + 1 sizes (quorum ceil((n + f + 1) / 2), not 2f + 1): an equivocating primary breaks no agreement")]
@@ -123,6 +125,7 @@ public class ByzantineTests
         Assert.All(honest, r => Assert.Equal(honest[0].LastExecuted, r.LastExecuted));
         Assert.All(honest, r => Assert.Equal(honest[0].Snapshot().Digest(), r.Snapshot().Digest()));
         Assert.NotEmpty(lagging.Values);
+        Assert.Equal(0, run.Observer.HonestMessagesRefused);
     }
 
     [Theory(DisplayName = "PBFT, silent or equivocating primary: view-change and new-view messages are sent, and the new primary's view executes requests")]
@@ -199,9 +202,11 @@ public class ByzantineTests
     }
 
     [Theory(DisplayName = "PBFT: a replica the faulty primary never sends pre-prepares to cannot execute; it learns the stable checkpoints, and within a timeout fetches their state even when they are within its window, ending at the last one")]
+    [InlineData(1, 10)]
     [InlineData(2, 15)]
-    [InlineData(3, 10)]
+    [InlineData(3, 12)]
     [InlineData(4, 14)]
+    [InlineData(6, 15)]
     public void Pbft_ShunnedReplica_CatchesUpToTheLastStableCheckpoint(int interval, int operations)
     {
         PbftRun run = PbftCluster.Play(
@@ -214,9 +219,26 @@ public class ByzantineTests
         var other = (PbftReplica)run.Simulation.GetNode(new NodeId(1))!;
         long last = 2 * operations / interval * interval;
         Assert.Equal(last, other.StableCheckpoint);
-        Assert.Equal(last, shunned.LastExecuted); // nothing executed by itself: all by state transfer, the last one too
+        Assert.Equal(last, shunned.LastExecuted);
+        Assert.False(run.Observer.ExecutionsBy.ContainsKey(3), "r3 executed something itself"); // all by state transfer, the last one too
         Assert.Equal(0, shunned.Fetching);
         Assert.Contains(run.Observer.Transfers, t => t.Replica == 3 && t.Seq == last);
+    }
+
+    [Fact(DisplayName = "PBFT: messages for the view after next are not kept (a faulty replica's flood of them leaves every honest buffer empty); one per replica of its view-changes is")]
+    public void Pbft_FarViewMessages_AreNotBuffered()
+    {
+        PbftRun run = PbftCluster.Play(5, new PbftOptions(Replicas: 4, Faulty: 1, Operations: 20, CheckpointInterval: 4), behavior: () => new Flood(farViewsOnly: true));
+
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(40, run.Completed);
+        Assert.True(run.Simulation.Trace.Events.Count(e => e.Kind == TraceEventKind.Deliver && e.Payload is Prepare { View: >= 2 }) >= 40);
+        foreach (int i in Enumerable.Range(0, 4).Where(run.Observer.IsHonest))
+        {
+            IReadOnlyDictionary<string, int> t = ((PbftReplica)run.Simulation.GetNode(new NodeId(i))!).TableSizes();
+            Assert.Equal(0, t["buffered"]);
+            Assert.InRange(t["viewChanges"], 0, 4);
+        }
     }
 
     /// <summary>A faulty primary that sends its pre-prepares to every backup but replica 3.</summary>
@@ -239,7 +261,8 @@ public class ByzantineTests
     /// higher views, a prepare for the view after next and one far beyond any window, a checkpoint of a made-up digest
     /// far ahead, and a request for the whole state.
     /// </summary>
-    private sealed class Flood : ByzantineBehavior
+    /// <param name="farViewsOnly">Only the view-changes and the prepares for the view after next.</param>
+    private sealed class Flood(bool farViewsOnly = false) : ByzantineBehavior
     {
         private long _view = 1;
         private long _seq = 1_000_000;
@@ -259,6 +282,12 @@ public class ByzantineTests
             _seq += 8;
             context.Send(to, Sign(context, new ViewChange(_view, 0, [], [], me)));
             context.Send(to, Sign(context, new Prepare(view + 2, 1, "x", me)));
+            if (farViewsOnly)
+            {
+                return;
+            }
+
+            context.Send(to, Sign(context, new Prepare(view + 1, _seq % 1000, "x", me)));
             context.Send(to, Sign(context, new Prepare(view, _seq, "x", me)));
             context.Send(to, Sign(context, new Checkpoint(_seq, new string('0', 64), me)));
             context.Send(to, Sign(context, new FetchState(0, me)));
