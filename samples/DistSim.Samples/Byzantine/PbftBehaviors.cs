@@ -73,18 +73,6 @@ public static class PbftBehaviors
             context.Send(to, other);
         }
 
-        private static object Resign(ByzantineSendContext context, IPbftSigned m)
-        {
-            var sig = context.Sign(m.Unsigned());
-            return m switch
-            {
-                PrePrepare p => p with { Sig = sig },
-                Prepare p => p with { Sig = sig },
-                Commit c => c with { Sig = sig },
-                Checkpoint c => c with { Sig = sig },
-                StateReply r => r with { Sig = sig },
-                _ => m,
-            };
-        }
+        private static object Resign(ByzantineSendContext context, IPbftSigned m) => m.WithSig(context.Sign(m.Unsigned()));
     }
 }

@@ -14,6 +14,10 @@ public interface IPbftSigned
 
     /// <summary>The signed content: this message with no signature.</summary>
     object Unsigned();
+
+    /// <summary>This message carrying <paramref name="sig"/> (a copy: the records are immutable).</summary>
+    /// <param name="sig">The signature of <see cref="Unsigned"/>.</param>
+    IPbftSigned WithSig(Signature sig);
 }
 
 /// <summary>A client's request (signed by the client).</summary>
@@ -28,6 +32,9 @@ public sealed record PbftRequest(int Client, long Timestamp, KvInput Operation, 
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 
     /// <summary>The request's digest (what prepares and commits vote on): client, timestamp and operation; "null" for the null request.</summary>
     /// <param name="request">The request, or null for the null request.</param>
@@ -53,6 +60,9 @@ public sealed record PrePrepare(long View, long Seq, PbftRequest? Request, int R
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>A backup's prepare: it accepted the pre-prepare of <paramref name="Digest"/> at (<paramref name="View"/>, <paramref name="Seq"/>).</summary>
@@ -68,6 +78,9 @@ public sealed record Prepare(long View, long Seq, string Digest, int Replica, Si
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>A replica's commit: it is prepared for <paramref name="Digest"/> at (<paramref name="View"/>, <paramref name="Seq"/>).</summary>
@@ -83,6 +96,9 @@ public sealed record Commit(long View, long Seq, string Digest, int Replica, Sig
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>A replica's reply to a client.</summary>
@@ -99,6 +115,9 @@ public sealed record PbftReply(long View, long Timestamp, int Client, int Replic
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>A prepared certificate: a pre-prepare and quorum − 1 matching prepares from distinct backups of its view (2f when n = 3f + 1).</summary>
@@ -123,6 +142,9 @@ public sealed record ViewChange(long View, long Stable, Checkpoint[] StableProof
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>
@@ -141,6 +163,9 @@ public sealed record Checkpoint(long Seq, string Digest, int Replica, Signature?
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>A lagging replica asks the others for the state at their stable checkpoint, if it is above <paramref name="Have"/>.</summary>
@@ -154,6 +179,9 @@ public sealed record FetchState(long Have, int Replica, Signature? Sig = null) :
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>
@@ -173,6 +201,9 @@ public sealed record StateReply(long Seq, PbftSnapshot State, Checkpoint[] Proof
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }
 
 /// <summary>One key's value in a <see cref="PbftSnapshot"/>.</summary>
@@ -233,4 +264,7 @@ public sealed record NewView(long View, ViewChange[] ViewChanges, PrePrepare[] P
 
     /// <inheritdoc />
     public object Unsigned() => this with { Sig = null };
+
+    /// <inheritdoc />
+    public IPbftSigned WithSig(Signature sig) => this with { Sig = sig };
 }

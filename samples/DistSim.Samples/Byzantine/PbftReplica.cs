@@ -424,23 +424,7 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
     private T Signed<T>(T message)
         where T : IPbftSigned => (T)Sign(message);
 
-    private object Sign(IPbftSigned message)
-    {
-        var sig = Context.Sign(message.Unsigned());
-        return message switch
-        {
-            PrePrepare m => m with { Sig = sig },
-            Prepare m => m with { Sig = sig },
-            Commit m => m with { Sig = sig },
-            PbftReply m => m with { Sig = sig },
-            ViewChange m => m with { Sig = sig },
-            NewView m => m with { Sig = sig },
-            Checkpoint m => m with { Sig = sig },
-            FetchState m => m with { Sig = sig },
-            StateReply m => m with { Sig = sig },
-            _ => throw new ArgumentException("not a replica's message", nameof(message)),
-        };
-    }
+    private IPbftSigned Sign(IPbftSigned message) => message.WithSig(Context.Sign(message.Unsigned()));
 
     private void SendSigned(NodeId to, IPbftSigned message)
     {

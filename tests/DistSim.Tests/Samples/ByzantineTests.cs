@@ -293,18 +293,7 @@ public class ByzantineTests
             context.Send(to, Sign(context, new FetchState(0, me)));
         }
 
-        private static object Sign(ByzantineSendContext context, IPbftSigned m)
-        {
-            var sig = context.Sign(m.Unsigned());
-            return m switch
-            {
-                ViewChange v => v with { Sig = sig },
-                Prepare p => p with { Sig = sig },
-                Checkpoint c => c with { Sig = sig },
-                FetchState f => f with { Sig = sig },
-                _ => m,
-            };
-        }
+        private static object Sign(ByzantineSendContext context, IPbftSigned m) => m.WithSig(context.Sign(m.Unsigned()));
     }
 
     [Fact(DisplayName = "PBFT state transfer: a faulty replica's made-up state (validly signed, with a real proof) is rejected by its digest; the lagging replica installs the proved state")]
