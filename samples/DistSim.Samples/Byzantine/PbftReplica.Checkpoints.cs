@@ -166,12 +166,12 @@ public sealed partial class PbftReplica
     {
         _low = seq;
         Observer.Stable(Index, seq);
-        RemoveUpTo(_slots, k => k.Seq <= seq);
-        RemoveUpTo(_certificates, s => s <= seq);
-        RemoveUpTo(_committed, s => s <= seq);
-        RemoveUpTo(_snapshots, s => s < seq);
-        RemoveUpTo(_votes, s => s <= seq);
-        RemoveUpTo(_proofs, s => s < seq);
+        RemoveWhere(_slots, k => k.Seq <= seq);
+        RemoveWhere(_certificates, s => s <= seq);
+        RemoveWhere(_committed, s => s <= seq);
+        RemoveWhere(_snapshots, s => s < seq);
+        RemoveWhere(_votes, s => s <= seq);
+        RemoveWhere(_proofs, s => s < seq);
         foreach (PbftRequest done in _assigned.Values.Where(Executed).ToList())
         {
             _assigned.Remove(done.Key); // executed: a copy of it is answered from the last replies, never proposed again
@@ -180,10 +180,11 @@ public sealed partial class PbftReplica
         _windowMoved = true;
     }
 
-    private static void RemoveUpTo<TKey, TValue>(SortedDictionary<TKey, TValue> table, Func<TKey, bool> below)
+    /// <summary>Removes the entries whose key matches (every one: slots are sorted by view first, so a prefix would not do).</summary>
+    private static void RemoveWhere<TKey, TValue>(SortedDictionary<TKey, TValue> table, Func<TKey, bool> match)
         where TKey : notnull
     {
-        foreach (TKey key in table.Keys.TakeWhile(below).ToList())
+        foreach (TKey key in table.Keys.Where(match).ToList())
         {
             table.Remove(key);
         }

@@ -59,7 +59,7 @@ public sealed partial class PbftReplica
         _attempts++;
         Checkpoint[] proof = _low == 0 ? [] : _proofs[_low];
         ViewChange vc = Signed(new ViewChange(view, _low, proof, [.. _certificates.Where(kv => kv.Key > _low).Select(kv => kv.Value)], Index));
-        RemoveUpTo(_viewChanges, v => v < view);
+        RemoveWhere(_viewChanges, v => v < view);
         AddViewChange(vc);
         Observer.ViewChangeSent(Index);
         Broadcast(vc);
@@ -204,7 +204,7 @@ public sealed partial class PbftReplica
         _attempts = 0;
         ViewChange start = HighestStable(proof);
         Observer.EnteredView(Index, view, start.Stable);
-        RemoveUpTo(_viewChanges, v => v <= view);
+        RemoveWhere(_viewChanges, v => v <= view);
         _newViewsSent.RemoveWhere(v => v < view);
         foreach ((long v, long s) in _slots.Keys.Where(k => k.View < view).ToList())
         {
@@ -217,7 +217,7 @@ public sealed partial class PbftReplica
         }
 
         _assigned.Clear();
-        _nextSeq = Math.Max(Math.Max(o.Length == 0 ? start.Stable : o[^1].Seq, start.Stable), LastExecuted);
+        _nextSeq = Math.Max(o.Length == 0 ? start.Stable : o[^1].Seq, LastExecuted); // o runs from min-s + 1 to max-s
         foreach (PrePrepare pp in o)
         {
             Accept(pp);

@@ -102,6 +102,12 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
             return;
         }
 
+        if (!WellFormed(message))
+        {
+            Observer.Reject(Index, message.GetType().Name + "(malformed)"); // a faulty replica signed nulls into it
+            return;
+        }
+
         switch (message)
         {
             case PbftRequest r when r.Client >= N:
@@ -407,8 +413,22 @@ public sealed partial class PbftReplica(PbftReplicaArgs args) : Node
         }
     }
 
-    private bool ValidRequest(PbftRequest r) =>
-        r.Client >= N && r.Sig is { } sig && sig.Signer.Value == r.Client && Context.Verify(r.Unsigned(), sig);
+    private bool ValidRequest(PbftRequest r) => r.Client >= N && Verifies(r);
+
+    /// <summary>
+    /// Whether a replica's message has every array and nested message its handlers read (a faulty replica can sign a
+    /// null into any field). Requests need no check: only their clients, which are honest, can sign them, and a replica
+    /// takes a request only with its client's signature.
+    /// </summary>
+    private static bool WellFormed(object message) => message switch
+    {
+        ViewChange v => v.StableProof is { } proof && proof.All(c => c is not null)
+            && v.Prepared is { } certificates && certificates.All(c => c is { PrePrepare: not null, Prepares: { } ps } && ps.All(p => p is not null)),
+        NewView nv => nv.ViewChanges is { } vcs && vcs.All(v => v is not null && WellFormed(v)) && nv.PrePrepares is { } pps && pps.All(p => p is not null),
+        StateReply r => r.State is { Values: { } values, Replies: { } replies } && values.All(v => v is { Key: not null, Value: not null })
+            && replies.All(l => l is { Result: not null }) && r.Proof is { } proof && proof.All(c => c is not null),
+        _ => true,
+    };
 
     private SlotState Slot(long view, long seq)
     {

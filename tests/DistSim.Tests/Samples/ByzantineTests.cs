@@ -241,6 +241,47 @@ public class ByzantineTests
         }
     }
 
+    [Theory(DisplayName = "PBFT: validly signed messages with nulls where arrays or nested messages belong (view-changes, new-views, state replies) are rejected as malformed; no honest replica's code fails on them")]
+    [InlineData(4, 1)]
+    [InlineData(7, 2)]
+    public void Pbft_MalformedMessages_AreRejected(int n, ulong seed)
+    {
+        PbftRun run = PbftCluster.Play(seed, new PbftOptions(Replicas: n, Faulty: (n - 1) / 3, Operations: 10, CheckpointInterval: 2), behavior: () => new Malformed(n));
+
+        Assert.Null(run.Simulation.Failure);
+        Assert.Equal(0, run.Observer.Violations);
+        Assert.Equal(20, run.Completed);
+        Assert.True(run.Observer.Rejected.GetValueOrDefault("ViewChange(malformed)") > 0);
+        Assert.True(run.Observer.Rejected.GetValueOrDefault("NewView(malformed)") > 0);
+        Assert.True(run.Observer.Rejected.GetValueOrDefault("StateReply(malformed)") > 0);
+    }
+
+    /// <summary>An attack: besides each honest message to a replica, signed messages with a null where an array or a nested message belongs.</summary>
+    private sealed class Malformed(int n) : ByzantineBehavior
+    {
+        protected override void OnSend(ByzantineSendContext context, NodeId to, object message)
+        {
+            context.Send(to, message);
+            if (to.Value >= n)
+            {
+                return; // a client
+            }
+
+            context.RecordFault(FaultKinds.Lie, "malformed");
+            int me = context.Id.Value;
+            long ownView = me + (1000L * n); // a view whose primary is this replica
+            PbftSnapshot noValues = new(null!, []);
+            Send(context, to, new ViewChange(1, 0, null!, [], me));
+            Send(context, to, new ViewChange(1, 0, [], [null!], me));
+            Send(context, to, new NewView(ownView, null!, [], me));
+            Send(context, to, new NewView(ownView, [null!], null!, me));
+            Send(context, to, new StateReply(1_000_000, null!, [], me));
+            Send(context, to, new StateReply(1_000_000, noValues, null!, me));
+        }
+
+        private static void Send(ByzantineSendContext context, NodeId to, IPbftSigned m) => context.Send(to, m.WithSig(context.Sign(m.Unsigned())));
+    }
+
     /// <summary>A faulty primary that sends its pre-prepares to every backup but replica 3.</summary>
     private sealed class ShunReplica3 : ByzantineBehavior
     {
