@@ -63,7 +63,7 @@ public sealed class ByzantineScenario : IScenario
             throw new UsageException("--lagging-replica: 0 is the faulty primary (--faulty-primary); the lagging replica is an honest one: use 1 or above");
         }
 
-        int quorum = (n + ((n - 1) / 3) + 2) / 2;
+        int quorum = PbftOptions.QuorumOf(n);
         if (lagging is not null && n - 1 - faulty < quorum)
         {
             throw new UsageException(Invariant($"--lagging-replica: with {faulty} Byzantine replica(s) of {n}, only {n - 1 - faulty} honest ones would be left, fewer than the quorum of {quorum}; add --honest, or use a larger --n"));

@@ -30,7 +30,11 @@ public sealed record PbftOptions(
     public int F => (Replicas - 1) / 3;
 
     /// <summary>The quorum, ⌈(n + f + 1) / 2⌉ (see <see cref="PbftReplicaArgs.Quorum"/>).</summary>
-    public int Quorum => (Replicas + F + 2) / 2;
+    public int Quorum => QuorumOf(Replicas);
+
+    /// <summary>The quorum of <paramref name="replicas"/> replicas: ⌈(n + f + 1) / 2⌉ with f = ⌊(n − 1) / 3⌋ (2f + 1 when n = 3f + 1).</summary>
+    /// <param name="replicas">n.</param>
+    public static int QuorumOf(int replicas) => (replicas + ((replicas - 1) / 3) + 2) / 2;
 
     /// <summary>How long a client waits for f + 1 replies before broadcasting; a backup's view-change timer is the same.</summary>
     public static TimeSpan Timeout { get; } = TimeSpan.FromMilliseconds(300);

@@ -19,7 +19,7 @@ public sealed record PbftReplicaArgs(int Index, int Replicas, TimeSpan ViewChang
     /// one honest one. With 2f + 1 and n above 3f + 1 two quorums could share only a faulty replica (at n = 5, f = 1, two
     /// sets of 3 of 5 may meet in one), and an equivocating primary could get two requests committed at one number.
     /// </summary>
-    public int Quorum => (Replicas + F + 2) / 2;
+    public int Quorum => PbftOptions.QuorumOf(Replicas);
 
     /// <summary>L = 2K: a replica accepts protocol messages for sequence numbers h &lt; s ≤ h + L, h its stable checkpoint.</summary>
     public int LogWindow => 2 * CheckpointInterval;
