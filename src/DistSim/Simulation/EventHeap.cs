@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DistSim;
 
@@ -23,12 +24,28 @@ namespace DistSim;
 internal sealed class EventHeap
 {
     private const int Arity = 4;
+
+    /// <summary>
+    /// Up to this many entries (96 KB) a sift picks the smallest child without branches; in a larger heap, whose levels
+    /// miss the caches, the branches let the processor guess the path and start loading the next level before the
+    /// comparison is known, which is worth more than the mispredictions. Measured with <c>bench --workload timers</c>
+    /// (a heap of K entries), alternating builds: without branches K = 1,000 gained 3–5 % (6 of 7 pairs of runs), while
+    /// K = 100,000 lost about a tenth and K = 1,000,000 a fifth or more.
+    /// </summary>
+    private const int BranchFreeUpTo = 4096;
+    private readonly int _branchFreeUpTo;
     private HeapEntry[] _entries;
     private int _count;
     private bool _topTaken; // RemoveTop was called and not yet carried out: _entries[0] is no longer in the heap
 
     /// <summary>An empty heap with room for <paramref name="capacity"/> entries before it grows.</summary>
-    public EventHeap(int capacity) => _entries = new HeapEntry[Math.Max(capacity, Arity)];
+    /// <param name="capacity">Room before the heap grows.</param>
+    /// <param name="branchFreeUpTo">The size up to which a sift picks a child without branches (tests pick 0 to run the other way).</param>
+    public EventHeap(int capacity, int branchFreeUpTo = BranchFreeUpTo)
+    {
+        _entries = new HeapEntry[Math.Max(capacity, Arity)];
+        _branchFreeUpTo = branchFreeUpTo;
+    }
 
     /// <summary>Entries in the heap.</summary>
     public int Count => _topTaken ? _count - 1 : _count;
@@ -172,6 +189,10 @@ internal sealed class EventHeap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Less(in HeapEntry a, in HeapEntry b) => a.Time < b.Time || (a.Time == b.Time && a.Sequence < b.Sequence);
 
+    /// <summary><see cref="Less"/> computed without a branch (see <see cref="SiftDown"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool LessNoBranch(in HeapEntry a, in HeapEntry b) => (a.Time < b.Time) | ((a.Time == b.Time) & (a.Sequence < b.Sequence));
+
     /// <summary>Puts <paramref name="entry"/> in the hole at <paramref name="hole"/> (the last place, or a leaf's) and moves it up.</summary>
     private void SiftUp(int hole, in HeapEntry entry)
     {
@@ -195,36 +216,53 @@ internal sealed class EventHeap
     private void SiftDown(int hole, HeapEntry entry)
     {
         HeapEntry[] entries = _entries;
+        ref HeapEntry at0 = ref MemoryMarshal.GetArrayDataReference(entries);
         int count = _count;
         while (true)
         {
             int first = (hole * Arity) + 1;
-            if (first >= count)
+            int min;
+            if (first + Arity <= count && count <= _branchFreeUpTo)
+            {
+                // All four children of a heap that fits in the caches: a tournament without branches. Which child is
+                // smallest is a coin toss for the branch predictor, and a wrong guess costs more than the comparisons.
+                // Keys are unique, so this picks the same child as the loop below.
+                int m01 = Pick(LessNoBranch(Unsafe.Add(ref at0, first + 1), Unsafe.Add(ref at0, first)), first, first + 1);
+                int m23 = Pick(LessNoBranch(Unsafe.Add(ref at0, first + 3), Unsafe.Add(ref at0, first + 2)), first + 2, first + 3);
+                min = Pick(LessNoBranch(Unsafe.Add(ref at0, m23), Unsafe.Add(ref at0, m01)), m01, m23);
+            }
+            else if (first >= count)
             {
                 break;
             }
-
-            int min = first;
-            int end = Math.Min(first + Arity, count);
-            for (int c = first + 1; c < end; c++)
+            else
             {
-                if (Less(entries[c], entries[min]))
+                min = first;
+                int end = Math.Min(first + Arity, count);
+                for (int c = first + 1; c < end; c++)
                 {
-                    min = c;
+                    if (Less(entries[c], entries[min]))
+                    {
+                        min = c;
+                    }
                 }
             }
 
-            if (!Less(entries[min], entry))
+            if (!Less(Unsafe.Add(ref at0, min), entry))
             {
                 break;
             }
 
-            entries[hole] = entries[min];
+            Unsafe.Add(ref at0, hole) = Unsafe.Add(ref at0, min);
             hole = min;
         }
 
         entries[hole] = entry;
     }
+
+    /// <summary><paramref name="b"/> when <paramref name="takeB"/>, else <paramref name="a"/>, by a mask rather than a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Pick(bool takeB, int a, int b) => a ^ ((a ^ b) & -Unsafe.BitCast<bool, byte>(takeB));
 }
 
 /// <summary>

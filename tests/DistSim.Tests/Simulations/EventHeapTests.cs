@@ -13,10 +13,12 @@ namespace DistSim.Tests.Simulations;
 public class EventHeapTests
 {
     [Property(MaxTest = 100)]
-    public bool EntriesLeaveInKeyOrder_AndALazyRemovalIsARemoval_ForAnyMixOfOperations(ulong seed, PositiveInt length)
+    public bool EntriesLeaveInKeyOrder_AndALazyRemovalIsARemoval_ForAnyMixOfOperations(ulong seed, PositiveInt length, bool branches)
     {
         var random = new DistSim.Random.RandomStream(seed);
-        var heap = new EventHeap(capacity: 1 + (int)random.NextBelow(8)); // small: growth happens too
+
+        // Both ways a sift picks a child: without branches (a heap that fits in the caches) and with them (a larger one).
+        var heap = new EventHeap(capacity: 1 + (int)random.NextBelow(8), branchFreeUpTo: branches ? 0 : int.MaxValue); // small: growth happens too
         var model = new SortedSet<(long Time, long Sequence, int Slot)>();
         long sequence = 0;
         long fault = long.MinValue;
